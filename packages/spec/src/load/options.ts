@@ -1,0 +1,36 @@
+import type { SpecError, SpecWarning } from '../model/errors.js';
+import type { Project } from '../model/project.js';
+
+export interface InlineFile {
+  /** Shown in errors (`<inline>` when absent). */
+  name?: string;
+  content: string;
+}
+
+export interface LoadOptions {
+  /** The client's working directory: where discovery starts and relative `-f` paths resolve. */
+  workingDir: string;
+  /** `-f` files (relative to workingDir). Empty/absent = `COMPOSE_FILE`, else discovery. */
+  files?: string[];
+  /** Compose text sent inline (REST API); used instead of files when given. */
+  inline?: InlineFile[];
+  /**
+   * The environment to interpolate with: the client's, never the daemon's own.
+   * `.env` / `--env-file` values are added under it (this map wins).
+   */
+  env: Record<string, string>;
+  /** `--env-file` paths (relative to workingDir); default `<project dir>/.env` when present. */
+  envFiles?: string[];
+  /** `-p`. */
+  projectName?: string;
+  /** `--project-directory`. */
+  projectDirectory?: string;
+  /** `--profile` (added to `COMPOSE_PROFILES`). */
+  profiles?: string[];
+  /** Services named on the command line: they enable their own profiles. */
+  services?: string[];
+}
+
+export type LoadResult =
+  | { ok: true; project: Project; warnings: SpecWarning[] }
+  | { ok: false; errors: SpecError[]; warnings: SpecWarning[] };

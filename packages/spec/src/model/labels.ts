@@ -1,0 +1,26 @@
+/** Labels as compose v2 writes them, so `docker compose ps` sees our containers; `dev.orc.*` are ours alone. */
+export const Labels = {
+  project: 'com.docker.compose.project',
+  service: 'com.docker.compose.service',
+  containerNumber: 'com.docker.compose.container-number',
+  oneoff: 'com.docker.compose.oneoff',
+  configHash: 'com.docker.compose.config-hash',
+  image: 'com.docker.compose.image',
+  dependsOn: 'com.docker.compose.depends_on',
+  workingDir: 'com.docker.compose.project.working_dir',
+  configFiles: 'com.docker.compose.project.config_files',
+  environmentFile: 'com.docker.compose.project.environment_file',
+  version: 'com.docker.compose.version',
+  network: 'com.docker.compose.network',
+  volume: 'com.docker.compose.volume',
+  /** compose v2 marks a replacement created under a temporary name with the id of the container it replaces. */
+  replace: 'com.docker.compose.replace',
+  orcManaged: 'dev.orc.managed',
+  orcVersion: 'dev.orc.version',
+  orcConfigHash: 'dev.orc.config-hash',
+  orcDefinition: 'dev.orc.service-definition',
+} as const;
+
+/** The compose version we claim in `com.docker.compose.version` (the format compose's own tools parse). */
+export const COMPOSE_COMPAT_VERSION = '2.30.0';
+export const ORC_VERSION = '0.1.0';

@@ -1,0 +1,284 @@
+/**
+ * The normalised Compose project: every short syntax already turned into the long one, paths absolute,
+ * variables interpolated, files merged, `extends`/`include` resolved, profiles applied.
+ *
+ * Property names follow the Compose Specification (snake_case) so that `orc config --format json`
+ * can print this model as it is, in the shapes `docker compose config` prints. Durations are
+ * nanoseconds and byte sizes are bytes (numbers); the renderer turns them back into `1m30s` / `512m`.
+ */
+
+/** `x-*` keys, kept wherever the specification allows them. */
+export type Extensions = Record<`x-${string}`, unknown>;
+
+export interface Project {
+  name: string;
+  /** Absolute project directory (`--project-directory`, else the first file's directory). */
+  working_dir: string;
+  /** Absolute paths of the files that were loaded, in order (includes excluded). */
+  config_files: string[];
+  services: Record<string, Service>;
+  networks: Record<string, Network>;
+  volumes: Record<string, Volume>;
+  secrets: Record<string, Secret>;
+  configs: Record<string, Config>;
+  /** Services left out because none of their profiles is active (by name), for `config --profiles` and messages. */
+  disabled_services: Record<string, Service>;
+  /** Active profiles after `--profile`, `COMPOSE_PROFILES` and explicitly targeted services. */
+  profiles: string[];
+  extensions: Extensions;
+}
+
+export type Protocol = 'tcp' | 'udp' | 'sctp';
+
+export interface ServicePort {
+  name?: string;
+  mode: 'ingress' | 'host';
+  host_ip?: string;
+  target: number;
+  /** A single port or a range `8000-8010`; absent = engine picks an ephemeral port. */
+  published?: string;
+  protocol: Protocol;
+  app_protocol?: string;
+}
+
+export interface ServiceVolume {
+  type: 'bind' | 'volume' | 'tmpfs' | 'npipe' | 'cluster' | 'image';
+  /** Bind: absolute host path. Volume: the compose volume key (not the engine name); absent = anonymous. */
+  source?: string;
+  target: string;
+  read_only?: boolean;
+  consistency?: string;
+  bind?: { propagation?: string; create_host_path?: boolean; selinux?: 'z' | 'Z' };
+  volume?: { nocopy?: boolean; subpath?: string };
+  tmpfs?: { size?: number; mode?: number };
+  image?: { subpath?: string };
+}
+
+export interface ServiceNetwork {
+  aliases?: string[];
+  ipv4_address?: string;
+  ipv6_address?: string;
+  link_local_ips?: string[];
+  mac_address?: string;
+  driver_opts?: Record<string, string>;
+  priority?: number;
+  gw_priority?: number;
+}
+
+export type DependencyCondition = 'service_started' | 'service_healthy' | 'service_completed_successfully';
+
+export interface ServiceDependency {
+  condition: DependencyCondition;
+  required: boolean;
+  restart: boolean;
+}
+
+export interface Healthcheck {
+  /** `["NONE"]`, `["CMD", ...]` or `["CMD-SHELL", "..."]`; a string test becomes CMD-SHELL. */
+  test?: string[];
+  interval?: number;
+  timeout?: number;
+  retries?: number;
+  start_period?: number;
+  start_interval?: number;
+  disable?: boolean;
+}
+
+export interface Logging {
+  driver?: string;
+  options?: Record<string, string>;
+}
+
+export interface BuildConfig {
+  /** Absolute directory, or a remote (git/URL) context as written. */
+  context: string;
+  dockerfile?: string;
+  dockerfile_inline?: string;
+  /** `null` = take the value from the environment at build time, if set. */
+  args?: Record<string, string | null>;
+  target?: string;
+  labels?: Record<string, string>;
+  network?: string;
+  extra_hosts?: Record<string, string[]>;
+  shm_size?: number;
+  cache_from?: string[];
+  cache_to?: string[];
+  no_cache?: boolean;
+  pull?: boolean;
+  tags?: string[];
+  platforms?: string[];
+  secrets?: ServiceFileReference[];
+  ssh?: string[];
+  isolation?: string;
+  privileged?: boolean;
+  additional_contexts?: Record<string, string>;
+}
+
+export interface RestartPolicy {
+  condition?: 'none' | 'on-failure' | 'any';
+  delay?: number;
+  max_attempts?: number;
+  window?: number;
+}
+
+export interface UpdateConfig {
+  parallelism?: number;
+  delay?: number;
+  failure_action?: 'continue' | 'rollback' | 'pause';
+  monitor?: number;
+  max_failure_ratio?: number;
+  order?: 'stop-first' | 'start-first';
+}
+
+export interface Resources {
+  cpus?: number;
+  memory?: number;
+  pids?: number;
+  devices?: Array<Record<string, unknown>>;
+}
+
+export interface Deploy {
+  mode?: string;
+  replicas?: number;
+  labels?: Record<string, string>;
+  resources?: { limits?: Resources; reservations?: Resources };
+  restart_policy?: RestartPolicy;
+  update_config?: UpdateConfig;
+  rollback_config?: UpdateConfig;
+  placement?: Record<string, unknown>;
+  endpoint_mode?: string;
+}
+
+export interface ServiceFileReference {
+  source: string;
+  target?: string;
+  uid?: string;
+  gid?: string;
+  mode?: number;
+}
+
+export interface Ulimit {
+  soft: number;
+  hard: number;
+}
+
+export interface Service {
+  name: string;
+  image?: string;
+  build?: BuildConfig;
+  pull_policy?: string;
+  platform?: string;
+  command?: string[] | null;
+  entrypoint?: string[] | null;
+  /** `null` = the variable is passed only if set in the environment of the container runtime. */
+  environment: Record<string, string | null>;
+  labels: Record<string, string>;
+  annotations?: Record<string, string>;
+  ports: ServicePort[];
+  expose: string[];
+  volumes: ServiceVolume[];
+  tmpfs?: string[];
+  /** Compose network key → attachment. Absent `network_mode` and no networks = `{ default: null }`. */
+  networks: Record<string, ServiceNetwork | null>;
+  network_mode?: string;
+  depends_on: Record<string, ServiceDependency>;
+  links?: string[];
+  external_links?: string[];
+  volumes_from?: string[];
+  restart?: string;
+  healthcheck?: Healthcheck;
+  logging?: Logging;
+  container_name?: string;
+  hostname?: string;
+  domainname?: string;
+  user?: string;
+  working_dir?: string;
+  init?: boolean;
+  privileged?: boolean;
+  read_only?: boolean;
+  tty?: boolean;
+  stdin_open?: boolean;
+  cap_add?: string[];
+  cap_drop?: string[];
+  dns?: string[];
+  dns_search?: string[];
+  dns_opt?: string[];
+  extra_hosts?: Record<string, string[]>;
+  ipc?: string;
+  pid?: string;
+  shm_size?: number;
+  sysctls?: Record<string, string>;
+  ulimits?: Record<string, Ulimit>;
+  devices?: Array<{ source: string; target: string; permissions?: string }>;
+  security_opt?: string[];
+  secrets?: ServiceFileReference[];
+  configs?: ServiceFileReference[];
+  stop_grace_period?: number;
+  stop_signal?: string;
+  deploy?: Deploy;
+  /** `scale` and `deploy.replicas` reconciled into one number (default 1). */
+  scale?: number;
+  profiles?: string[];
+  mem_limit?: number;
+  mem_reservation?: number;
+  memswap_limit?: number;
+  cpus?: number;
+  cpu_shares?: number;
+  cpuset?: string;
+  pids_limit?: number;
+  oom_score_adj?: number;
+  group_add?: string[];
+  mac_address?: string;
+  runtime?: string;
+  cgroup?: string;
+  cgroup_parent?: string;
+  userns_mode?: string;
+  uts?: string;
+  isolation?: string;
+  storage_opt?: Record<string, string>;
+  label_file?: string[];
+  extensions: Extensions;
+}
+
+export interface IpamConfig {
+  subnet?: string;
+  ip_range?: string;
+  gateway?: string;
+  aux_addresses?: Record<string, string>;
+}
+
+export interface Network {
+  /** Engine name: `<project>_<key>`, or `name:` as given (external or not). */
+  name: string;
+  driver?: string;
+  driver_opts?: Record<string, string>;
+  ipam?: { driver?: string; config?: IpamConfig[]; options?: Record<string, string> };
+  external?: boolean;
+  internal?: boolean;
+  attachable?: boolean;
+  enable_ipv6?: boolean;
+  labels: Record<string, string>;
+  extensions: Extensions;
+}
+
+export interface Volume {
+  /** Engine name: `<project>_<key>`, or `name:` as given. */
+  name: string;
+  driver?: string;
+  driver_opts?: Record<string, string>;
+  external?: boolean;
+  labels: Record<string, string>;
+  extensions: Extensions;
+}
+
+export interface Secret {
+  name: string;
+  file?: string;
+  environment?: string;
+  content?: string;
+  external?: boolean;
+  labels?: Record<string, string>;
+  extensions: Extensions;
+}
+
+export type Config = Secret;
