@@ -1,0 +1,150 @@
+/**
+ * The daemon's core service as the API (and through it the CLI) sees it. `core/` implements it on top of
+ * observe → plan → execute; `api/` exposes it over HTTP. Plain data in and out (JSON-serialisable).
+ */
+import type { LoadOptions, SpecError, SpecWarning } from '@orc/spec';
+
+/** Where a project comes from: the client's paths, environment and profiles (see LoadOptions). */
+export type ProjectSource = LoadOptions;
+
+export interface UpOptions {
+  /** Services named on the command line (plus their dependencies unless noDeps). */
+  services?: string[];
+  forceRecreate?: boolean;
+  noRecreate?: boolean;
+  noDeps?: boolean;
+  removeOrphans?: boolean;
+  /** Service → replicas, overriding the file. */
+  scale?: Record<string, number>;
+  /** `--build`: build images before starting; `--no-build`: never build. */
+  build?: boolean;
+  noBuild?: boolean;
+  /** `--pull`: `always` | `missing` | `never` | `policy` (default: the services' pull_policy). */
+  pull?: 'always' | 'missing' | 'never' | 'policy';
+  /** Stop timeout for replaced containers (overrides stop_grace_period). */
+  timeoutSeconds?: number;
+  /** Compute and return the plan; change nothing. */
+  dryRun?: boolean;
+  /** `--wait`: after starting, wait for every service to be running/healthy. */
+  wait?: boolean;
+  waitTimeoutSeconds?: number;
+  /** Act even when the project name is used by another working directory. */
+  force?: boolean;
+  /** Register the project for continuous convergence (default true; `orc run`-like one-offs say false). */
+  keep?: boolean;
+}
+
+export interface DownOptions {
+  volumes?: boolean;
+  removeOrphans?: boolean;
+  timeoutSeconds?: number;
+  rmi?: 'all' | 'local';
+}
+
+export type ServiceAction = 'start' | 'stop' | 'restart' | 'kill' | 'pause' | 'unpause' | 'rm';
+
+export interface ServiceActionOptions {
+  services?: string[];
+  timeoutSeconds?: number;
+  /** `kill -s`. */
+  signal?: string;
+  /** `rm -v`: remove anonymous volumes. */
+  volumes?: boolean;
+  /** `rm -s`: stop first. */
+  stop?: boolean;
+}
+
+export type ResourceKind = 'project' | 'network' | 'volume' | 'image' | 'container' | 'service';
+export type ProgressState = 'pending' | 'working' | 'done' | 'error' | 'skipped' | 'warning';
+
+/** One line of progress: `Container demo-web-1  Started  0.4s`. */
+export interface ProgressEvent {
+  operationId: string;
+  project: string;
+  kind: ResourceKind;
+  /** Resource name as shown: container/network/volume/image name. */
+  resource: string;
+  /** Plan operation kind or a verb: `create`, `start`, `wait healthy`, `pull`, `build`, ... */
+  action: string;
+  state: ProgressState;
+  /** Extra text: the cause, an error message, pull/build output. */
+  message?: string;
+  elapsedMs?: number;
+  time: string;
+}
+
+export type OperationKind = 'up' | 'down' | ServiceAction | 'scale' | 'build' | 'pull' | 'repair';
+
+export interface OperationError {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+export interface OperationRecord {
+  id: string;
+  project: string;
+  kind: OperationKind;
+  state: 'running' | 'succeeded' | 'failed';
+  startedAt: string;
+  finishedAt?: string;
+  error?: OperationError;
+  /** Plan rendered as text (one line per operation with its cause), when the operation had one. */
+  plan?: string[];
+  warnings: string[];
+}
+
+/** A container as `orc ps --format json` prints it (compose v2's field names). */
+export interface ContainerSummary {
+  ID: string;
+  Name: string;
+  Service: string;
+  Project: string;
+  Number: number;
+  State: string;
+  Health: string;
+  ExitCode: number;
+  Image: string;
+  Command: string;
+  Created: string;
+  Status: string;
+  RestartCount: number;
+  Publishers: Array<{ URL: string; TargetPort: number; PublishedPort: number; Protocol: string }>;
+  Networks: string[];
+}
+
+export interface ProjectSummary {
+  name: string;
+  workingDir: string;
+  configFiles: string[];
+  /** Registered with the daemon (kept converged) or only found on the engine. */
+  registered: boolean;
+  /** `running(3)`, `exited(1), running(2)`: compose ls's status column. */
+  status: string;
+  services: Array<{ name: string; desired: 'running' | 'stopped' | 'paused'; replicas: number }>;
+  containers: ContainerSummary[];
+}
+
+/** The event stream (`orc events`, `GET /v1/events`): lifecycle, health, restarts, repairs, operations. */
+export interface DaemonEvent {
+  time: string;
+  type:
+    | 'container'
+    | 'health'
+    | 'restart'
+    | 'repair'
+    | 'recreate'
+    | 'operation'
+    | 'network'
+    | 'volume'
+    | 'image';
+  project: string;
+  service?: string;
+  container?: string;
+  action: string;
+  /** Why it happened (restart reason, recreate explanation, ...). */
+  reason?: string;
+  attributes?: Record<string, string>;
+}
+
+export type LoadFailure = { code: 'INVALID_PROJECT'; errors: SpecError[]; warnings: SpecWarning[] };
