@@ -148,3 +148,83 @@ export interface DaemonEvent {
 }
 
 export type LoadFailure = { code: 'INVALID_PROJECT'; errors: SpecError[]; warnings: SpecWarning[] };
+
+/** A project named by the client: by name (`-p`, or a script), or by its files (the CLI in a project folder). */
+export type ProjectTarget = { name: string } | { source: ProjectSource };
+
+export interface OperationHandle {
+  /** The record at the moment the operation was accepted (state `running`). */
+  record: OperationRecord;
+  /** Settles (never rejects) when the operation ends. */
+  done: Promise<OperationRecord>;
+}
+
+export interface LogOptions {
+  services?: string[];
+  follow?: boolean;
+  /** Lines from the end of each container's log; absent = all. */
+  tail?: number;
+  timestamps?: boolean;
+  /** RFC 3339 or unix seconds. */
+  since?: string;
+  until?: string;
+}
+
+export interface LogLine {
+  service: string;
+  container: string;
+  stream: 'stdout' | 'stderr';
+  /** RFC 3339 with nanoseconds, from the engine. */
+  time: string;
+  line: string;
+}
+
+export interface ExecOptions {
+  service: string;
+  /** Replica number (`--index`), default 1. */
+  index?: number;
+  cmd: string[];
+  tty?: boolean;
+  interactive?: boolean;
+  env?: string[];
+  user?: string;
+  workdir?: string;
+  privileged?: boolean;
+}
+
+export interface ExecSession {
+  /** Raw stream: stdin goes in; out comes stdout (and stderr, multiplexed by the engine unless tty). */
+  stream: NodeJS.ReadWriteStream;
+  tty: boolean;
+  resize(rows: number, cols: number): Promise<void>;
+  /** Exit code once the process ends. */
+  exitCode(): Promise<number>;
+}
+
+/** What the API calls. One instance per daemon process. */
+export interface Core {
+  health(): Promise<{ engineVersion: string; engineApiVersion: string }>;
+  listProjects(): Promise<ProjectSummary[]>;
+  getProject(target: ProjectTarget): Promise<ProjectSummary | undefined>;
+  /** Load + validate + normalise; returns the Project as JSON-ready data, or the located errors. */
+  config(
+    source: ProjectSource,
+  ): Promise<{ ok: true; project: unknown; warnings: SpecWarning[] } | LoadFailure>;
+  up(source: ProjectSource, opts: UpOptions): Promise<OperationHandle | LoadFailure>;
+  down(target: ProjectTarget, opts: DownOptions): Promise<OperationHandle>;
+  serviceAction(
+    target: ProjectTarget,
+    action: ServiceAction,
+    opts: ServiceActionOptions,
+  ): Promise<OperationHandle>;
+  scale(target: ProjectTarget, replicas: Record<string, number>): Promise<OperationHandle>;
+  getOperation(id: string): OperationRecord | undefined;
+  /** Past progress of the operation, then live progress until it ends (or the signal aborts). */
+  operationProgress(id: string, signal: AbortSignal): AsyncIterable<ProgressEvent>;
+  /** Live daemon events (optionally one project's) until the signal aborts. */
+  events(filter: { project?: string }, signal: AbortSignal): AsyncIterable<DaemonEvent>;
+  logs(target: ProjectTarget, opts: LogOptions, signal: AbortSignal): AsyncIterable<LogLine>;
+  exec(target: ProjectTarget, opts: ExecOptions): Promise<ExecSession>;
+  /** Finish running operations, stop watching the engine. */
+  close(): Promise<void>;
+}
