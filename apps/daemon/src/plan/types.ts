@@ -45,6 +45,9 @@ export type Operation =
   | (OpBase & { kind: 'remove-container'; name: string; containerId: string; volumes: boolean })
   | (OpBase & { kind: 'rename-container'; from: string; to: string })
   | (OpBase & { kind: 'restart-container'; name: string; containerId: string; timeoutSeconds: number })
+  | (OpBase & { kind: 'kill-container'; name: string; containerId: string; signal: string })
+  | (OpBase & { kind: 'pause-container'; name: string; containerId: string })
+  | (OpBase & { kind: 'unpause-container'; name: string; containerId: string })
   | (OpBase & { kind: 'connect-network'; container: string; network: string; endpoint: DesiredEndpoint })
   | (OpBase & { kind: 'disconnect-network'; container: string; network: string })
   | (OpBase & {
@@ -63,4 +66,74 @@ export interface Plan {
   operations: Operation[];
   /** Things worth telling the user that are not operations (orphans left in place, ...). */
   warnings: string[];
+  /**
+   * Problems that make the plan unsafe to run (a foreign container holds one of our names, an external
+   * network is missing, ...). The executor must not run a plan that has errors; `up --dry-run` shows them.
+   */
+  errors: PlanError[];
+}
+
+export type PlanErrorCode =
+  | 'NAME_CONFLICT'
+  | 'EXTERNAL_NETWORK_MISSING'
+  | 'EXTERNAL_VOLUME_MISSING'
+  | 'UNKNOWN_SERVICE'
+  | 'START_FIRST_FIXED_PORTS'
+  | 'IMAGE_MISSING';
+
+export interface PlanError {
+  code: PlanErrorCode;
+  message: string;
+}
+
+/** The run state the user asked for a service (`orc stop web` keeps web stopped until `orc start`/`up`). */
+export type DesiredRunState = 'running' | 'stopped' | 'paused';
+
+export interface PlanOptions {
+  /** Services to converge (plus their dependencies unless `noDeps`); absent = all. */
+  services?: string[];
+  noDeps?: boolean;
+  forceRecreate?: boolean;
+  noRecreate?: boolean;
+  removeOrphans?: boolean;
+  /** Stop timeout for replaced/removed containers; overrides `stop_grace_period`. */
+  timeoutSeconds?: number;
+  /** Overrides `update_config.order` for every service: true = start-first, false = stop-first. */
+  startFirst?: boolean;
+  /** Per service; absent = `running`. */
+  desiredRunState?: Record<string, DesiredRunState>;
+  /**
+   * Start containers that exited or were stopped (what `up` does; default true). The supervisor passes
+   * false: restart policies are its business, and a finished one-shot job must stay finished.
+   */
+  startExited?: boolean;
+  /** `--build`: build every selected service that has `build:`. */
+  build?: boolean;
+  /** `--no-build`: never build, pull instead. */
+  noBuild?: boolean;
+  /** `--pull`; default `missing` (only what is absent locally). `policy` follows each service's pull_policy. */
+  pull?: 'always' | 'missing' | 'never' | 'policy';
+}
+
+export interface PlanDownOptions {
+  /** Only these services' containers (networks and volumes are then left alone). */
+  services?: string[];
+  /** `-v`: remove named volumes (never external ones) and anonymous volumes. */
+  volumes?: boolean;
+  removeOrphans?: boolean;
+  timeoutSeconds?: number;
+}
+
+export type PlanServiceAction = 'start' | 'stop' | 'restart' | 'kill' | 'pause' | 'unpause' | 'rm';
+
+export interface PlanServiceActionOptions {
+  /** Absent = every service of the project. */
+  services?: string[];
+  timeoutSeconds?: number;
+  /** `kill -s` (default SIGKILL). */
+  signal?: string;
+  /** `rm -v`: remove anonymous volumes. */
+  volumes?: boolean;
+  /** `rm -s`: stop running containers first (else running ones are left, with a warning). */
+  stop?: boolean;
 }
