@@ -1,3 +1,5 @@
+export * from './desired/index.js';
+export * from './hash/index.js';
 export type * from './load/options.js';
 export type * from './model/desired.js';
 export * from './model/errors.js';

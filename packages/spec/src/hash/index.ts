@@ -1,0 +1,2 @@
+export { canonicalJson, sha256Hex } from './canonical.js';
+export { bodyHash, definitionDiff, serviceDefinition, serviceHash } from './service-hash.js';

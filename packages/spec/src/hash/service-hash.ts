@@ -1,0 +1,110 @@
+import type { Service } from '../model/project.js';
+import { canonicalJson, sha256Hex } from './canonical.js';
+
+/**
+ * The part of a service that decides what its containers look like, normalised so that equal
+ * meaning gives equal bytes. Like compose v2's ServiceHash, it leaves out what does not change a
+ * container: build (the image id is compared separately), pull_policy, scale/replicas, depends_on
+ * and profiles. `x-orc` only steers the daemon's supervision, so it is left out too.
+ */
+export function serviceDefinitionValue(service: Service): Record<string, unknown> {
+  const {
+    build: _build,
+    pull_policy: _pullPolicy,
+    scale: _scale,
+    depends_on: _dependsOn,
+    profiles: _profiles,
+    extensions,
+    deploy,
+    ...rest
+  } = service;
+  const out: Record<string, unknown> = { ...rest };
+  if (deploy) {
+    const { replicas: _replicas, ...deployRest } = deploy;
+    out.deploy = deployRest;
+  }
+  const ext: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(extensions ?? {})) if (key !== 'x-orc') ext[key] = value;
+  out.extensions = ext;
+  return dropEmpty(out) as Record<string, unknown>;
+}
+
+/** Canonical JSON of the definition: stored on containers so a recreate can be explained field by field. */
+export function serviceDefinition(service: Service): string {
+  return canonicalJson(serviceDefinitionValue(service));
+}
+
+/** sha256 hex of the canonical definition (label `com.docker.compose.config-hash`). */
+export function serviceHash(service: Service): string {
+  return sha256Hex(serviceDefinition(service));
+}
+
+/** Hash of any engine body (networks, volumes): canonical JSON, so key order never matters. */
+export function bodyHash(body: unknown): string {
+  return sha256Hex(canonicalJson(body));
+}
+
+/**
+ * An empty map or list means the same as an absent one (`environment: {}` = no environment), so
+ * both must hash the same. `null` is kept: `command: null` is a deliberate reset in compose.
+ */
+function dropEmpty(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropEmpty);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+      if (v === undefined) continue;
+      const cleaned = dropEmpty(v);
+      if (isEmptyContainer(cleaned)) continue;
+      out[key] = cleaned;
+    }
+    return out;
+  }
+  return value;
+}
+
+function isEmptyContainer(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length === 0;
+  return v !== null && typeof v === 'object' && Object.keys(v).length === 0;
+}
+
+/** Which top-level fields of two definitions differ (for `config hash differs: environment.X`). */
+export function definitionDiff(before: string, after: string): string[] {
+  const a = safeParse(before);
+  const b = safeParse(after);
+  const paths: string[] = [];
+  diffInto(a, b, '', paths);
+  return paths;
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function diffInto(a: unknown, b: unknown, path: string, out: string[]): void {
+  if (canonicalJson(a) === canonicalJson(b)) return;
+  const bothObjects =
+    a !== null &&
+    b !== null &&
+    typeof a === 'object' &&
+    typeof b === 'object' &&
+    !Array.isArray(a) &&
+    !Array.isArray(b);
+  if (!bothObjects || path.split('.').length >= 3) {
+    out.push(path || '(root)');
+    return;
+  }
+  const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
+  for (const key of [...keys].sort()) {
+    diffInto(
+      (a as Record<string, unknown>)[key],
+      (b as Record<string, unknown>)[key],
+      path ? `${path}.${key}` : key,
+      out,
+    );
+  }
+}
