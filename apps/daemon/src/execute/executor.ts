@@ -1,0 +1,184 @@
+import PQueue from 'p-queue';
+import type { ProgressEvent, ResourceKind } from '../core/types.js';
+import type { Engine } from '../engine/engine.js';
+import { isOrcError, OrcError } from '../engine/errors.js';
+import type { Operation, Plan } from '../plan/types.js';
+import { type OpContext, runOperation } from './operations.js';
+
+export interface ExecuteOptions {
+  engine: Engine;
+  operationId: string;
+  /** Operations in flight at once (default 8). */
+  parallelism?: number;
+  onProgress?: (event: ProgressEvent) => void;
+  ensureImage: OpContext['ensureImage'];
+  /** Timeout of each `wait-container` (default 300 s). */
+  waitTimeoutMs?: number;
+  nudge?: OpContext['nudge'];
+  signal?: AbortSignal;
+}
+
+export interface OperationFailure {
+  op: Operation;
+  code: string;
+  message: string;
+}
+
+export interface ExecuteResult {
+  ok: boolean;
+  failures: OperationFailure[];
+  /** Operations not run because something they needed failed. */
+  skipped: Operation[];
+  /** Failures of `required: false` waits: reported, not fatal. */
+  warnings: string[];
+}
+
+interface Display {
+  kind: ResourceKind;
+  resource: string;
+  action: string;
+}
+
+export function describeOperation(op: Operation): Display {
+  switch (op.kind) {
+    case 'create-network':
+    case 'remove-network':
+      return { kind: 'network', resource: op.name, action: op.kind.split('-')[0]! };
+    case 'create-volume':
+    case 'remove-volume':
+      return { kind: 'volume', resource: op.name, action: op.kind.split('-')[0]! };
+    case 'ensure-image':
+      return { kind: 'image', resource: op.image, action: op.build ? 'build' : 'pull' };
+    case 'rename-container':
+      return { kind: 'container', resource: op.to, action: 'rename' };
+    case 'connect-network':
+    case 'disconnect-network':
+      return { kind: 'container', resource: op.container, action: `${op.kind.split('-')[0]} ${op.network}` };
+    case 'wait-container':
+      return { kind: 'container', resource: op.name, action: `wait ${op.until}` };
+    default:
+      return { kind: 'container', resource: op.name, action: op.kind.split('-')[0]! };
+  }
+}
+
+/**
+ * Walks the plan's DAG: an operation starts once everything in its `after` succeeded, with at most
+ * `parallelism` in flight. A failure skips everything downstream of it (except past a `required: false`
+ * wait), so a dependent never starts on a broken dependency; independent branches carry on.
+ */
+export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<ExecuteResult> {
+  const queue = new PQueue({ concurrency: opts.parallelism ?? 8 });
+  const byId = new Map(plan.operations.map((op) => [op.id, op]));
+  const dependents = new Map<string, string[]>();
+  const waiting = new Map<string, number>();
+  for (const op of plan.operations) {
+    const deps = op.after.filter((d) => byId.has(d));
+    waiting.set(op.id, deps.length);
+    for (const d of deps) dependents.set(d, [...(dependents.get(d) ?? []), op.id]);
+  }
+  const result: ExecuteResult = { ok: true, failures: [], skipped: [], warnings: [] };
+  const blockedBy = new Map<string, string>();
+  const imageIds = new Map<string, Promise<string>>();
+
+  const emit = (op: Operation, state: ProgressEvent['state'], message?: string, elapsedMs?: number) => {
+    if (!opts.onProgress) return;
+    const d = describeOperation(op);
+    opts.onProgress({
+      operationId: opts.operationId,
+      project: plan.project,
+      kind: d.kind,
+      resource: d.resource,
+      action: d.action,
+      state,
+      ...(message !== undefined ? { message } : {}),
+      ...(elapsedMs !== undefined ? { elapsedMs } : {}),
+      time: new Date().toISOString(),
+    });
+  };
+
+  const release = (id: string, failedBecause?: string) => {
+    for (const next of dependents.get(id) ?? []) {
+      if (failedBecause && !blockedBy.has(next)) blockedBy.set(next, failedBecause);
+      const left = (waiting.get(next) ?? 0) - 1;
+      waiting.set(next, left);
+      if (left === 0) schedule(next);
+    }
+  };
+
+  const schedule = (id: string) => {
+    const op = byId.get(id)!;
+    const blocker = blockedBy.get(id);
+    if (blocker || opts.signal?.aborted) {
+      const why = blocker ?? 'cancelled';
+      result.skipped.push(op);
+      emit(op, 'skipped', `not started: ${why}`);
+      release(id, why);
+      return;
+    }
+    void queue.add(async () => {
+      const started = Date.now();
+      emit(op, 'working', op.cause);
+      const ctx: OpContext = {
+        engine: opts.engine,
+        project: plan.project,
+        ensureImage: opts.ensureImage,
+        waitTimeoutMs: opts.waitTimeoutMs ?? 300_000,
+        imageIds,
+        report: (message) => emit(op, 'working', message),
+        ...(opts.nudge ? { nudge: opts.nudge } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      };
+      try {
+        await runOperation(op, ctx);
+        emit(op, 'done', undefined, Date.now() - started);
+        release(id);
+      } catch (err) {
+        const e = isOrcError(err) ? err : new OrcError('INTERNAL', (err as Error)?.message ?? String(err));
+        emit(op, 'error', e.message, Date.now() - started);
+        if (op.kind === 'wait-container' && !op.required) {
+          result.warnings.push(`${e.message} (optional dependency: carrying on)`);
+          release(id);
+          return;
+        }
+        result.ok = false;
+        result.failures.push({ op, code: e.code, message: e.message });
+        const d = describeOperation(op);
+        release(id, `${d.action} ${d.resource} failed`);
+      }
+    });
+  };
+
+  for (const op of plan.operations) if (waiting.get(op.id) === 0) schedule(op.id);
+  // Everything is scheduled from completions; drain until no more work appears.
+  await queue.onIdle();
+  const unreached = plan.operations.filter((op) => (waiting.get(op.id) ?? 0) > 0);
+  for (const op of unreached) {
+    result.ok = false;
+    result.failures.push({
+      op,
+      code: 'INTERNAL',
+      message: `operation ${op.id} was never reachable (cycle in the plan)`,
+    });
+  }
+  if (result.skipped.length) result.ok = false;
+  return result;
+}
+
+/** One message for a failed run, naming the first failure and how much was skipped. */
+export function summariseFailure(r: ExecuteResult): OrcError {
+  const first = r.failures[0];
+  const code = first?.code ?? 'CANCELLED';
+  const lines = r.failures.map((f) => f.message);
+  if (r.skipped.length) {
+    const names = [...new Set(r.skipped.map((op) => op.service ?? describeOperation(op).resource))];
+    lines.push(`not started because of this: ${names.join(', ')}`);
+  }
+  const c =
+    code === 'CONTAINER_EXITED' || code === 'UNHEALTHY' || code === 'WAIT_TIMEOUT'
+      ? 'DEPENDENCY_FAILED'
+      : code;
+  return new OrcError(c as OrcError['code'], lines.join('\n') || 'cancelled', {
+    failures: r.failures.map((f) => ({ op: f.op.id, code: f.code, message: f.message })),
+    skipped: r.skipped.map((op) => op.id),
+  });
+}

@@ -1,0 +1,210 @@
+import { type DesiredEndpoint, type EndpointSettingsBody, Labels } from '@orc/spec';
+import type { Engine } from '../engine/engine.js';
+import { isOrcError, OrcError } from '../engine/errors.js';
+import type { Operation } from '../plan/types.js';
+import { waitForContainer } from './wait.js';
+
+type Op<K extends Operation['kind']> = Extract<Operation, { kind: K }>;
+
+export interface OpContext {
+  engine: Engine;
+  project: string;
+  /** Pulls/builds an image as the plan says; the images module's `ensureImage` in production. */
+  ensureImage(op: Op<'ensure-image'>, report: (message: string) => void): Promise<void>;
+  /** Default timeout of `wait-container` (ms). */
+  waitTimeoutMs: number;
+  nudge?: (containerName: string) => Promise<void>;
+  signal?: AbortSignal;
+  /** Image reference → id, filled as images are inspected (one inspect per image per run). */
+  imageIds: Map<string, Promise<string>>;
+  report(message: string): void;
+}
+
+export function endpointSettings(ep: DesiredEndpoint): EndpointSettingsBody {
+  const ipam =
+    ep.ipv4_address || ep.ipv6_address
+      ? {
+          IPAMConfig: {
+            ...(ep.ipv4_address ? { IPv4Address: ep.ipv4_address } : {}),
+            ...(ep.ipv6_address ? { IPv6Address: ep.ipv6_address } : {}),
+          },
+        }
+      : {};
+  return { ...(ep.aliases.length ? { Aliases: ep.aliases } : {}), ...ipam };
+}
+
+/** Runs one plan operation against the engine. Every step is safe to repeat after a crash. */
+export async function runOperation(op: Operation, ctx: OpContext): Promise<void> {
+  const { engine } = ctx;
+  switch (op.kind) {
+    case 'create-network':
+      return createNetwork(op, ctx);
+    case 'remove-network':
+      return engine.removeNetwork(op.networkId);
+    case 'create-volume':
+      return createVolume(op, ctx);
+    case 'remove-volume':
+      return engine.removeVolume(op.name);
+    case 'ensure-image':
+      await ctx.ensureImage(op, ctx.report);
+      ctx.imageIds.delete(op.image);
+      return;
+    case 'create-container':
+      return createContainer(op, ctx);
+    case 'start-container':
+      return engine.startContainer(op.name);
+    case 'stop-container':
+      return stopContainer(op, ctx);
+    case 'remove-container':
+      return engine.removeContainer(op.containerId, { force: true, volumes: op.volumes });
+    case 'rename-container':
+      return renameContainer(op, ctx);
+    case 'restart-container':
+      return engine.restartContainer(op.containerId, op.timeoutSeconds);
+    case 'kill-container':
+      return engine.killContainer(op.containerId, op.signal);
+    case 'pause-container':
+      return engine.pauseContainer(op.containerId);
+    case 'unpause-container':
+      return engine.unpauseContainer(op.containerId);
+    case 'connect-network':
+      return engine.connectNetwork(op.network, op.container, endpointSettings(op.endpoint));
+    case 'disconnect-network':
+      return engine.disconnectNetwork(op.network, op.container);
+    case 'wait-container':
+      return waitForContainer(engine, op.name, op.until, {
+        ...(op.service ? { service: op.service } : {}),
+        timeoutMs: ctx.waitTimeoutMs,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...(ctx.nudge ? { nudge: ctx.nudge } : {}),
+      });
+  }
+}
+
+async function createNetwork(op: Op<'create-network'>, ctx: OpContext): Promise<void> {
+  try {
+    await ctx.engine.createNetwork({ CheckDuplicate: true, ...op.body });
+  } catch (err) {
+    if (!isOrcError(err, 'CONFLICT')) throw err;
+    // Created by an earlier, interrupted pass (ours), or someone else's network with that name.
+    const same = (await ctx.engine.listNetworks({ name: [op.name] })).filter((n) => n.Name === op.name);
+    if (same.some((n) => n.Labels?.[Labels.project] === ctx.project)) return;
+    throw new OrcError(
+      'NAME_IN_USE',
+      `network ${op.name} already exists and was not created by orc for project ${ctx.project}; ` +
+        `remove it, or declare it \`external: true\` in the compose file`,
+    );
+  }
+}
+
+async function createVolume(op: Op<'create-volume'>, ctx: OpContext): Promise<void> {
+  const existing = await ctx.engine.inspectVolume(op.name);
+  if (existing) {
+    // Never touch data we did not make; say so and use it as it is (compose does the same).
+    if (existing.Labels?.[Labels.project] !== ctx.project) {
+      ctx.report(
+        `volume ${op.name} already exists but was not created by orc for this project; using it as it is`,
+      );
+    }
+    return;
+  }
+  await ctx.engine.createVolume(op.body);
+}
+
+function imageId(ref: string, ctx: OpContext): Promise<string> {
+  let p = ctx.imageIds.get(ref);
+  if (!p) {
+    p = ctx.engine.inspectImage(ref).then((img) => {
+      if (!img) {
+        throw new OrcError('IMAGE_MISSING', `image ${ref} is not present locally; pull or build it first`);
+      }
+      return img.Id;
+    });
+    p.catch(() => ctx.imageIds.delete(ref));
+    ctx.imageIds.set(ref, p);
+  }
+  return p;
+}
+
+async function createContainer(op: Op<'create-container'>, ctx: OpContext): Promise<void> {
+  const id = await imageId(op.body.Image, ctx);
+  const labels: Record<string, string> = { ...op.body.Labels, [Labels.image]: id };
+  if (op.replaces) labels[Labels.replace] = op.replaces;
+  const body = { ...op.body, Labels: labels };
+  let containerId: string;
+  try {
+    containerId = await ctx.engine.createContainer(op.createAs, body);
+  } catch (err) {
+    if (!isOrcError(err, 'CONFLICT')) throw err;
+    containerId = await resolveNameConflict(op, body.Labels, ctx);
+  }
+  // API 1.41 takes one network at create: connect the others before the container starts.
+  for (const ep of op.endpoints.slice(1)) {
+    await ctx.engine.connectNetwork(ep.name, containerId, endpointSettings(ep));
+  }
+}
+
+/**
+ * A 409 on create: someone holds the name. Ours (a leftover of an interrupted pass) is adopted when it is
+ * exactly what we want, else replaced; anyone else's is never touched.
+ */
+async function resolveNameConflict(
+  op: Op<'create-container'>,
+  labels: Record<string, string>,
+  ctx: OpContext,
+): Promise<string> {
+  const holder = await ctx.engine.inspectContainer(op.createAs);
+  if (!holder) return ctx.engine.createContainer(op.createAs, { ...op.body, Labels: labels });
+  const hl = holder.Config.Labels ?? {};
+  if (hl[Labels.project] !== ctx.project) {
+    const owner = hl[Labels.project] ? `project ${hl[Labels.project]}` : 'something orc does not manage';
+    throw new OrcError(
+      'NAME_IN_USE',
+      `container name ${op.createAs} is already used by container ${holder.Id.slice(0, 12)} (${owner}); ` +
+        `orc left it untouched. Remove or rename it, or set another container_name / project name (-p)`,
+      { containerId: holder.Id },
+    );
+  }
+  const same =
+    holder.Id !== op.replaces &&
+    hl[Labels.service] === labels[Labels.service] &&
+    hl[Labels.containerNumber] === labels[Labels.containerNumber] &&
+    hl[Labels.configHash] === labels[Labels.configHash] &&
+    hl[Labels.image] === labels[Labels.image];
+  if (same) return holder.Id;
+  await ctx.engine.removeContainer(holder.Id, { force: true });
+  return ctx.engine.createContainer(op.createAs, { ...op.body, Labels: labels });
+}
+
+async function stopContainer(op: Op<'stop-container'>, ctx: OpContext): Promise<void> {
+  const { engine } = ctx;
+  if (!op.signal) return engine.stopContainer(op.containerId, op.timeoutSeconds);
+  const d = await engine.inspectContainer(op.containerId);
+  if (!d || !d.State.Running) return;
+  if ((d.Config.StopSignal ?? 'SIGTERM') === op.signal)
+    return engine.stopContainer(op.containerId, op.timeoutSeconds);
+  // API 1.41's stop has no signal parameter: send it ourselves, give it the grace period, then SIGKILL.
+  await engine.killContainer(op.containerId, op.signal);
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), op.timeoutSeconds * 1000);
+  try {
+    await engine.waitContainer(op.containerId, ac.signal);
+  } catch {
+    await engine.killContainer(op.containerId, 'SIGKILL');
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function renameContainer(op: Op<'rename-container'>, ctx: OpContext): Promise<void> {
+  try {
+    await ctx.engine.renameContainer(op.from, op.to);
+  } catch (err) {
+    // Already renamed by an interrupted pass: `from` is gone and `to` is ours.
+    if (isOrcError(err, 'NOT_FOUND')) {
+      const to = await ctx.engine.inspectContainer(op.to);
+      if (to?.Config.Labels?.[Labels.project] === ctx.project) return;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,222 @@
+import { type DesiredState, Labels } from '@orc/spec';
+import type { Engine } from '../engine/engine.js';
+import type { EngineContainerDetails, EngineContainerListItem } from '../engine/types.js';
+import type {
+  ContainerState,
+  HealthState,
+  ObservedContainer,
+  ObservedNetwork,
+  ObservedProject,
+  ObservedVolume,
+} from './types.js';
+
+export interface ObserveOptions {
+  /** When given, images and foreign holders of the names it wants are looked up too. */
+  desired?: DesiredState;
+  /**
+   * Inspect every container (restart count, start/finish times, aliases, exact health). The planner does
+   * not need it; status pages do.
+   */
+  detail?: boolean;
+}
+
+const projectFilter = (project: string) => ({ label: [`${Labels.project}=${project}`] });
+
+/** Reads what the engine has for `project`, by label: the list is the truth, events only say when to look. */
+export async function observeProject(
+  engine: Engine,
+  project: string,
+  opts: ObserveOptions = {},
+): Promise<ObservedProject> {
+  const filter = projectFilter(project);
+  const [listed, nets, vols] = await Promise.all([
+    engine.listContainers(filter),
+    engine.listNetworks(filter),
+    engine.listVolumes(filter),
+  ]);
+  let containers = listed.map(fromListItem);
+  if (opts.detail) {
+    const details = await Promise.all(containers.map((c) => engine.inspectContainer(c.id)));
+    containers = containers.flatMap((c, i) => {
+      const d = details[i];
+      // Gone between list and inspect: it is not there any more.
+      return d ? [withDetails(c, d)] : [];
+    });
+  }
+  const networks: ObservedNetwork[] = nets.map((n) => ({
+    id: n.Id,
+    name: n.Name,
+    key: n.Labels?.[Labels.network] ?? '',
+    labels: n.Labels ?? {},
+    created: n.Created,
+  }));
+  const volumes: ObservedVolume[] = vols.map((v) => ({
+    name: v.Name,
+    key: v.Labels?.[Labels.volume] ?? '',
+    labels: v.Labels ?? {},
+  }));
+  const observed: ObservedProject = {
+    project,
+    containers: sortContainers(containers),
+    networks: networks.sort((a, b) => a.name.localeCompare(b.name) || a.created.localeCompare(b.created)),
+    volumes: volumes.sort((a, b) => a.name.localeCompare(b.name)),
+    images: {},
+    foreign: { containersByName: {}, networksByName: {}, volumesByName: {} },
+  };
+  if (opts.desired) await lookUpWanted(engine, opts.desired, observed);
+  return observed;
+}
+
+function sortContainers(list: ObservedContainer[]): ObservedContainer[] {
+  return list.sort(
+    (a, b) => a.service.localeCompare(b.service) || a.number - b.number || a.name.localeCompare(b.name),
+  );
+}
+
+/** Images the services run, and whoever holds a name we want without being ours. */
+async function lookUpWanted(engine: Engine, desired: DesiredState, observed: ObservedProject): Promise<void> {
+  const images = [...new Set(desired.services.map((s) => s.image))];
+  const ours = new Set(observed.containers.map((c) => c.name));
+  const wantedNames = desired.services
+    .flatMap((s) => s.containers.map((c) => c.name))
+    .filter((n) => !ours.has(n));
+  const ourNetworks = new Set(observed.networks.map((n) => n.name));
+  const wantedNetworks = desired.networks.filter((n) => n.external || !ourNetworks.has(n.name));
+  const ourVolumes = new Set(observed.volumes.map((v) => v.name));
+  const wantedVolumes = desired.volumes.filter((v) => v.external || !ourVolumes.has(v.name));
+
+  await Promise.all([
+    ...images.map(async (ref) => {
+      const img = await engine.inspectImage(ref);
+      if (img) observed.images[ref] = img.Id;
+    }),
+    (async () => {
+      if (!wantedNames.length) return;
+      const holders = await engine.listContainers({ name: wantedNames.map((n) => `^/${escapeRegExp(n)}$`) });
+      for (const h of holders) {
+        const name = containerName(h);
+        if (!wantedNames.includes(name)) continue;
+        const project = h.Labels?.[Labels.project];
+        observed.foreign.containersByName[name] = project ? { id: h.Id, project } : { id: h.Id };
+      }
+    })(),
+    ...wantedNetworks.map(async (n) => {
+      const found = (await engine.listNetworks({ name: [n.name] })).filter((x) => x.Name === n.name);
+      const first = found.sort((a, b) => a.Created.localeCompare(b.Created))[0];
+      if (first) observed.foreign.networksByName[n.name] = { id: first.Id };
+    }),
+    ...wantedVolumes.map(async (v) => {
+      const found = await engine.inspectVolume(v.name);
+      if (found) observed.foreign.volumesByName[v.name] = { name: found.Name };
+    }),
+  ]);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The container's own name: `/x` (other entries like `/a/x` are legacy link aliases). */
+export function containerName(item: EngineContainerListItem): string {
+  const own = item.Names.find((n) => n.lastIndexOf('/') === 0) ?? item.Names[0] ?? '';
+  return own.replace(/^\//, '');
+}
+
+const states = new Set<ContainerState>([
+  'created',
+  'running',
+  'paused',
+  'restarting',
+  'removing',
+  'exited',
+  'dead',
+]);
+
+function toState(s: string): ContainerState {
+  return states.has(s as ContainerState) ? (s as ContainerState) : 'dead';
+}
+
+/** `Up 3 minutes (healthy)`, `Up 2 seconds (health: starting)`, `Up 1 hour (unhealthy)`. */
+export function healthFromStatus(status: string): HealthState | undefined {
+  if (status.includes('(healthy)')) return 'healthy';
+  if (status.includes('(unhealthy)')) return 'unhealthy';
+  if (status.includes('(health: starting)')) return 'starting';
+  return undefined;
+}
+
+/** `Exited (3) 2 minutes ago` → 3. */
+export function exitCodeFromStatus(status: string): number {
+  const m = /^Exited \((-?\d+)\)/.exec(status);
+  return m ? Number(m[1]) : 0;
+}
+
+export function fromListItem(item: EngineContainerListItem): ObservedContainer {
+  const labels = item.Labels ?? {};
+  const number = Number.parseInt(labels[Labels.containerNumber] ?? '', 10);
+  const networks: ObservedContainer['networks'] = {};
+  for (const [name, ep] of Object.entries(item.NetworkSettings?.Networks ?? {})) {
+    networks[name] = {
+      networkId: ep.NetworkID,
+      aliases: ep.Aliases ?? [],
+      ...(ep.IPAddress ? { ipv4: ep.IPAddress } : {}),
+    };
+  }
+  const health = healthFromStatus(item.Status);
+  const replaces = labels[Labels.replace];
+  const imageLabel = labels[Labels.image];
+  return {
+    id: item.Id,
+    name: containerName(item),
+    service: labels[Labels.service] ?? '',
+    number: Number.isFinite(number) ? number : 0,
+    oneoff: labels[Labels.oneoff] === 'True',
+    configHash: labels[Labels.configHash] ?? '',
+    ...(imageLabel ? { imageLabel } : {}),
+    imageId: item.ImageID,
+    image: item.Image,
+    ...(replaces ? { replaces } : {}),
+    state: toState(item.State),
+    ...(health ? { health } : {}),
+    exitCode: exitCodeFromStatus(item.Status),
+    restartCount: 0,
+    created: new Date(item.Created * 1000).toISOString(),
+    startedAt: '',
+    finishedAt: '',
+    networks,
+    mounts: (item.Mounts ?? []).map((m) => ({
+      type: m.Type,
+      ...(m.Name ? { name: m.Name } : {}),
+      source: m.Source,
+      destination: m.Destination,
+    })),
+    labels,
+  };
+}
+
+const neverTime = '0001-01-01T00:00:00Z';
+
+export function withDetails(c: ObservedContainer, d: EngineContainerDetails): ObservedContainer {
+  const networks: ObservedContainer['networks'] = {};
+  for (const [name, ep] of Object.entries(d.NetworkSettings.Networks ?? {})) {
+    networks[name] = {
+      networkId: ep.NetworkID,
+      aliases: ep.Aliases ?? [],
+      ...(ep.IPAddress ? { ipv4: ep.IPAddress } : {}),
+    };
+  }
+  const h = d.State.Health?.Status;
+  const health: HealthState | undefined =
+    h === 'healthy' || h === 'unhealthy' || h === 'starting' ? h : undefined;
+  const { health: _old, ...rest } = c;
+  return {
+    ...rest,
+    ...(health ? { health } : {}),
+    state: toState(d.State.Status),
+    exitCode: d.State.ExitCode,
+    restartCount: d.RestartCount,
+    startedAt: d.State.StartedAt === neverTime ? '' : d.State.StartedAt,
+    finishedAt: d.State.FinishedAt === neverTime ? '' : d.State.FinishedAt,
+    created: d.Created,
+    networks,
+  };
+}
