@@ -1,11 +1,11 @@
 import { type ContainerCreateBody, Labels } from '@orc/spec';
 import { afterAll, describe, expect, it } from 'vitest';
-import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from '../../../test/support/engine.js';
 import type { ProgressEvent } from '../src/core/types.js';
 import { createEngine } from '../src/engine/engine.js';
 import { executePlan } from '../src/execute/executor.js';
 import { observeProject } from '../src/observe/observe.js';
 import type { Operation, Plan } from '../src/plan/types.js';
+import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from './support/engine.js';
 
 const engine = createEngine();
 const noImages = async () => undefined;
