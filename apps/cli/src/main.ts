@@ -1,17 +1,17 @@
-import { Command } from 'commander';
-import { version } from './version.js';
+import { daemonState } from './commands/daemon.js';
+import { ExitCode } from './errors.js';
+import { buildProgram, report } from './program.js';
 
-const program = new Command('orc')
-  .description('orc: a Compose-compatible orchestrator that keeps your stacks converged')
-  .version(version, '-v, --version', 'print the orc version');
+async function main(argv: string[]): Promise<void> {
+  const debug = argv.includes('--debug');
+  let code: number = ExitCode.ok;
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    code = report(err, debug);
+  }
+  // Exit explicitly: an open stdin or a finished stream must not keep a finished command alive.
+  if (!daemonState.running || code !== 0) process.exit(code);
+}
 
-program
-  .command('daemon')
-  .description('run the orc daemon in the foreground')
-  .action(async () => {
-    // Loaded on demand so that every other command starts without the daemon's dependencies.
-    const daemon = await import('@orc/daemon');
-    await daemon.main(process.argv.slice(3));
-  });
-
-await program.parseAsync(process.argv);
+await main(process.argv);

@@ -1,0 +1,160 @@
+/**
+ * The daemon's v1 routes (docs/api.md), one function each. Everything the CLI asks the daemon goes
+ * through here, so a route change is a change in one file.
+ */
+import type { DaemonAddress } from './address.js';
+import { call, stream } from './http.js';
+import type {
+  DaemonEvent,
+  LogLine,
+  OperationError,
+  OperationRecord,
+  ProgressEvent,
+  ProjectSource,
+  ProjectSummary,
+} from './types.js';
+
+/** A project as a command names it: by `-p` alone, or by its files (plus `-p` as the name when given). */
+export type Target = { name: string; source?: ProjectSource };
+
+/** The name for the URL (`-` = "load it from the source in the body") and the body's `source`. */
+function routeName(target: Target): string {
+  return target.source
+    ? encodeURIComponent(target.source.projectName ?? '-')
+    : encodeURIComponent(target.name);
+}
+
+const withSource = (target: Target, body: Record<string, unknown>) =>
+  target.source ? { source: target.source, ...body } : body;
+
+export interface HealthInfo {
+  status: string;
+  version?: string;
+  engine?: { version?: string; apiVersion?: string };
+}
+
+export type ActionName =
+  | 'down'
+  | 'start'
+  | 'stop'
+  | 'restart'
+  | 'kill'
+  | 'pause'
+  | 'unpause'
+  | 'rm'
+  | 'scale';
+
+export type UpOptions = {
+  services?: string[];
+  forceRecreate?: boolean;
+  noRecreate?: boolean;
+  noDeps?: boolean;
+  removeOrphans?: boolean;
+  scale?: Record<string, number>;
+  build?: boolean;
+  noBuild?: boolean;
+  pull?: 'always' | 'missing' | 'never' | 'policy';
+  timeoutSeconds?: number;
+  dryRun?: boolean;
+  wait?: boolean;
+  waitTimeoutSeconds?: number;
+};
+
+export type ProgressItem =
+  | { type: 'progress'; event: ProgressEvent }
+  | { type: 'end'; operation: OperationRecord }
+  | { type: 'error'; error: OperationError };
+
+export interface Api {
+  address: DaemonAddress;
+  health(): Promise<HealthInfo>;
+  listProjects(): Promise<ProjectSummary[]>;
+  /** Resolves the name for files (and what exists of it). */
+  lookup(source: ProjectSource): Promise<{ name: string; project?: ProjectSummary }>;
+  getProject(name: string): Promise<ProjectSummary>;
+  up(source: ProjectSource, options: UpOptions): Promise<OperationRecord>;
+  action(target: Target, action: ActionName, body: Record<string, unknown>): Promise<OperationRecord>;
+  config(source: ProjectSource, format: 'json' | 'yaml'): Promise<unknown>;
+  getOperation(id: string): Promise<OperationRecord>;
+  progress(id: string, signal?: AbortSignal): AsyncGenerator<ProgressItem>;
+  logs(name: string, query: LogQuery, signal?: AbortSignal): AsyncGenerator<LogLine>;
+  events(project: string | undefined, signal?: AbortSignal): AsyncGenerator<DaemonEvent>;
+}
+
+export interface LogQuery {
+  services?: string[];
+  follow?: boolean;
+  tail?: number;
+  timestamps?: boolean;
+  since?: string;
+  until?: string;
+}
+
+export function logQueryString(q: LogQuery): string {
+  const params = new URLSearchParams();
+  for (const s of q.services ?? []) params.append('service', s);
+  if (q.follow) params.set('follow', 'true');
+  if (q.tail !== undefined) params.set('tail', String(q.tail));
+  if (q.timestamps) params.set('timestamps', 'true');
+  if (q.since) params.set('since', q.since);
+  if (q.until) params.set('until', q.until);
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+export function api(address: DaemonAddress): Api {
+  return {
+    address,
+    health: () => call<HealthInfo>(address, 'GET', '/v1/health'),
+    listProjects: async () =>
+      (await call<{ projects: ProjectSummary[] }>(address, 'GET', '/v1/projects')).projects,
+    lookup: (source) => call(address, 'POST', '/v1/projects/lookup', { body: { source } }),
+    getProject: (name) => call<ProjectSummary>(address, 'GET', `/v1/projects/${encodeURIComponent(name)}`),
+    up: async (source, options) =>
+      (
+        await call<{ operation: OperationRecord }>(address, 'POST', '/v1/projects', {
+          body: { source, options },
+        })
+      ).operation,
+    action: async (target, action, body) =>
+      (
+        await call<{ operation: OperationRecord }>(
+          address,
+          'POST',
+          `/v1/projects/${routeName(target)}/${action}`,
+          {
+            body: withSource(target, body),
+          },
+        )
+      ).operation,
+    config: (source, format) =>
+      call(address, 'POST', `/v1/config?format=${format}`, {
+        body: { source, format },
+        headers: { Accept: format === 'yaml' ? 'text/yaml, application/json' : 'application/json' },
+      }),
+    getOperation: (id) => call<OperationRecord>(address, 'GET', `/v1/operations/${encodeURIComponent(id)}`),
+    progress: (id, signal) =>
+      stream(
+        address,
+        'GET',
+        `/v1/operations/${encodeURIComponent(id)}/progress`,
+        signalOpt(signal),
+      ) as AsyncGenerator<ProgressItem>,
+    logs: (name, query, signal) =>
+      stream(
+        address,
+        'GET',
+        `/v1/projects/${encodeURIComponent(name)}/logs${logQueryString(query)}`,
+        signalOpt(signal),
+      ) as AsyncGenerator<LogLine>,
+    events: (project, signal) =>
+      stream(
+        address,
+        'GET',
+        `/v1/events${project ? `?project=${encodeURIComponent(project)}` : ''}`,
+        signalOpt(signal),
+      ) as AsyncGenerator<DaemonEvent>,
+  };
+}
+
+const signalOpt = (signal: AbortSignal | undefined) => (signal ? { signal } : {});

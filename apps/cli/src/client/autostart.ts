@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CliError, ExitCode } from '../errors.js';
+import type { DaemonAddress } from './address.js';
+import { call, UnreachableError } from './http.js';
+
+export interface Health {
+  engineVersion?: string;
+  engineApiVersion?: string;
+  [key: string]: unknown;
+}
+
+/** The daemon's state dir: ORC_STATE_DIR, else `/var/lib/orc` for root, else `$XDG_STATE_HOME/orc`. */
+export function stateDir(env: NodeJS.ProcessEnv, uid: number): string {
+  if (env.ORC_STATE_DIR) return env.ORC_STATE_DIR;
+  if (uid === 0) return '/var/lib/orc';
+  return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'orc');
+}
+
+export function health(address: DaemonAddress, timeoutMs = 2000): Promise<Health> {
+  return call<Health>(address, 'GET', '/v1/health', { signal: AbortSignal.timeout(timeoutMs) });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function tail(file: string, lines: number): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+const howToStart =
+  'start one with `orc daemon` (foreground) or `systemctl start orc`, or point ORC_HOST at one';
+
+/**
+ * Makes sure a daemon answers at the address: if none does, starts `orc daemon` detached (its output
+ * goes to `<state dir>/daemon.out`) and waits for `/v1/health` up to `waitMs`.
+ */
+export async function ensureDaemon(
+  address: DaemonAddress,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+  waitMs = 10_000,
+): Promise<void> {
+  try {
+    await health(address);
+    return;
+  } catch (err) {
+    if (!(err instanceof UnreachableError)) throw err;
+    if (env.ORC_NO_AUTOSTART === '1') {
+      throw new CliError(err.message, ExitCode.unreachable, `ORC_NO_AUTOSTART=1 is set: ${howToStart}`);
+    }
+    if (address.kind !== 'unix') {
+      throw new CliError(
+        err.message,
+        ExitCode.unreachable,
+        `orc starts a daemon only for a unix socket: ${howToStart}`,
+      );
+    }
+  }
+  const dir = stateDir(env, process.getuid?.() ?? 0);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const outFile = join(dir, 'daemon.out');
+  const out = openSync(outFile, 'a', 0o600);
+  // This very bundle is the daemon's launcher: `orc daemon` imports the daemon lazily.
+  const entry = fileURLToPath(import.meta.url);
+  const child = spawn(process.execPath, [entry, 'daemon'], {
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: { ...env, ORC_HOST: address.display, ORC_STATE_DIR: dir },
+  });
+  closeSync(out);
+  let exited: number | null | undefined;
+  child.on('exit', (code) => {
+    exited = code;
+  });
+  child.unref();
+  log(`orc: no daemon answered at ${address.display}; started one (pid ${child.pid}, output: ${outFile})`);
+  const deadline = Date.now() + waitMs;
+  while (Date.now() < deadline) {
+    await sleep(100);
+    try {
+      await health(address, 1000);
+      return;
+    } catch (err) {
+      if (!(err instanceof UnreachableError)) throw err;
+      // Another client may have started one at the same moment: keep polling until the deadline.
+      if (exited !== undefined && Date.now() > deadline - waitMs + 2000) break;
+    }
+  }
+  const last = tail(outFile, 5);
+  throw new CliError(
+    `the orc daemon did not become ready at ${address.display}${exited !== undefined ? ` (it exited with ${exited})` : ' within 10 s'}${last ? `:\n${last}` : ''}`,
+    ExitCode.unreachable,
+    `see ${outFile}; or ${howToStart}`,
+  );
+}

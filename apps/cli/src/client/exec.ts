@@ -1,0 +1,130 @@
+/**
+ * `orc exec` over the daemon's upgraded connection (docs/api.md, "Exec"): 8-byte headers
+ * `[type, 0, 0, 0, size uint32 BE]` in both directions.
+ */
+import type { Socket } from 'node:net';
+import type { DaemonAddress } from './address.js';
+import { ApiError, send } from './http.js';
+
+export const Frame = {
+  stdin: 0,
+  stdout: 1,
+  stderr: 2,
+  exit: 3,
+  error: 4,
+  resize: 5,
+  stdinClosed: 6,
+} as const;
+
+export function encodeFrame(type: number, payload: Buffer | string = Buffer.alloc(0)): Buffer {
+  const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
+  const header = Buffer.alloc(8);
+  header[0] = type;
+  header.writeUInt32BE(body.length, 4);
+  return Buffer.concat([header, body]);
+}
+
+/** Cuts a byte stream into frames; keeps a partial frame until the rest arrives. */
+export function frameReader(onFrame: (type: number, payload: Buffer) => void): (chunk: Buffer) => void {
+  let pending: Buffer = Buffer.alloc(0);
+  return (chunk) => {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    while (pending.length >= 8) {
+      const size = pending.readUInt32BE(4);
+      if (pending.length < 8 + size) break;
+      onFrame(pending[0] ?? 255, pending.subarray(8, 8 + size));
+      pending = pending.subarray(8 + size);
+    }
+  };
+}
+
+export interface ExecRequest {
+  source?: unknown;
+  service: string;
+  index?: number;
+  cmd: string[];
+  tty?: boolean;
+  interactive?: boolean;
+  env?: string[];
+  user?: string;
+  workdir?: string;
+  privileged?: boolean;
+  rows?: number;
+  cols?: number;
+}
+
+export interface ExecIo {
+  stdin?: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** Called to subscribe to terminal resizes; returns the unsubscribe. */
+  onResize?: (send: (rows: number, cols: number) => void) => () => void;
+}
+
+/** Runs the exec and resolves with the command's exit code. */
+export function execute(address: DaemonAddress, name: string, req: ExecRequest, io: ExecIo): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let socket: Socket | undefined;
+    const path = `/v1/projects/${encodeURIComponent(name)}/exec`;
+    const upgradeRequest = send(address, 'POST', path, {
+      body: req,
+      headers: { Connection: 'Upgrade', Upgrade: 'tcp' },
+      onUpgrade: (s, head) => {
+        socket = s;
+        let exitCode: number | undefined;
+        const read = frameReader((type, payload) => {
+          if (type === Frame.stdout) io.stdout.write(payload);
+          else if (type === Frame.stderr) io.stderr.write(payload);
+          else if (type === Frame.exit) exitCode = Number(JSON.parse(payload.toString('utf8')).exitCode);
+          else if (type === Frame.error) {
+            const err = JSON.parse(payload.toString('utf8')) as { code?: string; message?: string };
+            reject(new ApiError(500, err, err.message ?? 'exec failed'));
+          }
+        });
+        if (head.length) read(head);
+        s.on('data', read);
+        const stopResize = io.onResize?.((rows, cols) =>
+          s.write(encodeFrame(Frame.resize, JSON.stringify({ rows, cols }))),
+        );
+        if (io.stdin) {
+          io.stdin.on('data', (chunk: Buffer | string) => {
+            if (!s.destroyed)
+              s.write(encodeFrame(Frame.stdin, typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
+          });
+          io.stdin.on('end', () => {
+            if (!s.destroyed) s.write(encodeFrame(Frame.stdinClosed));
+          });
+        } else {
+          s.write(encodeFrame(Frame.stdinClosed));
+        }
+        s.on('close', () => {
+          stopResize?.();
+          if (exitCode !== undefined) resolve(exitCode);
+          else reject(new ApiError(500, undefined, 'the exec connection closed before the command finished'));
+        });
+        s.on('error', () => undefined);
+      },
+    });
+    // A non-upgrade answer is an error response (unknown service, bad body, ...).
+    upgradeRequest.then(
+      async (res) => {
+        if (socket) return;
+        const chunks: Buffer[] = [];
+        for await (const c of res) chunks.push(c as Buffer);
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {}
+        const message =
+          body && typeof body === 'object' && 'message' in body
+            ? String(body.message)
+            : `exec answered ${res.statusCode}`;
+        reject(new ApiError(res.statusCode ?? 0, body, message));
+      },
+      (err: unknown) => {
+        if (!socket) reject(err);
+      },
+    );
+  });
+}

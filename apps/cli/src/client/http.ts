@@ -1,0 +1,170 @@
+import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import type { Socket } from 'node:net';
+import { CliError, ExitCode } from '../errors.js';
+import type { DaemonAddress } from './address.js';
+
+/** An answer the daemon gave with a non-2xx status: its body is kept for the caller to explain. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Nothing listens at the address (no socket file, connection refused, or the socket is stale). */
+export class UnreachableError extends CliError {
+  constructor(
+    readonly address: DaemonAddress,
+    readonly reason: string,
+  ) {
+    super(`cannot reach the orc daemon at ${address.display} (${reason})`, ExitCode.unreachable);
+    this.name = 'UnreachableError';
+  }
+}
+
+const UNREACHABLE = new Set(['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EACCES', 'ENOTSOCK', 'EHOSTUNREACH']);
+
+export interface CallOptions {
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Extra headers (e.g. `Accept`). */
+  headers?: Record<string, string>;
+  /** For `Upgrade` requests: receives the raw socket (and bytes already read past the head) on 101. */
+  onUpgrade?: (socket: Socket, head: Buffer) => void;
+}
+
+function requestOptions(
+  address: DaemonAddress,
+  method: string,
+  path: string,
+  opts: CallOptions,
+): RequestOptions {
+  const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (address.kind === 'unix') {
+    // The daemon refuses a Host that is neither loopback nor the socket: say we are local.
+    return { socketPath: address.socketPath, method, path, headers: { Host: 'localhost', ...headers } };
+  }
+  if (address.token) headers.Authorization = `Bearer ${address.token}`;
+  return { host: address.host, port: address.port, method, path, headers };
+}
+
+/** Sends one request and resolves with the response head; the body is left for the caller to read. */
+export function send(
+  address: DaemonAddress,
+  method: string,
+  path: string,
+  opts: CallOptions = {},
+): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(requestOptions(address, method, path, opts), resolve);
+    req.on('upgrade', (res, socket, head) => {
+      opts.onUpgrade?.(socket, head);
+      resolve(res);
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (opts.signal?.aborted) reject(opts.signal.reason ?? err);
+      else if (err.code && UNREACHABLE.has(err.code)) reject(new UnreachableError(address, err.code));
+      else reject(err);
+    });
+    if (opts.signal) {
+      const onAbort = () => req.destroy();
+      if (opts.signal.aborted) onAbort();
+      opts.signal.addEventListener('abort', onAbort, { once: true });
+      req.on('close', () => opts.signal?.removeEventListener('abort', onAbort));
+    }
+    if (opts.body !== undefined) req.write(JSON.stringify(opts.body));
+    req.end();
+  });
+}
+
+async function readText(res: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of res) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function errorMessage(status: number, body: unknown): string {
+  if (body && typeof body === 'object' && 'message' in body && typeof body.message === 'string') {
+    return body.message;
+  }
+  if (typeof body === 'string' && body) return body;
+  return `the daemon answered ${status}`;
+}
+
+/** A JSON call: resolves with the parsed body on 2xx, rejects with ApiError otherwise. */
+export async function call<T>(
+  address: DaemonAddress,
+  method: string,
+  path: string,
+  opts: CallOptions = {},
+): Promise<T> {
+  const res = await send(address, method, path, opts);
+  const body = parseJson(await readText(res));
+  const status = res.statusCode ?? 0;
+  if (status < 200 || status >= 300) throw new ApiError(status, body, errorMessage(status, body));
+  return body as T;
+}
+
+/**
+ * Splits a streamed body into records: NDJSON lines, or SSE `data:` lines (both are accepted so the
+ * daemon may pick either). Blank lines and SSE comments are skipped.
+ */
+export async function* records(source: AsyncIterable<Buffer | string>): AsyncGenerator<unknown> {
+  let buffered = '';
+  const decode = (line: string): unknown[] => {
+    const trimmed = line.replace(/\r$/, '');
+    if (!trimmed || trimmed.startsWith(':') || /^(event|id|retry):/.test(trimmed)) return [];
+    const data = trimmed.startsWith('data:') ? trimmed.slice(5).trimStart() : trimmed;
+    return [parseJson(data)];
+  };
+  for await (const chunk of source) {
+    buffered += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    let newline = buffered.indexOf('\n');
+    while (newline >= 0) {
+      yield* decode(buffered.slice(0, newline));
+      buffered = buffered.slice(newline + 1);
+      newline = buffered.indexOf('\n');
+    }
+  }
+  yield* decode(buffered);
+}
+
+/** A streaming call: yields each record of a 2xx body; rejects with ApiError otherwise. */
+export async function* stream(
+  address: DaemonAddress,
+  method: string,
+  path: string,
+  opts: CallOptions = {},
+): AsyncGenerator<unknown> {
+  const res = await send(address, method, path, {
+    ...opts,
+    headers: { Accept: 'application/x-ndjson, text/event-stream', ...opts.headers },
+  });
+  const status = res.statusCode ?? 0;
+  if (status < 200 || status >= 300) {
+    const body = parseJson(await readText(res));
+    throw new ApiError(status, body, errorMessage(status, body));
+  }
+  try {
+    yield* records(res);
+  } catch (err) {
+    // An abort we asked for ends the stream quietly.
+    if (!opts.signal?.aborted) throw err;
+  } finally {
+    res.destroy();
+  }
+}

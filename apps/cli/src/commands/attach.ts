@@ -1,0 +1,70 @@
+import type { Api } from '../client/api.js';
+import { ApiError } from '../client/http.js';
+import type { Context } from '../context.js';
+import { CliError, ExitCode } from '../errors.js';
+import { logFormatter } from '../render/logs.js';
+import { followOperation } from '../render/operation.js';
+
+/**
+ * Attached `up`: follows the services' logs with coloured prefixes until they end. Ctrl-C stops the
+ * services like compose (`Gracefully stopping...`); a second Ctrl-C kills them.
+ */
+export async function attachLogs(
+  ctx: Context,
+  client: Api,
+  project: string,
+  services: string[],
+  since: string,
+  timeoutSeconds: number | undefined,
+): Promise<void> {
+  const stopLogs = new AbortController();
+  let stopping: Promise<unknown> | undefined;
+  let interrupts = 0;
+  const target = { name: project };
+  const onInterrupt = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      ctx.stderr.write('Gracefully stopping... (press Ctrl+C again to force)\n');
+      stopLogs.abort();
+      const body = {
+        ...(services.length ? { services } : {}),
+        ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+      };
+      stopping = client
+        .action(target, 'stop', body)
+        .then((op) => followOperation(ctx, client, op, 'Stopping'));
+      return;
+    }
+    ctx.stderr.write('Killing...\n');
+    stopping = client
+      .action(target, 'kill', services.length ? { services } : {})
+      .then((op) => followOperation(ctx, client, op, 'Killing'))
+      .catch((err: unknown) => {
+        // The daemon may still be busy with the graceful stop; it finishes that on its own.
+        if (!(err instanceof ApiError && err.status === 409)) throw err;
+      });
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    const known = await client
+      .getProject(project)
+      .then((p) => p.containers.map((c) => c.Name))
+      .catch(() => []);
+    const format = logFormatter({ project, prefix: true, timestamps: false, palette: ctx.out }, known);
+    const query = { follow: true, since, ...(services.length ? { services } : {}) };
+    for await (const line of client.logs(project, query, stopLogs.signal)) {
+      ctx.stdout.write(`${format(line)}\n`);
+    }
+    if (stopping) {
+      // A second Ctrl-C replaces `stopping`: wait until whichever is current settles.
+      let current: Promise<unknown> | undefined;
+      while (current !== stopping) {
+        current = stopping;
+        await current;
+      }
+      throw new CliError('', ExitCode.interrupted);
+    }
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}

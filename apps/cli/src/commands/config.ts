@@ -1,0 +1,68 @@
+import type { Command } from 'commander';
+import { failure, usageError } from '../errors.js';
+import { handler } from './util.js';
+
+interface ConfigFlags {
+  format: string;
+  services?: boolean;
+  volumes?: boolean;
+  profiles?: boolean;
+  hash?: string;
+  quiet?: boolean;
+}
+
+interface ProjectJson {
+  services?: Record<string, { profiles?: string[] }>;
+  volumes?: Record<string, unknown>;
+  /** Per-service config hashes, when the daemon includes them. */
+  hashes?: Record<string, string>;
+}
+
+const lines = (items: string[]) => (items.length ? `${items.join('\n')}\n` : '');
+
+/** What the list flags print, from the normalised project (the daemon did the loading). */
+export function configListing(flags: ConfigFlags, project: ProjectJson): string | undefined {
+  if (flags.services) return lines(Object.keys(project.services ?? {}));
+  if (flags.volumes) return lines(Object.keys(project.volumes ?? {}));
+  if (flags.profiles) {
+    const all = new Set(Object.values(project.services ?? {}).flatMap((s) => s.profiles ?? []));
+    return lines([...all].sort());
+  }
+  if (flags.hash !== undefined) {
+    if (!project.hashes) throw failure('config --hash: this daemon does not report service hashes');
+    const wanted = flags.hash === '*' ? Object.keys(project.hashes) : flags.hash.split(',');
+    return lines(wanted.map((s) => `${s} ${project.hashes?.[s] ?? '(unknown service)'}`));
+  }
+  return undefined;
+}
+
+export function registerConfig(program: Command): Command {
+  return program
+    .command('config')
+    .description('parse, resolve and render the compose file in canonical form')
+    .option('--format <format>', 'yaml or json', 'yaml')
+    .option('--services', 'print the service names, one per line')
+    .option('--volumes', 'print the volume names, one per line')
+    .option('--profiles', 'print the profile names, one per line')
+    .option('--hash <services>', 'print the service config hash, one per line ("*" for all)')
+    .option('-q, --quiet', 'only validate the configuration, print nothing')
+    .action(
+      handler<[], ConfigFlags>(async (ctx, f) => {
+        if (f.format !== 'yaml' && f.format !== 'json')
+          throw usageError(`--format ${f.format}: expected yaml or json`);
+        const client = await ctx.connect();
+        const listing = f.services || f.volumes || f.profiles || f.hash !== undefined || f.quiet;
+        const format = listing ? 'json' : f.format;
+        const answer = await client.config(ctx.source(), format);
+        if (f.quiet) return;
+        if (format === 'yaml') {
+          const text = typeof answer === 'string' ? answer : JSON.stringify(answer, null, 2);
+          ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+          return;
+        }
+        const { project } = answer as { project: ProjectJson };
+        const out = configListing(f, project);
+        ctx.stdout.write(out ?? `${JSON.stringify(project, null, 2)}\n`);
+      }),
+    );
+}

@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { usageError } from '../errors.js';
+import { table } from '../render/table.js';
+import { handler } from './util.js';
+
+export function registerLs(program: Command): Command {
+  return program
+    .command('ls')
+    .description('list the projects the daemon keeps (and those it finds on the engine)')
+    .option('-a, --all', 'show all projects, stopped ones included')
+    .option('-q, --quiet', 'only display project names')
+    .option('--format <format>', 'table or json', 'table')
+    .action(
+      handler<[], { all?: boolean; quiet?: boolean; format: string }>(async (ctx, f) => {
+        if (f.format !== 'table' && f.format !== 'json')
+          throw usageError(`--format ${f.format}: expected table or json`);
+        const client = await ctx.connect();
+        const projects = (await client.listProjects())
+          .filter((p) => f.all || p.registered || /running|restarting|paused/.test(p.status))
+          .sort((a, b) => a.name.localeCompare(b.name));
+        if (f.quiet) {
+          if (projects.length) ctx.stdout.write(`${projects.map((p) => p.name).join('\n')}\n`);
+        } else if (f.format === 'json') {
+          const rows = projects.map((p) => ({
+            Name: p.name,
+            Status: p.status,
+            ConfigFiles: p.configFiles.join(','),
+            Registered: p.registered,
+          }));
+          ctx.stdout.write(`${JSON.stringify(rows)}\n`);
+        } else {
+          const rows = projects.map((p) => [
+            p.name,
+            p.status || '-',
+            p.configFiles.join(','),
+            p.registered ? 'yes' : 'no',
+          ]);
+          ctx.stdout.write(`${table(['NAME', 'STATUS', 'CONFIG FILES', 'KEPT'], rows)}\n`);
+        }
+      }),
+    );
+}

@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { usageError } from '../errors.js';
+import { filterContainers, psJson, psTable } from '../render/ps.js';
+import { findProject } from './project.js';
+import { handler, repeat } from './util.js';
+
+const STATES = ['paused', 'restarting', 'removing', 'running', 'dead', 'created', 'exited'];
+
+interface PsFlags {
+  all?: boolean;
+  quiet?: boolean;
+  services?: boolean;
+  status?: string[];
+  format: string;
+}
+
+export function registerPs(program: Command): Command {
+  return program
+    .command('ps')
+    .description('list containers of the project')
+    .argument('[services...]')
+    .option('-a, --all', 'show all containers, stopped ones included')
+    .option('-q, --quiet', 'only display IDs')
+    .option('--services', 'display services')
+    .option('--status <status>', `filter by status (repeatable): ${STATES.join(', ')}`, repeat)
+    .option('--format <format>', 'table or json', 'table')
+    .action(
+      handler<[string[]], PsFlags>(async (ctx, f, services) => {
+        if (f.format !== 'table' && f.format !== 'json') {
+          throw usageError(`--format ${f.format}: expected table or json`);
+        }
+        for (const s of f.status ?? []) {
+          if (!STATES.includes(s)) throw usageError(`--status ${s}: expected one of ${STATES.join(', ')}`);
+        }
+        const client = await ctx.connect();
+        const { project } = await findProject(ctx, client);
+        const containers = filterContainers(project?.containers ?? [], {
+          all: f.all === true,
+          status: f.status ?? [],
+          services,
+        });
+        if (f.quiet) {
+          if (containers.length) ctx.stdout.write(`${containers.map((c) => c.ID).join('\n')}\n`);
+        } else if (f.services) {
+          const names = [...new Set(containers.map((c) => c.Service))].sort();
+          if (names.length) ctx.stdout.write(`${names.join('\n')}\n`);
+        } else if (f.format === 'json') {
+          ctx.stdout.write(`${psJson(containers)}\n`);
+        } else {
+          ctx.stdout.write(`${psTable(containers, Date.now())}\n`);
+        }
+      }),
+    );
+}

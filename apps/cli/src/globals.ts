@@ -1,0 +1,118 @@
+import { type Command, Option } from 'commander';
+import type { ProjectSource } from './client/types.js';
+import type { AnsiMode } from './render/color.js';
+
+export type ProgressMode = 'auto' | 'tty' | 'plain' | 'json' | 'quiet';
+
+export interface GlobalOptions {
+  file: string[];
+  projectName?: string;
+  projectDirectory?: string;
+  profile: string[];
+  envFile: string[];
+  progress: ProgressMode;
+  ansi: AnsiMode;
+  debug: boolean;
+}
+
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+type GlobalSpec = [short: string | undefined, long: string, description: string, choices?: string[]];
+
+const GLOBALS: GlobalSpec[] = [
+  ['-f', '--file <path>', 'compose configuration file (repeatable)'],
+  ['-p', '--project-name <name>', 'project name (default: the project directory name)'],
+  [
+    undefined,
+    '--project-directory <path>',
+    'alternate working directory (default: the first file’s directory)',
+  ],
+  [undefined, '--profile <name>', 'enable a profile (repeatable)'],
+  [undefined, '--env-file <path>', 'alternate environment file (repeatable)'],
+  [undefined, '--progress <mode>', 'progress output', ['auto', 'tty', 'plain', 'json', 'quiet']],
+  [undefined, '--ansi <when>', 'control characters', ['never', 'always', 'auto']],
+  [undefined, '--debug', 'show details (stack traces) on errors'],
+];
+
+/**
+ * compose's global flags. Subcommands get hidden copies so `orc up -f x.yaml` works as well as
+ * `orc -f x.yaml up`; where a command has its own short flag (`logs -f`), the copy is long-only.
+ */
+export function addGlobalOptions(cmd: Command, hidden: boolean): Command {
+  for (const [short, long, description, choices] of GLOBALS) {
+    const taken = short !== undefined && cmd.options.some((o) => o.short === short);
+    const option = new Option(short && !taken ? `${short}, ${long}` : long, description);
+    if (choices) option.choices(choices);
+    if (/repeatable/.test(description)) option.argParser(collect);
+    cmd.addOption(hidden ? option.hideHelp() : option);
+  }
+  return cmd;
+}
+
+interface RawGlobals {
+  file?: string[];
+  projectName?: string;
+  projectDirectory?: string;
+  profile?: string[];
+  envFile?: string[];
+  progress?: ProgressMode;
+  ansi?: AnsiMode;
+  debug?: boolean;
+}
+
+/** The program's values, then the subcommand's (repeatable flags add up; single ones: the later wins). */
+export function readGlobals(cmd: Command): GlobalOptions {
+  const chain: Command[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) chain.unshift(c);
+  const merged: GlobalOptions = {
+    file: [],
+    profile: [],
+    envFile: [],
+    progress: 'auto',
+    ansi: 'auto',
+    debug: false,
+  };
+  for (const c of chain) {
+    const o = c.opts<RawGlobals>();
+    merged.file.push(...(o.file ?? []));
+    merged.profile.push(...(o.profile ?? []));
+    merged.envFile.push(...(o.envFile ?? []));
+    if (o.projectName !== undefined) merged.projectName = o.projectName;
+    if (o.projectDirectory !== undefined) merged.projectDirectory = o.projectDirectory;
+    if (o.progress !== undefined) merged.progress = o.progress;
+    if (o.ansi !== undefined) merged.ansi = o.ansi;
+    if (o.debug) merged.debug = true;
+  }
+  return merged;
+}
+
+/** Variables the daemon must never receive: they are the client's credentials, not project input. */
+const PRIVATE_ENV = new Set(['ORC_TOKEN']);
+
+/** The environment sent for interpolation: the client's own, minus its credentials. */
+export function clientEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && !PRIVATE_ENV.has(key)) out[key] = value;
+  }
+  return out;
+}
+
+/** What the daemon loads the project from (LoadOptions): paths stay relative to our working directory. */
+export function projectSource(
+  g: GlobalOptions,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  services?: string[],
+): ProjectSource {
+  return {
+    workingDir: cwd,
+    env: clientEnv(env),
+    ...(g.file.length ? { files: g.file } : {}),
+    ...(g.envFile.length ? { envFiles: g.envFile } : {}),
+    ...(g.projectName ? { projectName: g.projectName } : {}),
+    ...(g.projectDirectory ? { projectDirectory: g.projectDirectory } : {}),
+    ...(g.profile.length ? { profiles: g.profile } : {}),
+    ...(services?.length ? { services } : {}),
+  };
+}

@@ -1,0 +1,80 @@
+import { Command, CommanderError } from 'commander';
+import { ApiError } from './client/http.js';
+import { registerCompletion } from './commands/completion.js';
+import { registerConfig } from './commands/config.js';
+import { registerDaemon } from './commands/daemon.js';
+import { registerDown } from './commands/down.js';
+import { registerEvents } from './commands/events.js';
+import { registerExec } from './commands/exec.js';
+import { registerImages } from './commands/images.js';
+import { registerLifecycle } from './commands/lifecycle.js';
+import { registerLogs } from './commands/logs.js';
+import { registerLs } from './commands/ls.js';
+import { registerPort } from './commands/port.js';
+import { registerPs } from './commands/ps.js';
+import { registerUnsupported } from './commands/unsupported.js';
+import { registerUp } from './commands/up.js';
+import { registerVersion } from './commands/version.js';
+import { explainApiError } from './context.js';
+import { CliError, ExitCode, formatError } from './errors.js';
+import { addGlobalOptions } from './globals.js';
+import { version } from './version.js';
+
+/** Commands that take no project flags. */
+const WITHOUT_PROJECT = new Set(['daemon', 'completion', 'version', 'ls']);
+
+export function buildProgram(): Command {
+  const program = new Command('orc')
+    .description('orc: a Compose-compatible orchestrator that keeps your stacks converged')
+    .usage('[options] <command> [args]')
+    // Global flags go before or after the command; a command's own short flags (down -v) win after it.
+    .enablePositionalOptions()
+    .exitOverride()
+    .showSuggestionAfterError()
+    .configureHelp({ showGlobalOptions: true })
+    .addHelpText(
+      'after',
+      `
+Environment:
+  ORC_HOST           daemon address: unix:///path/orc.sock (default /run/orc/orc.sock for root,
+                     $XDG_RUNTIME_DIR/orc/orc.sock otherwise) or tcp://127.0.0.1:PORT
+  ORC_TOKEN          bearer token for a tcp:// daemon
+  ORC_STATE_DIR      state directory of a daemon orc starts for you
+  ORC_NO_AUTOSTART   set to 1: never start a daemon, fail with exit code 3 instead
+
+Exit codes: 0 success, 1 the operation failed, 2 usage error, 3 daemon unreachable, 130 interrupted.`,
+    );
+  addGlobalOptions(program, false);
+  program.version(version, '-v, --version', 'print the orc version');
+
+  registerUp(program);
+  registerDown(program);
+  registerPs(program);
+  registerLogs(program);
+  registerLifecycle(program);
+  registerExec(program);
+  registerConfig(program);
+  registerLs(program);
+  registerEvents(program);
+  registerPort(program);
+  registerImages(program);
+  registerUnsupported(program);
+  registerVersion(program);
+  registerCompletion(program);
+  registerDaemon(program);
+  for (const cmd of program.commands) {
+    if (!WITHOUT_PROJECT.has(cmd.name())) addGlobalOptions(cmd, true);
+  }
+  return program;
+}
+
+export function report(err: unknown, debug: boolean): number {
+  if (err instanceof CommanderError) {
+    // commander already printed its message (or the help / version).
+    return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
+  const cliError = err instanceof ApiError ? explainApiError(err) : err;
+  if (cliError instanceof CliError && cliError.message === '' && !cliError.hint) return cliError.exitCode;
+  process.stderr.write(`${formatError(cliError, debug)}\n`);
+  return cliError instanceof CliError ? cliError.exitCode : ExitCode.failed;
+}

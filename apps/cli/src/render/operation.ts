@@ -1,0 +1,60 @@
+import type { Api } from '../client/api.js';
+import type { OperationRecord, ProgressEvent } from '../client/types.js';
+import type { Context } from '../context.js';
+import { problemsOf } from '../context.js';
+import { CliError, ExitCode } from '../errors.js';
+import { plainLine } from './progress.js';
+import { liveView } from './progress-tty.js';
+
+type Renderer = { event(e: ProgressEvent): void; finish(): void };
+
+function renderer(ctx: Context, title: string): Renderer {
+  const mode = ctx.globals.progress === 'auto' ? (ctx.stderr.isTTY ? 'tty' : 'plain') : ctx.globals.progress;
+  switch (mode) {
+    case 'tty':
+      return liveView(title, ctx.stderr, ctx.err);
+    case 'json':
+      // For scripts: one event per line on stdout, nothing else mixed in.
+      return { event: (e) => ctx.stdout.write(`${JSON.stringify(e)}\n`), finish: () => undefined };
+    case 'quiet':
+      return { event: () => undefined, finish: () => undefined };
+    default:
+      return { event: (e) => ctx.stderr.write(`${plainLine(e)}\n`), finish: () => undefined };
+  }
+}
+
+/**
+ * Shows an operation's progress until it ends; resolves with its final record, or throws a CliError
+ * (exit 1) that says what failed.
+ */
+export async function followOperation(
+  ctx: Context,
+  client: Api,
+  accepted: OperationRecord,
+  title = 'Running',
+): Promise<OperationRecord> {
+  const view = renderer(ctx, title);
+  let final: OperationRecord | undefined;
+  try {
+    for await (const item of client.progress(accepted.id)) {
+      if (item.type === 'progress') view.event(item.event);
+      else if (item.type === 'end') final = item.operation;
+      else if (item.type === 'error') throw new CliError(item.error.message, ExitCode.failed);
+    }
+  } finally {
+    view.finish();
+  }
+  final ??= await client.getOperation(accepted.id);
+  if (ctx.globals.progress !== 'json' && ctx.globals.progress !== 'quiet') {
+    for (const warning of final.warnings ?? []) ctx.stderr.write(`${ctx.err.yellow('WARN')} ${warning}\n`);
+  }
+  if (final.state === 'failed') throw operationFailure(final);
+  return final;
+}
+
+export function operationFailure(record: OperationRecord): CliError {
+  const problems = problemsOf(record.error?.details);
+  const message = record.error?.message ?? `${record.kind} failed`;
+  const text = problems.length ? problems.join('\n') : message;
+  return new CliError(text, ExitCode.failed);
+}

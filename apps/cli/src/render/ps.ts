@@ -1,0 +1,72 @@
+import type { ContainerSummary, Publisher } from '../client/types.js';
+import { ago, table } from './table.js';
+
+export interface PsFilter {
+  all: boolean;
+  status: string[];
+  services: string[];
+}
+
+/** compose ps: running containers unless `-a`; `--status` and service names narrow further. */
+export function filterContainers(containers: ContainerSummary[], f: PsFilter): ContainerSummary[] {
+  return containers
+    .filter(
+      (c) =>
+        f.all ||
+        f.status.length > 0 ||
+        c.State === 'running' ||
+        c.State === 'restarting' ||
+        c.State === 'paused',
+    )
+    .filter((c) => f.status.length === 0 || f.status.includes(c.State))
+    .filter((c) => f.services.length === 0 || f.services.includes(c.Service))
+    .sort((a, b) => a.Name.localeCompare(b.Name));
+}
+
+/** `0.0.0.0:8080->80/tcp`, or `80/tcp` when not published. */
+export function formatPorts(publishers: Publisher[]): string {
+  return publishers
+    .map((p) =>
+      p.PublishedPort
+        ? `${p.URL || '0.0.0.0'}:${p.PublishedPort}->${p.TargetPort}/${p.Protocol}`
+        : `${p.TargetPort}/${p.Protocol}`,
+    )
+    .join(', ');
+}
+
+export function psTable(containers: ContainerSummary[], now: number): string {
+  return table(
+    ['NAME', 'IMAGE', 'COMMAND', 'SERVICE', 'CREATED', 'STATUS', 'PORTS'],
+    containers.map((c) => [
+      c.Name,
+      c.Image,
+      JSON.stringify(c.Command.length > 20 ? `${c.Command.slice(0, 19)}…` : c.Command),
+      c.Service,
+      ago(c.Created, now),
+      c.Status,
+      formatPorts(c.Publishers ?? []),
+    ]),
+  );
+}
+
+/** compose v2's `ps --format json`: one JSON array, its field names. */
+export function psJson(containers: ContainerSummary[]): string {
+  return JSON.stringify(
+    containers.map((c) => ({
+      ID: c.ID,
+      Name: c.Name,
+      Image: c.Image,
+      Command: c.Command,
+      Project: c.Project,
+      Service: c.Service,
+      Created: c.Created,
+      State: c.State,
+      Status: c.Status,
+      Health: c.Health,
+      ExitCode: c.ExitCode,
+      Publishers: c.Publishers ?? [],
+      Networks: c.Networks ?? [],
+      RestartCount: c.RestartCount,
+    })),
+  );
+}
