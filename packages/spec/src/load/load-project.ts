@@ -1,0 +1,318 @@
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import type { SpecProblem } from '../model/errors.js';
+import type { Project } from '../model/project.js';
+import type { Dict, PathProblem } from '../normalize/context.js';
+import { isDict } from '../normalize/context.js';
+import { normalizeProject } from '../normalize/project.js';
+import { validateComposeFile } from '../validate/schema.js';
+import { checkProject } from '../validate/semantic.js';
+import { interpolateTree, mergeCompose, readEnvFiles, substitute } from './deps.js';
+import { discoverComposeFiles, splitComposeFileVar } from './discover.js';
+import { isFile, readTextFile, textOrUndefined } from './files.js';
+import type { LoadOptions, LoadResult } from './options.js';
+import { formatPath } from './path.js';
+import { locate, type SourceMap } from './positions.js';
+import { applyProfiles } from './profiles.js';
+import { decideProjectName, type NameSource } from './project-name.js';
+import { type ParsedFile, parseComposeYaml } from './yaml.js';
+
+/** Collects problems of one load; errors fail it, warnings travel with the result. */
+export interface Problems {
+  errors: SpecProblem[];
+  warnings: SpecProblem[];
+}
+
+interface SourceText {
+  file: string;
+  text: string;
+}
+
+/**
+ * Compose files (or inline text) + the client's environment → a validated, normalised Project,
+ * or every located error found. Never throws on bad input.
+ */
+export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
+  const problems: Problems = { errors: [], warnings: [] };
+  try {
+    const project = loadInto(opts, problems);
+    if (project && problems.errors.length === 0) return { ok: true, project, warnings: problems.warnings };
+  } catch (err) {
+    problems.errors.push({
+      code: 'SCHEMA',
+      message: `unexpected failure while loading: ${err instanceof Error ? err.message : String(err)}`,
+      hint: 'this is a bug in orc; please report it with the compose file',
+    });
+  }
+  return { ok: false, errors: problems.errors, warnings: problems.warnings };
+}
+
+function loadInto(opts: LoadOptions, problems: Problems): Project | undefined {
+  const workingDir = resolve(opts.workingDir);
+  const clientEnv = opts.env ?? {};
+
+  // COMPOSE_* may come from the `.env` of the working (or project) directory before files are known.
+  const earlyDir = opts.projectDirectory ? resolve(workingDir, opts.projectDirectory) : workingDir;
+  const earlyEnv = { ...readDotenvQuietly(earlyDir, opts, clientEnv), ...clientEnv };
+
+  const texts = collectSources(opts, workingDir, earlyEnv, problems);
+  if (!texts) return undefined;
+  const firstFile = texts[0]?.file;
+  const projectDir = opts.projectDirectory
+    ? resolve(workingDir, opts.projectDirectory)
+    : opts.inline || !firstFile
+      ? workingDir
+      : dirname(firstFile);
+
+  const envFiles = resolveEnvFiles(opts, workingDir, projectDir, problems);
+  const dotenv = readEnvFiles(envFiles, clientEnv);
+  for (const e of dotenv.errors) {
+    problems.errors.push({
+      code: 'ENV_FILE',
+      file: e.file,
+      ...(e.line ? { line: e.line, col: e.col ?? 1 } : {}),
+      message: e.message,
+    });
+  }
+  const env: Record<string, string> = { ...dotenv.values, ...clientEnv };
+
+  const parsed: ParsedFile[] = [];
+  for (const t of texts) {
+    const r = parseComposeYaml(t.file, t.text);
+    if (!r.ok) problems.errors.push(...r.errors);
+    else parsed.push(r.parsed);
+  }
+  if (problems.errors.length > 0) return undefined;
+  for (const p of parsed) {
+    if (p.tree !== null && !isDict(p.tree)) {
+      problems.errors.push({
+        code: 'SCHEMA',
+        file: p.file,
+        line: 1,
+        col: 1,
+        message: 'a compose file must be a mapping (services:, networks:, ...)',
+      });
+    }
+  }
+  if (problems.errors.length > 0) return undefined;
+
+  const name = projectNameOf(opts, env, parsed, projectDir, problems);
+  if (!name) return undefined;
+  const lookup = (v: string): string | undefined =>
+    env[v] ?? (v === 'COMPOSE_PROJECT_NAME' ? name : undefined);
+
+  const sources: SourceMap[] = parsed.map((p) => p.source);
+  const trees: Dict[] = [];
+  for (const p of parsed) {
+    const r = interpolateTree(p.tree ?? {}, lookup);
+    for (const e of r.errors) {
+      problems.errors.push({
+        code: 'INTERPOLATION',
+        ...locate([p.source], e.path),
+        path: formatPath(e.path),
+        message: e.message,
+        hint: 'write $$ for a literal $',
+      });
+    }
+    for (const u of r.unset) {
+      problems.warnings.push({
+        code: 'UNSET_VARIABLE',
+        ...locate([p.source], u.path),
+        path: formatPath(u.path),
+        message: `the "${u.variable}" variable is not set; defaulting to a blank string`,
+        hint: `set ${u.variable} in the environment or .env, or give a default: \${${u.variable}:-value}`,
+      });
+    }
+    const tree = isDict(r.value) ? r.value : {};
+    const schemaProblems = validateComposeFile(tree);
+    report(problems, [p.source], schemaProblems);
+    trees.push(tree);
+  }
+  if (problems.errors.length > 0) return undefined;
+
+  let merged: Dict = {};
+  for (const t of trees) merged = mergeCompose(merged, t) as Dict;
+  delete merged.version;
+  delete merged.include;
+  delete merged.name;
+
+  const activeProfiles = activeProfilesOf(opts, env);
+  const split = applyProfiles(merged, activeProfiles, opts.services ?? []);
+  const ctx = {
+    projectName: name,
+    workingDir: projectDir,
+    env,
+    readText: textOrUndefined,
+    report: (p: PathProblem) => report(problems, sources, [p]),
+  };
+  const project = normalizeProject(
+    {
+      tree: { ...merged, services: split.enabled },
+      disabled: split.disabled,
+      profiles: split.profiles,
+      configFiles: texts.map((t) => t.file),
+    },
+    ctx,
+  );
+  if (problems.errors.length > 0) return undefined;
+  report(problems, sources, checkProject(project));
+  return problems.errors.length > 0 ? undefined : project;
+}
+
+/** Turns path problems into located ones. */
+export function report(
+  problems: Problems,
+  sources: readonly SourceMap[],
+  list: readonly PathProblem[],
+): void {
+  for (const p of list) {
+    const located: SpecProblem = {
+      code: p.code,
+      message: p.message,
+      ...locate(sources, p.path, p.at ?? 'value'),
+      ...(p.path.length > 0 ? { path: formatPath(p.path) } : {}),
+      ...(p.hint ? { hint: p.hint } : {}),
+    };
+    if (p.severity === 'warning') problems.warnings.push(located);
+    else problems.errors.push(located);
+  }
+}
+
+function readDotenvQuietly(
+  dir: string,
+  opts: LoadOptions,
+  env: Record<string, string>,
+): Record<string, string> {
+  const paths = opts.envFiles?.length
+    ? opts.envFiles.map((f) => resolve(opts.workingDir, f))
+    : [resolve(dir, '.env')];
+  const files = paths.flatMap((p) => {
+    const text = textOrUndefined(p);
+    return text === undefined ? [] : [{ path: p, text }];
+  });
+  return readEnvFiles(files, env).values;
+}
+
+function collectSources(
+  opts: LoadOptions,
+  workingDir: string,
+  env: Record<string, string>,
+  problems: Problems,
+): SourceText[] | undefined {
+  if (opts.inline && opts.inline.length > 0) {
+    const many = opts.inline.length > 1;
+    return opts.inline.map((f, i) => ({
+      file: f.name ?? (many ? `<inline:${i + 1}>` : '<inline>'),
+      text: f.content,
+    }));
+  }
+  let paths: string[];
+  if (opts.files && opts.files.length > 0) paths = opts.files.map((f) => resolve(workingDir, f));
+  else if (env.COMPOSE_FILE) {
+    paths = splitComposeFileVar(env.COMPOSE_FILE, env.COMPOSE_PATH_SEPARATOR).map((f) =>
+      resolve(workingDir, f),
+    );
+  } else {
+    const found = discoverComposeFiles(
+      opts.projectDirectory ? resolve(workingDir, opts.projectDirectory) : workingDir,
+    );
+    if (!found) {
+      problems.errors.push({
+        code: 'NO_COMPOSE_FILE',
+        message: `no compose file found in ${workingDir} or any parent directory`,
+        hint: 'create compose.yaml, or name the file with -f',
+      });
+      return undefined;
+    }
+    for (const other of found.ignored) {
+      problems.warnings.push({
+        code: 'NO_COMPOSE_FILE',
+        file: other,
+        message: `found several compose files; using ${found.files[0]}`,
+      });
+    }
+    paths = found.files;
+  }
+  const out: SourceText[] = [];
+  for (const p of paths) {
+    const r = readTextFile(p);
+    if (r.ok) out.push({ file: p, text: r.text });
+    else if (r.reason === 'too-large') {
+      problems.errors.push({
+        code: 'FILE_TOO_LARGE',
+        file: p,
+        message: `compose file is too large (${r.detail})`,
+      });
+    } else {
+      problems.errors.push({
+        code: 'FILE_NOT_FOUND',
+        file: p,
+        message:
+          r.reason === 'directory'
+            ? `${p} is a directory, not a compose file`
+            : `compose file ${p} not found`,
+        ...(r.detail ? { hint: r.detail } : {}),
+      });
+    }
+  }
+  return problems.errors.length > 0 ? undefined : out;
+}
+
+function resolveEnvFiles(
+  opts: LoadOptions,
+  workingDir: string,
+  projectDir: string,
+  problems: Problems,
+): Array<{ path: string; text: string }> {
+  if (opts.envFiles && opts.envFiles.length > 0) {
+    const out: Array<{ path: string; text: string }> = [];
+    for (const f of opts.envFiles) {
+      const p = isAbsolute(f) ? f : resolve(workingDir, f);
+      const r = readTextFile(p);
+      if (r.ok) out.push({ path: p, text: r.text });
+      else problems.errors.push({ code: 'ENV_FILE', file: p, message: `env file ${p} not found` });
+    }
+    return out;
+  }
+  const p = resolve(projectDir, '.env');
+  if (!isFile(p)) return [];
+  const r = readTextFile(p);
+  return r.ok ? [{ path: p, text: r.text }] : [];
+}
+
+function projectNameOf(
+  opts: LoadOptions,
+  env: Record<string, string>,
+  parsed: ParsedFile[],
+  projectDir: string,
+  problems: Problems,
+): string | undefined {
+  let source: NameSource | undefined;
+  if (opts.projectName) source = { value: opts.projectName, origin: 'flag' };
+  else if (env.COMPOSE_PROJECT_NAME) source = { value: env.COMPOSE_PROJECT_NAME, origin: 'environment' };
+  else {
+    for (let i = parsed.length - 1; i >= 0 && !source; i--) {
+      const p = parsed[i]!;
+      const raw = isDict(p.tree) ? p.tree.name : undefined;
+      if (typeof raw !== 'string') continue;
+      const r = substitute(raw, (v) => env[v]);
+      if (!r.ok) continue;
+      source = { value: r.value, origin: 'file', ...locate([p.source], ['name']) };
+      if (r.value === '') source = undefined;
+    }
+  }
+  source ??= { value: basename(projectDir), origin: 'directory' };
+  const decided = decideProjectName(source);
+  if ('error' in decided) {
+    problems.errors.push(decided.error);
+    return undefined;
+  }
+  return decided.name;
+}
+
+function activeProfilesOf(opts: LoadOptions, env: Record<string, string>): string[] {
+  const fromEnv = (env.COMPOSE_PROFILES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  return [...new Set([...fromEnv, ...(opts.profiles ?? [])])];
+}
