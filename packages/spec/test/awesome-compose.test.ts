@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatProblem, loadProject } from '@orc/spec';
 import { describe, expect, it } from 'vitest';
+import { formatProblem, loadProject } from '../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const corpus = resolve(here, '../../../../shared/corpus/awesome-compose');

@@ -1,3 +1,5 @@
+import type { CollectionTag, ScalarTag } from 'yaml';
+
 /**
  * Stand-in for dotenv.ts / interpolate.ts / merge.ts / tags.ts, which another engineer is writing.
  * Same signatures; switch these exports over to the real modules once they land.
@@ -194,4 +196,25 @@ export function enforceUnicity(tree: unknown): unknown {
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const RESET = Object.freeze({ orcReset: true });
+
+/** Stand-in for tags.ts: `!reset` drops the key, `!override` keeps the value as written. */
+export const composeTags: Array<ScalarTag | CollectionTag> = [
+  { tag: '!reset', resolve: () => RESET },
+  { tag: '!reset', collection: 'map', resolve: () => RESET },
+  { tag: '!reset', collection: 'seq', resolve: () => RESET },
+  { tag: '!override', resolve: (text: string) => text },
+];
+
+export function stripMarkers(tree: unknown): unknown {
+  if (tree === RESET) return undefined;
+  if (Array.isArray(tree)) return tree.filter((x) => x !== RESET).map(stripMarkers);
+  if (isObj(tree)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(tree)) if (v !== RESET) out[k] = stripMarkers(v);
+    return out;
+  }
+  return tree;
 }

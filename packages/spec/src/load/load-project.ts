@@ -6,8 +6,16 @@ import { isDict } from '../normalize/context.js';
 import { normalizeProject } from '../normalize/project.js';
 import { validateComposeFile } from '../validate/schema.js';
 import { checkProject } from '../validate/semantic.js';
-import { interpolateTree, mergeCompose, readEnvFiles, substitute } from './deps.js';
+import {
+  composeTags,
+  interpolateTree,
+  mergeCompose,
+  readEnvFiles,
+  stripMarkers,
+  substitute,
+} from './deps.js';
 import { discoverComposeFiles, splitComposeFileVar } from './discover.js';
+import { resolveExtends } from './extends.js';
 import { isFile, readTextFile, textOrUndefined } from './files.js';
 import type { LoadOptions, LoadResult } from './options.js';
 import { formatPath } from './path.js';
@@ -22,6 +30,8 @@ export interface Problems {
   warnings: SpecProblem[];
 }
 
+const yamlTags = composeTags;
+
 interface SourceText {
   file: string;
   text: string;
@@ -34,7 +44,7 @@ interface SourceText {
 export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
   const problems: Problems = { errors: [], warnings: [] };
   try {
-    const project = loadInto(opts, problems);
+    const project = loadInto(opts, problems, { chain: [] })?.project;
     if (project && problems.errors.length === 0) return { ok: true, project, warnings: problems.warnings };
   } catch (err) {
     problems.errors.push({
@@ -46,7 +56,21 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
   return { ok: false, errors: problems.errors, warnings: problems.warnings };
 }
 
-function loadInto(opts: LoadOptions, problems: Problems): Project | undefined {
+interface Nesting {
+  /** Files of the includes being loaded, outermost first (cycle detection). */
+  chain: string[];
+  /** Set when loading an included project: it takes the including project's name. */
+  projectName?: string;
+}
+
+interface Loaded {
+  project: Project;
+  sources: SourceMap[];
+}
+
+function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Loaded | undefined {
+  const errorsBefore = problems.errors.length;
+  const failed = () => problems.errors.length > errorsBefore;
   const workingDir = resolve(opts.workingDir);
   const clientEnv = opts.env ?? {};
 
@@ -55,7 +79,7 @@ function loadInto(opts: LoadOptions, problems: Problems): Project | undefined {
   const earlyEnv = { ...readDotenvQuietly(earlyDir, opts, clientEnv), ...clientEnv };
 
   const texts = collectSources(opts, workingDir, earlyEnv, problems);
-  if (!texts) return undefined;
+  if (!texts || failed()) return undefined;
   const firstFile = texts[0]?.file;
   const projectDir = opts.projectDirectory
     ? resolve(workingDir, opts.projectDirectory)
@@ -77,11 +101,11 @@ function loadInto(opts: LoadOptions, problems: Problems): Project | undefined {
 
   const parsed: ParsedFile[] = [];
   for (const t of texts) {
-    const r = parseComposeYaml(t.file, t.text);
+    const r = parseComposeYaml(t.file, t.text, { customTags: yamlTags });
     if (!r.ok) problems.errors.push(...r.errors);
     else parsed.push(r.parsed);
   }
-  if (problems.errors.length > 0) return undefined;
+  if (failed()) return undefined;
   for (const p of parsed) {
     if (p.tree !== null && !isDict(p.tree)) {
       problems.errors.push({
@@ -93,9 +117,9 @@ function loadInto(opts: LoadOptions, problems: Problems): Project | undefined {
       });
     }
   }
-  if (problems.errors.length > 0) return undefined;
+  if (failed()) return undefined;
 
-  const name = projectNameOf(opts, env, parsed, projectDir, problems);
+  const name = nesting.projectName ?? projectNameOf(opts, env, parsed, projectDir, problems);
   if (!name) return undefined;
   const lookup = (v: string): string | undefined =>
     env[v] ?? (v === 'COMPOSE_PROJECT_NAME' ? name : undefined);
@@ -123,17 +147,59 @@ function loadInto(opts: LoadOptions, problems: Problems): Project | undefined {
       });
     }
     const tree = isDict(r.value) ? r.value : {};
-    const schemaProblems = validateComposeFile(tree);
-    report(problems, [p.source], schemaProblems);
+    report(problems, [p.source], validateComposeFile(stripMarkers(tree)));
+    if (tree.version !== undefined) {
+      problems.warnings.push({
+        code: 'DEPRECATED',
+        ...locate([p.source], ['version'], 'key'),
+        path: 'version',
+        message: 'the top-level `version` is obsolete and ignored',
+        hint: 'remove it',
+      });
+    }
     trees.push(tree);
   }
-  if (problems.errors.length > 0) return undefined;
+  if (failed()) return undefined;
+
+  const included: Loaded[] = [];
+  trees.forEach((tree, i) => {
+    const file = parsed[i]!;
+    const declaringDir = file.file.startsWith('<') ? projectDir : dirname(file.file);
+    included.push(...loadIncludes(tree.include, declaringDir, file, opts, problems, nesting, name));
+  });
+  if (failed()) return undefined;
 
   let merged: Dict = {};
   for (const t of trees) merged = mergeCompose(merged, t) as Dict;
+  merged = stripMarkers(merged) as Dict;
   delete merged.version;
   delete merged.include;
   delete merged.name;
+
+  const extendsDir = (service: string): string => {
+    for (let i = trees.length - 1; i >= 0; i--) {
+      const svc = isDict(trees[i]!.services) ? (trees[i]!.services as Dict)[service] : undefined;
+      if (isDict(svc) && svc.extends !== undefined) {
+        const f = parsed[i]!.file;
+        return f.startsWith('<') ? projectDir : dirname(f);
+      }
+    }
+    return projectDir;
+  };
+  const extendsFiles = new Map<string, { services: Dict } | undefined>();
+  if (isDict(merged.services)) {
+    merged.services = resolveExtends({
+      services: merged.services,
+      dirOf: extendsDir,
+      projectDir,
+      report: (p) => report(problems, sources, [p]),
+      loadFile: (abs) => {
+        if (!extendsFiles.has(abs)) extendsFiles.set(abs, loadExtendsFile(abs, lookup, problems, sources));
+        return extendsFiles.get(abs);
+      },
+    });
+  }
+  if (failed()) return undefined;
 
   const activeProfiles = activeProfilesOf(opts, env);
   const split = applyProfiles(merged, activeProfiles, opts.services ?? []);
@@ -153,9 +219,140 @@ function loadInto(opts: LoadOptions, problems: Problems): Project | undefined {
     },
     ctx,
   );
-  if (problems.errors.length > 0) return undefined;
-  report(problems, sources, checkProject(project));
-  return problems.errors.length > 0 ? undefined : project;
+  if (failed()) return undefined;
+  for (const inc of included) {
+    absorbInclude(project, inc.project, problems, sources);
+    sources.unshift(...inc.sources);
+  }
+  if (nesting.chain.length === 0) report(problems, sources, checkProject(project));
+  return failed() ? undefined : { project, sources };
+}
+
+/** Reads a file named by `extends.file`: parsed, interpolated, its services (paths rebased later). */
+function loadExtendsFile(
+  abs: string,
+  lookup: (v: string) => string | undefined,
+  problems: Problems,
+  sources: SourceMap[],
+): { services: Dict } | undefined {
+  const r = readTextFile(abs);
+  if (!r.ok) {
+    problems.errors.push({ code: 'EXTENDS', file: abs, message: `extends: file ${abs} not found` });
+    return undefined;
+  }
+  const parsed = parseComposeYaml(abs, r.text, { customTags: yamlTags });
+  if (!parsed.ok) {
+    problems.errors.push(...parsed.errors);
+    return undefined;
+  }
+  sources.unshift(parsed.parsed.source);
+  const i = interpolateTree(parsed.parsed.tree ?? {}, lookup);
+  for (const e of i.errors) {
+    problems.errors.push({
+      code: 'INTERPOLATION',
+      ...locate([parsed.parsed.source], e.path),
+      path: formatPath(e.path),
+      message: e.message,
+    });
+  }
+  const tree = stripMarkers(i.value);
+  report(problems, [parsed.parsed.source], validateComposeFile(tree));
+  return { services: isDict(tree) && isDict(tree.services) ? tree.services : {} };
+}
+
+/** `include:` entries of one file → the projects they load (same name, their own directories). */
+function loadIncludes(
+  value: unknown,
+  declaringDir: string,
+  file: ParsedFile,
+  opts: LoadOptions,
+  problems: Problems,
+  nesting: Nesting,
+  name: string,
+): Loaded[] {
+  if (!Array.isArray(value)) return [];
+  const out: Loaded[] = [];
+  value.forEach((entry, i) => {
+    const spec = typeof entry === 'string' ? { path: entry } : isDict(entry) ? entry : undefined;
+    if (!spec) return;
+    const rel = Array.isArray(spec.path)
+      ? spec.path.map(String)
+      : typeof spec.path === 'string'
+        ? [spec.path]
+        : [];
+    const files = rel.map((f) => resolve(declaringDir, f));
+    const where = locate([file.source], ['include', i]);
+    const cyclic = files.find((f) => nesting.chain.includes(f) || f === file.file);
+    if (cyclic) {
+      const chain = [...nesting.chain, file.file, cyclic].join(' -> ');
+      problems.errors.push({
+        code: 'INCLUDE',
+        ...where,
+        path: `include[${i}]`,
+        message: `include cycle: ${chain}`,
+        hint: 'a file cannot include itself, directly or through others',
+      });
+      return;
+    }
+    const missing = files.find((f) => !isFile(f));
+    if (missing) {
+      problems.errors.push({
+        code: 'INCLUDE',
+        ...where,
+        path: `include[${i}]`,
+        message: `included file ${missing} not found`,
+      });
+      return;
+    }
+    const projectDirectory =
+      typeof spec.project_directory === 'string'
+        ? resolve(declaringDir, spec.project_directory)
+        : dirname(files[0]!);
+    const envFiles = Array.isArray(spec.env_file)
+      ? spec.env_file.map((f) => resolve(declaringDir, String(f)))
+      : typeof spec.env_file === 'string'
+        ? [resolve(declaringDir, spec.env_file)]
+        : undefined;
+    const sub = loadInto(
+      {
+        ...opts,
+        workingDir: projectDirectory,
+        files,
+        inline: undefined,
+        projectDirectory,
+        envFiles:
+          envFiles ?? (isFile(resolve(projectDirectory, '.env')) ? [resolve(projectDirectory, '.env')] : []),
+        projectName: name,
+      },
+      problems,
+      { chain: [...nesting.chain, file.file], projectName: name },
+    );
+    if (sub) out.push(sub);
+  });
+  return out;
+}
+
+/** Adds an included project's resources; the same name defined twice (differently) is an error. */
+function absorbInclude(project: Project, inc: Project, problems: Problems, sources: SourceMap[]): void {
+  project.config_files.push(...inc.config_files.filter((f) => !project.config_files.includes(f)));
+  const kinds = ['services', 'networks', 'volumes', 'secrets', 'configs'] as const;
+  for (const kind of kinds) {
+    const mine = project[kind] as Record<string, unknown>;
+    for (const [key, value] of Object.entries(inc[kind] as Record<string, unknown>)) {
+      if (key in mine && JSON.stringify(mine[key]) !== JSON.stringify(value)) {
+        problems.errors.push({
+          code: 'INCLUDE',
+          ...locate(sources, [kind, key], 'key'),
+          path: `${kind}.${key}`,
+          message: `${kind}.${key} conflicts with the one defined by an included file`,
+          hint: 'rename one of them; included resources cannot be redefined',
+        });
+        continue;
+      }
+      mine[key] = value;
+    }
+  }
+  Object.assign(project.disabled_services, inc.disabled_services);
 }
 
 /** Turns path problems into located ones. */

@@ -1,4 +1,5 @@
 import {
+  type CollectionTag,
   type Document,
   isAlias,
   isMap,
@@ -8,7 +9,7 @@ import {
   LineCounter,
   type Node,
   parseDocument,
-  type Tags,
+  type ScalarTag,
 } from 'yaml';
 import type { SpecProblem } from '../model/errors.js';
 import type { KeyPath } from './path.js';
@@ -40,7 +41,7 @@ export type ParseResult = { ok: true; parsed: ParsedFile } | { ok: false; errors
 
 export interface ParseOptions {
   limits?: Partial<YamlLimits>;
-  customTags?: Tags;
+  customTags?: Array<ScalarTag | CollectionTag>;
 }
 
 /** YAML text → plain tree plus the position of every key path. Never throws. */
@@ -69,7 +70,8 @@ export function parseComposeYaml(file: string, text: string, opts: ParseOptions 
       uniqueKeys: true,
       prettyErrors: false,
       strict: true,
-      customTags: opts.customTags ?? [],
+      // Compose reads `0440` as octal (file modes), as Go's YAML decoder does; it must come before `int`.
+      customTags: (tags) => [octalInt, ...tags, ...(opts.customTags ?? [])],
     });
   } catch (err) {
     return { ok: false, errors: [limitError(file, `the YAML parser gave up: ${errorText(err)}`)] };
@@ -107,6 +109,14 @@ export function parseComposeYaml(file: string, text: string, opts: ParseOptions 
   }
   return { ok: true, parsed: { file, tree: tree ?? null, source: { file, positions } } };
 }
+
+const octalInt: ScalarTag = {
+  identify: (v) => typeof v === 'number',
+  default: true,
+  tag: 'tag:yaml.org,2002:int',
+  test: /^0[0-7]+$/,
+  resolve: (text) => Number.parseInt(text, 8),
+};
 
 function limitError(file: string, message: string): SpecProblem {
   return {
