@@ -1,5 +1,127 @@
-/** Entry point of `orc daemon`; the real daemon lands with the daemon-core and API issues. */
-export async function main(_argv: string[]): Promise<void> {
-  process.stderr.write('orc daemon: not implemented yet\n');
-  process.exitCode = 1;
+/**
+ * `orc daemon`: parse settings, open the log, build the core and the API, listen, print one ready line,
+ * and shut down cleanly: SIGTERM/SIGINT drain running operations (`core.close()`), SIGHUP reopens the log.
+ * Called as `main(argv)` with the arguments after `daemon` (by the CLI, or by a bare node entry).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { ORC_VERSION } from '@orc/spec';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from 'pino';
+import { ListenError, listenOn } from './api/listen.js';
+import { buildServer } from './api/server.js';
+import { type DaemonSettings, parseSettings, SettingsError, USAGE } from './config/settings.js';
+import type { Core } from './core/types.js';
+import { createDaemonLog } from './logs/daemon-log.js';
+
+export interface CoreFactoryOptions {
+  settings: DaemonSettings;
+  logger: Logger;
+}
+export type CoreFactory = (opts: CoreFactoryOptions) => Promise<Core>;
+
+/** A second signal while draining exits at once: the operator means it. */
+const FORCE_EXIT_CODE = 130;
+
+export async function main(argv: string[]): Promise<void> {
+  await runDaemon(argv, loadCore);
+}
+
+async function loadCore(_opts: CoreFactoryOptions): Promise<Core> {
+  throw new Error('the daemon core is not wired in yet');
+}
+
+export async function runDaemon(argv: string[], createCore: CoreFactory): Promise<void> {
+  let settings: DaemonSettings | 'help';
+  try {
+    settings = parseSettings(argv, {
+      env: process.env,
+      uid: process.getuid?.() ?? -1,
+      readFile: (p) => readFileSync(p, 'utf8'),
+      fileMode: (p) => statSync(p).mode,
+    });
+  } catch (err) {
+    return fail(err);
+  }
+  if (settings === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+
+  const log = await createDaemonLog({
+    level: settings.logLevel,
+    ...(settings.logFile ? { file: settings.logFile } : {}),
+    size: settings.logSize,
+    keep: settings.logKeep,
+  });
+  const logger = log.logger;
+  const shutdown = new AbortController();
+  let core: Core | undefined;
+  try {
+    core = await createCore({ settings, logger });
+    const app = await buildServer({
+      core,
+      shutdown: shutdown.signal,
+      version: ORC_VERSION,
+      logger: logger as FastifyBaseLogger,
+      security: {
+        transport: settings.listen.kind,
+        ...(settings.token ? { token: settings.token } : {}),
+        allowOrigins: settings.allowOrigins,
+        allowHosts: settings.allowHosts,
+        ...(settings.listen.kind === 'tcp' ? { bindHost: settings.listen.host } : {}),
+      },
+    });
+    const listening = await listenOn(app, settings.listen, {
+      ...(settings.socketGroup ? { socketGroup: settings.socketGroup } : {}),
+    });
+    const engine = await core.health().then(
+      (h) => `engine ${h.engineVersion}`,
+      () => 'engine not reachable yet',
+    );
+    logger.info({ url: listening.url, stateDir: settings.stateDir }, 'orc daemon ready');
+    process.stdout.write(`orc daemon ready on ${listening.url} (pid ${process.pid}, ${engine})\n`);
+
+    await new Promise<void>((resolve) => {
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) {
+          logger.warn({ signal }, 'second signal: exiting without draining');
+          process.exit(FORCE_EXIT_CODE);
+        }
+        stopping = true;
+        logger.info({ signal }, 'draining operations, then exiting');
+        shutdown.abort();
+        const closing = core ? core.close() : Promise.resolve();
+        Promise.allSettled([app.close(), closing]).then((results) => {
+          for (const r of results)
+            if (r.status === 'rejected') logger.error({ err: r.reason }, 'error while closing');
+          listening.cleanup();
+          resolve();
+        });
+      };
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
+      process.on('SIGHUP', () => {
+        log.reopen();
+        logger.info('log reopened (SIGHUP)');
+      });
+    });
+    logger.info('orc daemon stopped');
+    await log.close();
+    // Lingering engine connections (keep-alive agents, event streams) must not keep a stopped daemon alive.
+    process.exit(process.exitCode ?? 0);
+  } catch (err) {
+    logger.error({ err }, 'orc daemon failed to start');
+    await core?.close().catch(() => undefined);
+    await log.close();
+    return fail(err);
+  }
+}
+
+/** Known start-up problems print their message alone; anything else says it is a bug, still without a stack. */
+function fail(err: unknown): void {
+  const known = err instanceof SettingsError || err instanceof ListenError;
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`orc daemon: ${known ? message : `failed to start: ${message}`}\n`);
+  process.exitCode = known ? 2 : 1;
 }

@@ -1,0 +1,61 @@
+import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import { type ApiContext, toSource } from '../context.js';
+import { ApiError } from '../errors.js';
+import { ConfigBodySchema, ConfigQuery, errorResponses } from '../schemas.js';
+import { invalidProject, isLoadFailure } from './projects.js';
+
+export const configRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx) => {
+  app.post(
+    '/config',
+    {
+      schema: {
+        summary: 'config: the normalised project (JSON), or rendered as compose YAML',
+        description:
+          'Like `docker compose config`, values are shown interpolated with the environment the client sent. ' +
+          'The `env` map itself is never returned, and secret/config contents are left out.',
+        tags: ['projects'],
+        querystring: ConfigQuery,
+        body: ConfigBodySchema,
+        response: {
+          200: Type.Union([
+            Type.Object({ project: Type.Unknown(), warnings: Type.Array(Type.Unknown()) }),
+            Type.String({ description: 'compose YAML (format=yaml)' }),
+          ]),
+          ...errorResponses,
+          501: errorResponses[500],
+        },
+      },
+    },
+    async (request, reply) => {
+      const format = request.query.format ?? request.body.format ?? 'json';
+      const loaded = await ctx.core.config(toSource(request.body.source));
+      if (isLoadFailure(loaded)) throw invalidProject(loaded);
+      const project = withoutSecretContents(loaded.project);
+      if (format === 'json') return { project, warnings: loaded.warnings };
+      if (!ctx.renderYaml)
+        throw new ApiError('NOT_IMPLEMENTED', 'YAML rendering is not available in this build');
+      await reply.type('text/yaml; charset=utf-8').send(ctx.renderYaml(project));
+    },
+  );
+};
+
+/**
+ * Secrets and configs may carry their resolved `content` (from `environment:` or inline): the client asked
+ * for the model, not for the secret values, which must not travel through API responses.
+ */
+export function withoutSecretContents(project: unknown): unknown {
+  if (typeof project !== 'object' || project === null) return project;
+  const copy: Record<string, unknown> = { ...(project as Record<string, unknown>) };
+  for (const key of ['secrets', 'configs']) {
+    const entries = copy[key];
+    if (typeof entries !== 'object' || entries === null) continue;
+    copy[key] = Object.fromEntries(
+      Object.entries(entries as Record<string, unknown>).map(([name, def]) => {
+        if (typeof def !== 'object' || def === null || !('content' in def)) return [name, def];
+        const { content: _content, ...rest } = def as Record<string, unknown>;
+        return [name, key === 'secrets' ? rest : def];
+      }),
+    );
+  }
+  return copy;
+}

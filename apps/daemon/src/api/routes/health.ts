@@ -1,0 +1,24 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { ApiContext } from '../context.js';
+import { errorResponses, HealthReplySchema } from '../schemas.js';
+
+export const healthRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx) => {
+  app.get(
+    '/health',
+    {
+      schema: {
+        summary: 'Ready, and which engine the daemon talks to',
+        tags: ['daemon'],
+        response: { 200: HealthReplySchema, 503: errorResponses[503] },
+      },
+    },
+    async () => {
+      const engine = await ctx.core.health();
+      return {
+        status: 'ok' as const,
+        version: ctx.version,
+        engine: { version: engine.engineVersion, apiVersion: engine.engineApiVersion },
+      };
+    },
+  );
+};

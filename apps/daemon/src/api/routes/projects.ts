@@ -1,0 +1,192 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@fastify/type-provider-typebox';
+import type { LoadFailure, ServiceAction, ServiceActionOptions } from '../../core/types.js';
+import { type ApiContext, toSource, toTarget } from '../context.js';
+import { ApiError } from '../errors.js';
+import { replyOperation } from '../operation-reply.js';
+import {
+  DownBodySchema,
+  ErrorSchema,
+  errorResponses,
+  LookupBodySchema,
+  OperationReplySchema,
+  ProjectNameParams,
+  ProjectSummarySchema,
+  ScaleBodySchema,
+  ServiceActionBodySchema,
+  UpBodySchema,
+  WaitQuery,
+} from '../schemas.js';
+
+const SERVICE_ACTIONS: ServiceAction[] = ['start', 'stop', 'restart', 'kill', 'pause', 'unpause', 'rm'];
+
+const operationResponses = {
+  200: OperationReplySchema,
+  202: OperationReplySchema,
+  ...errorResponses,
+} as const;
+
+/** The loader's located errors as a 422. */
+export function invalidProject(failure: LoadFailure): ApiError {
+  const first = failure.errors[0];
+  const where = first?.file
+    ? `${first.file}${first.line ? `:${first.line}${first.col ? `:${first.col}` : ''}` : ''}: `
+    : '';
+  const more = failure.errors.length > 1 ? ` (and ${failure.errors.length - 1} more)` : '';
+  return new ApiError(
+    'INVALID_PROJECT',
+    `invalid compose project: ${where}${first?.message ?? 'unknown error'}${more}`,
+    {
+      errors: failure.errors,
+      warnings: failure.warnings,
+    },
+  );
+}
+
+export function isLoadFailure(v: unknown): v is LoadFailure {
+  return typeof v === 'object' && v !== null && (v as { code?: unknown }).code === 'INVALID_PROJECT';
+}
+
+export const projectRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { core }) => {
+  app.get(
+    '/projects',
+    {
+      schema: {
+        summary: 'Projects the daemon keeps converged or finds on the engine',
+        tags: ['projects'],
+        response: { 200: Type.Object({ projects: Type.Array(ProjectSummarySchema) }), 503: ErrorSchema },
+      },
+    },
+    async () => ({ projects: await core.listProjects() }),
+  );
+
+  app.post(
+    '/projects/lookup',
+    {
+      schema: {
+        summary: "A project's name (and state) from its files, as the CLI in a project folder has them",
+        tags: ['projects'],
+        body: LookupBodySchema,
+        response: {
+          200: Type.Object({ name: Type.String(), project: Type.Optional(ProjectSummarySchema) }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const source = toSource(request.body.source);
+      const loaded = await core.config(source);
+      if (isLoadFailure(loaded)) throw invalidProject(loaded);
+      const name = projectNameOf(loaded.project);
+      const project = await core.getProject({ name });
+      return project ? { name, project } : { name };
+    },
+  );
+
+  app.get(
+    '/projects/:name',
+    {
+      schema: {
+        summary: 'One project: services, containers, state, health, ports, restarts',
+        tags: ['projects'],
+        params: ProjectNameParams,
+        response: { 200: ProjectSummarySchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { name } = request.params;
+      const project = await core.getProject({ name });
+      if (!project) throw new ApiError('PROJECT_NOT_FOUND', `no project named "${name}"`);
+      return project;
+    },
+  );
+
+  app.post(
+    '/projects',
+    {
+      schema: {
+        summary: 'up: load the project from its source and converge the engine to it',
+        tags: ['projects'],
+        querystring: WaitQuery,
+        body: UpBodySchema,
+        response: operationResponses,
+      },
+    },
+    async (request, reply) => {
+      const result = await core.up(toSource(request.body.source), request.body.options ?? {});
+      if (isLoadFailure(result)) throw invalidProject(result);
+      await replyOperation(reply, result, request.query.wait);
+    },
+  );
+
+  app.post(
+    '/projects/:name/down',
+    {
+      schema: {
+        summary: 'down: stop and remove containers and networks (volumes with `volumes: true`)',
+        tags: ['projects'],
+        params: ProjectNameParams,
+        querystring: WaitQuery,
+        body: DownBodySchema,
+        response: operationResponses,
+      },
+    },
+    async (request, reply) => {
+      const { source, ...options } = request.body;
+      const handle = await core.down(toTarget(request.params.name, source), options);
+      await replyOperation(reply, handle, request.query.wait);
+    },
+  );
+
+  for (const action of SERVICE_ACTIONS) {
+    app.post(
+      `/projects/:name/${action}`,
+      {
+        schema: {
+          summary: `${action} the project's services (all, or those in \`services\`)`,
+          tags: ['projects'],
+          params: ProjectNameParams,
+          querystring: WaitQuery,
+          body: ServiceActionBodySchema,
+          response: operationResponses,
+        },
+      },
+      async (request, reply) => {
+        const { source, ...options } = request.body;
+        const handle = await core.serviceAction(
+          toTarget(request.params.name, source),
+          action,
+          options as ServiceActionOptions,
+        );
+        await replyOperation(reply, handle, request.query.wait);
+      },
+    );
+  }
+
+  app.post(
+    '/projects/:name/scale',
+    {
+      schema: {
+        summary: 'Set the number of replicas of services',
+        tags: ['projects'],
+        params: ProjectNameParams,
+        querystring: WaitQuery,
+        body: ScaleBodySchema,
+        response: operationResponses,
+      },
+    },
+    async (request, reply) => {
+      const handle = await core.scale(
+        toTarget(request.params.name, request.body.source),
+        request.body.replicas,
+      );
+      await replyOperation(reply, handle, request.query.wait);
+    },
+  );
+};
+
+function projectNameOf(project: unknown): string {
+  const name = (project as { name?: unknown } | null)?.name;
+  if (typeof name !== 'string') throw new Error('the loaded project has no name');
+  return name;
+}

@@ -1,0 +1,253 @@
+/**
+ * TypeBox schemas of the API. They validate requests, type the handlers and feed `/v1/openapi.json`.
+ * Request schemas are strict (unknown fields are a 400) so a client's typo is reported, not ignored.
+ * Response schemas list the fields and allow more, so the core can grow without breaking the API.
+ */
+import { type Static, Type } from '@fastify/type-provider-typebox';
+
+const strict = { additionalProperties: false } as const;
+const open = { additionalProperties: true } as const;
+
+export const ErrorSchema = Type.Object(
+  {
+    code: Type.String({ description: 'Stable error code, e.g. INVALID_PROJECT' }),
+    message: Type.String(),
+    details: Type.Optional(Type.Unknown()),
+  },
+  open,
+);
+
+export const InlineFileSchema = Type.Object(
+  { name: Type.Optional(Type.String()), content: Type.String() },
+  strict,
+);
+
+export const ProjectSourceSchema = Type.Object(
+  {
+    workingDir: Type.String({ minLength: 1, description: "The client's working directory (absolute)" }),
+    files: Type.Optional(Type.Array(Type.String())),
+    inline: Type.Optional(Type.Array(InlineFileSchema)),
+    env: Type.Optional(
+      Type.Record(Type.String(), Type.String(), {
+        description: "The client's environment for interpolation; never echoed back",
+      }),
+    ),
+    envFiles: Type.Optional(Type.Array(Type.String())),
+    projectName: Type.Optional(Type.String()),
+    projectDirectory: Type.Optional(Type.String()),
+    profiles: Type.Optional(Type.Array(Type.String())),
+    services: Type.Optional(Type.Array(Type.String())),
+  },
+  strict,
+);
+export type ProjectSourceBody = Static<typeof ProjectSourceSchema>;
+
+const Services = Type.Optional(Type.Array(Type.String(), { description: 'Limit to these services' }));
+const Seconds = Type.Optional(Type.Integer({ minimum: 0 }));
+const Replicas = Type.Record(Type.String(), Type.Integer({ minimum: 0 }));
+
+export const UpOptionsSchema = Type.Object(
+  {
+    services: Services,
+    forceRecreate: Type.Optional(Type.Boolean()),
+    noRecreate: Type.Optional(Type.Boolean()),
+    noDeps: Type.Optional(Type.Boolean()),
+    removeOrphans: Type.Optional(Type.Boolean()),
+    scale: Type.Optional(Replicas),
+    build: Type.Optional(Type.Boolean()),
+    noBuild: Type.Optional(Type.Boolean()),
+    pull: Type.Optional(
+      Type.Union([
+        Type.Literal('always'),
+        Type.Literal('missing'),
+        Type.Literal('never'),
+        Type.Literal('policy'),
+      ]),
+    ),
+    timeoutSeconds: Seconds,
+    dryRun: Type.Optional(Type.Boolean()),
+    wait: Type.Optional(Type.Boolean()),
+    waitTimeoutSeconds: Seconds,
+    force: Type.Optional(Type.Boolean()),
+    keep: Type.Optional(Type.Boolean()),
+  },
+  strict,
+);
+
+export const UpBodySchema = Type.Object(
+  { source: ProjectSourceSchema, options: Type.Optional(UpOptionsSchema) },
+  strict,
+);
+
+const Source = Type.Optional(ProjectSourceSchema);
+
+export const DownBodySchema = Type.Object(
+  {
+    source: Source,
+    volumes: Type.Optional(Type.Boolean()),
+    removeOrphans: Type.Optional(Type.Boolean()),
+    timeoutSeconds: Seconds,
+    rmi: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('local')])),
+  },
+  strict,
+);
+
+export const ServiceActionBodySchema = Type.Object(
+  {
+    source: Source,
+    services: Services,
+    timeoutSeconds: Seconds,
+    signal: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+]+$' })),
+    volumes: Type.Optional(Type.Boolean()),
+    stop: Type.Optional(Type.Boolean()),
+  },
+  strict,
+);
+
+export const ScaleBodySchema = Type.Object({ source: Source, replicas: Replicas }, strict);
+
+export const LookupBodySchema = Type.Object({ source: ProjectSourceSchema }, strict);
+
+export const ConfigFormat = Type.Union([Type.Literal('json'), Type.Literal('yaml')]);
+export const ConfigBodySchema = Type.Object(
+  { source: ProjectSourceSchema, format: Type.Optional(ConfigFormat) },
+  strict,
+);
+
+export const ExecBodySchema = Type.Object(
+  {
+    source: Source,
+    service: Type.String({ minLength: 1 }),
+    index: Type.Optional(Type.Integer({ minimum: 1 })),
+    cmd: Type.Array(Type.String(), { minItems: 1 }),
+    tty: Type.Optional(Type.Boolean()),
+    interactive: Type.Optional(Type.Boolean()),
+    env: Type.Optional(Type.Array(Type.String())),
+    user: Type.Optional(Type.String()),
+    workdir: Type.Optional(Type.String()),
+    privileged: Type.Optional(Type.Boolean()),
+    rows: Type.Optional(Type.Integer({ minimum: 1 })),
+    cols: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  strict,
+);
+
+export const ProjectNameParams = Type.Object(
+  { name: Type.String({ minLength: 1, description: 'Project name, or `-` with `source` in the body' }) },
+  strict,
+);
+export const OperationIdParams = Type.Object({ id: Type.String({ minLength: 1 }) }, strict);
+
+export const WaitQuery = Type.Object(
+  { wait: Type.Optional(Type.Boolean({ description: 'Answer when the operation has ended' })) },
+  strict,
+);
+
+export const StreamFormat = Type.Union([Type.Literal('ndjson'), Type.Literal('sse')]);
+export const StreamQuery = Type.Object({ format: Type.Optional(StreamFormat) }, strict);
+export const EventsQuery = Type.Object(
+  { project: Type.Optional(Type.String()), format: Type.Optional(StreamFormat) },
+  strict,
+);
+export const LogsQuery = Type.Object(
+  {
+    service: Type.Optional(Type.Array(Type.String())),
+    follow: Type.Optional(Type.Boolean()),
+    tail: Type.Optional(Type.Integer({ minimum: 0 })),
+    timestamps: Type.Optional(Type.Boolean()),
+    since: Type.Optional(Type.String()),
+    until: Type.Optional(Type.String()),
+  },
+  strict,
+);
+export const ConfigQuery = Type.Object({ format: Type.Optional(ConfigFormat) }, strict);
+
+export const OperationRecordSchema = Type.Object(
+  {
+    id: Type.String(),
+    project: Type.String(),
+    kind: Type.String(),
+    state: Type.Union([Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed')]),
+    startedAt: Type.String(),
+    finishedAt: Type.Optional(Type.String()),
+    error: Type.Optional(
+      Type.Object(
+        { code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) },
+        open,
+      ),
+    ),
+    plan: Type.Optional(Type.Array(Type.String())),
+    warnings: Type.Array(Type.String()),
+  },
+  open,
+);
+
+export const OperationReplySchema = Type.Object({ operation: OperationRecordSchema }, open);
+
+const PublisherSchema = Type.Object(
+  { URL: Type.String(), TargetPort: Type.Number(), PublishedPort: Type.Number(), Protocol: Type.String() },
+  open,
+);
+
+export const ContainerSummarySchema = Type.Object(
+  {
+    ID: Type.String(),
+    Name: Type.String(),
+    Service: Type.String(),
+    Project: Type.String(),
+    Number: Type.Number(),
+    State: Type.String(),
+    Health: Type.String(),
+    ExitCode: Type.Number(),
+    Image: Type.String(),
+    Command: Type.String(),
+    Created: Type.String(),
+    Status: Type.String(),
+    RestartCount: Type.Number(),
+    Publishers: Type.Array(PublisherSchema),
+    Networks: Type.Array(Type.String()),
+  },
+  open,
+);
+
+export const ProjectSummarySchema = Type.Object(
+  {
+    name: Type.String(),
+    workingDir: Type.String(),
+    configFiles: Type.Array(Type.String()),
+    registered: Type.Boolean(),
+    status: Type.String(),
+    services: Type.Array(
+      Type.Object(
+        {
+          name: Type.String(),
+          desired: Type.Union([Type.Literal('running'), Type.Literal('stopped'), Type.Literal('paused')]),
+          replicas: Type.Number(),
+        },
+        open,
+      ),
+    ),
+    containers: Type.Array(ContainerSummarySchema),
+  },
+  open,
+);
+
+export const HealthReplySchema = Type.Object(
+  {
+    status: Type.Literal('ok'),
+    version: Type.String(),
+    engine: Type.Object({ version: Type.String(), apiVersion: Type.String() }, open),
+  },
+  open,
+);
+
+export const errorResponses = {
+  400: ErrorSchema,
+  401: ErrorSchema,
+  403: ErrorSchema,
+  404: ErrorSchema,
+  409: ErrorSchema,
+  422: ErrorSchema,
+  500: ErrorSchema,
+  503: ErrorSchema,
+} as const;
