@@ -7,3 +7,24 @@ export * from './model/errors.js';
 export * from './model/labels.js';
 export type * from './model/project.js';
 export * from './render/index.js';
+export type {
+  Caster,
+  InterpolateOptions,
+  InterpolateTreeResult,
+  Lookup,
+  SubstituteResult,
+  VariableInfo,
+} from './load/interpolate.js';
+export { extractVariables, interpolateTree, substitute } from './load/interpolate.js';
+export type { OverrideMarker, ResetMarker, TagMarker } from './load/tags.js';
+export {
+  applyTag,
+  composeTags,
+  hasMarkers,
+  isOverride,
+  isReset,
+  overrideMarker,
+  resetMarker,
+  stripMarkers,
+  unwrap,
+} from './load/tags.js';

@@ -1,0 +1,294 @@
+/**
+ * Variable substitution in compose values, with compose-go's template semantics:
+ * `$V`, `${V}`, `${V:-d}`, `${V-d}`, `${V:?msg}`, `${V?msg}`, `${V:+alt}`, `${V+alt}`, `$$`.
+ *
+ * A small scanner instead of compose-go's regular expression: braces are matched properly, so a
+ * default may hold `{…}`, JSON or another `${…}`, and the argument of an operator is substituted
+ * only when it is used (an unused default never reports its unset variables, an unused error
+ * message never fails).
+ */
+import { isOverride, isPlainObject, overrideMarker } from './tags.js';
+
+/** Where variable values come from; `undefined` = unset (an empty string is set). */
+export type Lookup = (name: string) => string | undefined;
+
+export type Operator = ':-' | '-' | ':?' | '?' | ':+' | '+';
+
+export type SubstituteResult =
+  | { ok: true; value: string; unset: string[] }
+  | {
+      ok: false;
+      message: string;
+      /** The variable a `?`/`:?` required, when that is the failure. */
+      variable?: string;
+      /** `invalid`: the template is malformed; `required`: a `?`/`:?` variable has no value. */
+      kind: 'invalid' | 'required';
+      /** The (substituted) message given after `?`/`:?`; empty when none. */
+      reason?: string;
+    };
+
+type Failure = Extract<SubstituteResult, { ok: false }>;
+
+const NAME_START = /[_a-zA-Z]/;
+const NAME_CHAR = /[_a-zA-Z0-9]/;
+const BRACED = /^([_a-zA-Z][_a-zA-Z0-9]*)(?:(:?[-+?])([\s\S]*))?$/;
+
+type Scan =
+  | { kind: 'text'; text: string; end: number }
+  | { kind: 'var'; name: string; op?: Operator; arg: string; end: number }
+  | { kind: 'invalid' };
+
+/** Reads what starts at `template[at]` (a `$`). */
+function scanDollar(template: string, at: number): Scan {
+  const next = template[at + 1];
+  if (next === '$') return { kind: 'text', text: '$', end: at + 2 };
+  if (next === '{') {
+    const close = closingBrace(template, at + 1);
+    if (close < 0) return { kind: 'invalid' };
+    const m = BRACED.exec(template.slice(at + 2, close));
+    if (!m) return { kind: 'invalid' };
+    return { kind: 'var', name: m[1]!, op: m[2] as Operator | undefined, arg: m[3] ?? '', end: close + 1 };
+  }
+  if (next !== undefined && NAME_START.test(next)) {
+    let end = at + 2;
+    while (end < template.length && NAME_CHAR.test(template[end]!)) end++;
+    return { kind: 'var', name: template.slice(at + 1, end), arg: '', end };
+  }
+  // A lone `$` (`a $ b`, `^REGEX$`, `$}`) is kept as written, as compose does.
+  return { kind: 'text', text: '$', end: at + 1 };
+}
+
+/** Index of the `}` closing the `{` at `open`, counting nested braces; -1 when unbalanced. */
+function closingBrace(template: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < template.length; i++) {
+    const c = template[i];
+    if (c === '{') depth++;
+    else if (c === '}') {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
+
+/** The operator that applies to the text inside `${…}` (compose-go picks the earliest one). */
+export function operatorOf(inner: string): Operator | undefined {
+  const m = BRACED.exec(inner);
+  return m ? (m[2] as Operator | undefined) : undefined;
+}
+
+function invalid(template: string): Failure {
+  return { ok: false, kind: 'invalid', message: `Invalid template: ${JSON.stringify(template)}` };
+}
+
+function missing(variable: string, reason: string): Failure {
+  return {
+    ok: false,
+    kind: 'required',
+    variable,
+    reason,
+    message: `required variable ${variable} is missing a value${reason ? `: ${reason}` : ''}`,
+  };
+}
+
+/** Substitutes every variable of `template`. Stops at the first error, as compose does. */
+export function substitute(template: string, lookup: Lookup): SubstituteResult {
+  const unset: string[] = [];
+  const result = substituteInto(template, lookup, unset);
+  if (typeof result !== 'string') {
+    return result.kind === 'invalid' ? invalid(template) : result;
+  }
+  return { ok: true, value: result, unset: [...new Set(unset)] };
+}
+
+function substituteInto(template: string, lookup: Lookup, unset: string[]): string | Failure {
+  let out = '';
+  let i = 0;
+  while (i < template.length) {
+    const dollar = template.indexOf('$', i);
+    if (dollar < 0) {
+      out += template.slice(i);
+      break;
+    }
+    out += template.slice(i, dollar);
+    const scan = scanDollar(template, dollar);
+    if (scan.kind === 'invalid') return invalid(template);
+    if (scan.kind === 'text') out += scan.text;
+    else {
+      const value = evaluate(scan.name, scan.op, scan.arg, lookup, unset);
+      if (typeof value !== 'string') return value;
+      out += value;
+    }
+    i = scan.end;
+  }
+  return out;
+}
+
+function evaluate(
+  name: string,
+  op: Operator | undefined,
+  arg: string,
+  lookup: Lookup,
+  unset: string[],
+): string | Failure {
+  const value = lookup(name);
+  const empty = value === undefined || value === '';
+  const nested = () => substituteInto(arg, lookup, unset);
+  switch (op) {
+    case undefined:
+      if (value === undefined) unset.push(name);
+      return value ?? '';
+    case ':-':
+      return empty ? nested() : value;
+    case '-':
+      return value === undefined ? nested() : value;
+    case ':+':
+      return empty ? '' : nested();
+    case '+':
+      return value === undefined ? '' : nested();
+    case ':?':
+    case '?': {
+      if (op === ':?' ? !empty : value !== undefined) return value ?? '';
+      const reason = nested();
+      return typeof reason === 'string' ? missing(name, reason) : reason;
+    }
+  }
+}
+
+/* ---- trees ---- */
+
+export type KeyPath = Array<string | number>;
+
+export interface TreeProblem {
+  path: KeyPath;
+  message: string;
+}
+
+/** Turns an interpolated string into the type a path expects (e.g. `replicas` → number). */
+export type Caster = (
+  path: KeyPath,
+  value: string,
+) => { ok: true; value: unknown } | { ok: false; message: string } | undefined;
+
+export interface InterpolateOptions {
+  /** Called for every string value after substitution; `undefined` leaves it a string. */
+  cast?: Caster;
+}
+
+export interface InterpolateTreeResult {
+  value: unknown;
+  errors: TreeProblem[];
+  unset: Array<{ path: KeyPath; variable: string }>;
+}
+
+const PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
+
+/** `services.web.ports[1]`; keys with dots or spaces are quoted (`labels["com.example"]`). */
+export function renderPath(path: KeyPath): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (PLAIN_KEY.test(seg)) out += out === '' ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
+/**
+ * Interpolates every string value of a plain YAML tree (keys are left alone). Collects every error
+ * instead of stopping at the first; a value that fails keeps its text. `!override` markers are
+ * interpolated inside, `!reset` markers left as they are. Never mutates `tree`.
+ */
+export function interpolateTree(
+  tree: unknown,
+  lookup: Lookup,
+  opts: InterpolateOptions = {},
+): InterpolateTreeResult {
+  const errors: TreeProblem[] = [];
+  const unset: InterpolateTreeResult['unset'] = [];
+  const walk = (node: unknown, path: KeyPath): unknown => {
+    if (typeof node === 'string') return interpolateString(node, path);
+    if (Array.isArray(node)) return node.map((item, i) => walk(item, [...path, i]));
+    if (isOverride(node)) return overrideMarker(walk(node.value, path));
+    if (isPlainObject(node)) {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(node)) out[k] = walk(v, [...path, k]);
+      return out;
+    }
+    return node;
+  };
+  const interpolateString = (text: string, path: KeyPath): unknown => {
+    const r = substitute(text, lookup);
+    if (!r.ok) {
+      errors.push({
+        path,
+        message:
+          r.kind === 'invalid'
+            ? `invalid interpolation format for ${renderPath(path)}.\nYou may need to escape any $ with another $.\n${text}`
+            : `error while interpolating ${renderPath(path)}: ${r.message}`,
+      });
+      return text;
+    }
+    for (const variable of r.unset) unset.push({ path, variable });
+    const cast = opts.cast?.(path, r.value);
+    if (!cast) return r.value;
+    if (cast.ok) return cast.value;
+    errors.push({
+      path,
+      message: `error while interpolating ${renderPath(path)}: failed to cast to expected type: ${cast.message}`,
+    });
+    return r.value;
+  };
+  return { value: walk(tree, []), errors, unset };
+}
+
+export interface VariableInfo {
+  name: string;
+  /** After `-` / `:-`. */
+  defaultValue?: string;
+  /** After `+` / `:+`. */
+  presenceValue?: string;
+  /** `?` / `:?`. */
+  required: boolean;
+}
+
+/**
+ * Every variable a tree refers to (the data behind `config --variables`), with its default,
+ * presence value and whether it is required. Variables inside defaults count too. When a name
+ * appears more than once, the last occurrence wins (as compose-go).
+ */
+export function extractVariables(tree: unknown): Record<string, VariableInfo> {
+  const found: Record<string, VariableInfo> = {};
+  const walk = (node: unknown): void => {
+    if (typeof node === 'string') {
+      for (const v of variablesIn(node)) found[v.name] = v;
+    } else if (Array.isArray(node)) node.forEach(walk);
+    else if (isOverride(node)) walk(node.value);
+    else if (isPlainObject(node)) Object.values(node).forEach(walk);
+  };
+  walk(tree);
+  return found;
+}
+
+function variablesIn(template: string): VariableInfo[] {
+  const out: VariableInfo[] = [];
+  let i = template.indexOf('$');
+  while (i >= 0) {
+    const scan = scanDollar(template, i);
+    // Malformed parts are skipped: listing variables must not fail where loading reports the error.
+    if (scan.kind === 'invalid') {
+      i = template.indexOf('$', i + 1);
+      continue;
+    }
+    if (scan.kind === 'var') {
+      const info: VariableInfo = { name: scan.name, required: scan.op === '?' || scan.op === ':?' };
+      if (scan.op === '-' || scan.op === ':-') info.defaultValue = scan.arg;
+      if (scan.op === '+' || scan.op === ':+') info.presenceValue = scan.arg;
+      out.push(info);
+      if (info.defaultValue) out.push(...variablesIn(info.defaultValue));
+    }
+    i = template.indexOf('$', scan.end);
+  }
+  return out;
+}
