@@ -1,12 +1,5 @@
 export * from './desired/index.js';
 export * from './hash/index.js';
-export { loadProject } from './load/load-project.js';
-export type * from './load/options.js';
-export type * from './model/desired.js';
-export * from './model/errors.js';
-export * from './model/labels.js';
-export type * from './model/project.js';
-export * from './render/index.js';
 export type {
   Caster,
   InterpolateOptions,
@@ -16,6 +9,8 @@ export type {
   VariableInfo,
 } from './load/interpolate.js';
 export { extractVariables, interpolateTree, substitute } from './load/interpolate.js';
+export { loadProject } from './load/load-project.js';
+export type * from './load/options.js';
 export type { OverrideMarker, ResetMarker, TagMarker } from './load/tags.js';
 export {
   applyTag,
@@ -28,3 +23,8 @@ export {
   stripMarkers,
   unwrap,
 } from './load/tags.js';
+export type * from './model/desired.js';
+export * from './model/errors.js';
+export * from './model/labels.js';
+export type * from './model/project.js';
+export * from './render/index.js';
