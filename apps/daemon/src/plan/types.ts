@@ -46,6 +46,7 @@ export type Operation =
   | (OpBase & { kind: 'rename-container'; from: string; to: string })
   | (OpBase & { kind: 'restart-container'; name: string; containerId: string; timeoutSeconds: number })
   | (OpBase & { kind: 'kill-container'; name: string; containerId: string; signal: string })
+  /** `containerId`: the id, or the name when this plan creates the container (the engine accepts both). */
   | (OpBase & { kind: 'pause-container'; name: string; containerId: string })
   | (OpBase & { kind: 'unpause-container'; name: string; containerId: string })
   | (OpBase & { kind: 'connect-network'; container: string; network: string; endpoint: DesiredEndpoint })

@@ -1,0 +1,5 @@
+export { planServiceAction } from './actions.js';
+export { planDown } from './down.js';
+export { renderOperation, renderPlan } from './render.js';
+export type * from './types.js';
+export { plan } from './up.js';

@@ -1,0 +1,53 @@
+/** A plan as text, one line per operation with its cause: `up --dry-run`, events and table tests. */
+import type { Operation, Plan } from './types.js';
+
+export function renderOperation(op: Operation): string {
+  const why = op.cause ? ` (${op.cause})` : '';
+  switch (op.kind) {
+    case 'create-network':
+      return `create network ${op.name}${why}`;
+    case 'remove-network':
+      return `remove network ${op.name} [${op.networkId.slice(0, 12)}]${why}`;
+    case 'create-volume':
+      return `create volume ${op.name}${why}`;
+    case 'remove-volume':
+      return `remove volume ${op.name}${why}`;
+    case 'ensure-image':
+      return `${op.build ? 'build' : 'pull'} image ${op.image}${op.build ? '' : ` (policy ${op.pullPolicy})`}${why}`;
+    case 'create-container':
+      return op.replaces
+        ? `recreate container ${op.name} as ${op.createAs}${why}`
+        : `create container ${op.name}${why}`;
+    case 'start-container':
+      return `start container ${op.name}${why}`;
+    case 'stop-container':
+      return `stop container ${op.name}${why}`;
+    case 'remove-container':
+      return `remove container ${op.name}${op.volumes ? ' with its anonymous volumes' : ''}${why}`;
+    case 'rename-container':
+      return `rename container ${op.from} → ${op.to}${why}`;
+    case 'restart-container':
+      return `restart container ${op.name}${why}`;
+    case 'kill-container':
+      return `kill container ${op.name} with ${op.signal}${why}`;
+    case 'pause-container':
+      return `pause container ${op.name}${why}`;
+    case 'unpause-container':
+      return `unpause container ${op.name}${why}`;
+    case 'connect-network':
+      return `connect container ${op.container} to network ${op.network}${why}`;
+    case 'disconnect-network':
+      return `disconnect container ${op.container} from network ${op.network.slice(0, 12)}${why}`;
+    case 'wait-container':
+      return `wait for container ${op.name} ${op.until}${op.required ? '' : ' (optional)'}${why}`;
+  }
+}
+
+/** Operations in plan order, then `error:` and `warning:` lines. */
+export function renderPlan(plan: Plan): string[] {
+  return [
+    ...plan.operations.map(renderOperation),
+    ...plan.errors.map((e) => `error: ${e.message} [${e.code}]`),
+    ...plan.warnings.map((w) => `warning: ${w}`),
+  ];
+}

@@ -1,0 +1,150 @@
+/** `plan()`: what `up` (and the supervisor's convergence pass) must do to reach the desired state. */
+import type { DesiredService, DesiredState } from '@orc/spec';
+import type { ObservedContainer, ObservedProject } from '../observe/types.js';
+import { addAfter, addOp, addWarning, type Draft, finishPlan, newDraft } from './draft.js';
+import { waitId } from './ids.js';
+import { ensureImage } from './images.js';
+import { planInfrastructure } from './infra.js';
+import {
+  planService,
+  removeContainer,
+  type ServiceOutcome,
+  stopSettings,
+  type UpContext,
+} from './service.js';
+import { dependenciesOf, selectServices } from './services.js';
+import type { Plan, PlanOptions } from './types.js';
+
+const UNTIL = {
+  service_started: 'running',
+  service_healthy: 'healthy',
+  service_completed_successfully: 'exited-0',
+} as const;
+
+export function plan(desired: DesiredState, observed: ObservedProject, options: PlanOptions = {}): Plan {
+  const draft = newDraft(desired.project);
+  const byName = new Map(desired.services.map((s) => [s.name, s]));
+  const selected = selectServices(desired, options.services, options.noDeps ?? false, draft);
+  const infra = planInfrastructure(draft, desired, observed, options, (c) =>
+    stopSettings(byName.get(c.service), options),
+  );
+  // Containers on a network that is recreated must be recreated too, whichever services were named.
+  for (const c of observed.containers) {
+    if (infra.stoppedForNetwork.has(c.name) && byName.has(c.service)) selected.add(c.service);
+  }
+  const ctx: UpContext = {
+    draft,
+    desired,
+    observed,
+    options,
+    infra,
+    recreatedServices: new Set(),
+    outcomes: new Map(),
+  };
+  for (const service of dependencyOrder(desired.services)) {
+    if (!selected.has(service.name)) continue;
+    if (options.build || options.pull === 'always' || options.pull === 'policy')
+      ensureImage(draft, service, observed, options, false);
+    ctx.outcomes.set(service.name, planService(ctx, service));
+  }
+  for (const outcome of ctx.outcomes.values()) {
+    restartDependents(ctx, outcome);
+    waitForDependencies(ctx, outcome);
+  }
+  planOrphans(draft, desired, observed, options);
+  return finishPlan(draft);
+}
+
+/** Dependencies first, ties by the order given (the spec already sorts; this keeps the planner safe alone). */
+export function dependencyOrder(services: DesiredService[]): DesiredService[] {
+  const byName = new Map(services.map((s) => [s.name, s]));
+  const done = new Set<string>();
+  const order: DesiredService[] = [];
+  const visit = (s: DesiredService, path: Set<string>) => {
+    if (done.has(s.name) || path.has(s.name)) return;
+    path.add(s.name);
+    for (const dep of dependenciesOf(s)) {
+      const d = byName.get(dep);
+      if (d) visit(d, path);
+    }
+    done.add(s.name);
+    order.push(s);
+  };
+  for (const s of services) visit(s, new Set());
+  return order;
+}
+
+/** Starting ops of a service wait for each dependency's replicas to be running / healthy / exited 0. */
+function waitForDependencies(ctx: UpContext, outcome: ServiceOutcome): void {
+  if (outcome.startLike.length === 0) return;
+  for (const [dep, dependency] of Object.entries(outcome.service.depends_on)) {
+    const target = ctx.outcomes.get(dep);
+    if (!target) continue;
+    const until = UNTIL[dependency.condition];
+    for (const replica of target.replicas) {
+      // A dependency the user keeps stopped would never come up: waiting for it would only hang.
+      if (replica.idle && until !== 'exited-0') continue;
+      const wait = addOp(ctx.draft, {
+        kind: 'wait-container',
+        id: waitId(replica.name, until, dependency.required),
+        after: replica.ready ? [replica.ready] : [],
+        cause: `${outcome.service.name} depends on ${dep} (${dependency.condition})`,
+        service: dep,
+        name: replica.name,
+        until,
+        required: dependency.required,
+      });
+      for (const id of outcome.startLike) {
+        const op = ctx.draft.ops.get(id);
+        if (op) addAfter(op, wait.id);
+      }
+    }
+  }
+}
+
+/** `depends_on: {restart: true}`: running dependents are restarted once a recreated dependency is back. */
+function restartDependents(ctx: UpContext, outcome: ServiceOutcome): void {
+  const recreated = Object.entries(outcome.service.depends_on)
+    .filter(([dep, d]) => d.restart && ctx.outcomes.get(dep)?.recreated)
+    .map(([dep]) => dep);
+  if (recreated.length === 0) return;
+  const settings = stopSettings(outcome.service, ctx.options);
+  for (const c of outcome.untouched) {
+    const op = addOp(ctx.draft, {
+      kind: 'restart-container',
+      id: `restart-container:${c.name}`,
+      after: [],
+      cause: `dependency recreated: ${recreated.join(', ')}`,
+      service: c.service,
+      name: c.name,
+      containerId: c.id,
+      timeoutSeconds: settings.timeoutSeconds,
+    });
+    outcome.startLike.push(op.id);
+  }
+}
+
+function planOrphans(
+  draft: Draft,
+  desired: DesiredState,
+  observed: ObservedProject,
+  options: PlanOptions,
+): void {
+  const known = new Set(desired.services.map((s) => s.name));
+  const orphans = observed.containers.filter((c) => !c.oneoff && !known.has(c.service));
+  if (orphans.length === 0) return;
+  if (!options.removeOrphans) {
+    addWarning(draft, orphanWarning(orphans));
+    return;
+  }
+  for (const c of orphans) {
+    removeContainer(draft, c, `orphan (service ${c.service || '?'} is not in the project)`, {
+      timeoutSeconds: options.timeoutSeconds ?? 10,
+    });
+  }
+}
+
+export function orphanWarning(orphans: ObservedContainer[]): string {
+  const names = orphans.map((c) => c.name).sort();
+  return `Found orphan containers ([${names.join(' ')}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`;
+}
