@@ -12,7 +12,7 @@ describe('resolveAddress', () => {
     expect(defaultSocketPath(1000, { XDG_RUNTIME_DIR: '/run/user/1000' })).toBe(
       '/run/user/1000/orc/orc.sock',
     );
-    expect(defaultSocketPath(1000, {})).toBe('/tmp/orc-1000/orc.sock');
+    expect(defaultSocketPath(1000, {})).toBe('/tmp/orc-1000/orc/orc.sock');
   });
 
   it('reads unix and tcp addresses, with the token for tcp only', () => {

@@ -12,11 +12,13 @@ export interface AddressEnv {
   XDG_RUNTIME_DIR?: string;
 }
 
-/** The daemon's default: `/run/orc/orc.sock` for root, `$XDG_RUNTIME_DIR/orc/orc.sock` (else /tmp/orc-<uid>) otherwise. */
+/**
+ * The daemon's default (apps/daemon/src/config/settings.ts): `/run/orc/orc.sock` for root,
+ * `$XDG_RUNTIME_DIR/orc/orc.sock` otherwise (`/tmp/orc-<uid>` standing in for the runtime dir).
+ */
 export function defaultSocketPath(uid: number, env: AddressEnv): string {
   if (uid === 0) return '/run/orc/orc.sock';
-  const base = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'orc') : `/tmp/orc-${uid}`;
-  return join(base, 'orc.sock');
+  return join(env.XDG_RUNTIME_DIR || `/tmp/orc-${uid}`, 'orc', 'orc.sock');
 }
 
 export function resolveAddress(env: AddressEnv, uid: number): DaemonAddress {

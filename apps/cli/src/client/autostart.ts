@@ -13,11 +13,12 @@ export interface Health {
   [key: string]: unknown;
 }
 
-/** The daemon's state dir: ORC_STATE_DIR, else `/var/lib/orc` for root, else `$XDG_STATE_HOME/orc`. */
+/** The daemon's state dir, as the daemon picks it: ORC_STATE_DIR, `/var/lib/orc` for root, `$XDG_STATE_HOME/orc`. */
 export function stateDir(env: NodeJS.ProcessEnv, uid: number): string {
   if (env.ORC_STATE_DIR) return env.ORC_STATE_DIR;
+  if (env.STATE_DIRECTORY) return env.STATE_DIRECTORY.split(':')[0] as string;
   if (uid === 0) return '/var/lib/orc';
-  return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'orc');
+  return join(env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state'), 'orc');
 }
 
 export function health(address: DaemonAddress, timeoutMs = 2000): Promise<Health> {
@@ -38,8 +39,9 @@ const howToStart =
   'start one with `orc daemon` (foreground) or `systemctl start orc`, or point ORC_HOST at one';
 
 /**
- * Makes sure a daemon answers at the address: if none does, starts `orc daemon` detached (its output
- * goes to `<state dir>/daemon.out`) and waits for `/v1/health` up to `waitMs`.
+ * Makes sure a daemon answers at the address: if none does, starts `orc daemon` detached, logging to
+ * `<state dir>/daemon.log` (rotated by the daemon; anything it prints before that goes to `daemon.out`),
+ * and waits for `/v1/health` up to `waitMs`.
  */
 export async function ensureDaemon(
   address: DaemonAddress,
@@ -69,7 +71,8 @@ export async function ensureDaemon(
   const out = openSync(outFile, 'a', 0o600);
   // This very bundle is the daemon's launcher: `orc daemon` imports the daemon lazily.
   const entry = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, [entry, 'daemon'], {
+  const logFile = join(dir, 'daemon.log');
+  const child = spawn(process.execPath, [entry, 'daemon', '--log-file', logFile], {
     detached: true,
     stdio: ['ignore', out, out],
     env: { ...env, ORC_HOST: address.display, ORC_STATE_DIR: dir },
@@ -80,7 +83,7 @@ export async function ensureDaemon(
     exited = code;
   });
   child.unref();
-  log(`orc: no daemon answered at ${address.display}; started one (pid ${child.pid}, output: ${outFile})`);
+  log(`orc: no daemon answered at ${address.display}; started one (pid ${child.pid}, log: ${logFile})`);
   const deadline = Date.now() + waitMs;
   while (Date.now() < deadline) {
     await sleep(100);
@@ -93,10 +96,10 @@ export async function ensureDaemon(
       if (exited !== undefined && Date.now() > deadline - waitMs + 2000) break;
     }
   }
-  const last = tail(outFile, 5);
+  const last = tail(outFile, 5) || tail(logFile, 5);
   throw new CliError(
     `the orc daemon did not become ready at ${address.display}${exited !== undefined ? ` (it exited with ${exited})` : ' within 10 s'}${last ? `:\n${last}` : ''}`,
     ExitCode.unreachable,
-    `see ${outFile}; or ${howToStart}`,
+    `see ${logFile} and ${outFile}; or ${howToStart}`,
   );
 }

@@ -21,11 +21,14 @@ export async function attachLogs(
   let stopping: Promise<unknown> | undefined;
   let interrupts = 0;
   const target = { name: project };
+  // Output written while stopping still shows (a service saying goodbye); a moment after the stop
+  // finishes, we stop following.
+  const thenStopFollowing = (p: Promise<unknown>) =>
+    p.finally(() => setTimeout(() => stopLogs.abort(), 1000).unref());
   const onInterrupt = () => {
     interrupts++;
     if (interrupts === 1) {
       ctx.stderr.write('Gracefully stopping... (press Ctrl+C again to force)\n');
-      stopLogs.abort();
       const body = {
         ...(services.length ? { services } : {}),
         ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
@@ -33,6 +36,7 @@ export async function attachLogs(
       stopping = client
         .action(target, 'stop', body)
         .then((op) => followOperation(ctx, client, op, 'Stopping'));
+      thenStopFollowing(stopping).catch(() => undefined);
       return;
     }
     ctx.stderr.write('Killing...\n');
@@ -43,6 +47,9 @@ export async function attachLogs(
         // The daemon may still be busy with the graceful stop; it finishes that on its own.
         if (!(err instanceof ApiError && err.status === 409)) throw err;
       });
+    // Awaited below; marked handled so that a failure is reported there, not as an unhandled rejection.
+    stopping.catch(() => undefined);
+    stopLogs.abort();
   };
   process.on('SIGINT', onInterrupt);
   try {

@@ -1,0 +1,56 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from '../support/engine.js';
+import { assertBuilt, explain, type OrcEnv, orcEnv, start, stopDaemon, waitForOutput } from './orc.js';
+
+describe('attached up', () => {
+  const o: OrcEnv = orcEnv('attach');
+  const project = uniqueProject('attach');
+
+  beforeAll(() => assertBuilt());
+
+  afterAll(async () => {
+    await removeProject(project);
+    await stopDaemon(o);
+  });
+
+  it('streams the services’ logs with prefixes, and Ctrl-C stops them like compose', async () => {
+    const dir = join(o.dir, 'app');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      [
+        'services:',
+        '  ticker:',
+        `    image: ${FIXTURE_IMAGE}`,
+        '    command: ["sh", "-c", "trap \'echo bye; exit 0\' TERM; while true; do echo tick; sleep 0.3; done"]',
+        '  quiet:',
+        `    image: ${FIXTURE_IMAGE}`,
+        '    command: ["sh", "-c", "echo hello from quiet; exec sleep 300"]',
+        '    stop_grace_period: 1s',
+        '',
+      ].join('\n'),
+    );
+    const run = start(o, ['-p', project, '--ansi', 'never', 'up'], { cwd: dir });
+    await waitForOutput(
+      run.child,
+      (out) => /^ticker-1\s+\| tick$/m.test(out) && /^quiet-1\s+\| hello from quiet$/m.test(out),
+    );
+    run.child.kill('SIGINT');
+    const r = await run.result;
+    expect(r.code, explain(r)).toBe(130);
+    expect(r.stderr).toContain('Gracefully stopping...');
+    // The ticker got SIGTERM and said so before it exited.
+    expect(r.stdout).toMatch(/^ticker-1\s+\| bye$/m);
+    const states = await docker(
+      'ps',
+      '-a',
+      '--filter',
+      `label=com.docker.compose.project=${project}`,
+      '--format',
+      '{{.State}}',
+    );
+    expect(states.split('\n').sort()).toEqual(['exited', 'exited']);
+  });
+});
