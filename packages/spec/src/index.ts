@@ -1,5 +1,7 @@
 export * from './desired/index.js';
 export * from './hash/index.js';
+export type { DotenvProblem, DotenvResult, ParseDotenvOptions, ReadEnvFilesOptions } from './load/dotenv.js';
+export { dropDigitKeys, parseDotenv, readEnvFiles } from './load/dotenv.js';
 export type {
   Caster,
   InterpolateOptions,
