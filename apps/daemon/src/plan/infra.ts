@@ -146,7 +146,7 @@ function removeNetwork(
     detach.push(
       addOp(draft, {
         kind: 'disconnect-network',
-        id: disconnectId(c.name, old.name),
+        id: disconnectId(c.name, old.id),
         after: stop ? [stop] : [],
         cause: `network ${old.name} recreated`,
         service: c.service,
