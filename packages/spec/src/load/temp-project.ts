@@ -1,6 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { SpecProblem } from '../model/errors.js';
+import { formatProblem } from '../model/errors.js';
+import type { Project } from '../model/project.js';
+import { loadProject } from './load-project.js';
+import type { LoadOptions, LoadResult } from './options.js';
 
 /** A throw-away directory holding the files a loader test needs (for tests only). */
 export interface TempProject {
@@ -27,4 +32,28 @@ export function tempProject(files: Record<string, string> = {}, name = 'proj'): 
     write,
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
+}
+
+/** Loads compose text sent inline from `workingDir` (for tests). */
+export async function loadText(
+  text: string,
+  opts: Partial<Omit<LoadOptions, 'inline'>> = {},
+): Promise<LoadResult> {
+  return loadProject({
+    workingDir: '/srv/proj',
+    env: { HOME: '/home/u' },
+    ...opts,
+    inline: [{ content: text }],
+  });
+}
+
+/** The project of a successful load; the errors, readable, otherwise. */
+export function expectOk(r: LoadResult): Project {
+  if (!r.ok) throw new Error(`expected a project, got:\n${r.errors.map(formatProblem).join('\n')}`);
+  return r.project;
+}
+
+export function expectErrors(r: LoadResult): SpecProblem[] {
+  if (r.ok) throw new Error('expected errors, the project loaded');
+  return r.errors;
 }

@@ -226,6 +226,12 @@ function recordPositions(
       const n = item as Node | null;
       if (n && !isAlias(n)) recordPositions(n, [...path, i], out, at);
       else if (n?.range) out.set(pathKey([...path, i]), { value: at(n.range[0]) });
+      // Lists of names (`depends_on: [db]`, `networks: [front]`) become maps keyed by the name:
+      // remember the item under that key too, so problems found after normalising point at it.
+      if (isScalar(n) && typeof n.value === 'string' && n.range) {
+        const named = pathKey([...path, n.value]);
+        if (!out.has(named)) out.set(named, { key: at(n.range[0]), value: at(n.range[0]) });
+      }
     });
   }
 }

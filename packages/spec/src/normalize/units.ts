@@ -52,5 +52,6 @@ export function parseByteSize(value: unknown): number | undefined {
   if (!m) return undefined;
   const unit = m[2]?.toLowerCase();
   if (!unit && m[3]) return undefined;
-  return Math.round(Number(m[1]) * (unit ? SIZE_FACTORS[unit]! : 1));
+  // Truncated like docker's RAMInBytes.
+  return Math.trunc(Number(m[1]) * (unit ? SIZE_FACTORS[unit]! : 1));
 }

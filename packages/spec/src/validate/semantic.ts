@@ -8,13 +8,19 @@ export function checkProject(project: Project): PathProblem[] {
   const services = project.services;
   const names = Object.keys(services);
 
-  const unknownService = (path: PathProblem['path'], name: string, what: string): PathProblem => {
+  const unknownService = (
+    path: PathProblem['path'],
+    name: string,
+    what: string,
+    at: 'key' | 'value' = 'value',
+  ): PathProblem => {
     const disabled = project.disabled_services[name];
     if (disabled) {
       const profiles = disabled.profiles ?? [];
       return {
         code: 'UNKNOWN_SERVICE',
         path,
+        at,
         message: `${what} service "${name}", which is disabled by profiles`,
         hint: `enable one of its profiles (${profiles.join(', ')}) with --profile or COMPOSE_PROFILES`,
       };
@@ -23,6 +29,7 @@ export function checkProject(project: Project): PathProblem[] {
     return {
       code: 'UNKNOWN_SERVICE',
       path,
+      at,
       message: `${what} undefined service "${name}"`,
       ...(guess ? { hint: `did you mean "${guess}"?` } : {}),
     };
@@ -42,7 +49,7 @@ export function checkProject(project: Project): PathProblem[] {
     for (const [dep, d] of Object.entries(svc.depends_on)) {
       if (services[dep]) continue;
       if (!d.required) continue;
-      out.push(unknownService([...base, 'depends_on', dep], dep, 'depends on'));
+      out.push(unknownService([...base, 'depends_on', dep], dep, 'depends on', 'key'));
     }
     (svc.links ?? []).forEach((link, i) => {
       const target = link.split(':')[0]!;
