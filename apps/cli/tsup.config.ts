@@ -11,4 +11,10 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   external: ['@orc/daemon'],
+  // commander is bundled too: resolving and wrapping a CommonJS package at run time costs more than it weighs.
+  noExternal: ['commander'],
+  // ...and, being CommonJS, it requires node builtins: give the ESM bundle a `require` for them.
+  banner: {
+    js: "import { createRequire as __orcCreateRequire } from 'node:module';\nconst require = __orcCreateRequire(import.meta.url);",
+  },
 });

@@ -1,8 +1,16 @@
-import { daemonState } from './commands/daemon.js';
-import { ExitCode } from './errors.js';
-import { buildProgram, report } from './program.js';
+import { version } from './version.js';
 
 async function main(argv: string[]): Promise<void> {
+  // The hot path answers before the command table is even built.
+  if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-v')) {
+    process.stdout.write(`${version}\n`);
+    return;
+  }
+  const [{ daemonState }, { ExitCode }, { buildProgram, report }] = await Promise.all([
+    import('./commands/daemon.js'),
+    import('./errors.js'),
+    import('./program.js'),
+  ]);
   const debug = argv.includes('--debug');
   let code: number = ExitCode.ok;
   try {

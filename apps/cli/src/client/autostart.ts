@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -72,6 +71,7 @@ export async function ensureDaemon(
   // This very bundle is the daemon's launcher: `orc daemon` imports the daemon lazily.
   const entry = fileURLToPath(import.meta.url);
   const logFile = join(dir, 'daemon.log');
+  const { spawn } = await import('node:child_process');
   const child = spawn(process.execPath, [entry, 'daemon', '--log-file', logFile], {
     detached: true,
     stdio: ['ignore', out, out],

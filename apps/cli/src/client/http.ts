@@ -1,4 +1,4 @@
-import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import type { IncomingMessage, RequestOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import { CliError, ExitCode } from '../errors.js';
 import type { DaemonAddress } from './address.js';
@@ -54,12 +54,14 @@ function requestOptions(
 }
 
 /** Sends one request and resolves with the response head; the body is left for the caller to read. */
-export function send(
+export async function send(
   address: DaemonAddress,
   method: string,
   path: string,
   opts: CallOptions = {},
 ): Promise<IncomingMessage> {
+  // node:http is loaded when first needed: `orc --version` and `orc completion` never pay for it.
+  const { request: httpRequest } = await import('node:http');
   return new Promise((resolve, reject) => {
     const req = httpRequest(requestOptions(address, method, path, opts), resolve);
     req.on('upgrade', (res, socket, head) => {
