@@ -1,5 +1,5 @@
 import { sortedRecord } from '../hash/canonical.js';
-import { serviceDefinition, serviceHash } from '../hash/service-hash.js';
+import { definitionHash, serviceDefinition } from '../hash/service-hash.js';
 import type { DesiredBuild, DesiredService, DesiredState, OrcServiceExtension } from '../model/desired.js';
 import type { BuildConfig, Project, Service } from '../model/project.js';
 import { containerBody, DEFAULT_LOGGING, type LogDefaults, serviceEndpoints } from './container.js';
@@ -75,7 +75,7 @@ function desiredService(
     );
   }
   const definition = serviceDefinition(service);
-  const hash = serviceHash(service);
+  const hash = definitionHash(definition);
   const image = imageName(project.name, service);
   const ctx = { project, service, image, hash, definition, logging };
   const containers = [];

@@ -1,2 +1,2 @@
-export { canonicalJson, sha256Hex } from './canonical.js';
-export { bodyHash, definitionDiff, serviceDefinition, serviceHash } from './service-hash.js';
+export { canonicalJson, canonicalJsonWithoutEmpty, sha256Hex } from './canonical.js';
+export { bodyHash, definitionDiff, definitionHash, serviceDefinition, serviceHash } from './service-hash.js';

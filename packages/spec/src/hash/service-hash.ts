@@ -1,5 +1,5 @@
 import type { Service } from '../model/project.js';
-import { canonicalJson, sha256Hex } from './canonical.js';
+import { canonicalJson, canonicalJsonWithoutEmpty, sha256Hex } from './canonical.js';
 
 /**
  * The part of a service that decides what its containers look like, normalised so that equal
@@ -26,46 +26,27 @@ export function serviceDefinitionValue(service: Service): Record<string, unknown
   const ext: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(extensions ?? {})) if (key !== 'x-orc') ext[key] = value;
   out.extensions = ext;
-  return dropEmpty(out) as Record<string, unknown>;
+  return out;
 }
 
 /** Canonical JSON of the definition: stored on containers so a recreate can be explained field by field. */
 export function serviceDefinition(service: Service): string {
-  return canonicalJson(serviceDefinitionValue(service));
+  return canonicalJsonWithoutEmpty(serviceDefinitionValue(service));
 }
 
 /** sha256 hex of the canonical definition (label `com.docker.compose.config-hash`). */
 export function serviceHash(service: Service): string {
-  return sha256Hex(serviceDefinition(service));
+  return definitionHash(serviceDefinition(service));
+}
+
+/** The config hash of a definition already computed (saves canonicalising twice). */
+export function definitionHash(definition: string): string {
+  return sha256Hex(definition);
 }
 
 /** Hash of any engine body (networks, volumes): canonical JSON, so key order never matters. */
 export function bodyHash(body: unknown): string {
   return sha256Hex(canonicalJson(body));
-}
-
-/**
- * An empty map or list means the same as an absent one (`environment: {}` = no environment), so
- * both must hash the same. `null` is kept: `command: null` is a deliberate reset in compose.
- */
-function dropEmpty(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropEmpty);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(value)) {
-      if (v === undefined) continue;
-      const cleaned = dropEmpty(v);
-      if (isEmptyContainer(cleaned)) continue;
-      out[key] = cleaned;
-    }
-    return out;
-  }
-  return value;
-}
-
-function isEmptyContainer(v: unknown): boolean {
-  if (Array.isArray(v)) return v.length === 0;
-  return v !== null && typeof v === 'object' && Object.keys(v).length === 0;
 }
 
 /** Which top-level fields of two definitions differ (for `config hash differs: environment.X`). */

@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+/**
+ * Spec pipeline benchmark: compose file → loadProject (parse, interpolate, validate, normalise)
+ * → desiredState (create bodies + config hashes) → renderConfig, on generated projects of
+ * 100 and 1,000 services. Prints a markdown table (min / median of several runs); asserts nothing.
+ *
+ *   npx turbo run build --filter=@orc/spec && node bench/spec/load.bench.mjs [runs]
+ *
+ * Target we report against: load + desiredState ≤ 300 ms for 1,000 services.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { desiredState, loadProject, renderConfig, serviceHash } from '@orc/spec';
+
+const RUNS = Number(process.argv[2] ?? 7);
+const SIZES = [100, 1000];
+const TARGET_MS = 300;
+
+/**
+ * A realistic-looking project: a shared `<<: *common` block (the alias trap), interpolation,
+ * ports, named and bind volumes, two networks, a healthcheck, resources, and a dependency chain.
+ */
+function composeText(count) {
+  const lines = [
+    'x-common: &common',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: compose interpolation, not a JS template
+    '  image: orc-fixture/busybox:${TAG:-1}',
+    '  restart: unless-stopped',
+    '  labels:',
+    '    com.example.team: bench',
+    '  logging:',
+    '    driver: json-file',
+    '    options: { max-size: "1m", max-file: "2" }',
+    'services:',
+  ];
+  for (let i = 0; i < count; i++) {
+    const name = `svc${String(i).padStart(4, '0')}`;
+    lines.push(
+      `  ${name}:`,
+      '    <<: *common',
+      `    command: ["sh", "-c", "httpd -f -p 80"]`,
+      '    environment:',
+      `      SERVICE_NAME: ${name}`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: compose interpolation, not a JS template
+      '      REGION: ${REGION:-eu}',
+      '      DEBUG: "false"',
+      '    ports:',
+      '      - "80"',
+      '    expose: ["9000"]',
+      '    volumes:',
+      '      - data:/data',
+      '      - ./conf:/conf:ro',
+      '    networks: [front, back]',
+      '    healthcheck:',
+      '      test: ["CMD-SHELL", "wget -qO- http://localhost/ || exit 1"]',
+      '      interval: 10s',
+      '      timeout: 2s',
+      '      retries: 3',
+      '    deploy:',
+      '      resources:',
+      '        limits: { memory: 64m, cpus: "0.25" }',
+    );
+    if (i > 0 && i % 10 !== 0) {
+      const dep = `svc${String(i - 1).padStart(4, '0')}`;
+      lines.push('    depends_on:', `      ${dep}:`, '        condition: service_started');
+    }
+  }
+  lines.push('networks:', '  front: {}', '  back: {}', 'volumes:', '  data: {}', '');
+  return lines.join('\n');
+}
+
+function stats(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { min: sorted[0], median: sorted[Math.floor(sorted.length / 2)] };
+}
+
+const fmt = (ms) => ms.toFixed(1);
+
+async function measure(count) {
+  const dir = mkdtempSync(join(tmpdir(), 'orc-bench-spec-'));
+  try {
+    writeFileSync(join(dir, 'compose.yaml'), composeText(count));
+    const phases = { load: [], desired: [], hash: [], render: [], total: [] };
+    for (let run = 0; run <= RUNS; run++) {
+      const t0 = performance.now();
+      const result = await loadProject({ workingDir: dir, env: { TAG: '1' }, projectName: 'bench' });
+      const t1 = performance.now();
+      if (!result.ok) {
+        const first = result.errors[0];
+        throw new Error(`load failed: ${first?.code} ${first?.message} (${first?.path ?? ''})`);
+      }
+      const state = desiredState(result.project);
+      const t2 = performance.now();
+      for (const service of Object.values(result.project.services)) serviceHash(service);
+      const t3 = performance.now();
+      renderConfig(result.project);
+      const t4 = performance.now();
+      if (state.services.length !== count)
+        throw new Error(`expected ${count} services, got ${state.services.length}`);
+      if (run === 0) continue; // warm-up
+      phases.load.push(t1 - t0);
+      phases.desired.push(t2 - t1);
+      phases.hash.push(t3 - t2);
+      phases.render.push(t4 - t3);
+      phases.total.push(t2 - t0);
+    }
+    return phases;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+console.log(
+  `# spec pipeline (${RUNS} runs after 1 warm-up; node ${process.version}; target load+desired ≤ ${TARGET_MS} ms @ 1000)\n`,
+);
+console.log(
+  '| services | load+normalise (min / median ms) | desiredState incl. hashes | hashes alone | renderConfig yaml | load+desired (min / median ms) |',
+);
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const count of SIZES) {
+  const p = await measure(count);
+  const cell = (samples) => {
+    const s = stats(samples);
+    return `${fmt(s.min)} / ${fmt(s.median)}`;
+  };
+  console.log(
+    `| ${count} | ${cell(p.load)} | ${cell(p.desired)} | ${cell(p.hash)} | ${cell(p.render)} | ${cell(p.total)} |`,
+  );
+}
