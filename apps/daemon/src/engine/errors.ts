@@ -2,7 +2,10 @@
  * Typed errors with stable codes. The API maps `code` to an HTTP status; `message` is for people and
  * says what happened and how to fix it. Engine errors are mapped here, once, from dockerode's shapes.
  */
+import type { ImageErrorCode } from '../images/errors.js';
+
 export type ErrorCode =
+  | ImageErrorCode
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'NAME_IN_USE'

@@ -180,7 +180,7 @@ async function stopContainer(op: Op<'stop-container'>, ctx: OpContext): Promise<
   const { engine } = ctx;
   if (!op.signal) return engine.stopContainer(op.containerId, op.timeoutSeconds);
   const d = await engine.inspectContainer(op.containerId);
-  if (!d || !d.State.Running) return;
+  if (!d?.State.Running) return;
   if ((d.Config.StopSignal ?? 'SIGTERM') === op.signal)
     return engine.stopContainer(op.containerId, op.timeoutSeconds);
   // API 1.41's stop has no signal parameter: send it ourselves, give it the grace period, then SIGKILL.

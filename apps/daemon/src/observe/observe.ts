@@ -190,6 +190,14 @@ export function fromListItem(item: EngineContainerListItem): ObservedContainer {
       destination: m.Destination,
     })),
     labels,
+    status: item.Status,
+    command: item.Command,
+    ports: item.Ports.map((p) => ({
+      ...(p.IP ? { ip: p.IP } : {}),
+      privatePort: p.PrivatePort,
+      ...(p.PublicPort ? { publicPort: p.PublicPort } : {}),
+      type: p.Type,
+    })),
   };
 }
 

@@ -35,6 +35,12 @@ export interface ObservedContainer {
   networks: Record<string, { networkId: string; aliases: string[]; ipv4?: string }>;
   mounts: Array<{ type: string; name?: string; source: string; destination: string }>;
   labels: Record<string, string>;
+  /** The engine's one-line status (`Up 5 minutes (healthy)`), as `docker ps` shows it. */
+  status?: string;
+  /** The command as `docker ps` shows it. */
+  command?: string;
+  /** Published ports (from the container list). */
+  ports?: Array<{ ip?: string; privatePort: number; publicPort?: number; type: string }>;
 }
 
 export interface ObservedNetwork {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { DesiredState } from '@orc/spec';
 import type { ProjectSource } from '../core/types.js';
 import { OrcError } from '../engine/errors.js';
 import type { DesiredRunState } from '../plan/types.js';
@@ -18,6 +19,11 @@ export interface ProjectRecord {
   runState: Record<string, DesiredRunState>;
   /** Replica overrides (`up --scale`, `orc scale`). */
   scale: Record<string, number>;
+  /**
+   * The desired state as last applied: what the daemon converges to (after a reboot too), even if the
+   * files changed on disk since. Files are re-read only by the next `up`.
+   */
+  desired?: DesiredState;
   /** Services brought up so far (`up web` keeps only web and its dependencies); absent = all. */
   services?: string[];
   createdAt: string;

@@ -1,0 +1,537 @@
+import { join } from 'node:path';
+import {
+  type DesiredState,
+  DesiredStateError,
+  desiredState,
+  formatProblem,
+  Labels,
+  type LoadResult,
+  loadProject,
+  type Project,
+} from '@orc/spec';
+import { createEngine, type Engine } from '../engine/engine.js';
+import { OrcError } from '../engine/errors.js';
+import { openExec } from '../engine/exec.js';
+import type { OpContext } from '../execute/operations.js';
+import { waitForContainer } from '../execute/wait.js';
+import { createImageEngine, createImageService, type ImageService } from '../images/index.js';
+import { followProjectLogs } from '../logs/container-logs.js';
+import { observeProject } from '../observe/observe.js';
+import { planDown, planServiceAction, plan as planUp, renderPlan } from '../plan/index.js';
+import type { DesiredRunState, PlanOptions } from '../plan/types.js';
+import {
+  createProjectStore,
+  defaultStateDir,
+  type ProjectRecord,
+  type ProjectStore,
+} from '../store/store.js';
+import { createSupervisor, type Supervisor } from '../supervise/supervisor.js';
+import { observeFor, planFailure, type RunContext, runPlan } from './converge.js';
+import { createEventBus } from './event-bus.js';
+import { checkProjectOwner } from './guard.js';
+import { imageEnsurer } from './images.js';
+import { createKeyedLock } from './locks.js';
+import { createOperationRegistry, toOperationError } from './operations.js';
+import { projectSummary } from './summary.js';
+import type {
+  Core,
+  LoadFailure,
+  OperationHandle,
+  ProjectSource,
+  ProjectSummary,
+  ProjectTarget,
+  ServiceAction,
+  UpOptions,
+} from './types.js';
+
+export interface CoreLogger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface CoreOptions {
+  engine?: Engine;
+  /** Where the project registry lives (default: `ORC_STATE_DIR`, see store/). */
+  stateDir?: string;
+  store?: ProjectStore;
+  /** Engine operations in flight per plan (default 8). */
+  parallelism?: number;
+  /** Keep registered projects converged: startup pass, engine events, periodic resync (default true). */
+  supervise?: boolean;
+  resyncIntervalMs?: number;
+  /** Timeout of each dependency wait (default 300 s). */
+  waitTimeoutMs?: number;
+  /** Replaces the images module for every `ensure-image` step (tests). */
+  ensureImage?: OpContext['ensureImage'];
+  images?: ImageService;
+  log?: CoreLogger;
+}
+
+export interface CoreInternals {
+  engine: Engine;
+  store: ProjectStore;
+  supervisor?: Supervisor;
+  /** Resolves when the supervisor's startup pass is over (tests, main). */
+  ready: Promise<void>;
+}
+
+const silent: CoreLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInternals } {
+  const engine = opts.engine ?? createEngine();
+  const stateDir = opts.stateDir ?? defaultStateDir();
+  const store = opts.store ?? createProjectStore(stateDir);
+  const images =
+    opts.images ??
+    createImageService({
+      engine: createImageEngine(engine.docker),
+      pullLogPath: join(stateDir, 'pulls.json'),
+    });
+  const log = opts.log ?? silent;
+  const bus = createEventBus();
+  const locks = createKeyedLock();
+  const ops = createOperationRegistry({
+    onStateChange: (r) =>
+      bus.publish({
+        type: 'operation',
+        project: r.project,
+        action: r.state === 'running' ? `${r.kind} started` : `${r.kind} ${r.state}`,
+        ...(r.error ? { reason: r.error.message } : {}),
+        attributes: { id: r.id, kind: r.kind, state: r.state },
+      }),
+  });
+  const run: RunContext = {
+    engine,
+    bus,
+    parallelism: opts.parallelism ?? 8,
+    waitTimeoutMs: opts.waitTimeoutMs ?? 300_000,
+    ensureImage: async (op) => {
+      throw new OrcError('INTERNAL', `no image step configured for ${op.image}`);
+    },
+  };
+  const ensureFor = (
+    desired: DesiredState,
+    env: Record<string, string>,
+    o: Parameters<typeof imageEnsurer>[3],
+  ) => opts.ensureImage ?? imageEnsurer(images, desired, env, o);
+  /** The desired state each registered project was last applied with (also kept in its record). */
+  const applied = new Map<string, DesiredState>();
+
+  const underLock = (project: string) => (task: () => Promise<void>) => locks.run(project, task);
+
+  const load = async (source: ProjectSource): Promise<LoadResult> => loadProject(source);
+
+  const toDesired = (
+    project: Project,
+    scale: Record<string, number>,
+  ): { ok: true; desired: DesiredState } | LoadFailure => {
+    try {
+      return { ok: true, desired: desiredState(project, { scale }) };
+    } catch (err) {
+      if (err instanceof DesiredStateError) {
+        return {
+          code: 'INVALID_PROJECT',
+          errors: [
+            {
+              code: err.code,
+              message: err.message,
+              ...(err.path ? { path: err.path } : {}),
+              ...(err.hint ? { hint: err.hint } : {}),
+            },
+          ],
+          warnings: [],
+        };
+      }
+      throw err;
+    }
+  };
+
+  /** The project name a target means; a source is loaded for it (its `-p`, else its files). */
+  const resolveName = async (target: ProjectTarget): Promise<{ name: string; project?: Project }> => {
+    if ('name' in target) return { name: target.name };
+    const loaded = await load(target.source);
+    if (!loaded.ok) {
+      if (target.source.projectName) return { name: target.source.projectName };
+      throw new OrcError('INVALID_REQUEST', loaded.errors.map(formatProblem).join('\n'), {
+        errors: loaded.errors,
+      });
+    }
+    return { name: loaded.project.name, project: loaded.project };
+  };
+
+  const desiredFor = async (name: string, project?: Project): Promise<DesiredState | undefined> => {
+    const record = await store.get(name);
+    if (record?.desired) return record.desired;
+    if (!project) return undefined;
+    const d = toDesired(project, record?.scale ?? {});
+    return 'desired' in d ? d.desired : undefined;
+  };
+
+  const remember = async (record: ProjectRecord) => {
+    await store.put(record);
+    if (record.desired) applied.set(record.name, record.desired);
+    supervisor?.track(record.name);
+  };
+
+  /** The supervisor's pass for one project: level-triggered, idempotent. */
+  const reconcile = async (
+    name: string,
+    reason: string,
+    startExited: boolean,
+  ): Promise<{ changed: boolean }> => {
+    return locks.run(name, async () => {
+      const record = await store.get(name);
+      if (!record?.desired) return { changed: false };
+      const desired = record.desired;
+      applied.set(name, desired);
+      const observed = await observeFor(run, name, desired);
+      const planned = planUp(desired, observed, {
+        desiredRunState: record.runState,
+        startExited,
+        ...(record.services ? { services: record.services } : {}),
+      });
+      if (planned.operations.length === 0 && planned.errors.length === 0) return { changed: false };
+      const causes = [...new Set(planned.operations.map((o) => `${o.service ?? ''}: ${o.cause}`))].slice(
+        0,
+        5,
+      );
+      bus.publish({
+        type: 'repair',
+        project: name,
+        action: 'repair',
+        reason: `${reason}; ${causes.join('; ')}`,
+      });
+      const ensure = ensureFor(desired, record.source.env, { converge: true });
+      const handle = ops.start(name, 'repair', (scope) => runPlan(run, scope, planned, ensure));
+      const rec = await handle.done;
+      if (rec.error) log.warn('repair failed', { project: name, error: rec.error.message });
+      return { changed: true };
+    });
+  };
+
+  const supervisor =
+    opts.supervise === false
+      ? undefined
+      : createSupervisor({
+          engine,
+          bus,
+          registered: async () => (await store.list()).map((r) => r.name),
+          networksOf: (name) => applied.get(name)?.networks.map((n) => n.name) ?? [],
+          reconcile,
+          ...(opts.resyncIntervalMs ? { resyncIntervalMs: opts.resyncIntervalMs } : {}),
+          log,
+        });
+  if (supervisor) run.nudge = supervisor.nudge;
+  const ready = supervisor ? supervisor.start() : Promise.resolve();
+
+  const up = async (source: ProjectSource, o: UpOptions): Promise<OperationHandle | LoadFailure> => {
+    const loaded = await load({ ...source, ...(o.services?.length ? { services: o.services } : {}) });
+    if (!loaded.ok) return { code: 'INVALID_PROJECT', errors: loaded.errors, warnings: loaded.warnings };
+    const project = loaded.project;
+    const name = project.name;
+    for (const s of o.services ?? []) {
+      if (!project.services[s]) {
+        throw new OrcError(
+          'SERVICE_NOT_FOUND',
+          `no such service: ${s} (project ${name} has ${Object.keys(project.services).join(', ')})`,
+        );
+      }
+    }
+    await checkProjectOwner(engine, name, project.working_dir, o.force ?? false);
+    const previous = await store.get(name);
+    const scale = { ...(previous?.scale ?? {}), ...(o.scale ?? {}) };
+    const d = toDesired(project, scale);
+    if (!('desired' in d)) return d;
+    const desired = d.desired;
+    const runState: Record<string, DesiredRunState> = { ...(previous?.runState ?? {}) };
+    for (const s of o.services?.length ? o.services : Object.keys(project.services)) delete runState[s];
+    const planOptions: PlanOptions = {
+      ...(o.services?.length ? { services: o.services } : {}),
+      ...(o.noDeps ? { noDeps: true } : {}),
+      ...(o.forceRecreate ? { forceRecreate: true } : {}),
+      ...(o.noRecreate ? { noRecreate: true } : {}),
+      ...(o.removeOrphans ? { removeOrphans: true } : {}),
+      ...(o.timeoutSeconds !== undefined ? { timeoutSeconds: o.timeoutSeconds } : {}),
+      ...(o.build ? { build: true } : {}),
+      ...(o.noBuild ? { noBuild: true } : {}),
+      ...(o.pull ? { pull: o.pull } : {}),
+      desiredRunState: runState,
+      startExited: true,
+    };
+    const warnings = loaded.warnings.map(formatProblem);
+
+    if (o.dryRun) {
+      const observed = await observeFor(run, name, desired);
+      const planned = planUp(desired, observed, planOptions);
+      const refused = planFailure(planned);
+      return ops.finished(
+        name,
+        'up',
+        renderPlan(planned),
+        [...warnings, ...planned.warnings],
+        refused ? toOperationError(refused) : undefined,
+      );
+    }
+
+    if (o.keep !== false) {
+      const now = new Date().toISOString();
+      const services =
+        o.services?.length && (!previous || previous.services)
+          ? [...new Set([...(previous?.services ?? []), ...o.services])].sort()
+          : undefined;
+      // Written before acting: a crash from here on is repaired by the next start, toward this state.
+      await remember({
+        name,
+        source,
+        runState,
+        scale,
+        ...(services ? { services } : {}),
+        desired,
+        createdAt: previous?.createdAt ?? now,
+        updatedAt: now,
+      });
+    }
+
+    return ops.start(
+      name,
+      'up',
+      async (scope) => {
+        for (const w of warnings) scope.warn(w);
+        const observed = await observeFor(run, name, desired);
+        const ensure = ensureFor(desired, source.env, {
+          ...(o.build ? { build: true } : {}),
+          ...(o.noBuild ? { noBuild: true } : {}),
+          ...(o.pull ? { pull: o.pull } : {}),
+        });
+        await runPlan(run, scope, planUp(desired, observed, planOptions), ensure);
+        if (o.wait) await waitForServices(engine, desired, o, run);
+      },
+      underLock(name),
+    );
+  };
+
+  const down: Core['down'] = async (target, o) => {
+    const { name, project } = await resolveName(target);
+    if (project) await checkProjectOwner(engine, name, project.working_dir, false);
+    const desired = await desiredFor(name, project);
+    // Unregistered first: the supervisor must not bring back what we are taking down.
+    await store.remove(name);
+    applied.delete(name);
+    supervisor?.untrack(name);
+    return ops.start(
+      name,
+      'down',
+      async (scope) => {
+        const observed = await observeProject(engine, name);
+        await runPlan(
+          run,
+          scope,
+          planDown(desired, observed, {
+            ...(o.volumes ? { volumes: true } : {}),
+            ...(o.removeOrphans ? { removeOrphans: true } : {}),
+            ...(o.timeoutSeconds !== undefined ? { timeoutSeconds: o.timeoutSeconds } : {}),
+          }),
+        );
+      },
+      underLock(name),
+    );
+  };
+
+  const runStateAfter: Record<ServiceAction, DesiredRunState | undefined> = {
+    start: 'running',
+    restart: 'running',
+    unpause: 'running',
+    stop: 'stopped',
+    kill: 'stopped',
+    pause: 'paused',
+    rm: undefined,
+  };
+
+  const serviceAction: Core['serviceAction'] = async (target, action, o) => {
+    const { name, project } = await resolveName(target);
+    if (project) await checkProjectOwner(engine, name, project.working_dir, false);
+    const record = await store.get(name);
+    const desired = record?.desired ?? (await desiredFor(name, project));
+    const state = runStateAfter[action];
+    if (record && state) {
+      const services = o.services?.length ? o.services : (desired?.services.map((s) => s.name) ?? []);
+      const runState = { ...record.runState };
+      for (const s of services) {
+        if (state === 'running') delete runState[s];
+        else runState[s] = state;
+      }
+      await remember({ ...record, runState, updatedAt: new Date().toISOString() });
+    }
+    return ops.start(
+      name,
+      action,
+      async (scope) => {
+        const observed = await observeProject(engine, name);
+        await runPlan(
+          run,
+          scope,
+          planServiceAction(desired, observed, action, {
+            ...(o.services?.length ? { services: o.services } : {}),
+            ...(o.timeoutSeconds !== undefined ? { timeoutSeconds: o.timeoutSeconds } : {}),
+            ...(o.signal ? { signal: o.signal } : {}),
+            ...(o.volumes ? { volumes: true } : {}),
+            ...(o.stop ? { stop: true } : {}),
+          }),
+        );
+      },
+      underLock(name),
+    );
+  };
+
+  const scale: Core['scale'] = async (target, replicas) => {
+    const { name } = await resolveName(target);
+    const record = await store.get(name);
+    if (!record?.desired) {
+      throw new OrcError(
+        'PROJECT_NOT_FOUND',
+        `project ${name} is not registered with the daemon; run \`orc up\` first`,
+      );
+    }
+    const loaded = await load(record.source);
+    if (!loaded.ok) {
+      throw new OrcError('INVALID_REQUEST', loaded.errors.map(formatProblem).join('\n'), {
+        errors: loaded.errors,
+      });
+    }
+    const newScale = { ...record.scale, ...replicas };
+    const d = toDesired(loaded.project, newScale);
+    if (!('desired' in d)) throw new OrcError('INVALID_REQUEST', d.errors.map(formatProblem).join('\n'));
+    const desired = d.desired;
+    await remember({ ...record, scale: newScale, desired, updatedAt: new Date().toISOString() });
+    return ops.start(
+      name,
+      'scale',
+      async (scope) => {
+        const observed = await observeFor(run, name, desired);
+        await runPlan(
+          run,
+          scope,
+          planUp(desired, observed, {
+            services: Object.keys(replicas),
+            noDeps: true,
+            desiredRunState: record.runState,
+            startExited: true,
+          }),
+          ensureFor(desired, record.source.env, {}),
+        );
+      },
+      underLock(name),
+    );
+  };
+
+  const getProject = async (target: ProjectTarget): Promise<ProjectSummary | undefined> => {
+    let name: string;
+    try {
+      name = (await resolveName(target)).name;
+    } catch (err) {
+      if (err instanceof OrcError && err.code === 'INVALID_REQUEST') return undefined;
+      throw err;
+    }
+    const [record, observed] = await Promise.all([
+      store.get(name),
+      observeProject(engine, name, { detail: true }),
+    ]);
+    if (!record && observed.containers.length === 0) return undefined;
+    return projectSummary({
+      name,
+      containers: observed.containers,
+      registered: Boolean(record),
+      ...(record?.desired ? { desired: record.desired } : {}),
+      ...(record ? { runState: record.runState } : {}),
+    });
+  };
+
+  const listProjects = async (): Promise<ProjectSummary[]> => {
+    const [records, containers] = await Promise.all([
+      store.list(),
+      engine.listContainers({ label: [Labels.project] }),
+    ]);
+    const names = new Set([
+      ...records.map((r) => r.name),
+      ...containers.map((c) => c.Labels?.[Labels.project] ?? ''),
+    ]);
+    names.delete('');
+    const summaries = await Promise.all([...names].sort().map((name) => getProject({ name })));
+    return summaries.filter((s): s is ProjectSummary => s !== undefined);
+  };
+
+  return {
+    internals: { engine, store, ...(supervisor ? { supervisor } : {}), ready },
+    async health() {
+      const v = await engine.version();
+      return { engineVersion: v.Version, engineApiVersion: v.ApiVersion };
+    },
+    listProjects,
+    getProject,
+    async config(source) {
+      const loaded = await load(source);
+      if (!loaded.ok) return { code: 'INVALID_PROJECT', errors: loaded.errors, warnings: loaded.warnings };
+      return { ok: true, project: loaded.project, warnings: loaded.warnings };
+    },
+    up,
+    down,
+    serviceAction,
+    scale,
+    getOperation: (id) => ops.get(id),
+    operationProgress: (id, signal) => ops.progress(id, signal),
+    events: (filter, signal) => bus.subscribe(filter, signal),
+    async *logs(target, o, signal) {
+      const { name } = await resolveName(target);
+      yield* followProjectLogs(engine, name, o, signal, bus);
+    },
+    async exec(target, o) {
+      const { name } = await resolveName(target);
+      const observed = await observeProject(engine, name);
+      const index = o.index ?? 1;
+      const c = observed.containers.find((x) => x.service === o.service && x.number === index && !x.oneoff);
+      if (!c) {
+        throw new OrcError(
+          'NOT_FOUND',
+          `service ${o.service} of project ${name} has no container number ${index}`,
+        );
+      }
+      if (c.state !== 'running') {
+        throw new OrcError(
+          'CONFLICT',
+          `container ${c.name} is ${c.state}, not running; start it first (orc start ${o.service})`,
+        );
+      }
+      return openExec(engine, c.id, o);
+    },
+    async close() {
+      await supervisor?.stop();
+      await Promise.all(ops.running());
+      await locks.idle();
+    },
+  };
+}
+
+/** `up --wait`: every selected service's containers running, and healthy where they have a healthcheck. */
+async function waitForServices(
+  engine: Engine,
+  desired: DesiredState,
+  o: UpOptions,
+  run: RunContext,
+): Promise<void> {
+  const only = o.services?.length ? new Set(o.services) : undefined;
+  const timeoutMs = (o.waitTimeoutSeconds ?? run.waitTimeoutMs / 1000) * 1000;
+  await Promise.all(
+    desired.services
+      .filter((s) => !only || only.has(s.name))
+      .flatMap((s) =>
+        s.containers.map((c) =>
+          waitForContainer(engine, c.name, s.has_healthcheck ? 'healthy' : 'running', {
+            service: s.name,
+            timeoutMs,
+            ...(run.nudge ? { nudge: run.nudge } : {}),
+          }),
+        ),
+      ),
+  );
+}
