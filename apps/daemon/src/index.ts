@@ -1,1 +1,2 @@
 export { main } from './main.js';
+export { type CoreOptions, createCore } from './core/core.js';
