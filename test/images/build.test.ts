@@ -94,7 +94,7 @@ describe('ensureImage: build', () => {
         `FROM ${FIXTURE_IMAGE} AS base`,
         'ARG GREETING',
         'ARG FROM_ENV',
-        'RUN echo "$GREETING" > /greeting && echo "${FROM_ENV:-unset}" > /from-env',
+        'RUN echo "$GREETING" > /greeting && echo "$FROM_ENV" > /from-env',
         'FROM base AS extra',
         'RUN echo extra > /extra',
         '',

@@ -101,7 +101,14 @@ export interface ImageService {
   ): Promise<BatchResult>;
 }
 
-function toImageError(err: unknown, req: EnsureImageRequest): ImageError {
+function toImageError(err: unknown, req: EnsureImageRequest, signal?: AbortSignal): ImageError {
+  // p-queue and fetch reject with their own AbortError: one code for every way of being cancelled.
+  if (signal?.aborted && !isImageError(err, 'CANCELLED')) {
+    return new ImageError('CANCELLED', `service ${req.service}: image ${req.image}: cancelled`, {
+      service: req.service,
+      image: req.image,
+    });
+  }
   if (isImageError(err)) {
     if (!err.details.service) err.details.service = req.service;
     if (!err.details.image) err.details.image = req.image;
@@ -318,6 +325,7 @@ export function createImageService(opts: ImageServiceOptions): ImageService {
     onProgress: ProgressSink,
     signal?: AbortSignal,
   ): Promise<EnsureImageResult> => {
+    if (signal?.aborted) throw new ImageError('CANCELLED', 'cancelled');
     const warnings: string[] = [];
     const result = (imageId: string, action: EnsureImageResult['action']): EnsureImageResult => ({
       service: req.service,
@@ -392,7 +400,7 @@ export function createImageService(opts: ImageServiceOptions): ImageService {
       }
     }
     const mine = ensureOnce(req, onProgress, signal).catch((err: unknown) => {
-      const e = toImageError(err, req);
+      const e = toImageError(err, req, signal);
       onProgress({
         service: req.service,
         image: req.image,
@@ -413,13 +421,19 @@ export function createImageService(opts: ImageServiceOptions): ImageService {
   const settleAll = async (
     reqs: EnsureImageRequest[],
     run: (req: EnsureImageRequest) => Promise<EnsureImageResult>,
+    signal?: AbortSignal,
   ): Promise<BatchResult> => {
     const out: BatchResult = { results: [], failures: [] };
     const settled = await Promise.allSettled(reqs.map(run));
     settled.forEach((s, i) => {
       const req = reqs[i]!;
       if (s.status === 'fulfilled') out.results.push(s.value);
-      else out.failures.push({ service: req.service, image: req.image, error: toImageError(s.reason, req) });
+      else
+        out.failures.push({
+          service: req.service,
+          image: req.image,
+          error: toImageError(s.reason, req, signal),
+        });
     });
     return out;
   };
@@ -455,7 +469,11 @@ export function createImageService(opts: ImageServiceOptions): ImageService {
         const req = all[i]!;
         if (s.status === 'fulfilled') out.results.push(s.value);
         else
-          out.failures.push({ service: req.service, image: req.image, error: toImageError(s.reason, req) });
+          out.failures.push({
+            service: req.service,
+            image: req.image,
+            error: toImageError(s.reason, req, signal),
+          });
       });
       return out;
     },
@@ -463,12 +481,16 @@ export function createImageService(opts: ImageServiceOptions): ImageService {
     async buildImages(reqs, onProgress, signal, batch = {}) {
       const withBuild = reqs.filter((r) => r.build !== undefined);
       const limit = batch.parallel ? new PQueue({ concurrency: Math.max(1, batch.parallel) }) : undefined;
-      return settleAll(withBuild, async (req) => {
-        const warnings: string[] = [];
-        const run = () => doBuild(req, onProgress, warnings, signal);
-        const imageId = limit ? await limit.add(run) : await run();
-        return { service: req.service, image: req.image, imageId, action: 'built' as const, warnings };
-      });
+      return settleAll(
+        withBuild,
+        async (req) => {
+          const warnings: string[] = [];
+          const run = () => doBuild(req, onProgress, warnings, signal);
+          const imageId = limit ? await limit.add(run) : await run();
+          return { service: req.service, image: req.image, imageId, action: 'built' as const, warnings };
+        },
+        signal,
+      );
     },
 
     async pullImages(reqs, onProgress, signal, batch = {}) {
@@ -485,18 +507,22 @@ export function createImageService(opts: ImageServiceOptions): ImageService {
       }
       const limit = batch.parallel ? new PQueue({ concurrency: Math.max(1, batch.parallel) }) : undefined;
       const seen = new Map<string, Promise<string>>();
-      const out = await settleAll(pullable, async (req) => {
-        const warnings: string[] = [];
-        const key = canonicalReference(parseReference(req.image));
-        let p = seen.get(key);
-        if (!p) {
-          const run = () => doPull(req, onProgress, warnings, signal);
-          p = limit ? limit.add(run) : run();
-          seen.set(key, p);
-        }
-        const imageId = await p;
-        return { service: req.service, image: req.image, imageId, action: 'pulled' as const, warnings };
-      });
+      const out = await settleAll(
+        pullable,
+        async (req) => {
+          const warnings: string[] = [];
+          const key = canonicalReference(parseReference(req.image));
+          let p = seen.get(key);
+          if (!p) {
+            const run = () => doPull(req, onProgress, warnings, signal);
+            p = limit ? limit.add(run) : run();
+            seen.set(key, p);
+          }
+          const imageId = await p;
+          return { service: req.service, image: req.image, imageId, action: 'pulled' as const, warnings };
+        },
+        signal,
+      );
       if (batch.ignoreFailures) {
         for (const f of out.failures) {
           onProgress({
