@@ -12,6 +12,8 @@ export type {
 } from './load/interpolate.js';
 export { extractVariables, interpolateTree, substitute } from './load/interpolate.js';
 export { loadProject } from './load/load-project.js';
+export type { MergeProblem } from './load/merge.js';
+export { enforceUnicity, mergeCompose, mergeService } from './load/merge.js';
 export type * from './load/options.js';
 export type { OverrideMarker, ResetMarker, TagMarker } from './load/tags.js';
 export {
