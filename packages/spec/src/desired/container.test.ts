@@ -115,10 +115,22 @@ const cases: Array<[string, Partial<Service>, string, unknown]> = [
     [{ Type: 'volume', Target: '/cache' }],
   ],
   [
-    'tmpfs mount with size and mode',
+    'tmpfs volume → Tmpfs map with size and mode (Engine 20.10 breaks volumes_from on tmpfs Mounts)',
     { volumes: [{ type: 'tmpfs', target: '/scratch', tmpfs: { size: 10_000, mode: 0o1777 } }] },
+    'HostConfig.Tmpfs',
+    { '/scratch': 'size=10000,mode=1777' },
+  ],
+  [
+    'tmpfs volume and tmpfs list share the Tmpfs map',
+    { tmpfs: ['/run'], volumes: [{ type: 'tmpfs', target: '/cache', read_only: true }] },
+    'HostConfig.Tmpfs',
+    { '/cache': 'ro', '/run': '' },
+  ],
+  [
+    'tmpfs volume is not in Mounts',
+    { volumes: [{ type: 'tmpfs', target: '/t' }] },
     'HostConfig.Mounts',
-    [{ Type: 'tmpfs', Target: '/scratch', TmpfsOptions: { SizeBytes: 10_000, Mode: 0o1777 } }],
+    undefined,
   ],
   [
     'short-syntax bind (create_host_path) → Binds',

@@ -256,7 +256,7 @@ function hostConfig(ctx: ServiceContext, endpoints: DesiredEndpoint[]): HostConf
     }));
   }
   if (nonEmpty(service.security_opt)) host.SecurityOpt = [...service.security_opt];
-  const tmpfs = tmpfsMap(service.tmpfs);
+  const tmpfs = tmpfsMap(service.tmpfs, mounts.Tmpfs);
   if (tmpfs) host.Tmpfs = tmpfs;
   const from = volumesFrom(project, service.volumes_from);
   if (from) host.VolumesFrom = from;

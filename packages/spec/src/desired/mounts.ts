@@ -5,6 +5,7 @@ import { volumeEngineName } from './resources.js';
 export interface ContainerMounts {
   Mounts?: MountBody[];
   Binds?: string[];
+  Tmpfs?: Record<string, string>;
 }
 
 /**
@@ -14,13 +15,21 @@ export interface ContainerMounts {
  * A bind that may create its host path goes into `Binds`: the Mounts API refuses a missing source and
  * only API 1.42+ has `CreateMountpoint` (moby#43483; compose v2 does the same). Binds that must not
  * create their source, or that set propagation, go through `Mounts`.
+ *
+ * tmpfs mounts go into the `Tmpfs` map, not `Mounts`: Engine 20.10 refuses `volumes_from` a container
+ * that has a tmpfs in `Mounts` ("get: no such volume"; measured), and the map mounts the same thing.
  */
 export function containerMounts(service: Service, project: Project): ContainerMounts {
   const mounts: MountBody[] = [];
   const binds: string[] = [];
+  const tmpfs: Record<string, string> = {};
   for (const volume of service.volumes ?? []) {
     if (volume.type === 'bind' && bindGoesToBinds(volume)) {
       binds.push(bindString(volume));
+      continue;
+    }
+    if (volume.type === 'tmpfs') {
+      tmpfs[volume.target] = tmpfsOptions(volume);
       continue;
     }
     const mount = mountBody(volume, project);
@@ -37,7 +46,17 @@ export function containerMounts(service: Service, project: Project): ContainerMo
   const out: ContainerMounts = {};
   if (mounts.length > 0) out.Mounts = mounts;
   if (binds.length > 0) out.Binds = binds;
+  if (Object.keys(tmpfs).length > 0) out.Tmpfs = tmpfs;
   return out;
+}
+
+/** `size=<bytes>,mode=<octal>,ro`: the option string of a `Tmpfs` map entry. */
+function tmpfsOptions(volume: ServiceVolume): string {
+  const options: string[] = [];
+  if (volume.tmpfs?.size !== undefined) options.push(`size=${volume.tmpfs.size}`);
+  if (volume.tmpfs?.mode !== undefined) options.push(`mode=${volume.tmpfs.mode.toString(8)}`);
+  if (volume.read_only) options.push('ro');
+  return options.join(',');
 }
 
 export function secretTarget(ref: ServiceFileReference): string {
@@ -88,31 +107,29 @@ function mountBody(volume: ServiceVolume, project: Project): MountBody | undefin
       if (volume.bind?.propagation) body.BindOptions = { Propagation: volume.bind.propagation };
       return body;
     }
-    case 'tmpfs': {
-      const body: MountBody = { Type: 'tmpfs', Target: volume.target };
-      if (volume.read_only) body.ReadOnly = true;
-      const options: NonNullable<MountBody['TmpfsOptions']> = {};
-      if (volume.tmpfs?.size !== undefined) options.SizeBytes = volume.tmpfs.size;
-      if (volume.tmpfs?.mode !== undefined) options.Mode = volume.tmpfs.mode;
-      if (Object.keys(options).length > 0) body.TmpfsOptions = options;
-      return body;
-    }
     case 'npipe':
       return { Type: 'npipe', Source: volume.source ?? '', Target: volume.target };
     default:
-      // `cluster` and `image` mounts need engines newer than API 1.41.
+      // tmpfs is handled above; `cluster` and `image` mounts need engines newer than API 1.41.
       return undefined;
   }
 }
 
-/** `/run`, `/run:size=64m,mode=1777` → the engine's `Tmpfs` map. */
-export function tmpfsMap(entries: string[] | undefined): Record<string, string> | undefined {
-  if (!entries || entries.length === 0) return undefined;
+/** `/run`, `/run:size=64m,mode=1777` (plus tmpfs volumes) → the engine's `Tmpfs` map, sorted by path. */
+export function tmpfsMap(
+  entries: string[] | undefined,
+  fromVolumes: Record<string, string> = {},
+): Record<string, string> | undefined {
   const out: Record<string, string> = {};
-  for (const entry of [...entries].sort()) {
+  for (const entry of entries ?? []) {
     const colon = entry.indexOf(':');
     if (colon < 0) out[entry] = '';
     else out[entry.slice(0, colon)] = entry.slice(colon + 1);
   }
-  return out;
+  Object.assign(out, fromVolumes);
+  const paths = Object.keys(out).sort();
+  if (paths.length === 0) return undefined;
+  const sorted: Record<string, string> = {};
+  for (const path of paths) sorted[path] = out[path] ?? '';
+  return sorted;
 }
