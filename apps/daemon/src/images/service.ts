@@ -92,6 +92,16 @@ export interface ImageService {
     signal?: AbortSignal,
     opts?: { parallel?: number },
   ): Promise<BatchResult>;
+  /**
+   * `down --rmi all|local`: removes the services' image references (untags; the engine deletes an image
+   * when its last tag goes). `local` = only build-only images (`<project>-<service>`), as compose. An image
+   * still used by a container is left in place with a warning, never forced.
+   */
+  removeImages(
+    reqs: EnsureImageRequest[],
+    mode: 'all' | 'local',
+    onProgress: ProgressSink,
+  ): Promise<{ removed: string[]; warnings: string[] }>;
   /** `orc pull`: every request that can be pulled (build-only images are skipped). */
   pullImages(
     reqs: EnsureImageRequest[],
@@ -491,6 +501,30 @@ export function createImageService(opts: ImageServiceOptions): ImageService {
         },
         signal,
       );
+    },
+
+    async removeImages(reqs, mode, onProgress) {
+      const removed: string[] = [];
+      const warnings: string[] = [];
+      const chosen = reqs.filter((r) => mode === 'all' || (r.build !== undefined && isDefaultName(r)));
+      const refs = new Map<string, EnsureImageRequest>();
+      for (const r of chosen) {
+        for (const ref of [r.image, ...(r.build?.tags ?? [])]) if (!refs.has(ref)) refs.set(ref, r);
+      }
+      for (const [ref, r] of refs) {
+        const base = { service: r.service, image: ref, action: 'check' as const };
+        if (!(await engine.inspect(ref))) continue;
+        try {
+          await engine.remove(ref);
+          removed.push(ref);
+          onProgress({ ...base, state: 'done', message: 'removed' });
+        } catch (err) {
+          const message = `image ${ref} not removed: ${(err as Error).message}`;
+          warnings.push(message);
+          onProgress({ ...base, state: 'warning', message });
+        }
+      }
+      return { removed, warnings };
     },
 
     async pullImages(reqs, onProgress, signal, batch = {}) {
