@@ -4,6 +4,7 @@ import { visibleLength } from './color.js';
 import {
   applyEvent,
   counts,
+  detail,
   elapsedSeconds,
   kindLabel,
   type ProgressLine,
@@ -55,7 +56,9 @@ export function renderFrame(
     const left = ` ${icon(line, tick, c)} ${name}  ${coloured}`;
     const elapsed = elapsedSeconds(line, now);
     const room = width - visibleLength(left) - elapsed.length - 3;
-    const message = line.message && room > 3 ? ` ${truncate(line.message.replace(/\s+/g, ' '), room)}` : '';
+    // A finished line needs no cause; a working one shows why, a failed one the error.
+    const text = line.state === 'done' ? '' : detail(line.state, line.message?.replace(/\s+/g, ' '));
+    const message = text && room > 3 ? truncate(text, room) : '';
     const pad = Math.max(1, width - visibleLength(left) - message.length - elapsed.length - 1);
     out.push(`${left}${message}${' '.repeat(pad)}${c.dim(elapsed)}`);
   }

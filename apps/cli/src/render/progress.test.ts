@@ -36,7 +36,10 @@ describe('plain progress', () => {
       ' Network demo_default  Created 0.1s',
     );
     expect(plainLine(ev({ action: 'wait healthy', state: 'error', message: 'healthcheck timed out' }))).toBe(
-      ' Container demo-web-1  Error healthcheck timed out',
+      ' Container demo-web-1  Error: healthcheck timed out',
+    );
+    expect(plainLine(ev({ action: 'create-container', message: 'config hash differs: environment.X' }))).toBe(
+      ' Container demo-web-1  Creating (config hash differs: environment.X)',
     );
   });
 });
@@ -68,6 +71,6 @@ describe('the live view', () => {
     );
     const frame = renderFrame('Running', model, 500, 0, 80, palette(false));
     expect(frame[0]).toBe('[+] Running 0/1 (1 failed)');
-    expect(frame[1]).toContain('Error unhealthy after 3 retries');
+    expect(frame[1]).toContain('Error: unhealthy after 3 retries');
   });
 });

@@ -117,10 +117,16 @@ export function elapsedSeconds(line: ProgressLine, now: number): string {
   return `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
 }
 
-/** `--progress plain`: ` Container demo-web-1  Started` as compose prints it, one line per event. */
+/** The extra text after the verb: an error's message as is, a cause in parentheses. */
+export function detail(state: ProgressState, message: string | undefined): string {
+  if (!message) return '';
+  return state === 'error' || state === 'warning' ? `: ${message}` : ` (${message})`;
+}
+
+/** `--progress plain`: ` Container demo-web-1  Started 0.4s` as compose prints it, one line per event. */
 export function plainLine(event: ProgressEvent): string {
-  const message = event.message ? ` ${event.message}` : '';
   const elapsed =
     event.elapsedMs !== undefined && event.state === 'done' ? ` ${(event.elapsedMs / 1000).toFixed(1)}s` : '';
-  return ` ${kindLabel(event.kind)} ${event.resource}  ${verb(event.action, event.state)}${message}${elapsed}`;
+  const text = event.state === 'done' ? '' : detail(event.state, event.message);
+  return ` ${kindLabel(event.kind)} ${event.resource}  ${verb(event.action, event.state)}${text}${elapsed}`;
 }

@@ -25,7 +25,10 @@ export function filterContainers(containers: ContainerSummary[], f: PsFilter): C
 
 /** `0.0.0.0:8080->80/tcp`, or `80/tcp` when not published. */
 export function formatPorts(publishers: Publisher[]): string {
-  return publishers
+  // docker's order: IPv4 bindings before IPv6 ones.
+  const v6 = (p: Publisher) => (p.URL.includes(':') ? 1 : 0);
+  return [...publishers]
+    .sort((a, b) => v6(a) - v6(b))
     .map((p) =>
       p.PublishedPort
         ? `${p.URL || '0.0.0.0'}:${p.PublishedPort}->${p.TargetPort}/${p.Protocol}`
