@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { proj, svc } from '../desired/test-builders.js';
 import { serviceHash } from '../hash/service-hash.js';
+import { loadProject } from '../load/load-project.js';
 import type { Service } from '../model/project.js';
 import { serviceDocument } from './document.js';
 import { RenderError } from './errors.js';
@@ -217,6 +218,26 @@ describe('renderConfig', () => {
     expect(renderConfig(project)).not.toContain('s3cr3t-value');
     expect(renderConfig(project, { format: 'json' })).not.toContain('s3cr3t-value');
     expect(renderConfig(project, { showSecretContent: true })).toContain('s3cr3t-value');
+  });
+
+  it('escapes literal $ as $$ so the output loads back to the same values', async () => {
+    const literal = ['echo $HOME $', '{PATH}'].join('');
+    const withDollar = proj([svc('web', { command: ['sh', '-c', literal], environment: { P: 'a$b' } })]);
+    const yaml = renderConfig(withDollar);
+    expect(yaml).toContain(literal.replaceAll('$', '$$$$'));
+    expect(yaml).toContain('echo $$HOME');
+    expect(renderConfig(withDollar, { escapeDollars: false })).toContain(literal);
+    const again = await loadProject({
+      workingDir: '/srv/demo',
+      inline: [{ content: yaml }],
+      env: { HOME: '/x' },
+    });
+    if (!again.ok) throw new Error(JSON.stringify(again.errors));
+    expect(again.project.services.web?.command).toEqual(['sh', '-c', literal]);
+    expect(again.project.services.web?.environment).toEqual({ P: 'a$b' });
+    expect(serviceHash(again.project.services.web as Service)).toBe(
+      serviceHash(withDollar.services.web as Service),
+    );
   });
 
   it('is deterministic', () => {

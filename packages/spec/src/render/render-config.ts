@@ -9,15 +9,23 @@ export interface RenderOptions extends DocumentOptions {
   format?: 'yaml' | 'json';
   /** `--hash`: print `<service> <config hash>` lines for these services instead (`*` = all). */
   hash?: string[];
+  /**
+   * Write literal `$` as `$$` (default true), as compose v2 does (docker/compose#8632): values are
+   * already interpolated, so the output must not be interpolated a second time when loaded again.
+   */
+  escapeDollars?: boolean;
 }
 
 /** `orc config`: the normalised project as YAML (default) or JSON, or the services' config hashes. */
 export function renderConfig(project: Project, opts: RenderOptions = {}): string {
   if (opts.hash) return renderHashes(project, opts.hash);
   const doc = projectDocument(project, opts);
-  if (opts.format === 'json') return `${JSON.stringify(doc, null, 2)}\n`;
-  // YAML 1.1 quoting: `yes`/`no`/`on` stay strings for readers of either YAML version.
-  return stringify(doc, { version: '1.1', lineWidth: 0, indent: 2, indentSeq: true });
+  const text =
+    opts.format === 'json'
+      ? `${JSON.stringify(doc, null, 2)}\n`
+      : // YAML 1.1 quoting: `yes`/`no`/`on` stay strings for readers of either YAML version.
+        stringify(doc, { version: '1.1', lineWidth: 0, indent: 2, indentSeq: true });
+  return opts.escapeDollars === false ? text : text.replaceAll('$', '$$$$');
 }
 
 /** `--hash svc1,svc2` / `--hash '*'`: one `<service> <hash>` line per service, by name. */
