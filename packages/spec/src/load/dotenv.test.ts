@@ -84,6 +84,21 @@ describe('parseDotenv: problems', () => {
   });
 });
 
+describe('parseDotenv: generated input', () => {
+  it('locates every problem of a long file and keeps messages short', () => {
+    const lines = Array.from({ length: 2000 }, (_, i) =>
+      i % 2 === 0 ? `K${i}=v` : `bad key ${'x'.repeat(500)}`,
+    );
+    const r = parseDotenv(lines.join('\n'));
+    expect(Object.keys(r.values)).toHaveLength(1000);
+    expect(r.errors).toHaveLength(1000);
+    expect(r.errors[999]).toEqual({ line: 2000, col: 1, message: 'key cannot contain a space' });
+    const long = parseDotenv(`A=1\nB$${'x'.repeat(10_000)}=1`).errors[0];
+    expect(long?.line).toBe(2);
+    expect(long?.message.length).toBeLessThan(300);
+  });
+});
+
 describe('readEnvFiles', () => {
   it('later files win; expansion looks at env, then at the files read so far', () => {
     const r = readEnvFiles(

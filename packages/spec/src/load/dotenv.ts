@@ -36,15 +36,32 @@ function isWhitespace(c: string): boolean {
   return c === '\n' || INLINE_SPACE.has(c) || /\s/u.test(c);
 }
 
-/** Where text is in the file, for messages. */
-function positionOf(text: string, offset: number): { line: number; col: number } {
+/**
+ * Line and column of offsets in `text`, asked in increasing order (as the parser meets problems):
+ * each call counts only the newlines since the previous one.
+ */
+function positionTracker(text: string): (offset: number) => { line: number; col: number } {
   let line = 1;
   let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, col: offset - lineStart + 1 };
+  let scanned = 0;
+  return (offset) => {
+    if (offset < scanned) {
+      line = 1;
+      lineStart = 0;
+      scanned = 0;
+    }
+    for (let i = text.indexOf('\n', scanned); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+      line++;
+      lineStart = i + 1;
+    }
+    scanned = offset;
+    return { line, col: offset - lineStart + 1 };
+  };
+}
+
+/** Messages quote the input; a line of generated input may be very long. */
+function shorten(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 /**
@@ -138,7 +155,8 @@ function readQuoted(text: string, at: number): Quoted {
 function parseInto(source: string, out: Record<string, string>, lookup: Lookup): DotenvProblem[] {
   const text = source.startsWith('\ufeff') ? source.slice(1) : source;
   const errors: DotenvProblem[] = [];
-  const fail = (offset: number, message: string) => errors.push({ message, ...positionOf(text, offset) });
+  const positionOf = positionTracker(text);
+  const fail = (offset: number, message: string) => errors.push({ message, ...positionOf(offset) });
   let pos = nextStatement(text, 0);
   while (pos < text.length) {
     const statement = pos;
@@ -162,7 +180,7 @@ function parseInto(source: string, out: Record<string, string>, lookup: Lookup):
       }
     }
     if (badChar !== undefined) {
-      const firstLine = text.slice(keyStart, endOfLine(text, keyStart));
+      const firstLine = shorten(text.slice(keyStart, endOfLine(text, keyStart)));
       fail(
         badChar,
         `unexpected character ${JSON.stringify(text[badChar])} in variable name ${JSON.stringify(firstLine)}`,
@@ -193,7 +211,10 @@ function parseInto(source: string, out: Record<string, string>, lookup: Lookup):
     if (first === '"' || first === "'") {
       const quoted = readQuoted(text, valueStart);
       if (!quoted.ok) {
-        fail(valueStart, `unterminated quoted value ${text.slice(valueStart, endOfLine(text, valueStart))}`);
+        fail(
+          valueStart,
+          `unterminated quoted value ${shorten(text.slice(valueStart, endOfLine(text, valueStart)))}`,
+        );
         break;
       }
       raw = first === '"' ? expandEscapes(quoted.value) : quoted.value;

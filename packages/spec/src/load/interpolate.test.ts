@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: compose templates are the subject of these tests
 import { describe, expect, it } from 'vitest';
-import { extractVariables, interpolateTree, renderPath, substitute } from './interpolate.js';
+import { extractVariables, interpolateTree, MAX_NESTING, renderPath, substitute } from './interpolate.js';
 import { isOverride, isReset, overrideMarker, resetMarker } from './tags.js';
 
 const env: Record<string, string> = { SET: 'value', EMPTY: '', PORT: '8080', HOST: 'db', JSON: '{"a":1}' };
@@ -74,6 +74,22 @@ describe('substitute: errors', () => {
     ['${A:-${NOPE?inner}}', 'NOPE', 'inner', 'required variable NOPE is missing a value: inner'],
   ])('%s is a missing required variable', (template, variable, reason, message) => {
     expect(substitute(template, lookup)).toEqual({ ok: false, kind: 'required', variable, reason, message });
+  });
+
+  it('accepts nesting up to MAX_NESTING levels and refuses deeper nesting without exhausting the stack', () => {
+    const nest = (depth: number) => `${'${A:-'.repeat(depth)}x${'}'.repeat(depth)}`;
+    expect(substitute(nest(MAX_NESTING), lookup)).toMatchObject({ ok: true, value: 'x' });
+    for (const depth of [MAX_NESTING + 1, 20_000]) {
+      const r = substitute(nest(depth), lookup);
+      expect(r).toMatchObject({
+        ok: false,
+        kind: 'invalid',
+        detail: `nested more than ${MAX_NESTING} levels deep`,
+      });
+      expect(r.ok ? 0 : r.message.length).toBeLessThan(300);
+    }
+    // Listing skips the too-deep outer layers and still finds the variable inside them.
+    expect(Object.keys(extractVariables({ a: nest(20_000) }))).toEqual(['A']);
   });
 
   it('stops at the first error in text order', () => {

@@ -25,6 +25,8 @@ export type SubstituteResult =
       kind: 'invalid' | 'required';
       /** The (substituted) message given after `?`/`:?`; empty when none. */
       reason?: string;
+      /** Why a template is invalid, when there is more to say than "malformed". */
+      detail?: string;
     };
 
 type Failure = Extract<SubstituteResult, { ok: false }>;
@@ -33,10 +35,13 @@ const NAME_START = /[_a-zA-Z]/;
 const NAME_CHAR = /[_a-zA-Z0-9]/;
 const BRACED = /^([_a-zA-Z][_a-zA-Z0-9]*)(?:(:?[-+?])([\s\S]*))?$/;
 
+/** Deeper nesting of `${…}` is refused: it only comes from generated input, and costs time and stack. */
+export const MAX_NESTING = 64;
+
 type Scan =
   | { kind: 'text'; text: string; end: number }
   | { kind: 'var'; name: string; op?: Operator; arg: string; end: number }
-  | { kind: 'invalid' };
+  | { kind: 'invalid'; detail?: string };
 
 /** Reads what starts at `template[at]` (a `$`). */
 function scanDollar(template: string, at: number): Scan {
@@ -44,6 +49,7 @@ function scanDollar(template: string, at: number): Scan {
   if (next === '$') return { kind: 'text', text: '$', end: at + 2 };
   if (next === '{') {
     const close = closingBrace(template, at + 1);
+    if (close === TOO_DEEP) return { kind: 'invalid', detail: `nested more than ${MAX_NESTING} levels deep` };
     if (close < 0) return { kind: 'invalid' };
     const m = BRACED.exec(template.slice(at + 2, close));
     if (!m) return { kind: 'invalid' };
@@ -58,13 +64,20 @@ function scanDollar(template: string, at: number): Scan {
   return { kind: 'text', text: '$', end: at + 1 };
 }
 
-/** Index of the `}` closing the `{` at `open`, counting nested braces; -1 when unbalanced. */
+const TOO_DEEP = -2;
+
+/**
+ * Index of the `}` closing the `{` at `open`, counting nested braces; -1 when unbalanced, TOO_DEEP
+ * beyond MAX_NESTING.
+ */
 function closingBrace(template: string, open: number): number {
   let depth = 0;
   for (let i = open; i < template.length; i++) {
     const c = template[i];
-    if (c === '{') depth++;
-    else if (c === '}') {
+    if (c === '{') {
+      depth++;
+      if (depth > MAX_NESTING) return TOO_DEEP;
+    } else if (c === '}') {
       depth--;
       if (depth === 0) return i;
     }
@@ -78,8 +91,14 @@ export function operatorOf(inner: string): Operator | undefined {
   return m ? (m[2] as Operator | undefined) : undefined;
 }
 
-function invalid(template: string): Failure {
-  return { ok: false, kind: 'invalid', message: `Invalid template: ${JSON.stringify(template)}` };
+function invalid(template: string, detail?: string): Failure {
+  const message = `Invalid template: ${JSON.stringify(shorten(template))}${detail ? ` (${detail})` : ''}`;
+  return detail ? { ok: false, kind: 'invalid', message, detail } : { ok: false, kind: 'invalid', message };
+}
+
+/** Messages quote the template; a generated one may be megabytes long. */
+function shorten(template: string): string {
+  return template.length > 200 ? `${template.slice(0, 200)}…` : template;
 }
 
 function missing(variable: string, reason: string): Failure {
@@ -97,7 +116,7 @@ export function substitute(template: string, lookup: Lookup): SubstituteResult {
   const unset: string[] = [];
   const result = substituteInto(template, lookup, unset);
   if (typeof result !== 'string') {
-    return result.kind === 'invalid' ? invalid(template) : result;
+    return result.kind === 'invalid' ? invalid(template, result.detail) : result;
   }
   return { ok: true, value: result, unset: [...new Set(unset)] };
 }
@@ -113,7 +132,7 @@ function substituteInto(template: string, lookup: Lookup, unset: string[]): stri
     }
     out += template.slice(i, dollar);
     const scan = scanDollar(template, dollar);
-    if (scan.kind === 'invalid') return invalid(template);
+    if (scan.kind === 'invalid') return invalid(template, scan.detail);
     if (scan.kind === 'text') out += scan.text;
     else {
       const value = evaluate(scan.name, scan.op, scan.arg, lookup, unset);
@@ -225,7 +244,7 @@ export function interpolateTree(
         path,
         message:
           r.kind === 'invalid'
-            ? `invalid interpolation format for ${renderPath(path)}.\nYou may need to escape any $ with another $.\n${text}`
+            ? `invalid interpolation format for ${renderPath(path)}.\nYou may need to escape any $ with another $.\n${shorten(text)}${r.detail ? `\n(${r.detail})` : ''}`
             : `error while interpolating ${renderPath(path)}: ${r.message}`,
       });
       return text;
