@@ -4,12 +4,13 @@
  * Called as `main(argv)` with the arguments after `daemon` (by the CLI, or by a bare node entry).
  */
 import { readFileSync, statSync } from 'node:fs';
-import { ORC_VERSION } from '@orc/spec';
+import { ORC_VERSION, type Project, renderConfig } from '@orc/spec';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 import { ListenError, listenOn } from './api/listen.js';
 import { buildServer } from './api/server.js';
 import { type DaemonSettings, parseSettings, SettingsError, USAGE } from './config/settings.js';
+import { createCore } from './core/core.js';
 import type { Core } from './core/types.js';
 import { createDaemonLog } from './logs/daemon-log.js';
 
@@ -26,8 +27,16 @@ export async function main(argv: string[]): Promise<void> {
   await runDaemon(argv, loadCore);
 }
 
-async function loadCore(_opts: CoreFactoryOptions): Promise<Core> {
-  throw new Error('the daemon core is not wired in yet');
+async function loadCore({ settings, logger }: CoreFactoryOptions): Promise<Core> {
+  return createCore({
+    stateDir: settings.stateDir,
+    parallelism: settings.parallelism,
+    log: {
+      info: (msg, fields) => logger.info(fields ?? {}, msg),
+      warn: (msg, fields) => logger.warn(fields ?? {}, msg),
+      error: (msg, fields) => logger.error(fields ?? {}, msg),
+    },
+  });
 }
 
 export async function runDaemon(argv: string[], createCore: CoreFactory): Promise<void> {
@@ -62,6 +71,7 @@ export async function runDaemon(argv: string[], createCore: CoreFactory): Promis
       core,
       shutdown: shutdown.signal,
       version: ORC_VERSION,
+      renderYaml: (project) => renderConfig(project as Project, { format: 'yaml' }),
       logger: logger as FastifyBaseLogger,
       security: {
         transport: settings.listen.kind,

@@ -45,6 +45,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   CONTAINER_EXITED: 502,
   DEPENDENCY_FAILED: 502,
   WAIT_TIMEOUT: 504,
+  NOT_IMPLEMENTED: 501,
 };
 
 /** Errno codes of a socket that nobody answers on: the engine is down, not wrong. */
