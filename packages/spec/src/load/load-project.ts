@@ -224,7 +224,8 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
     absorbInclude(project, inc.project, problems, sources);
     sources.unshift(...inc.sources);
   }
-  if (nesting.chain.length === 0) report(problems, sources, checkProject(project));
+  if (nesting.chain.length === 0 && !opts.skipConsistencyCheck)
+    report(problems, sources, checkProject(project));
   return failed() ? undefined : { project, sources };
 }
 

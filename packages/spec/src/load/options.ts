@@ -29,6 +29,11 @@ export interface LoadOptions {
   profiles?: string[];
   /** Services named on the command line: they enable their own profiles. */
   services?: string[];
+  /**
+   * Skip the cross-reference checks (unknown services/networks/volumes, cycles, port and name
+   * conflicts), like compose's `--no-consistency`. Syntax and value errors are still reported.
+   */
+  skipConsistencyCheck?: boolean;
 }
 
 export type LoadResult =

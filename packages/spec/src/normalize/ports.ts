@@ -1,5 +1,11 @@
 import type { Protocol, ServicePort } from '../model/project.js';
 
+/**
+ * The index in the file's `ports:` list each normalised port came from: one short entry with a range
+ * becomes several ports, and problems found later must point at the entry that was written.
+ */
+export const portSourceIndex = new WeakMap<ServicePort, number>();
+
 export type PortResult = { ok: true; ports: ServicePort[] } | { ok: false; message: string; hint?: string };
 
 const PROTOCOLS = new Set(['tcp', 'udp', 'sctp']);

@@ -26,7 +26,7 @@ import {
   toNumber,
 } from './context.js';
 import { isRemoteContext, resolveHostPath } from './paths.js';
-import { parseShortPort } from './ports.js';
+import { parseShortPort, portSourceIndex } from './ports.js';
 import { splitShellWords } from './shellwords.js';
 import { parseByteSize, parseDuration } from './units.js';
 import { parseShortVolume } from './volumes.js';
@@ -193,6 +193,10 @@ export function normalizeService(name: string, raw: Dict, ctx: NormalizeContext)
     ...readEnvFiles(raw.env_file, at('env_file'), ctx),
     ...listOrDict(raw.environment, at('environment'), ctx),
   };
+  // `KEY` alone takes the value from the environment the project is loaded with (the client's), as compose does.
+  for (const [k, v] of Object.entries(svc.environment)) {
+    if (v === null && Object.hasOwn(ctx.env, k)) svc.environment[k] = ctx.env[k]!;
+  }
 
   if (raw.build != null) {
     const b = normalizeBuild(raw.build, at('build'), ctx);
@@ -401,7 +405,10 @@ function normalizePorts(value: unknown, path: KeyPath, ctx: NormalizeContext): S
           message: r.message,
           ...(r.hint ? { hint: r.hint } : {}),
         });
-      else out.push(...r.ports);
+      else {
+        for (const port of r.ports) portSourceIndex.set(port, i);
+        out.push(...r.ports);
+      }
       return;
     }
     if (!isDict(item)) {
@@ -441,6 +448,7 @@ function normalizePorts(value: unknown, path: KeyPath, ctx: NormalizeContext): S
       const s = scalarString(item[key]);
       if (s !== undefined) port[key] = s;
     }
+    portSourceIndex.set(port, i);
     out.push(port);
   });
   return out;

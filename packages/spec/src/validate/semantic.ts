@@ -1,5 +1,6 @@
 import type { Project, Service } from '../model/project.js';
 import type { PathProblem } from '../normalize/context.js';
+import { portSourceIndex } from '../normalize/ports.js';
 import { closest } from './suggest.js';
 
 /** Cross-references a normalised project: every problem, located by key path. */
@@ -166,8 +167,11 @@ const ANY_IP = new Set(['', '0.0.0.0', '::']);
 function checkPorts(project: Project, out: PathProblem[]): void {
   const taken: Array<{ service: string; ip: string; protocol: string; from: number; to: number }> = [];
   for (const [name, svc] of Object.entries(project.services)) {
-    svc.ports.forEach((p, i) => {
+    const reported = new Set<number>();
+    svc.ports.forEach((p, n) => {
       if (p.published === undefined || p.published === '0') return;
+      const i = portSourceIndex.get(p) ?? n;
+      if (reported.has(i)) return;
       const [from, to] = range(p.published);
       const ip = p.host_ip ?? '';
       const clash = taken.find(
@@ -180,6 +184,7 @@ function checkPorts(project: Project, out: PathProblem[]): void {
           (from === to || t.from === t.to),
       );
       if (clash) {
+        reported.add(i);
         out.push({
           code: 'PORT_CONFLICT',
           path: ['services', name, 'ports', i],
@@ -187,6 +192,7 @@ function checkPorts(project: Project, out: PathProblem[]): void {
           hint: 'publish a different host port, or leave it out to get an ephemeral one',
         });
       } else if ((svc.scale ?? 1) > 1 && from === to) {
+        reported.add(i);
         out.push({
           code: 'PORT_CONFLICT',
           path: ['services', name, 'ports', i],
