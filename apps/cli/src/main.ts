@@ -1,6 +1,11 @@
 import { version } from './version.js';
 
 async function main(argv: string[]): Promise<void> {
+  // `orc ps | head`: a reader that went away is not an error of ours.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   // The hot path answers before the command table is even built.
   if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-v')) {
     process.stdout.write(`${version}\n`);

@@ -10,6 +10,7 @@ import { bashCompletion, zshCompletion } from './completion.js';
 import { configListing } from './config.js';
 import { splitReference } from './images.js';
 import { relativeTime } from './logs.js';
+import { publishedFor } from './port.js';
 import { upOptions } from './up.js';
 import { scaleArg } from './util.js';
 
@@ -117,6 +118,18 @@ describe('small helpers', () => {
     expect(configListing({ format: 'json', profiles: true }, project)).toBe('debug\n');
     expect(configListing({ format: 'json' }, project)).toBeUndefined();
     expect(() => configListing({ format: 'json', hash: '*' }, project)).toThrow(/hash/);
+  });
+
+  it('prints the IPv4 binding of a published port', () => {
+    const c = {
+      Publishers: [
+        { URL: '::', TargetPort: 80, PublishedPort: 8080, Protocol: 'tcp' },
+        { URL: '0.0.0.0', TargetPort: 80, PublishedPort: 8080, Protocol: 'tcp' },
+        { URL: '', TargetPort: 53, PublishedPort: 0, Protocol: 'udp' },
+      ],
+    } as unknown as Parameters<typeof publishedFor>[0];
+    expect(publishedFor(c, 80, 'tcp')).toBe('0.0.0.0:8080');
+    expect(publishedFor(c, 53, 'udp')).toBeUndefined();
   });
 
   it('splits image references', () => {
