@@ -46,6 +46,7 @@ export function serviceEndpoints(project: Project, service: Service, name: strin
     };
     if (attachment?.ipv4_address) endpoint.ipv4_address = attachment.ipv4_address;
     if (attachment?.ipv6_address) endpoint.ipv6_address = attachment.ipv6_address;
+    endpoint.settings = endpointSettings(service, endpoint);
     return endpoint;
   });
   return endpoints.sort((a, b) => b.priority - a.priority || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -80,7 +81,11 @@ export function containerBody(
   const health = healthcheck(service);
   if (health) body.Healthcheck = health;
   const first = endpoints[0];
-  if (first) body.NetworkingConfig = { EndpointsConfig: { [first.name]: endpointSettings(service, first) } };
+  if (first) {
+    body.NetworkingConfig = {
+      EndpointsConfig: { [first.name]: first.settings ?? endpointSettings(service, first) },
+    };
+  }
   return body;
 }
 

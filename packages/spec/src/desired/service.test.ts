@@ -189,6 +189,31 @@ describe('network endpoints', () => {
     expect(s.containers[0]?.endpoints[0]?.ipv4_address).toBe('172.20.0.5');
   });
 
+  it('every endpoint carries its exact EndpointConfig (for connect after create)', () => {
+    const s = service(
+      {
+        networks: {
+          front: { priority: 5 },
+          back: {
+            mac_address: '02:42:ac:14:00:09',
+            link_local_ips: ['169.254.1.1'],
+            driver_opts: { b: '2', a: '1' },
+          },
+        },
+      },
+      [],
+      networks,
+    );
+    const [first, second] = s.containers[0]?.endpoints ?? [];
+    expect(first?.settings).toEqual(s.containers[0]?.create.NetworkingConfig?.EndpointsConfig.demo_front);
+    expect(second?.settings).toEqual({
+      Aliases: ['demo-web-1', 'web'],
+      IPAMConfig: { LinkLocalIPs: ['169.254.1.1'] },
+      MacAddress: '02:42:ac:14:00:09',
+      DriverOpts: { a: '1', b: '2' },
+    });
+  });
+
   it('external network keeps its own name', () => {
     const s = service({ networks: { outside: null } }, [], networks);
     expect(s.containers[0]?.create.HostConfig.NetworkMode).toBe('corp-net');

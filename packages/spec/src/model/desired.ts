@@ -120,6 +120,11 @@ export interface DesiredEndpoint {
   ipv4_address?: string;
   ipv6_address?: string;
   priority: number;
+  /**
+   * The exact `EndpointConfig` for this network (aliases, IPAM, MAC address, link-local IPs, driver
+   * options): the first endpoint's is the one in `create.NetworkingConfig`; use it for `connect` too.
+   */
+  settings?: EndpointSettingsBody;
 }
 
 export interface DesiredContainer {
