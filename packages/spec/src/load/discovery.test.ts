@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: compose files spell ${VAR} literally
 import { afterEach, describe, expect, it } from 'vitest';
 import { discoverComposeFiles, splitComposeFileVar } from './discover.js';
 import { loadProject } from './load-project.js';

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: compose files spell ${VAR} literally
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProject } from './load-project.js';
 import type { LoadResult } from './options.js';

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: compose files spell ${VAR} literally
 import { describe, expect, it } from 'vitest';
 import { expectErrors, loadText } from '../load/temp-project.js';
 import type { SpecErrorCode } from '../model/errors.js';
