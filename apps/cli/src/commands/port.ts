@@ -6,9 +6,11 @@ import { count, handler } from './util.js';
 
 /** `HOST:PORT` published for a container's private port, or undefined. */
 export function publishedFor(c: ContainerSummary, port: number, protocol: string): string | undefined {
-  const p = (c.Publishers ?? []).find(
+  const matches = (c.Publishers ?? []).filter(
     (x) => x.TargetPort === port && x.Protocol === protocol && x.PublishedPort,
   );
+  // compose prints the IPv4 binding when there are both.
+  const p = matches.find((x) => !x.URL.includes(':')) ?? matches[0];
   return p ? `${p.URL || '0.0.0.0'}:${p.PublishedPort}` : undefined;
 }
 
