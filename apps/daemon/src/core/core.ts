@@ -28,7 +28,7 @@ import {
 import { createSupervisor, type Supervisor } from '../supervise/supervisor.js';
 import { observeFor, planFailure, type RunContext, runPlan } from './converge.js';
 import { createEventBus } from './event-bus.js';
-import { checkProjectOwner } from './guard.js';
+import { assertProjectOwner, checkProjectOwner } from './guard.js';
 import { imageEnsurer } from './images.js';
 import { createKeyedLock } from './locks.js';
 import { createOperationRegistry, toOperationError } from './operations.js';
@@ -118,7 +118,16 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
   /** The desired state each registered project was last applied with (also kept in its record). */
   const applied = new Map<string, DesiredState>();
 
-  const underLock = (project: string) => (task: () => Promise<void>) => locks.run(project, task);
+  /** Bumped after each operation on a project: tells whether an earlier observation may be reused. */
+  const generations = new Map<string, number>();
+  const underLock = (project: string) => (task: () => Promise<void>) =>
+    locks.run(project, async () => {
+      try {
+        await task();
+      } finally {
+        generations.set(project, (generations.get(project) ?? 0) + 1);
+      }
+    });
 
   const load = async (source: ProjectSource): Promise<LoadResult> => loadProject(source);
 
@@ -168,8 +177,9 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     return 'desired' in d ? d.desired : undefined;
   };
 
-  const remember = async (record: ProjectRecord) => {
-    await store.put(record);
+  /** Saves the record; an unchanged one (a no-op re-apply) is not rewritten, to spare the fsync. */
+  const remember = async (record: ProjectRecord, previous?: ProjectRecord) => {
+    if (!previous || !sameRecord(previous, record)) await store.put(record);
     if (record.desired) applied.set(record.name, record.desired);
     supervisor?.track(record.name);
   };
@@ -206,6 +216,7 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
       const handle = ops.start(name, 'repair', (scope) => runPlan(run, scope, planned, ensure));
       const rec = await handle.done;
       if (rec.error) log.warn('repair failed', { project: name, error: rec.error.message });
+      generations.set(name, (generations.get(name) ?? 0) + 1);
       return { changed: true };
     });
   };
@@ -238,12 +249,19 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
         );
       }
     }
-    await checkProjectOwner(engine, name, project.working_dir, o.force ?? false);
     const previous = await store.get(name);
     const scale = { ...(previous?.scale ?? {}), ...(o.scale ?? {}) };
     const d = toDesired(project, scale);
     if (!('desired' in d)) return d;
     const desired = d.desired;
+    const generationSeen = generations.get(name) ?? 0;
+    const observedEarly = await observeFor(run, name, desired);
+    assertProjectOwner(
+      observedEarly.containers.map((c) => c.labels),
+      name,
+      project.working_dir,
+      o.force ?? false,
+    );
     const runState: Record<string, DesiredRunState> = { ...(previous?.runState ?? {}) };
     for (const s of o.services?.length ? o.services : Object.keys(project.services)) delete runState[s];
     const planOptions: PlanOptions = {
@@ -262,8 +280,7 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     const warnings = loaded.warnings.map(formatProblem);
 
     if (o.dryRun) {
-      const observed = await observeFor(run, name, desired);
-      const planned = planUp(desired, observed, planOptions);
+      const planned = planUp(desired, observedEarly, planOptions);
       const refused = planFailure(planned);
       return ops.finished(
         name,
@@ -281,24 +298,29 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
           ? [...new Set([...(previous?.services ?? []), ...o.services])].sort()
           : undefined;
       // Written before acting: a crash from here on is repaired by the next start, toward this state.
-      await remember({
-        name,
-        source,
-        runState,
-        scale,
-        ...(services ? { services } : {}),
-        desired,
-        createdAt: previous?.createdAt ?? now,
-        updatedAt: now,
-      });
+      await remember(
+        {
+          name,
+          source,
+          runState,
+          scale,
+          ...(services ? { services } : {}),
+          desired,
+          createdAt: previous?.createdAt ?? now,
+          updatedAt: now,
+        },
+        previous,
+      );
     }
 
+    // What we observed is still the truth if no operation on the project ran or is queued since.
+    const reusable = !locks.busy(name) && (generations.get(name) ?? 0) === generationSeen;
     return ops.start(
       name,
       'up',
       async (scope) => {
         for (const w of warnings) scope.warn(w);
-        const observed = await observeFor(run, name, desired);
+        const observed = reusable ? observedEarly : await observeFor(run, name, desired);
         const ensure = ensureFor(desired, source.env, {
           ...(o.build ? { build: true } : {}),
           ...(o.noBuild ? { noBuild: true } : {}),
@@ -510,6 +532,23 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
       await locks.idle();
     },
   };
+}
+
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${stableJson(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+function sameRecord(a: ProjectRecord, b: ProjectRecord): boolean {
+  const { updatedAt: _a, ...ra } = a;
+  const { updatedAt: _b, ...rb } = b;
+  return stableJson(ra) === stableJson(rb);
 }
 
 /** `up --wait`: every selected service's containers running, and healthy where they have a healthcheck. */

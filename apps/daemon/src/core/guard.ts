@@ -14,8 +14,24 @@ export async function checkProjectOwner(
 ): Promise<void> {
   if (force) return;
   const containers = await engine.listContainers({ label: [`${Labels.project}=${project}`] });
-  const other = containers
-    .map((c) => c.Labels?.[Labels.workingDir])
+  assertProjectOwner(
+    containers.map((c) => c.Labels ?? {}),
+    project,
+    workingDir,
+    force,
+  );
+}
+
+/** The same check on labels already read (an `up` has just observed the project). */
+export function assertProjectOwner(
+  labels: Array<Record<string, string>>,
+  project: string,
+  workingDir: string,
+  force: boolean,
+): void {
+  if (force) return;
+  const other = labels
+    .map((l) => l[Labels.workingDir])
     .find((dir): dir is string => Boolean(dir) && dir !== workingDir);
   if (other === undefined) return;
   throw new OrcError(
