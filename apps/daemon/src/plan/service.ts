@@ -408,7 +408,7 @@ function replace(
   const settings = stopSettings(service, ctx.options);
   // Stopped already because its network is recreated: that stop must not wait for the new container.
   const earlyStop = ctx.infra.stoppedForNetwork.get(old.name);
-  const removeAfter: OpId[] = [create.id];
+  const removeAfter: OpId[] = [create.id, ...oldMayStop];
   if (earlyStop) removeAfter.push(earlyStop);
   else if (isActive(old)) {
     removeAfter.push(
@@ -423,7 +423,7 @@ function replace(
         ...settings,
       }).id,
     );
-  } else removeAfter.push(...oldMayStop);
+  }
   const removed = removeContainer(draft, old, `replaced by ${dc.name}`, null, removeAfter);
   const rename = addOp(draft, {
     kind: 'rename-container',

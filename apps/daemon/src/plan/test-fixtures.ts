@@ -149,18 +149,23 @@ export function desiredState(spec: StateSpec): DesiredState {
   const networks: DesiredNetwork[] = networkKeys.map((key) => {
     const external = spec.externalNetworks?.includes(key) ?? false;
     const name = external ? key : `${project}_${key}`;
+    const hash = hashOf(JSON.stringify({ Name: name, Driver: 'bridge' }));
     const create = {
       Name: name,
       Driver: 'bridge',
-      Labels: { [Labels.project]: project, [Labels.network]: key },
+      Labels: { [Labels.project]: project, [Labels.network]: key, [Labels.orcConfigHash]: hash },
     };
-    return { key, name, external, create, hash: hashOf(JSON.stringify({ Name: name, Driver: 'bridge' })) };
+    return { key, name, external, create, hash };
   });
   const volumes: DesiredVolume[] = volumeKeys.map((key) => {
     const external = spec.externalVolumes?.includes(key) ?? false;
     const name = external ? key : `${project}_${key}`;
-    const create = { Name: name, Labels: { [Labels.project]: project, [Labels.volume]: key } };
-    return { key, name, external, create, hash: hashOf(JSON.stringify({ Name: name })) };
+    const hash = hashOf(JSON.stringify({ Name: name }));
+    const create = {
+      Name: name,
+      Labels: { [Labels.project]: project, [Labels.volume]: key, [Labels.orcConfigHash]: hash },
+    };
+    return { key, name, external, create, hash };
   });
   return {
     project,

@@ -81,8 +81,10 @@ function waitForDependencies(ctx: UpContext, outcome: ServiceOutcome): void {
     const target = ctx.outcomes.get(dep);
     if (!target) continue;
     const until = UNTIL[dependency.condition];
+    const depState = ctx.options.desiredRunState?.[dep] ?? 'running';
+    // A dependency the user keeps paused or stopped would never come up: waiting for it would only hang.
+    if (depState === 'paused') continue;
     for (const replica of target.replicas) {
-      // A dependency the user keeps stopped would never come up: waiting for it would only hang.
       if (replica.idle && until !== 'exited-0') continue;
       const wait = addOp(ctx.draft, {
         kind: 'wait-container',
