@@ -240,6 +240,16 @@ describe('renderConfig', () => {
     );
   });
 
+  it('prints shared objects in full, never as YAML anchors', () => {
+    const command = ['sh', '-c', 'true'];
+    const shared = proj([svc('a', { command }), svc('b', { command })]);
+    const yaml = renderConfig(shared);
+    expect(yaml).not.toMatch(/[&*]a\d/);
+    expect((parse(yaml) as { services: Record<string, { command: string[] }> }).services.b?.command).toEqual(
+      command,
+    );
+  });
+
   it('is deterministic', () => {
     expect(renderConfig(project)).toBe(renderConfig(structuredClone(project)));
   });

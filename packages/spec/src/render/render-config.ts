@@ -23,8 +23,15 @@ export function renderConfig(project: Project, opts: RenderOptions = {}): string
   const text =
     opts.format === 'json'
       ? `${JSON.stringify(doc, null, 2)}\n`
-      : // YAML 1.1 quoting: `yes`/`no`/`on` stay strings for readers of either YAML version.
-        stringify(doc, { version: '1.1', lineWidth: 0, indent: 2, indentSeq: true });
+      : // YAML 1.1 quoting: `yes`/`no`/`on` stay strings for readers of either YAML version. No anchors:
+        // services that share one object (after `<<: *common`) must each print it in full.
+        stringify(doc, {
+          version: '1.1',
+          lineWidth: 0,
+          indent: 2,
+          indentSeq: true,
+          aliasDuplicateObjects: false,
+        });
   return opts.escapeDollars === false ? text : text.replaceAll('$', '$$$$');
 }
 
