@@ -42,7 +42,10 @@ export function registerExec(program: Command): Command {
           ...(f.user ? { user: f.user } : {}),
           ...(f.workdir ? { workdir: f.workdir } : {}),
           ...(f.privileged ? { privileged: true } : {}),
-          ...(tty ? { rows: ctx.stdout.rows, cols: ctx.stdout.columns } : {}),
+          // A terminal that reports no size (0x0) leaves the engine's default.
+          ...(tty && ctx.stdout.rows > 0 && ctx.stdout.columns > 0
+            ? { rows: ctx.stdout.rows, cols: ctx.stdout.columns }
+            : {}),
         };
         if (tty) stdin.setRawMode(true);
         try {
@@ -53,7 +56,10 @@ export function registerExec(program: Command): Command {
             ...(tty
               ? {
                   onResize: (send) => {
-                    const onResize = () => send(ctx.stdout.rows, ctx.stdout.columns);
+                    const onResize = () => {
+                      if (ctx.stdout.rows > 0 && ctx.stdout.columns > 0)
+                        send(ctx.stdout.rows, ctx.stdout.columns);
+                    };
                     ctx.stdout.on('resize', onResize);
                     return () => ctx.stdout.off('resize', onResize);
                   },
