@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `.env` templates are the subject of these tests
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDotenv, readEnvFiles, statementStart } from './dotenv.js';
 
@@ -156,5 +157,39 @@ describe('statementStart', () => {
     ['\n  # c\n  A=1\n', 'A=1\n'],
   ])('%j → %j', (text, rest) => {
     expect(statementStart(text)).toBe(rest);
+  });
+});
+
+// Generated inputs (fast-check) with a fixed seed, so that a failure reproduces.
+const params = { seed: 20261123, numRuns: 200 };
+
+describe('parseDotenv properties', () => {
+  const key = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,8}$/);
+  const plainValue = fc.stringMatching(/^[A-Za-z0-9_./:@,-]{0,12}$/);
+
+  it('reads back what KEY=value lines say, in every quoting style', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(key, plainValue, { maxKeys: 6 }),
+        fc.constantFrom('', "'", '"'),
+        (values, quote) => {
+          const text = Object.entries(values)
+            .map(([k, v]) => `${k}=${quote}${v}${quote}`)
+            .join('\n');
+          expect(parseDotenv(text)).toEqual({ values, errors: [] });
+        },
+      ),
+      params,
+    );
+  });
+
+  it('never throws, whatever the text', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), (s) => {
+        const r = parseDotenv(s, { lookup: () => 'x' });
+        expect(Array.isArray(r.errors)).toBe(true);
+      }),
+      params,
+    );
   });
 });

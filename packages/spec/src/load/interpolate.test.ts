@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: compose templates are the subject of these tests
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { extractVariables, interpolateTree, MAX_NESTING, renderPath, substitute } from './interpolate.js';
 import { isOverride, isReset, overrideMarker, resetMarker } from './tags.js';
@@ -222,5 +223,47 @@ describe('extractVariables', () => {
       H: { name: 'H', required: false },
       I: { name: 'I', required: false },
     });
+  });
+});
+
+// Generated inputs (fast-check) with a fixed seed, so that a failure reproduces.
+const params = { seed: 20261123, numRuns: 200 };
+
+describe('substitute properties', () => {
+  it('text without $ is returned as it is', () => {
+    fc.assert(
+      fc.property(
+        fc.string().filter((s) => !s.includes('$')),
+        (s) => {
+          expect(substitute(s, () => 'x')).toEqual({ ok: true, value: s, unset: [] });
+        },
+      ),
+      params,
+    );
+  });
+
+  it('doubling every $ escapes any text', () => {
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        expect(substitute(s.replaceAll('$', '$$$$'), () => 'x')).toMatchObject({ ok: true, value: s });
+      }),
+      params,
+    );
+  });
+
+  it('never throws, whatever the text', () => {
+    const dollarHeavy = fc
+      .array(fc.constantFrom('$', '{', '}', ':', '-', '?', '+', 'A', '_', '1', ' '), { maxLength: 30 })
+      .map((a) => a.join(''));
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), dollarHeavy), (s) => {
+        const lookup = (n: string) => (n === 'A' ? 'a' : undefined);
+        const r = substitute(s, lookup);
+        expect(typeof r.ok).toBe('boolean');
+        expect(() => extractVariables({ s })).not.toThrow();
+        expect(interpolateTree({ s }, lookup).errors).toHaveLength(r.ok ? 0 : 1);
+      }),
+      params,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { enforceUnicity, type MergeProblem, mergeCompose, mergeService, volumeTarget } from './merge.js';
 import { overrideMarker, resetMarker } from './tags.js';
@@ -392,5 +393,80 @@ describe('volumeTarget', () => {
     ['C:\\data:C:\\in', 'C:\\in'],
   ])('%s → %s', (spec, target) => {
     expect(volumeTarget(spec)).toBe(target);
+  });
+});
+
+// Generated inputs (fast-check) with a fixed seed, so that a failure reproduces.
+const params = { seed: 20261123, numRuns: 200 };
+
+/** Compose-ish trees: the keys where merge rules apply, with scalar, list and map values. */
+const scalar = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean(), fc.constant(null));
+const entry = fc.oneof(
+  fc.string({ maxLength: 8 }),
+  fc
+    .tuple(fc.stringMatching(/^[a-z]{1,4}$/), fc.stringMatching(/^[a-z0-9]{0,4}$/))
+    .map(([k, v]) => `${k}=${v}`),
+);
+const value = fc.oneof(
+  scalar,
+  fc.array(entry, { maxLength: 4 }),
+  fc.dictionary(fc.stringMatching(/^[a-z]{1,4}$/), scalar, { maxKeys: 3 }),
+);
+const serviceKeys = ['image', 'command', 'environment', 'labels', 'dns', 'cap_add', 'profiles', 'x-extra'];
+const service = fc.record(Object.fromEntries(serviceKeys.map((k) => [k, value])), { requiredKeys: [] });
+const project = fc.record(
+  { services: fc.dictionary(fc.constantFrom('web', 'db', 'cache'), service, { maxKeys: 2 }) },
+  { requiredKeys: [] },
+);
+
+describe('mergeCompose / enforceUnicity properties', () => {
+  it('merging with an empty override changes nothing', () => {
+    fc.assert(
+      fc.property(project, (p) => {
+        expect(mergeCompose(p, {})).toEqual(p);
+      }),
+      params,
+    );
+  });
+
+  it('a file merged onto nothing is itself', () => {
+    fc.assert(
+      fc.property(project, (p) => {
+        expect(mergeCompose({}, p)).toEqual(p);
+      }),
+      params,
+    );
+  });
+
+  it('enforceUnicity is idempotent', () => {
+    fc.assert(
+      fc.property(project, project, (a, b) => {
+        const once = enforceUnicity(mergeCompose(a, b));
+        expect(enforceUnicity(once)).toEqual(once);
+      }),
+      params,
+    );
+  });
+
+  it('never mutates its inputs', () => {
+    fc.assert(
+      fc.property(project, project, (a, b) => {
+        const before = JSON.stringify([a, b]);
+        enforceUnicity(mergeCompose(a, b));
+        expect(JSON.stringify([a, b])).toBe(before);
+      }),
+      params,
+    );
+  });
+
+  it('every service of either file is in the result', () => {
+    fc.assert(
+      fc.property(project, project, (a, b) => {
+        const merged = mergeCompose(a, b) as { services?: Record<string, unknown> };
+        const names = new Set([...Object.keys(a.services ?? {}), ...Object.keys(b.services ?? {})]);
+        expect(new Set(Object.keys(merged.services ?? {}))).toEqual(names);
+      }),
+      params,
+    );
   });
 });
