@@ -15,6 +15,7 @@ import { createImageService, type EnsureImageRequest } from './service.js';
 function fakeEngine(opts: { pullable?: Record<string, string>; buildFails?: boolean } = {}) {
   const tags = new Map<string, string>();
   const calls: string[] = [];
+  const buildArgs: Array<Record<string, string>> = [];
   let builds = 0;
   const norm = (ref: string) => (ref.includes(':', ref.lastIndexOf('/') + 1) ? ref : `${ref}:latest`);
   const info = (id: string): LocalImage => ({
@@ -43,6 +44,7 @@ function fakeEngine(opts: { pullable?: Record<string, string>; buildFails?: bool
     async build(context, o: EngineBuildOptions, _auths, onMessage) {
       builds++;
       calls.push(`build ${o.tags.join(',')}${o.target ? ` target=${o.target}` : ''}`);
+      buildArgs.push({ ...o.buildargs });
       for await (const _ of context) {
         // consume the tar like the engine does
       }
@@ -68,7 +70,7 @@ function fakeEngine(opts: { pullable?: Record<string, string>; buildFails?: bool
       return { os: 'linux', architecture: 'x86_64' };
     },
   };
-  return { engine, calls, tags, builds: () => builds };
+  return { engine, calls, tags, buildArgs, builds: () => builds };
 }
 
 let ctx: string;
@@ -210,6 +212,22 @@ describe('ensureImage', () => {
     // x86_64 is amd64: the engine's own platform is accepted.
     await images.ensureImage(req('b', { build: buildOf({ platforms: ['linux/amd64'] }) }), () => undefined);
     expect(f.builds()).toBe(1);
+  });
+});
+
+describe('build args', () => {
+  it('args without a value come from the client env when set there, never override a given value', async () => {
+    const f = fakeEngine();
+    const images = createImageService({ engine: f.engine });
+    await images.ensureImage(
+      req('a', {
+        pullPolicy: 'build',
+        build: buildOf({ args: { GIVEN: 'file' }, args_from_env: ['FROM_ENV', 'UNSET', 'GIVEN'] }),
+        env: { FROM_ENV: 'client', GIVEN: 'client', HOME: '/h' },
+      }),
+      () => undefined,
+    );
+    expect(f.buildArgs).toEqual([{ GIVEN: 'file', FROM_ENV: 'client' }]);
   });
 });
 

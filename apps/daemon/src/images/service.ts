@@ -286,7 +286,7 @@ export function createImageService(opts: ImageServiceOptions): ImageService {
     if (!build) throw new ImageError('IMAGE_MISSING', `service ${req.service} has no build section`);
     const platform = await checkPlatforms(req);
     const args = { ...build.args };
-    for (const name of req.envArgs ?? []) {
+    for (const name of [...(build.args_from_env ?? []), ...(req.envArgs ?? [])]) {
       const value = req.env[name];
       if (value !== undefined && !(name in args)) args[name] = value;
     }

@@ -47,6 +47,11 @@ export interface DesiredBuild {
   dockerfile?: string;
   dockerfile_inline?: string;
   args: Record<string, string>;
+  /**
+   * Names of args written without a value (`args: [FOO]`): the images module takes them from the client's
+   * environment at build time, when set there (never from the daemon's own).
+   */
+  args_from_env?: string[];
   target?: string;
   labels: Record<string, string>;
   network?: string;
