@@ -131,6 +131,28 @@ describe('the three-tier demo through the built orc and an autostarted daemon', 
     expect(Object.keys(await states(project))).not.toContain(`${project}-api-2`);
   });
 
+  it('--dry-run prints the plan with its causes and changes nothing', async () => {
+    const before = await docker('ps', '-q', '--no-trunc', '--filter', label(project));
+    const r = await p('up', '-d', '--dry-run', '--force-recreate', 'web');
+    expect(r.code, explain(r)).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`recreate container ${project}-web-1 .*\\(.*force`));
+    expect(await docker('ps', '-q', '--no-trunc', '--filter', label(project))).toBe(before);
+  });
+
+  it('--progress json prints one progress event per line on stdout', async () => {
+    const webId = await docker('inspect', '--format', '{{.Id}}', `${project}-web-1`);
+    const r = await p('--progress', 'json', 'up', '-d', '--force-recreate', '--no-deps', 'web');
+    expect(r.code, explain(r)).toBe(0);
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { resource: string; state: string; operationId: string });
+    expect(events.length).toBeGreaterThan(1);
+    expect(new Set(events.map((e) => e.operationId)).size).toBe(1);
+    expect(events).toContainEqual(expect.objectContaining({ resource: `${project}-web-1`, state: 'done' }));
+    expect(await docker('inspect', '--format', '{{.Id}}', `${project}-web-1`)).not.toBe(webId);
+  });
+
   it('renders the configuration', async () => {
     const services = await p('config', '--services');
     expect(services.code, explain(services)).toBe(0);
