@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@fastify/type-provider-typebox';
-import type { LoadFailure, ServiceAction, ServiceActionOptions } from '../../core/types.js';
+import type { LoadFailure, ProjectTarget, ServiceAction, ServiceActionOptions } from '../../core/types.js';
 import { type ApiContext, toSource, toTarget } from '../context.js';
 import { ApiError } from '../errors.js';
 import { replyOperation } from '../operation-reply.js';
@@ -48,6 +48,16 @@ export function isLoadFailure(v: unknown): v is LoadFailure {
 }
 
 export const projectRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { core }) => {
+  /**
+   * Acting on services of a project the daemon neither keeps nor finds is a typo, not a no-op: 404.
+   * (`down` stays a no-op, so `down -v` after `down` still removes the volumes.)
+   */
+  const mustExist = async (target: ProjectTarget) => {
+    if (!('name' in target)) return;
+    if (!(await core.getProject(target)))
+      throw new ApiError('PROJECT_NOT_FOUND', `no project named "${target.name}"`);
+  };
+
   app.get(
     '/projects',
     {
@@ -153,11 +163,9 @@ export const projectRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
       },
       async (request, reply) => {
         const { source, ...options } = request.body;
-        const handle = await core.serviceAction(
-          toTarget(request.params.name, source),
-          action,
-          options as ServiceActionOptions,
-        );
+        const target = toTarget(request.params.name, source);
+        await mustExist(target);
+        const handle = await core.serviceAction(target, action, options as ServiceActionOptions);
         await replyOperation(reply, handle, request.query.wait);
       },
     );
