@@ -4,7 +4,7 @@ import { type Dict, isDict } from '../normalize/context.js';
 import { isRemoteContext } from '../normalize/paths.js';
 import { isHostPath } from '../normalize/volumes.js';
 import { closest } from '../validate/suggest.js';
-import { mergeCompose } from './deps.js';
+import { mergeService } from './deps.js';
 
 /** A file that `extends.file` names, read and interpolated (or the problems found doing so). */
 export type ExtendsFileLoader = (absPath: string) => { services: Dict } | undefined;
@@ -84,7 +84,7 @@ export function resolveExtends(input: ExtendsInput): Dict {
       }
       const base = resolveOne({ file, service: baseName }, [...stack, frame], origin);
       if (!base) return undefined;
-      svc = mergeCompose(base, svc) as Dict;
+      svc = mergeService(base, svc) as Dict;
     }
     done.set(id, svc);
     return svc;

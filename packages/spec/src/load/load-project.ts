@@ -8,7 +8,9 @@ import { validateComposeFile } from '../validate/schema.js';
 import { checkProject } from '../validate/semantic.js';
 import {
   composeTags,
+  enforceUnicity,
   interpolateTree,
+  type MergeProblem,
   mergeCompose,
   readEnvFiles,
   stripMarkers,
@@ -170,8 +172,18 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
   if (failed()) return undefined;
 
   let merged: Dict = {};
-  for (const t of trees) merged = mergeCompose(merged, t) as Dict;
+  const mergeProblems: MergeProblem[] = [];
+  for (const t of trees) merged = (mergeCompose(merged, t, mergeProblems) ?? {}) as Dict;
+  if (trees.length > 1) merged = enforceUnicity(merged, mergeProblems) as Dict;
   merged = stripMarkers(merged) as Dict;
+  for (const m of mergeProblems) {
+    problems.warnings.push({
+      code: 'INVALID_VALUE',
+      ...locate(sources, m.path),
+      path: formatPath(m.path),
+      message: m.message,
+    });
+  }
   delete merged.version;
   delete merged.include;
   delete merged.name;
