@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import type { Engine } from '../engine/engine.js';
+import { OrcError } from '../engine/errors.js';
+import type { EngineContainerDetails } from '../engine/types.js';
+import type { Operation, Plan } from '../plan/types.js';
+import { executePlan, summariseFailure } from './executor.js';
+
+/** An engine that records calls; `fail` names containers whose start fails, `exitCodes` what waits see. */
+function fakeEngine(opts: { fail?: string[]; exitCodes?: Record<string, number>; delayMs?: number } = {}) {
+  const calls: string[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const step = async (what: string) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    calls.push(what);
+    await new Promise((r) => setTimeout(r, opts.delayMs ?? 1));
+    inFlight--;
+  };
+  const details = (name: string): EngineContainerDetails => {
+    const code = opts.exitCodes?.[name];
+    return {
+      Id: `id-${name}`,
+      Name: `/${name}`,
+      Created: '',
+      Image: 'sha256:x',
+      RestartCount: 0,
+      State: {
+        Status: code === undefined ? 'running' : 'exited',
+        Running: code === undefined,
+        Paused: false,
+        Restarting: false,
+        OOMKilled: false,
+        Dead: false,
+        Pid: 1,
+        ExitCode: code ?? 0,
+        Error: '',
+        StartedAt: '',
+        FinishedAt: '',
+      },
+      Config: { Image: 'img', Labels: {} },
+      HostConfig: {},
+      NetworkSettings: { Networks: {} },
+      Mounts: [],
+    };
+  };
+  const engine = {
+    inspectImage: async () => ({ Id: 'sha256:img', RepoTags: [] }),
+    createContainer: async (name: string) => {
+      await step(`create ${name}`);
+      return `id-${name}`;
+    },
+    startContainer: async (name: string) => {
+      await step(`start ${name}`);
+      if (opts.fail?.includes(name))
+        throw new OrcError('PORT_ALLOCATED', `container ${name}: port 80 is already in use`);
+    },
+    inspectContainer: async (name: string) => details(name),
+    connectNetwork: async (net: string, c: string) => step(`connect ${c} ${net}`),
+  } as unknown as Engine;
+  return { engine, calls, maxInFlight: () => maxInFlight };
+}
+
+const create = (name: string, after: string[] = []): Operation => ({
+  id: `create:${name}`,
+  kind: 'create-container',
+  name,
+  createAs: name,
+  number: 1,
+  body: { Image: 'img', Labels: {}, HostConfig: {} },
+  endpoints: [],
+  after,
+  cause: 'missing',
+  service: name,
+});
+const start = (name: string, after: string[] = []): Operation => ({
+  id: `start:${name}`,
+  kind: 'start-container',
+  name,
+  after: [`create:${name}`, ...after],
+  cause: 'missing',
+  service: name,
+});
+const wait = (name: string, until: 'running' | 'exited-0', required = true): Operation => ({
+  id: `wait:${name}`,
+  kind: 'wait-container',
+  name,
+  until,
+  required,
+  after: [`start:${name}`],
+  cause: 'depends_on',
+  service: name,
+});
+const plan = (operations: Operation[]): Plan => ({ project: 'p', operations, warnings: [], errors: [] });
+const run = (engine: Engine, p: Plan, parallelism?: number) =>
+  executePlan(p, {
+    engine,
+    operationId: 'op',
+    ensureImage: async () => undefined,
+    ...(parallelism ? { parallelism } : {}),
+  });
+
+describe('executePlan', () => {
+  it('runs operations after what they depend on', async () => {
+    const { engine, calls } = fakeEngine();
+    const r = await run(
+      engine,
+      plan([create('a'), start('a'), wait('a', 'running'), create('b'), start('b', ['wait:a'])]),
+    );
+    expect(r.ok).toBe(true);
+    expect(calls.indexOf('start b')).toBeGreaterThan(calls.indexOf('start a'));
+    expect(calls.indexOf('start a')).toBeGreaterThan(calls.indexOf('create a'));
+  });
+
+  it('skips what depends on a failure, carries on with independent branches', async () => {
+    const { engine, calls } = fakeEngine({ fail: ['a'] });
+    const r = await run(
+      engine,
+      plan([create('a'), start('a'), create('b'), start('b', ['start:a']), create('c'), start('c')]),
+    );
+    expect(r.ok).toBe(false);
+    expect(r.failures.map((f) => [f.op.id, f.code])).toEqual([['start:a', 'PORT_ALLOCATED']]);
+    expect(r.skipped.map((op) => op.id)).toEqual(['start:b']);
+    expect(calls).toContain('start c');
+    expect(calls).not.toContain('start b');
+    const e = summariseFailure(r);
+    expect(e.code).toBe('PORT_ALLOCATED');
+    expect(e.message).toContain('not started because of this: b');
+  });
+
+  it('names the job and its exit code when a completed-successfully dependency fails', async () => {
+    const { engine } = fakeEngine({ exitCodes: { job: 3 } });
+    const r = await run(
+      engine,
+      plan([create('job'), start('job'), wait('job', 'exited-0'), create('app'), start('app', ['wait:job'])]),
+    );
+    expect(r.failures[0]?.message).toBe(
+      'service job (container job) exited with code 3; its dependents need it to complete successfully (exit 0)',
+    );
+    expect(r.skipped.map((op) => op.id)).toEqual(['start:app']);
+    expect(summariseFailure(r).code).toBe('DEPENDENCY_FAILED');
+  });
+
+  it('lets dependents of an optional (required: false) dependency start anyway', async () => {
+    const { engine, calls } = fakeEngine({ exitCodes: { job: 1 } });
+    const r = await run(
+      engine,
+      plan([
+        create('job'),
+        start('job'),
+        wait('job', 'exited-0', false),
+        create('app'),
+        start('app', ['wait:job']),
+      ]),
+    );
+    expect(r.ok).toBe(true);
+    expect(r.warnings[0]).toContain('exited with code 1');
+    expect(calls).toContain('start app');
+  });
+
+  it('keeps at most `parallelism` operations in flight', async () => {
+    const { engine, maxInFlight } = fakeEngine({ delayMs: 5 });
+    const ops = Array.from({ length: 20 }, (_, i) => create(`c${i}`));
+    expect((await run(engine, plan(ops), 3)).ok).toBe(true);
+    expect(maxInFlight()).toBe(3);
+  });
+
+  it('connects the other endpoints after create, before start', async () => {
+    const { engine, calls } = fakeEngine();
+    const c = create('a') as Extract<Operation, { kind: 'create-container' }>;
+    c.endpoints = [
+      { key: 'front', name: 'p_front', aliases: [], priority: 1 },
+      { key: 'back', name: 'p_back', aliases: ['x'], priority: 0 },
+    ];
+    await run(engine, plan([c, start('a')]));
+    expect(calls).toEqual(['create a', 'connect id-a p_back', 'start a']);
+  });
+
+  it('reports an unreachable operation instead of hanging', async () => {
+    const { engine } = fakeEngine();
+    const r = await run(engine, plan([create('a', ['create:b']), create('b', ['create:a'])]));
+    expect(r.ok).toBe(false);
+    expect(r.failures.map((f) => f.message)).toEqual([
+      'operation create:a was never reachable (cycle in the plan)',
+      'operation create:b was never reachable (cycle in the plan)',
+    ]);
+  });
+});
