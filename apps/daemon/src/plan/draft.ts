@@ -9,10 +9,12 @@ export interface Draft {
   ops: Map<OpId, Operation>;
   warnings: string[];
   errors: PlanError[];
+  /** Container name → its planned disconnects (a removal must wait for them). */
+  disconnects: Map<string, OpId[]>;
 }
 
 export function newDraft(project: string): Draft {
-  return { project, ops: new Map(), warnings: [], errors: [] };
+  return { project, ops: new Map(), warnings: [], errors: [], disconnects: new Map() };
 }
 
 /** Adds an op; adding the same id twice merges the `after` edges (shared waits, shared image ops). */
@@ -50,25 +52,72 @@ export class PlanCycleError extends Error {
 
 /**
  * Drops edges to ops that are not in the plan (a wait on something with nothing to do) and orders the
- * operations topologically, keeping insertion order among independent ops, so the text is stable.
+ * operations topologically, taking the earliest-added ready op first, so the text is stable and reads in
+ * the order the planner thought it.
  */
 export function finishPlan(draft: Draft): Plan {
   const ops = [...draft.ops.values()];
-  for (const op of ops) op.after = op.after.filter((id) => draft.ops.has(id));
-  const placed = new Set<OpId>();
+  const index = new Map(ops.map((op, i) => [op.id, i]));
+  const waiting = new Array<number>(ops.length).fill(0);
+  const dependents: number[][] = ops.map(() => []);
+  ops.forEach((op, i) => {
+    op.after = op.after.filter((id) => draft.ops.has(id));
+    waiting[i] = op.after.length;
+    for (const id of op.after) dependents[index.get(id)!]!.push(i);
+  });
+  const ready = new MinHeap();
+  waiting.forEach((n, i) => {
+    if (n === 0) ready.push(i);
+  });
   const ordered: Operation[] = [];
-  let pending = ops;
-  while (pending.length > 0) {
-    const ready = pending.filter((op) => op.after.every((id) => placed.has(id)));
-    if (ready.length === 0) {
-      // A bug in the planner, never the user's input (dependency cycles are refused by the loader).
-      throw new PlanCycleError(`plan has a cycle among: ${pending.map((op) => op.id).join(', ')}`);
+  for (let i = ready.pop(); i !== undefined; i = ready.pop()) {
+    ordered.push(ops[i]!);
+    for (const d of dependents[i]!) {
+      waiting[d]! -= 1;
+      if (waiting[d] === 0) ready.push(d);
     }
-    // One op at a time keeps insertion order where the graph allows it.
-    const next = ready[0]!;
-    placed.add(next.id);
-    ordered.push(next);
-    pending = pending.filter((op) => op !== next);
+  }
+  if (ordered.length !== ops.length) {
+    // A bug in the planner, never the user's input (dependency cycles are refused by the loader).
+    const stuck = ops.filter((op) => !ordered.includes(op)).map((op) => op.id);
+    throw new PlanCycleError(`plan has a cycle among: ${stuck.join(', ')}`);
   }
   return { project: draft.project, operations: ordered, warnings: draft.warnings, errors: draft.errors };
+}
+
+/** A binary min-heap of insertion indexes. */
+class MinHeap {
+  private readonly items: number[] = [];
+
+  push(value: number): void {
+    const a = this.items;
+    a.push(value);
+    let i = a.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (a[parent]! <= a[i]!) break;
+      [a[parent], a[i]] = [a[i]!, a[parent]!];
+      i = parent;
+    }
+  }
+
+  pop(): number | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length === 0 || last === undefined) return top;
+    a[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < a.length && a[l]! < a[m]!) m = l;
+      if (r < a.length && a[r]! < a[m]!) m = r;
+      if (m === i) break;
+      [a[m], a[i]] = [a[i]!, a[m]!];
+      i = m;
+    }
+    return top;
+  }
 }

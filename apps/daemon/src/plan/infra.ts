@@ -143,17 +143,17 @@ function removeNetwork(
       }).id;
       outcome.stoppedForNetwork.set(c.name, stop);
     }
-    detach.push(
-      addOp(draft, {
-        kind: 'disconnect-network',
-        id: disconnectId(c.name, old.id),
-        after: stop ? [stop] : [],
-        cause: `network ${old.name} recreated`,
-        service: c.service,
-        container: c.name,
-        network: old.id,
-      }).id,
-    );
+    const disconnect = addOp(draft, {
+      kind: 'disconnect-network',
+      id: disconnectId(c.name, old.id),
+      after: stop ? [stop] : [],
+      cause: `network ${old.name} recreated`,
+      service: c.service,
+      container: c.name,
+      network: old.id,
+    });
+    detach.push(disconnect.id);
+    draft.disconnects.set(c.name, [...(draft.disconnects.get(c.name) ?? []), disconnect.id]);
   }
   return addOp(draft, {
     kind: 'remove-network',

@@ -83,7 +83,7 @@ export function removeContainer(
       }).id,
     );
   }
-  for (const id of draft.ops.keys()) if (id.startsWith(`disconnect-network:${c.name}:`)) before.push(id);
+  before.push(...(draft.disconnects.get(c.name) ?? []));
   return addOp(draft, {
     kind: 'remove-container',
     id: removeContainerId(c.name),
