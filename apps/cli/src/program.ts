@@ -31,7 +31,15 @@ export function buildProgram(): Command {
     .enablePositionalOptions()
     .exitOverride()
     .showSuggestionAfterError()
-    .configureHelp({ showGlobalOptions: true })
+    .configureHelp({
+      showGlobalOptions: true,
+      // Under a command, list the project flags as that command takes them: its (hidden) copies, which
+      // leave out a short flag the command uses itself (`logs -f` follows; `--file` still works).
+      visibleGlobalOptions(cmd) {
+        const copies = cmd.options.filter((o) => o.hidden);
+        return copies.length ? copies : [];
+      },
+    })
     .addHelpText(
       'after',
       `

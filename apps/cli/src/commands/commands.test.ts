@@ -85,6 +85,19 @@ describe('global flags', () => {
   });
 });
 
+describe('help', () => {
+  it('lists each command’s project flags as that command takes them', () => {
+    const program = buildProgram();
+    const help = (name: string) => program.commands.find((c) => c.name() === name)?.helpInformation() ?? '';
+    expect(help('logs')).toMatch(/^\s+-f, --follow/m);
+    expect(help('logs')).toMatch(/^\s+--file <path>/m);
+    expect(help('down')).toMatch(/^\s+-v, --volumes/m);
+    expect(help('down')).not.toContain('--version');
+    expect(help('up')).toMatch(/^\s+-f, --file <path>/m);
+    for (const cmd of program.commands) expect(cmd.description(), cmd.name()).not.toBe('');
+  });
+});
+
 describe('completion', () => {
   const dir = mkdtempSync(join(tmpdir(), 'orc-completion-'));
   it('generates a bash script that bash accepts and that knows every command and flag', () => {
