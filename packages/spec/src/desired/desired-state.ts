@@ -107,8 +107,11 @@ function desiredService(
     networks,
     volumes,
     uses: usedServices(service).filter((name) => name in project.services),
+    // Whole seconds (the stop API's `t`), rounded up so a service never gets less time than it asked for.
     stop_grace_period:
-      service.stop_grace_period === undefined ? DEFAULT_STOP_GRACE_SECONDS : service.stop_grace_period / 1e9,
+      service.stop_grace_period === undefined
+        ? DEFAULT_STOP_GRACE_SECONDS
+        : Math.ceil(service.stop_grace_period / 1e9),
     has_healthcheck: hasHealthcheck(service),
     fixed_host_ports: fixedHostPorts(service),
     orc: orcExtension(service),

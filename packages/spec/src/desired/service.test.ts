@@ -46,6 +46,12 @@ describe('desired service fields', () => {
     ],
     ['stop_grace_period default 10 s', {}, (s) => s.stop_grace_period, 10],
     ['stop_grace_period in seconds', { stop_grace_period: 90 * S }, (s) => s.stop_grace_period, 90],
+    [
+      'stop_grace_period rounded up to whole seconds',
+      { stop_grace_period: 1.5 * S },
+      (s) => s.stop_grace_period,
+      2,
+    ],
     ['stop_signal', { stop_signal: 'SIGQUIT' }, (s) => s.stop_signal, 'SIGQUIT'],
     ['platform', { platform: 'linux/amd64' }, (s) => s.platform, 'linux/amd64'],
     ['has_healthcheck true', { healthcheck: { test: ['CMD', 'true'] } }, (s) => s.has_healthcheck, true],
