@@ -162,6 +162,35 @@ describe('core: service actions, supervision, logs, exec, events', () => {
     });
   });
 
+  it('resizes a TTY exec session', async () => {
+    const session = await core.exec(
+      { name: project },
+      { service: 'db', cmd: ['sh', '-c', 'read line; stty size'], tty: true, interactive: true },
+    );
+    let out = '';
+    session.stream.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+    });
+    await session.resize(33, 101);
+    session.stream.write('go\n');
+    expect(await session.exitCode()).toBe(0);
+    expect(out).toContain('33 101');
+  });
+
+  it('does not bring back a service removed with rm, until the next up', async () => {
+    await finish(core, core.serviceAction({ name: project }, 'stop', { services: ['app'] }));
+    const { record } = await finish(core, core.serviceAction({ name: project }, 'rm', { services: ['app'] }));
+    expect(record.error).toBeUndefined();
+    expect((await states())[`${project}-app-1`]).toBeUndefined();
+    // Drift elsewhere makes the supervisor run a pass; app must stay gone.
+    await docker('rm', '-f', `${project}-db-1`);
+    await eventually(async () => ((await states())[`${project}-db-1`] === 'running' ? true : undefined));
+    expect((await states())[`${project}-app-1`]).toBeUndefined();
+    const { record: up } = await finish(core, core.up(inlineSource(project, yaml('again')), {}));
+    expect(up.error).toBeUndefined();
+    expect((await states())[`${project}-app-1`]).toBe('running');
+  });
+
   it('brings a registered stack back when a new core starts (a reboot), in dependency order', async () => {
     await core.close();
     await docker('stop', '-t', '1', `${project}-app-1`, `${project}-db-1`);

@@ -385,6 +385,17 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
       }
       await remember({ ...record, runState, updatedAt: new Date().toISOString() });
     }
+    if (record && action === 'rm') {
+      // Removed services leave the set the daemon keeps converged (else it would create them again);
+      // the next `up` of them brings them back.
+      const all = desired?.services.map((s) => s.name) ?? [];
+      const removed = new Set(o.services?.length ? o.services : all);
+      const keep = (record.services ?? all).filter((s) => !removed.has(s));
+      if (keep.length === 0) {
+        await store.remove(name);
+        supervisor?.untrack(name);
+      } else await remember({ ...record, services: keep, updatedAt: new Date().toISOString() });
+    }
     return ops.start(
       name,
       action,
