@@ -524,6 +524,15 @@ function normalizeVolumes(value: unknown, path: KeyPath, ctx: NormalizeContext):
       ctx.report({ code: 'INVALID_VALUE', path: p, message: 'a volume is a string or a mapping' });
       return;
     }
+    if (vol.type === 'bind' && vol.source?.startsWith('~') && !ctx.env.HOME && !ctx.env.USERPROFILE) {
+      ctx.report({
+        code: 'INVALID_VALUE',
+        path: p,
+        message: `cannot resolve "~" in "${vol.source}": the client environment has no HOME`,
+        hint: 'send HOME with the request, or write an absolute path',
+      });
+      return;
+    }
     if (vol.type === 'bind' && vol.source) vol.source = resolveHostPath(vol.source, ctx.workingDir, ctx.env);
     if (vol.type === 'bind' && !vol.source) {
       ctx.report({ code: 'INVALID_VALUE', path: p, message: 'a bind mount needs a source path' });

@@ -436,6 +436,22 @@ describe('located errors: code, file:line:col, key path, message, hint', () => {
     if (c.hint) expect(e!.hint).toMatch(c.hint);
   });
 
+  it('a missing optional dependency is only a warning', async () => {
+    const r = await loadText(
+      'services:\n  web:\n    image: x\n    depends_on:\n      db: {condition: service_started, required: false}\n',
+    );
+    expect(r.ok).toBe(true);
+    expect(r.warnings.find((w) => w.code === 'UNKNOWN_SERVICE')).toMatchObject({ line: 5, col: 7 });
+  });
+
+  it('~ without HOME in the client environment is an error, not a bogus path', async () => {
+    const errors = expectErrors(
+      await loadText('services:\n  web:\n    image: x\n    volumes: ["~/x:/x"]\n', { env: {} }),
+    );
+    expect(errors[0]).toMatchObject({ code: 'INVALID_VALUE', line: 4, col: 15 });
+    expect(errors[0]?.message).toMatch(/no HOME/);
+  });
+
   it('reports every error of a file, not only the first', async () => {
     const errors = expectErrors(
       await loadText(

@@ -49,8 +49,9 @@ export function checkProject(project: Project): PathProblem[] {
     }
     for (const [dep, d] of Object.entries(svc.depends_on)) {
       if (services[dep]) continue;
-      if (!d.required) continue;
-      out.push(unknownService([...base, 'depends_on', dep], dep, 'depends on', 'key'));
+      const problem = unknownService([...base, 'depends_on', dep], dep, 'depends on', 'key');
+      // compose only warns about an optional dependency that is missing.
+      out.push(d.required ? problem : { ...problem, severity: 'warning' });
     }
     (svc.links ?? []).forEach((link, i) => {
       const target = link.split(':')[0]!;
