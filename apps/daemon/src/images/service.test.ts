@@ -43,7 +43,9 @@ function fakeEngine(opts: { pullable?: Record<string, string>; buildFails?: bool
     },
     async build(context, o: EngineBuildOptions, _auths, onMessage) {
       builds++;
-      calls.push(`build ${o.tags.join(',')}${o.target ? ` target=${o.target}` : ''}`);
+      calls.push(
+        `build ${o.tags.join(',')}${o.target ? ` target=${o.target}` : ''}${o.nocache ? ' nocache' : ''}${o.pull ? ' pull' : ''}`,
+      );
       buildArgs.push({ ...o.buildargs });
       for await (const _ of context) {
         // consume the tar like the engine does
@@ -228,6 +230,21 @@ describe('build args', () => {
       () => undefined,
     );
     expect(f.buildArgs).toEqual([{ GIVEN: 'file', FROM_ENV: 'client' }]);
+  });
+});
+
+describe('build overrides', () => {
+  it('--no-cache and --pull override the build section, and make a different build', async () => {
+    const f = fakeEngine();
+    const images = createImageService({ engine: f.engine });
+    await Promise.all([
+      images.ensureImage(req('a', { pullPolicy: 'build', build: buildOf() }), () => undefined),
+      images.ensureImage(
+        req('b', { pullPolicy: 'build', build: buildOf(), buildOverrides: { noCache: true, pull: true } }),
+        () => undefined,
+      ),
+    ]);
+    expect(f.calls.sort()).toEqual(['build p-a', 'build p-b nocache pull']);
   });
 });
 

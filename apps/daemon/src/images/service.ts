@@ -39,6 +39,8 @@ export interface EnsureImageRequest {
    * (The desired state drops them, since their value is the client's business.)
    */
   envArgs?: string[];
+  /** `orc build --no-cache` / `--pull`: override the build section's `no_cache` / `pull`. */
+  buildOverrides?: { noCache?: boolean; pull?: boolean };
   /** The CLIENT's environment: DOCKER_CONFIG/HOME for registry auth, values for `envArgs`. */
   env: Record<string, string>;
 }
@@ -282,8 +284,13 @@ export function createImageService(opts: ImageServiceOptions): ImageService {
     warnings: string[],
     signal?: AbortSignal,
   ): Promise<string> => {
-    const build = req.build;
-    if (!build) throw new ImageError('IMAGE_MISSING', `service ${req.service} has no build section`);
+    if (!req.build) throw new ImageError('IMAGE_MISSING', `service ${req.service} has no build section`);
+    const o = req.buildOverrides;
+    const build: DesiredBuild = {
+      ...req.build,
+      ...(o?.noCache !== undefined ? { no_cache: o.noCache } : {}),
+      ...(o?.pull !== undefined ? { pull: o.pull } : {}),
+    };
     const platform = await checkPlatforms(req);
     const args = { ...build.args };
     for (const name of [...(build.args_from_env ?? []), ...(req.envArgs ?? [])]) {
