@@ -6,6 +6,7 @@ import { isDict } from '../normalize/context.js';
 import { normalizeProject } from '../normalize/project.js';
 import { validateComposeFile } from '../validate/schema.js';
 import { checkProject } from '../validate/semantic.js';
+import { closest } from '../validate/suggest.js';
 import {
   composeTags,
   enforceUnicity,
@@ -105,7 +106,10 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
   for (const t of texts) {
     const r = parseComposeYaml(t.file, t.text, { customTags: yamlTags });
     if (!r.ok) problems.errors.push(...r.errors);
-    else parsed.push(r.parsed);
+    else {
+      parsed.push(r.parsed);
+      problems.warnings.push(...r.parsed.warnings);
+    }
   }
   if (failed()) return undefined;
   for (const p of parsed) {
@@ -215,6 +219,18 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
 
   const activeProfiles = activeProfilesOf(opts, env);
   const split = applyProfiles(merged, activeProfiles, opts.services ?? []);
+  if (nesting.chain.length === 0) {
+    for (const target of opts.services ?? []) {
+      if (split.enabled[target] === undefined && split.disabled[target] === undefined) {
+        const guess = closest(target, [...Object.keys(split.enabled), ...Object.keys(split.disabled)]);
+        problems.errors.push({
+          code: 'UNKNOWN_SERVICE',
+          message: `no such service: ${target}`,
+          ...(guess ? { hint: `did you mean "${guess}"?` } : {}),
+        });
+      }
+    }
+  }
   const ctx = {
     projectName: name,
     workingDir: projectDir,

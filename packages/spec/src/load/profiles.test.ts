@@ -48,4 +48,15 @@ describe('profiles', () => {
     );
     expect(Object.keys(p.services)).toEqual(['web']);
   });
+
+  it('a targeted service that does not exist is an error with a suggestion', async () => {
+    const r = await loadText(yaml, { services: ['tool'] });
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.errors[0]).toMatchObject({
+        code: 'UNKNOWN_SERVICE',
+        message: 'no such service: tool',
+        hint: 'did you mean "tools"?',
+      });
+  });
 });

@@ -119,4 +119,9 @@ describe('YAML features', () => {
     expect(errors[0]?.code).toBe('YAML_SYNTAX');
     expect(errors[0]?.line).toBe(2);
   });
+
+  it('an unknown tag is a located warning', async () => {
+    const r = await loadText('services:\n  s: {image: !weird x}\n');
+    expect(r.warnings.find((w) => w.code === 'YAML_SYNTAX')).toMatchObject({ line: 2, col: 14 });
+  });
 });

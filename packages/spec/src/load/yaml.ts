@@ -35,6 +35,8 @@ export interface ParsedFile {
   file: string;
   tree: unknown;
   source: SourceMap;
+  /** What the YAML parser warned about (e.g. an unknown tag), located. */
+  warnings: SpecProblem[];
 }
 
 export type ParseResult = { ok: true; parsed: ParsedFile } | { ok: false; errors: SpecProblem[] };
@@ -107,7 +109,11 @@ export function parseComposeYaml(file: string, text: string, opts: ParseOptions 
   } catch (err) {
     return { ok: false, errors: [limitError(file, errorText(err))] };
   }
-  return { ok: true, parsed: { file, tree: tree ?? null, source: { file, positions } } };
+  const warnings = doc.warnings.map((w): SpecProblem => {
+    const pos = at(w.pos[0]);
+    return { code: 'YAML_SYNTAX', file, line: pos.line, col: pos.col, message: firstLine(w.message) };
+  });
+  return { ok: true, parsed: { file, tree: tree ?? null, source: { file, positions }, warnings } };
 }
 
 const octalInt: ScalarTag = {
