@@ -33,6 +33,8 @@ export interface SupervisorOptions {
   backoff?: { min: number; max: number };
   hooks?: EngineEventHook[];
   log?: SupervisorLogger;
+  /** The engine event source (tests give a scripted one). */
+  watch?: typeof watchEngineEvents;
 }
 
 export interface Supervisor {
@@ -216,7 +218,7 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
   return {
     async start() {
       let connectedOnce = false;
-      watcher = watchEngineEvents(opts.engine, {
+      watcher = (opts.watch ?? watchEngineEvents)(opts.engine, {
         signal: abort.signal,
         onEvent: (e) => {
           if (e.Type === 'container') onContainerEvent(e);
