@@ -21,9 +21,10 @@ echo
 cat <<MSG
 
 The demo stack runs: db (healthy, data in volume demo_dbdata) <- api <- web.
-  open      http://localhost:$port/            (the web tier)
-            http://localhost:$port/cgi-bin/api (web asks the api through the front network)
-  look      cd examples/demo && $orc ps | $orc logs -f | $orc events
-  change    edit examples/demo/compose.yaml, then: $orc up -d
-  stop      $orc down          (keeps the db volume; add -v to remove it)
+  open    http://localhost:$port/             the web tier
+          http://localhost:$port/cgi-bin/api  web asks the api (alias "backend") on the front network
+  shell   export PATH="$root/node_modules/.bin:\$PATH"; cd $root/examples/demo
+  look    orc ps    orc logs -f    orc events    orc exec db cat /data/boot.log
+  change  edit compose.yaml, then: orc up -d   (only what changed is recreated)
+  stop    orc down   (keeps the db volume; orc down -v removes it)
 MSG

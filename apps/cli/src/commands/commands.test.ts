@@ -111,6 +111,23 @@ describe('completion', () => {
     expect(script).toContain('complete -F _orc orc');
   });
 
+  it('completes commands, a command’s flags and the shells, in a real bash', () => {
+    const file = join(dir, 'orc-run.bash');
+    writeFileSync(file, bashCompletion(buildProgram()));
+    const complete = (...words: string[]) =>
+      execFileSync('bash', [
+        '-c',
+        `source ${file}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _orc; echo "\${COMPREPLY[*]}"`,
+      ])
+        .toString()
+        .trim();
+    expect(complete('orc', 'u')).toBe('up unpause');
+    expect(complete('orc', 'up', '--re')).toBe('--remove-orphans');
+    expect(complete('orc', 'down', '-').split(' ')).toContain('--volumes');
+    expect(complete('orc', 'down', '-').split(' ')).not.toContain('--version');
+    expect(complete('orc', 'completion', 'z')).toBe('zsh');
+  });
+
   it('generates a zsh script naming every command', () => {
     const program = buildProgram();
     const script = zshCompletion(program);
