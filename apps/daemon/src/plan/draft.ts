@@ -65,16 +65,16 @@ export function finishPlan(draft: Draft): Plan {
     waiting[i] = op.after.length;
     for (const id of op.after) dependents[index.get(id)!]!.push(i);
   });
-  const ready = new MinHeap();
+  const ready: number[] = [];
   waiting.forEach((n, i) => {
-    if (n === 0) ready.push(i);
+    if (n === 0) heapPush(ready, i);
   });
   const ordered: Operation[] = [];
-  for (let i = ready.pop(); i !== undefined; i = ready.pop()) {
+  for (let i = heapPop(ready); i !== undefined; i = heapPop(ready)) {
     ordered.push(ops[i]!);
     for (const d of dependents[i]!) {
       waiting[d]! -= 1;
-      if (waiting[d] === 0) ready.push(d);
+      if (waiting[d] === 0) heapPush(ready, d);
     }
   }
   if (ordered.length !== ops.length) {
@@ -85,39 +85,33 @@ export function finishPlan(draft: Draft): Plan {
   return { project: draft.project, operations: ordered, warnings: draft.warnings, errors: draft.errors };
 }
 
-/** A binary min-heap of insertion indexes. */
-class MinHeap {
-  private readonly items: number[] = [];
-
-  push(value: number): void {
-    const a = this.items;
-    a.push(value);
-    let i = a.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (a[parent]! <= a[i]!) break;
-      [a[parent], a[i]] = [a[i]!, a[parent]!];
-      i = parent;
-    }
+/** A binary min-heap of insertion indexes (plain array + two functions). */
+function heapPush(a: number[], value: number): void {
+  a.push(value);
+  let i = a.length - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (a[parent]! <= a[i]!) break;
+    [a[parent], a[i]] = [a[i]!, a[parent]!];
+    i = parent;
   }
+}
 
-  pop(): number | undefined {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length === 0 || last === undefined) return top;
-    a[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < a.length && a[l]! < a[m]!) m = l;
-      if (r < a.length && a[r]! < a[m]!) m = r;
-      if (m === i) break;
-      [a[m], a[i]] = [a[i]!, a[m]!];
-      i = m;
-    }
-    return top;
+function heapPop(a: number[]): number | undefined {
+  const top = a[0];
+  const last = a.pop();
+  if (a.length === 0 || last === undefined) return top;
+  a[0] = last;
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < a.length && a[l]! < a[m]!) m = l;
+    if (r < a.length && a[r]! < a[m]!) m = r;
+    if (m === i) break;
+    [a[m], a[i]] = [a[i]!, a[m]!];
+    i = m;
   }
+  return top;
 }

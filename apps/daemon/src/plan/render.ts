@@ -37,10 +37,15 @@ export function renderOperation(op: Operation): string {
     case 'connect-network':
       return `connect container ${op.container} to network ${op.network}${why}`;
     case 'disconnect-network':
-      return `disconnect container ${op.container} from network ${op.network.slice(0, 12)}${why}`;
+      return `disconnect container ${op.container} from network ${shortRef(op.network)}${why}`;
     case 'wait-container':
       return `wait for container ${op.name} ${op.until}${op.required ? '' : ' (optional)'}${why}`;
   }
+}
+
+/** Engine ids (64 hex) are shown as docker shows them (12); names as they are. */
+function shortRef(ref: string): string {
+  return /^[0-9a-f]{64}$/.test(ref) ? ref.slice(0, 12) : ref;
 }
 
 /** Operations in plan order, then `error:` and `warning:` lines. */
