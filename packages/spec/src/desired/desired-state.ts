@@ -74,7 +74,7 @@ function desiredService(
       { path: `services.${service.name}.container_name`, hint: 'remove container_name, or scale to 1' },
     );
   }
-  const definition = serviceDefinition(service);
+  const definition = serviceDefinition(service, project);
   const hash = definitionHash(definition);
   const image = imageName(project.name, service);
   const ctx = { project, service, image, hash, definition, logging };

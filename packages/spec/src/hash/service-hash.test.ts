@@ -132,6 +132,19 @@ describe('service hash', () => {
     );
   });
 
+  it('with the project, changes when a secret or config the service uses points at another file', () => {
+    const project = (file: string) =>
+      proj([svc('web', { secrets: [{ source: 'token' }] }), svc('other')], {
+        secrets: { token: { name: 'demo_token', file, extensions: {} } },
+      });
+    const a = project('/srv/a.txt');
+    const b = project('/srv/b.txt');
+    expect(serviceHash(a.services.web as Service, a)).not.toBe(serviceHash(b.services.web as Service, b));
+    expect(serviceHash(a.services.other as Service, a)).toBe(serviceHash(b.services.other as Service, b));
+    // Nothing resolved from outside: the same hash with or without the project.
+    expect(serviceHash(a.services.other as Service, a)).toBe(serviceHash(a.services.other as Service));
+  });
+
   it('treats an empty map like an absent one', () => {
     const base = svc('web');
     expect(serviceHash({ ...base, sysctls: {} })).toBe(serviceHash(base));

@@ -1,4 +1,4 @@
-import type { Service } from '../model/project.js';
+import type { Project, Service } from '../model/project.js';
 import { canonicalJson, canonicalJsonWithoutEmpty, sha256Hex } from './canonical.js';
 
 /**
@@ -6,8 +6,12 @@ import { canonicalJson, canonicalJsonWithoutEmpty, sha256Hex } from './canonical
  * meaning gives equal bytes. Like compose v2's ServiceHash, it leaves out what does not change a
  * container: build (the image id is compared separately), pull_policy, scale/replicas, depends_on
  * and profiles. `x-orc` only steers the daemon's supervision, so it is left out too.
+ *
+ * With the project, it adds `resolved`: what the container takes from outside the service that a
+ * planner would not see otherwise (the host files behind file-based secrets and configs), so that
+ * pointing a secret at another file recreates its users.
  */
-export function serviceDefinitionValue(service: Service): Record<string, unknown> {
+export function serviceDefinitionValue(service: Service, project?: Project): Record<string, unknown> {
   const {
     build: _build,
     pull_policy: _pullPolicy,
@@ -26,17 +30,30 @@ export function serviceDefinitionValue(service: Service): Record<string, unknown
   const ext: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(extensions ?? {})) if (key !== 'x-orc') ext[key] = value;
   out.extensions = ext;
+  if (project) out.resolved = resolvedFiles(service, project);
   return out;
 }
 
+function resolvedFiles(service: Service, project: Project): Record<string, Record<string, string>> {
+  const pick = (refs: Service['secrets'], all: Project['secrets'] | undefined) => {
+    const files: Record<string, string> = {};
+    for (const ref of refs ?? []) {
+      const file = all?.[ref.source]?.file;
+      if (file) files[ref.source] = file;
+    }
+    return files;
+  };
+  return { secrets: pick(service.secrets, project.secrets), configs: pick(service.configs, project.configs) };
+}
+
 /** Canonical JSON of the definition: stored on containers so a recreate can be explained field by field. */
-export function serviceDefinition(service: Service): string {
-  return canonicalJsonWithoutEmpty(serviceDefinitionValue(service));
+export function serviceDefinition(service: Service, project?: Project): string {
+  return canonicalJsonWithoutEmpty(serviceDefinitionValue(service, project));
 }
 
 /** sha256 hex of the canonical definition (label `com.docker.compose.config-hash`). */
-export function serviceHash(service: Service): string {
-  return definitionHash(serviceDefinition(service));
+export function serviceHash(service: Service, project?: Project): string {
+  return definitionHash(serviceDefinition(service, project));
 }
 
 /** The config hash of a definition already computed (saves canonicalising twice). */

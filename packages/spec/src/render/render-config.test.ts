@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { desiredState } from '../desired/desired-state.js';
 import { proj, svc } from '../desired/test-builders.js';
 import { serviceHash } from '../hash/service-hash.js';
 import { loadProject } from '../load/load-project.js';
@@ -255,10 +256,14 @@ describe('renderConfig', () => {
   });
 
   it('--hash prints <service> <hash> lines matching the config-hash label', () => {
-    expect(renderConfig(project, { hash: ['*'] })).toBe(
-      ['app', 'db', 'web'].map((n) => `${n} ${serviceHash(project.services[n] as Service)}\n`).join(''),
+    const withSecret = structuredClone(project);
+    if (withSecret.services.web) withSecret.services.web.secrets = [{ source: 'file' }];
+    const labels = Object.fromEntries(desiredState(withSecret).services.map((s) => [s.name, s.hash]));
+    expect(renderConfig(withSecret, { hash: ['*'] })).toBe(
+      ['app', 'db', 'web'].map((n) => `${n} ${labels[n]}\n`).join(''),
     );
-    expect(renderHashes(project, ['web'])).toBe(`web ${serviceHash(project.services.web as Service)}\n`);
+    expect(renderHashes(withSecret, ['web'])).toBe(`web ${labels.web}\n`);
+    expect(labels.web).toBe(serviceHash(withSecret.services.web as Service, withSecret));
   });
 
   it('--hash with an unknown service is a typed error', () => {

@@ -48,7 +48,7 @@ export function renderHashes(project: Project, names: string[]): string {
     );
   }
   return wanted
-    .map((name) => `${name} ${serviceHash(project.services[name] as Project['services'][string])}\n`)
+    .map((name) => `${name} ${serviceHash(project.services[name] as Project['services'][string], project)}\n`)
     .join('');
 }
 
