@@ -9,11 +9,12 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: deploy/install.sh [--prefix DIR] [--unit-dir DIR] [--no-start] [--uninstall [--purge]]
+Usage: deploy/install.sh [--prefix DIR] [--unit-dir DIR] [--no-start] [--no-build] [--uninstall [--purge]]
 
   --prefix DIR     install under DIR (default /usr/local): DIR/lib/orc and DIR/bin/orc
   --unit-dir DIR   where orc.service goes (default /etc/systemd/system)
   --no-start       install the unit but do not enable or start it
+  --no-build       install what is built already (default: build the cli, daemon and spec first)
   --uninstall      stop, disable and remove orc (state in /var/lib/orc is kept)
   --purge          with --uninstall: also remove /var/lib/orc (registered projects; not their containers)
 USAGE
@@ -22,6 +23,7 @@ USAGE
 PREFIX=/usr/local
 UNIT_DIR=/etc/systemd/system
 START=1
+BUILD=1
 UNINSTALL=0
 PURGE=0
 while [ $# -gt 0 ]; do
@@ -29,6 +31,7 @@ while [ $# -gt 0 ]; do
     --prefix) PREFIX=${2:?--prefix needs a directory}; shift 2 ;;
     --unit-dir) UNIT_DIR=${2:?--unit-dir needs a directory}; shift 2 ;;
     --no-start) START=0; shift ;;
+    --no-build) BUILD=0; shift ;;
     --uninstall) UNINSTALL=1; shift ;;
     --purge) PURGE=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -63,12 +66,12 @@ command -v node >/dev/null || { echo "install.sh: node (>= 20) is required" >&2;
 NODE_MAJOR=$(node -p 'process.versions.node.split(".")[0]')
 [ "$NODE_MAJOR" -ge 20 ] || { echo "install.sh: node >= 20 is required (found $(node --version))" >&2; exit 1; }
 
+if [ "$BUILD" = 1 ]; then
+  say "building"
+  (cd "$REPO" && npx turbo run build --filter=@orc/cli... >/dev/null)
+fi
 for built in apps/cli/dist/orc.js apps/daemon/dist/index.js packages/spec/dist/index.js; do
-  if [ ! -f "$REPO/$built" ]; then
-    say "building (missing $built)"
-    (cd "$REPO" && npx turbo run build --filter=@orc/cli...)
-    break
-  fi
+  [ -f "$REPO/$built" ] || { echo "install.sh: $built is missing; build first (npx turbo run build)" >&2; exit 1; }
 done
 
 # Stage next to the target, then swap: a half-copied install is never the one in use.

@@ -108,6 +108,38 @@ describe('orc daemon lifecycle', () => {
   });
 });
 
+describe('orc daemon without an engine', () => {
+  it('starts, and answers 503 ENGINE_UNAVAILABLE while DOCKER_HOST does not answer', async () => {
+    const d = await startDaemon({ env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    try {
+      expect(d.stdout()).toContain('engine not reachable yet');
+      const health = await d.request('GET', '/v1/health');
+      expect(health.status).toBe(503);
+      expect(health.json.code).toMatch(/^ENGINE_UN(AVAILABLE|REACHABLE)$/);
+      const list = await d.request('GET', '/v1/projects');
+      expect(list.status).toBe(503);
+      expect(list.text).not.toContain('    at ');
+    } finally {
+      await d.stop();
+      cleanupDaemon(d);
+    }
+  });
+});
+
+describe('orc daemon shutdown with open streams', () => {
+  it('ends event streams and exits 0 on SIGTERM', async () => {
+    const d = await startDaemon();
+    try {
+      const events = await d.stream('/v1/events');
+      expect(events.status).toBe(200);
+      expect(await d.stop()).toBe(0);
+      await events.ended;
+    } finally {
+      cleanupDaemon(d);
+    }
+  });
+});
+
 describe('orc daemon over TCP', () => {
   it('refuses to start without a token', async () => {
     const entry = await daemonBundle();
