@@ -83,6 +83,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Never the fixture: a build that added nothing to it would have its id.
+  const fixtureId = await docker('image', 'inspect', '--format', '{{.Id}}', FIXTURE_IMAGE);
+  made.delete(fixtureId);
   for (const ref of made) await docker('rmi', '-f', ref).catch(() => undefined);
   await rm(root, { recursive: true, force: true });
 });

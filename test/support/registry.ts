@@ -58,7 +58,9 @@ async function ensureHtpasswd(): Promise<void> {
 async function waitForRegistry(port: number, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`docker-registry exited (${child.exitCode}):\n${output()}`);
+    if (child.exitCode !== null || child.pid === undefined) {
+      throw new Error(`docker-registry exited (${child.exitCode}):\n${output()}`);
+    }
     try {
       const res = await fetch(`http://127.0.0.1:${port}/v2/`);
       // 401 = up, asking for credentials.
@@ -102,11 +104,15 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-8000);
   };
+  // A missing binary is reported by waitForRegistry (exit code set), not as an unhandled 'error'.
+  child.on('error', (err) =>
+    keep(Buffer.from(`cannot run ${REGISTRY_BIN}: ${err.message}; install docker-registry\n`)),
+  );
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const output = () => log;
   const stop = async () => {
-    if (child.exitCode === null) {
+    if (child.exitCode === null && child.pid !== undefined) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;
