@@ -97,7 +97,7 @@ describe('service hash', () => {
     );
   });
 
-  it('ignores replicas, scale, depends_on, profiles, build and pull_policy', () => {
+  it('ignores replicas, scale, depends_on, profiles, build, pull_policy and the daemon-applied policies', () => {
     fc.assert(
       fc.property(serviceArb, fc.integer({ min: 0, max: 9 }), (service, replicas) => {
         const varied: Service = {
@@ -108,6 +108,12 @@ describe('service hash', () => {
           profiles: ['debug'],
           build: { context: '/elsewhere' },
           pull_policy: 'always',
+        };
+        varied.deploy = {
+          ...varied.deploy,
+          restart_policy: { condition: 'on-failure', max_attempts: replicas },
+          update_config: { order: 'start-first', parallelism: replicas },
+          rollback_config: { order: 'stop-first' },
         };
         expect(serviceHash(varied)).toBe(serviceHash(service));
       }),

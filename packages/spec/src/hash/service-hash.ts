@@ -5,7 +5,8 @@ import { canonicalJson, canonicalJsonWithoutEmpty, sha256Hex } from './canonical
  * The part of a service that decides what its containers look like, normalised so that equal
  * meaning gives equal bytes. Like compose v2's ServiceHash, it leaves out what does not change a
  * container: build (the image id is compared separately), pull_policy, scale/replicas, depends_on
- * and profiles. `x-orc` only steers the daemon's supervision, so it is left out too.
+ * and profiles. `x-orc` and deploy's restart/update/rollback policies only steer the daemon, so they
+ * are left out too.
  *
  * With the project, it adds `resolved`: what the container takes from outside the service that a
  * planner would not see otherwise (the host files behind file-based secrets and configs), so that
@@ -24,7 +25,15 @@ export function serviceDefinitionValue(service: Service, project?: Project): Rec
   } = service;
   const out: Record<string, unknown> = { ...rest };
   if (deploy) {
-    const { replicas: _replicas, ...deployRest } = deploy;
+    // The daemon applies these policies itself (supervise/, rolling updates): changing one must not
+    // recreate containers, which look the same either way.
+    const {
+      replicas: _replicas,
+      restart_policy: _restartPolicy,
+      update_config: _updateConfig,
+      rollback_config: _rollbackConfig,
+      ...deployRest
+    } = deploy;
     out.deploy = deployRest;
   }
   const ext: Record<string, unknown> = {};
