@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DaemonEvent } from '../src/core/types.js';
 import { eventually, finish, inlineSource, startCore, type TestCore } from './support/core.js';
 import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from './support/engine.js';
 
@@ -118,8 +119,18 @@ describe('core: a three-service stack on the real engine', () => {
 
   it('recreates only the service whose environment changed', async () => {
     const before = await ids();
+    const ac = new AbortController();
+    const events: DaemonEvent[] = [];
+    const collecting = (async () => {
+      for await (const e of core.events({ project }, ac.signal)) events.push(e);
+    })();
     const { record } = await finish(core, core.up(inlineSource(project, stack('two')), {}));
+    ac.abort();
+    await collecting;
     expect(record.error).toBeUndefined();
+    const recreates = events.filter((e) => e.type === 'recreate');
+    expect(recreates.map((e) => [e.service, e.container])).toEqual([['api', `${project}-api-1`]]);
+    expect(recreates[0]?.reason).toContain('environment');
     const after = await ids();
     expect(after.db).toBe(before.db);
     expect(after.web).toBe(before.web);
@@ -138,6 +149,26 @@ describe('core: a three-service stack on the real engine', () => {
     });
     expect(repaired.db).toBe(before.db);
     expect(repaired.api).toBe(before.api);
+  });
+
+  it('repairs a container disconnected from one of its networks behind its back', async () => {
+    const networksOf = () =>
+      docker(
+        'inspect',
+        '--format',
+        '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}',
+        `${project}-api-1`,
+      );
+    expect((await networksOf()).split(' ').filter(Boolean).sort()).toEqual([
+      `${project}_back`,
+      `${project}_default`,
+    ]);
+    await docker('network', 'disconnect', `${project}_back`, `${project}-api-1`);
+    await eventually(async () => {
+      const nets = (await networksOf().catch(() => '')).split(' ').filter(Boolean);
+      return nets.includes(`${project}_back`) ? nets : undefined;
+    });
+    expect((await ids()).api?.endsWith(':running')).toBe(true);
   });
 
   it('keeps the named volume on down, and removes it with down -v', async () => {

@@ -6,6 +6,7 @@ import {
   formatProblem,
   Labels,
   type LoadResult,
+  type LogDefaults,
   loadProject,
   type Project,
 } from '@orc/spec';
@@ -25,6 +26,8 @@ import {
   type ProjectRecord,
   type ProjectStore,
 } from '../store/store.js';
+import type { BackoffOptions } from '../supervise/backoff.js';
+import { createRestarter } from '../supervise/restarter.js';
 import { createSupervisor, type Supervisor } from '../supervise/supervisor.js';
 import { observeFor, planFailure, type RunContext, runPlan } from './converge.js';
 import { createEventBus } from './event-bus.js';
@@ -66,6 +69,10 @@ export interface CoreOptions {
   ensureImage?: OpContext['ensureImage'];
   images?: ImageService;
   log?: CoreLogger;
+  /** `logging:` of services that set none (default: json-file, 10m × 3; see packages/spec). */
+  defaultLogging?: LogDefaults;
+  /** Backoff of the daemon's own restarts (`deploy.restart_policy`, restart-on-unhealthy); see supervise/. */
+  restartBackoff?: BackoffOptions;
 }
 
 export interface CoreInternals {
@@ -92,14 +99,20 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
   const bus = createEventBus();
   const locks = createKeyedLock();
   const ops = createOperationRegistry({
-    onStateChange: (r) =>
+    onStateChange: (r) => {
+      // Ids, kinds and our own messages only: never the request (it holds the client's environment).
+      const fields = { operation: r.id, project: r.project, kind: r.kind, state: r.state };
+      if (r.state === 'failed')
+        log.warn('operation failed', { ...fields, code: r.error?.code, error: r.error?.message });
+      else log.info(`operation ${r.state}`, fields);
       bus.publish({
         type: 'operation',
         project: r.project,
         action: r.state === 'running' ? `${r.kind} started` : `${r.kind} ${r.state}`,
         ...(r.error ? { reason: r.error.message } : {}),
         attributes: { id: r.id, kind: r.kind, state: r.state },
-      }),
+      });
+    },
   });
   const run: RunContext = {
     engine,
@@ -136,7 +149,11 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     scale: Record<string, number>,
   ): { ok: true; desired: DesiredState } | LoadFailure => {
     try {
-      return { ok: true, desired: desiredState(project, { scale }) };
+      const defaultLogging = opts.defaultLogging;
+      return {
+        ok: true,
+        desired: desiredState(project, { scale, ...(defaultLogging ? { defaultLogging } : {}) }),
+      };
     } catch (err) {
       if (err instanceof DesiredStateError) {
         return {
@@ -221,6 +238,19 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     });
   };
 
+  // deploy.restart_policy and restart-on-unhealthy: the daemon's own restarts, fed by the supervisor's events.
+  const restarter = createRestarter({
+    engine,
+    bus,
+    wanted: async (name, service) => {
+      const record = await store.get(name);
+      if (!record?.desired || (record.runState[service] ?? 'running') !== 'running') return undefined;
+      return record.desired.services.find((s) => s.name === service);
+    },
+    withLock: (name, task) => locks.run(name, task),
+    ...(opts.restartBackoff ? { backoff: opts.restartBackoff } : {}),
+    log,
+  });
   const supervisor =
     opts.supervise === false
       ? undefined
@@ -230,6 +260,7 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
           registered: async () => (await store.list()).map((r) => r.name),
           networksOf: (name) => applied.get(name)?.networks.map((n) => n.name) ?? [],
           reconcile,
+          hooks: [restarter.hook],
           ...(opts.resyncIntervalMs ? { resyncIntervalMs: opts.resyncIntervalMs } : {}),
           log,
         });
@@ -471,13 +502,15 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
       observeProject(engine, name, { detail: true }),
     ]);
     if (!record && observed.containers.length === 0) return undefined;
-    return projectSummary({
-      name,
-      containers: observed.containers,
-      registered: Boolean(record),
-      ...(record?.desired ? { desired: record.desired } : {}),
-      ...(record ? { runState: record.runState } : {}),
-    });
+    return restarter.annotate(
+      projectSummary({
+        name,
+        containers: observed.containers,
+        registered: Boolean(record),
+        ...(record?.desired ? { desired: record.desired } : {}),
+        ...(record ? { runState: record.runState } : {}),
+      }),
+    );
   };
 
   const listProjects = async (): Promise<ProjectSummary[]> => {
@@ -538,6 +571,7 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
       return openExec(engine, c.id, o);
     },
     async close() {
+      restarter.stop();
       await supervisor?.stop();
       await Promise.all(ops.running());
       await locks.idle();
