@@ -126,3 +126,26 @@ describe('planServiceAction', () => {
     ).toEqual(['stop container demo-db-1 (stop requested)']);
   });
 });
+
+describe('planServiceAction: restart follows depends_on.restart', () => {
+  const d = desiredState({
+    services: [
+      { name: 'db' },
+      { name: 'api', depends_on: { db: { restart: true } } },
+      { name: 'web', depends_on: { api: { restart: true } } },
+      { name: 'cron', depends_on: { db: {} } },
+    ],
+  });
+
+  it('restarting db restarts api and, through it, web; not cron', () => {
+    const p = planServiceAction(d, converged(d), 'restart', { services: ['db'] });
+    expect(p.operations.filter((o) => o.kind === 'restart-container').map((o) => o.id)).toEqual([
+      'restart-container:demo-db-1',
+      'restart-container:demo-api-1',
+      'restart-container:demo-web-1',
+    ]);
+    expect(p.operations.find((o) => o.id === 'restart-container:demo-web-1')?.after).toEqual([
+      'wait-container:demo-api-1:running',
+    ]);
+  });
+});

@@ -33,6 +33,19 @@ export function planServiceAction(
   for (const name of names)
     if (!known.has(name)) addError(draft, 'UNKNOWN_SERVICE', `no such service: ${name}`);
   const chosen = new Set(names.filter((n) => known.has(n)));
+  // compose: restarting a service restarts the dependents that declare `depends_on: {restart: true}`.
+  if (action === 'restart') {
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const s of services.values()) {
+        const follows = Object.entries(s.depends_on).some(([dep, d]) => d.restart && chosen.has(dep));
+        if (follows && !chosen.has(s.name)) {
+          chosen.add(s.name);
+          grew = true;
+        }
+      }
+    }
+  }
   const containers = observed.containers.filter((c) => !c.oneoff && chosen.has(c.service));
   const cause = `${action} requested`;
   const byService = new Map<string, OpId[]>();

@@ -98,3 +98,13 @@ describe('planDown', () => {
     ]);
   });
 });
+
+describe('planDown: services disabled by profiles', () => {
+  it('belong to the project: removed by down, not reported as orphans', () => {
+    const d = desiredState({ services: [{ name: 'web' }] });
+    const withDebug = desiredState({ services: [{ name: 'web' }, { name: 'debug' }] });
+    const lines = renderPlan(planDown(d, converged(withDebug), { disabledServices: ['debug'] }));
+    expect(lines).toContain('remove container demo-debug-1 (down)');
+    expect(lines.some((l) => l.startsWith('warning'))).toBe(false);
+  });
+});

@@ -22,7 +22,9 @@ export function planDown(
   const draft = newDraft(desired?.project ?? observed.project);
   const services = new Map((desired?.services ?? []).map((s) => [s.name, s]));
   const only = options.services && options.services.length > 0 ? new Set(options.services) : undefined;
-  const orphan = (c: ObservedContainer) => desired !== undefined && !c.oneoff && !services.has(c.service);
+  const disabled = new Set(options.disabledServices ?? []);
+  const orphan = (c: ObservedContainer) =>
+    desired !== undefined && !c.oneoff && !services.has(c.service) && !disabled.has(c.service);
 
   const leaving: ObservedContainer[] = [];
   const staying: ObservedContainer[] = [];

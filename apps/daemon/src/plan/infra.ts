@@ -94,6 +94,17 @@ function planNetwork(
   const ready: OpId[] = [];
   for (const old of ranked) {
     if (old === keep) continue;
+    // --no-recreate: a duplicate in use stays, since removing it would mean recreating its containers.
+    const inUse = observed.containers.some((c) =>
+      Object.values(c.networks).some((e) => e.networkId === old.id),
+    );
+    if (options.noRecreate && inUse) {
+      addWarning(
+        draft,
+        `duplicate network ${network.name} (${old.id.slice(0, 12)}) is in use; kept because of --no-recreate`,
+      );
+      continue;
+    }
     const cause = keep ? 'duplicate network (same name)' : 'config hash differs';
     ready.push(removeNetwork(draft, old, observed, cause, outcome, timeoutFor));
   }

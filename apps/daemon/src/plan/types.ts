@@ -101,6 +101,11 @@ export interface PlanOptions {
   timeoutSeconds?: number;
   /** Overrides `update_config.order` for every service: true = start-first, false = stop-first. */
   startFirst?: boolean;
+  /**
+   * Services of the project left out of the desired state (profiles not active): their containers are not
+   * orphans, so `removeOrphans` leaves them (as compose does).
+   */
+  disabledServices?: string[];
   /** Per service; absent = `running`. */
   desiredRunState?: Record<string, DesiredRunState>;
   /**
@@ -123,6 +128,8 @@ export interface PlanDownOptions {
   volumes?: boolean;
   removeOrphans?: boolean;
   timeoutSeconds?: number;
+  /** Services of the project left out by profiles: their containers belong to the project, not orphans. */
+  disabledServices?: string[];
 }
 
 export type PlanServiceAction = 'start' | 'stop' | 'restart' | 'kill' | 'pause' | 'unpause' | 'rm';

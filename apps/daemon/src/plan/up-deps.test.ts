@@ -175,6 +175,12 @@ describe('plan: orphans', () => {
     ]);
   });
 
+  it('containers of services disabled by profiles are not orphans', () => {
+    expect(renderPlan(plan(desired, observed, { removeOrphans: true, disabledServices: ['old'] }))).toEqual(
+      [],
+    );
+  });
+
   it('removes them with removeOrphans', () => {
     expect(renderPlan(plan(desired, observed, { removeOrphans: true }))).toEqual([
       'stop container demo-old-1 (orphan (service old is not in the project))',

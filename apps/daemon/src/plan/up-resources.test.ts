@@ -115,6 +115,20 @@ describe('plan: networks and volumes', () => {
     ]);
   });
 
+  it('--no-recreate keeps a duplicate network that containers use (removing it would recreate them)', () => {
+    const desired = desiredState({ services: [{ name: 'web' }] });
+    const observed = converged(desired);
+    const dup = observedNetwork(desired, 'default', {
+      id: networkId('dup'),
+      created: '2026-02-01T00:00:00Z',
+    });
+    observed.networks.push(dup);
+    observed.containers[0]!.networks.demo_default = { networkId: dup.id, aliases: [] };
+    expect(renderPlan(plan(desired, observed, { noRecreate: true }))).toEqual([
+      `warning: duplicate network demo_default (${dup.id.slice(0, 12)}) is in use; kept because of --no-recreate`,
+    ]);
+  });
+
   it('a volume whose definition changed is never recreated: a warning says how to apply it', () => {
     const desired = desiredState({ services: [{ name: 'db', volumes: ['data'] }] });
     const observed = converged(desired);

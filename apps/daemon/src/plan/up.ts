@@ -132,7 +132,7 @@ function planOrphans(
   observed: ObservedProject,
   options: PlanOptions,
 ): void {
-  const known = new Set(desired.services.map((s) => s.name));
+  const known = new Set([...desired.services.map((s) => s.name), ...(options.disabledServices ?? [])]);
   const orphans = observed.containers.filter((c) => !c.oneoff && !known.has(c.service));
   if (orphans.length === 0) return;
   if (!options.removeOrphans) {
