@@ -88,6 +88,12 @@ export async function runDaemon(argv: string[], createCore: CoreFactory): Promis
       (h) => `engine ${h.engineVersion}`,
       () => 'engine not reachable yet',
     );
+    if (settings.containerLogDriver || Object.keys(settings.containerLogOptions).length > 0) {
+      // The core does not take daemon-wide log defaults yet (spec's desiredState has `defaultLogging`).
+      logger.warn(
+        '--log-driver/--log-opt are not applied yet: containers keep json-file, max-size 10m, max-file 3',
+      );
+    }
     logger.info({ url: listening.url, stateDir: settings.stateDir }, 'orc daemon ready');
     process.stdout.write(`orc daemon ready on ${listening.url} (pid ${process.pid}, ${engine})\n`);
 

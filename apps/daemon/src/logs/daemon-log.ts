@@ -39,13 +39,18 @@ export const REDACT_PATHS = [
   'headers.authorization',
   'env',
   '*.env',
+  '*.*.env',
   'source.env',
   '*.source.env',
+  '*.*.source.env',
   'body.source.env',
   'environment',
   '*.environment',
+  '*.*.environment',
   'secrets',
   '*.secrets',
+  'content',
+  '*.content',
 ];
 
 interface Reopenable extends DestinationStream {
