@@ -83,10 +83,16 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // Never the fixture: a build that added nothing to it would have its id.
+  // Never the fixture: a build step that added nothing to it (FROM) has its id. Names are untagged;
+  // ids (full or short) are removed only when they resolve to something else.
   const fixtureId = await docker('image', 'inspect', '--format', '{{.Id}}', FIXTURE_IMAGE);
-  made.delete(fixtureId);
-  for (const ref of made) await docker('rmi', '-f', ref).catch(() => undefined);
+  for (const ref of made) {
+    const id = await docker('image', 'inspect', '--format', '{{.Id}}', ref).catch(() => '');
+    if (!id) continue;
+    const isId = /^(sha256:)?[0-9a-f]{12,64}$/.test(ref);
+    if (isId && id === fixtureId) continue;
+    await docker('rmi', ...(isId ? ['-f'] : []), ref).catch(() => undefined);
+  }
   await rm(root, { recursive: true, force: true });
 });
 
@@ -191,10 +197,16 @@ describe('ensureImage: build', () => {
       Dockerfile: `FROM ${FIXTURE_IMAGE}\nRUN echo preparing\nRUN echo about to break >&2; exit 7\n`,
     });
     const images = createImageService({ engine });
+    const progress: ImageProgress[] = [];
     const err = await expectError(
-      images.ensureImage(request('fail', buildOf(dir)), () => undefined),
+      images.ensureImage(request('fail', buildOf(dir)), (p) => progress.push(p)),
       'BUILD_FAILED',
     );
+    // The steps that worked stay as cache images (` ---> <id>`): ours to remove afterwards.
+    for (const p of progress) {
+      const m = / ---> ([0-9a-f]{12})$/.exec(p.message ?? '');
+      if (m?.[1]) made.add(m[1]);
+    }
     expect(err.message).toContain('Step 3/3 : RUN echo about to break');
     expect(err.message).toContain('about to break');
     expect(err.message).toContain('non-zero code: 7');
