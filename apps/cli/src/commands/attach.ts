@@ -39,13 +39,25 @@ export async function attachLogs(
       thenStopFollowing(stopping).catch(() => undefined);
       return;
     }
-    ctx.stderr.write('Killing...\n');
+    if (interrupts > 2) {
+      // The daemon finishes what it was asked on its own; the user wants the prompt back.
+      process.exit(ExitCode.interrupted);
+    }
+    // The daemon runs one operation per project at a time: the kill is queued behind the graceful stop
+    // (which the engine ends with SIGKILL after the grace period anyway).
+    ctx.stderr.write('Killing... (after the stop under way; press Ctrl+C again to leave it to the daemon)\n');
+    const graceful = stopping;
     stopping = client
       .action(target, 'kill', services.length ? { services } : {})
       .then((op) => followOperation(ctx, client, op, 'Killing'))
       .catch((err: unknown) => {
-        // The daemon may still be busy with the graceful stop; it finishes that on its own.
         if (!(err instanceof ApiError && err.status === 409)) throw err;
+        // One operation per project at a time: the graceful stop still runs (the engine kills
+        // after the grace period). Wait for it, or leave it to the daemon with a third Ctrl-C.
+        ctx.stderr.write(
+          'the daemon is still stopping the services (they are killed after their stop_grace_period); press Ctrl+C again to leave that to the daemon\n',
+        );
+        return graceful;
       });
     // Awaited below; marked handled so that a failure is reported there, not as an unhandled rejection.
     stopping.catch(() => undefined);
