@@ -28,7 +28,7 @@ import {
 } from '../store/store.js';
 import type { BackoffOptions } from '../supervise/backoff.js';
 import { createRestarter } from '../supervise/restarter.js';
-import { createSupervisor, type Supervisor } from '../supervise/supervisor.js';
+import { createSupervisor, type EngineEventHook, type Supervisor } from '../supervise/supervisor.js';
 import { observeFor, planFailure, type RunContext, runPlan } from './converge.js';
 import { createEventBus } from './event-bus.js';
 import { assertProjectOwner, checkProjectOwner } from './guard.js';
@@ -262,6 +262,7 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
           reconcile,
           hooks: [restarter.hook],
           ...(opts.resyncIntervalMs ? { resyncIntervalMs: opts.resyncIntervalMs } : {}),
+          ...(opts.hooks ? { hooks: opts.hooks } : {}),
           log,
         });
   if (supervisor) run.nudge = supervisor.nudge;
