@@ -12,7 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DesiredState, desiredState, formatProblem, Labels, loadProject } from '../src/index.js';
+import {
+  type DesiredState,
+  desiredState,
+  formatProblem,
+  inheritAnonymousVolumes,
+  Labels,
+  loadProject,
+} from '../src/index.js';
 
 const run = promisify(execFile);
 const SOCKET = process.env.DOCKER_HOST?.startsWith('unix://')
@@ -80,6 +87,7 @@ services:
     command: ["sh", "-c", "echo from-db > /data/index.html && httpd -f -p 80 -h /data"]
     volumes:
       - data:/data
+      - /keep
       - ./conf:/conf:ro
       - type: tmpfs
         target: /scratch
@@ -219,5 +227,31 @@ describe('desired state bodies on the real engine', () => {
     const port = await docker('port', `${project}-web-1`, '8080/tcp');
     expect(port).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(await execUntil(`${project}-db-1`, 'mount | grep /scratch')).toContain('tmpfs');
+  });
+
+  it('a replacement that inherits the anonymous volume keeps its data', async () => {
+    const db = state.services.find((s) => s.name === 'db')?.containers[0];
+    if (!db) throw new Error('no db container');
+    await execUntil(db.name, 'echo kept > /keep/file');
+    const mounts = JSON.parse(await docker('inspect', '-f', '{{json .Mounts}}', db.name)) as Array<{
+      Type: string;
+      Name?: string;
+      Destination: string;
+    }>;
+    const previous = mounts.map((m) => ({ type: m.Type, name: m.Name, destination: m.Destination }));
+    const body = inheritAnonymousVolumes(db.create, previous);
+    const stopped = await api('POST', `/containers/${db.name}/stop?t=1`);
+    expect([204, 304]).toContain(stopped.status);
+    const replacement = `${db.name}-replacement`;
+    const created = await api('POST', `/containers/create?name=${replacement}`, {
+      ...body,
+      Cmd: ['cat', '/keep/file'],
+      NetworkingConfig: undefined,
+      HostConfig: { ...body.HostConfig, NetworkMode: 'none' },
+    });
+    expect(created.status).toBe(201);
+    expect((await api('POST', `/containers/${replacement}/start`)).status).toBe(204);
+    expect((await api('POST', `/containers/${replacement}/wait`)).status).toBe(200);
+    expect(await docker('logs', replacement)).toBe('kept');
   });
 });
