@@ -166,6 +166,30 @@ describe('credential helpers', () => {
   });
 });
 
+describe('build FROM a private registry', () => {
+  it('sends the docker config credentials with the build, so FROM can pull', async () => {
+    const base = await pushCopy(secured, `${project}/base`, '1', creds);
+    const ctx = join(dir, 'private-from');
+    await mkdir(ctx, { recursive: true });
+    await writeFile(join(ctx, 'Dockerfile'), `FROM ${base}\nRUN echo from-private > /p\n`);
+    const config = join(dir, 'private-config');
+    await mkdir(config, { recursive: true });
+    const auth = Buffer.from(`${creds.username}:${creds.password}`).toString('base64');
+    await writeFile(join(config, 'config.json'), JSON.stringify({ auths: { [secured.host]: { auth } } }));
+    const image = `${project}-private`;
+    made.add(base);
+    const images = createImageService({ engine });
+    const progress: ImageProgress[] = [];
+    const res = await images.ensureImage(
+      request('private', image, { build: buildOf(ctx, [image]), env: { DOCKER_CONFIG: config } }),
+      (p) => progress.push(p),
+    );
+    expect(res.action).toBe('built');
+    expect(await docker('run', '--rm', image, 'cat', '/p')).toBe('from-private');
+    expect(JSON.stringify(progress)).not.toContain(creds.password);
+  });
+});
+
 describe('cancellation', () => {
   it('an aborted signal stops the work with CANCELLED', async () => {
     const ref = await pushCopy(open, `${project}/cancel`, '1');
