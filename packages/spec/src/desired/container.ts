@@ -164,11 +164,16 @@ function healthcheck(service: Service): ContainerCreateBody['Healthcheck'] | und
 function namespaceMode(project: Project, mode: string | undefined): string | undefined {
   if (mode === undefined) return undefined;
   if (!mode.startsWith('service:')) return mode;
-  const target = project.services[mode.slice('service:'.length)];
   const targetName = mode.slice('service:'.length);
+  const target = project.services[targetName];
   return `container:${target ? containerName(project.name, target, 1) : `${project.name}-${targetName}-1`}`;
 }
 
+/**
+ * The engine's policy comes from `restart:` only. `deploy.restart_policy` (delay, window) is beyond
+ * what the engine can do, so the daemon supervises it (DesiredService.restart_policy); mapping it here
+ * too would make the engine and the daemon both restart the container.
+ */
 function restartPolicy(restart: string | undefined): NonNullable<HostConfigBody['RestartPolicy']> {
   if (!restart || restart === 'no') return { Name: 'no' };
   if (restart === 'always' || restart === 'unless-stopped') return { Name: restart };
