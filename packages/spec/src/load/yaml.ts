@@ -12,6 +12,7 @@ import {
   type ScalarTag,
 } from 'yaml';
 import type { SpecProblem } from '../model/errors.js';
+import { estimateNesting } from './nesting.js';
 import type { KeyPath } from './path.js';
 import { pathKey } from './path.js';
 import type { PathPosition, Position, SourceMap } from './positions.js';
@@ -63,6 +64,18 @@ export function parseComposeYaml(file: string, text: string, opts: ParseOptions 
       ],
     };
   }
+  const nesting = estimateNesting(text);
+  if (nesting > limits.maxDepth * 2) {
+    return {
+      ok: false,
+      errors: [
+        limitError(
+          file,
+          `the document nests about ${nesting} levels deep, more than the limit of ${limits.maxDepth}`,
+        ),
+      ],
+    };
+  }
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
@@ -82,6 +95,8 @@ export function parseComposeYaml(file: string, text: string, opts: ParseOptions 
     const p = lineCounter.linePos(offset);
     return { line: p.line, col: p.col };
   };
+  const exhausted = doc.errors.find((e) => e.code === 'RESOURCE_EXHAUSTION');
+  if (exhausted) return { ok: false, errors: [limitError(file, firstLine(exhausted.message))] };
   if (doc.errors.length > 0) {
     return {
       ok: false,
