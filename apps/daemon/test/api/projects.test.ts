@@ -224,7 +224,17 @@ describe('project routes over HTTP', () => {
     expect(await containers()).toContain(`${project}-worker-1 running`);
     await act('kill', { services: ['worker'], signal: 'KILL' });
     expect(await containers()).toContain(`${project}-worker-1 exited`);
-    await act('start');
+    // Without wait: 202, and the progress as SSE ending with the record.
+    const started = await call('POST', `/v1/projects/${project}/start`, { services: ['worker'] });
+    expect(started.status).toBe(202);
+    const sse = await d.stream(`/v1/operations/${started.json.operation.id}/progress?format=sse`);
+    expect(sse.headers['content-type']).toContain('text/event-stream');
+    await sse.ended;
+    responses.push(...sse.lines);
+    const endAt = sse.lines.indexOf('event: end');
+    expect(endAt).toBeGreaterThanOrEqual(0);
+    const end = JSON.parse(sse.lines[endAt + 1]?.slice('data: '.length) ?? '{}');
+    expect(end).toMatchObject({ type: 'end', operation: { state: 'succeeded' } });
     const unknown = await call('POST', '/v1/projects/orct-none-such/stop?wait=true', {});
     expect(unknown.status, unknown.text).toBe(404);
   });
@@ -295,6 +305,32 @@ describe('project routes over HTTP', () => {
     const unknown = await execOverSocket(d.socket, project, { service: 'nope', cmd: ['true'] });
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.body ?? '{}').code).toMatch(/NOT_FOUND/);
+  });
+
+  it('answers a failed up with ?wait=true with the error status and the final record', async () => {
+    const other = uniqueProject('apifail');
+    try {
+      const res = await call('POST', '/v1/projects?wait=true', {
+        source: {
+          workingDir: dir,
+          projectName: other,
+          inline: [
+            {
+              content: `services:\n  app:\n    image: orc-fixture/does-not-exist:1\n    pull_policy: never\n`,
+            },
+          ],
+          env: {},
+        },
+      });
+      // A missing image that may not be pulled: the operation fails with IMAGE_MISSING, mapped to 404.
+      expect(res.status, res.text).toBe(404);
+      expect(res.json.code).toBe('IMAGE_MISSING');
+      expect(res.json.code).toBe(res.json.details.operation.error.code);
+      expect(res.json.details.operation).toMatchObject({ project: other, kind: 'up', state: 'failed' });
+      expect(res.headers.location).toBe(`/v1/operations/${res.json.details.operation.id}`);
+    } finally {
+      await removeProject(other);
+    }
   });
 
   it('downs the project, keeping named volumes unless asked', async () => {

@@ -29,7 +29,7 @@ export const operationRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app
         summary: 'Progress of an operation (past, then live) until it ends; NDJSON or SSE',
         description:
           'NDJSON lines `{"type":"progress","event":ProgressEvent}`, then one `{"type":"end","operation":OperationRecord}`. ' +
-          'SSE: `event: progress` and `event: end` with the same data.',
+          'SSE: the same objects as `data:`, under `event: progress` and `event: end`.',
         tags: ['operations'],
         params: OperationIdParams,
         querystring: StreamQuery,
