@@ -366,12 +366,7 @@ function replace(
   const create = addOp(draft, {
     kind: 'create-container',
     id: createContainerId(dc.name),
-    after: [
-      ...createAfter(ctx, service, dc),
-      ...(startFirst ? gate : []),
-      // A stale replacement from an earlier crash may hold the very same temporary name.
-      ...r.removals.filter((id) => id === removeContainerId(temporary)),
-    ],
+    after: [...createAfter(ctx, service, dc), ...(startFirst ? gate : [])],
     cause,
     service: service.name,
     name: dc.name,

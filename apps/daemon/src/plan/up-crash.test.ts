@@ -101,3 +101,34 @@ describe('plan: leftovers of a crash in the middle of a replace', () => {
     expect(p.operations.some((o) => JSON.stringify(o).includes(containerId('stranger')))).toBe(false);
   });
 });
+
+describe('plan: names held by our other containers', () => {
+  const desired = desiredState({ services: [{ name: 'web', container_name: 'site' }] });
+  const before = desiredState({ services: [{ name: 'old', container_name: 'site' }] });
+
+  it('an orphan holding a wanted name is removed first with removeOrphans', () => {
+    const p = plan(
+      desired,
+      { ...converged(before), networks: converged(desired).networks },
+      { removeOrphans: true },
+    );
+    expect(renderPlan(p)).toEqual([
+      'stop container site (orphan (service old is not in the project))',
+      'remove container site (orphan (service old is not in the project))',
+      'create container site (missing)',
+      'start container site (created)',
+    ]);
+    expect(p.operations.find((o) => o.kind === 'create-container')?.after).toContain('remove-container:site');
+  });
+
+  it('without removeOrphans it is a plan error that says how to fix it', () => {
+    const observed = { ...converged(before), networks: converged(desired).networks };
+    const p = plan(desired, observed);
+    expect(p.errors).toEqual([
+      {
+        code: 'NAME_CONFLICT',
+        message: `container name site is held by site (${observed.containers[0]!.id.slice(0, 12)}), a container of service old that is no longer in the project; remove it (\`--remove-orphans\`, or \`docker rm site\`) or change container_name`,
+      },
+    ]);
+  });
+});

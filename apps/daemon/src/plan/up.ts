@@ -5,6 +5,7 @@ import { addAfter, addOp, addWarning, type Draft, finishPlan, newDraft } from '.
 import { waitId } from './ids.js';
 import { ensureImage } from './images.js';
 import { planInfrastructure } from './infra.js';
+import { orderNameReuse } from './names.js';
 import {
   planService,
   removeContainer,
@@ -52,6 +53,7 @@ export function plan(desired: DesiredState, observed: ObservedProject, options: 
     waitForDependencies(ctx, outcome);
   }
   planOrphans(draft, desired, observed, options);
+  orderNameReuse(draft, observed);
   return finishPlan(draft);
 }
 
