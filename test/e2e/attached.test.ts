@@ -41,6 +41,7 @@ describe('attached up', () => {
     const r = await run.result;
     expect(r.code, explain(r)).toBe(130);
     expect(r.stderr).toContain('Gracefully stopping...');
+    expect(r.stdout).toMatch(/^Attaching to quiet-1, ticker-1$/m);
     // The ticker got SIGTERM and said so before it exited.
     expect(r.stdout).toMatch(/^ticker-1\s+\| bye$/m);
     const states = await docker(

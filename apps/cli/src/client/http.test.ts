@@ -118,6 +118,29 @@ describe('the client against a socket server', () => {
     expect((err as UnreachableError).hint).toContain('orc daemon');
   });
 
+  it('sends the bearer token over tcp', async () => {
+    let auth: string | undefined;
+    const tcp = createServer((req, res) => {
+      auth = req.headers.authorization;
+      res.end(JSON.stringify({ status: 'ok' }));
+    });
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+    const port = (tcp.address() as { port: number }).port;
+    try {
+      const health = await api({
+        kind: 'tcp',
+        host: '127.0.0.1',
+        port,
+        token: 's3cret',
+        display: 'tcp',
+      }).health();
+      expect(health.status).toBe('ok');
+      expect(auth).toBe('Bearer s3cret');
+    } finally {
+      await new Promise((resolve) => tcp.close(resolve));
+    }
+  });
+
   it('passes when a daemon answers', async () => {
     const lines: string[] = [];
     await ensureDaemon(address, {}, (l) => lines.push(l));

@@ -2,7 +2,7 @@ import type { Api } from '../client/api.js';
 import { ApiError } from '../client/http.js';
 import type { Context } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
-import { logFormatter } from '../render/logs.js';
+import { logFormatter, shortName } from '../render/logs.js';
 import { followOperation } from '../render/operation.js';
 
 /**
@@ -70,6 +70,11 @@ export async function attachLogs(
       .then((p) => p.containers.map((c) => c.Name))
       .catch(() => []);
     const format = logFormatter({ project, prefix: true, timestamps: false, palette: ctx.out }, known);
+    const attached = known
+      .filter((n) => services.length === 0 || services.some((s) => n.startsWith(`${project}-${s}-`)))
+      .map((n) => shortName(project, n))
+      .sort();
+    if (attached.length) ctx.stdout.write(`Attaching to ${attached.join(', ')}\n`);
     const query = { follow: true, since, ...(services.length ? { services } : {}) };
     for await (const line of client.logs(project, query, stopLogs.signal)) {
       ctx.stdout.write(`${format(line)}\n`);
