@@ -221,15 +221,14 @@ function followStream(
         nl = buf.indexOf('\n');
       }
     });
-    stream.on('end', () => {
-      line(buf);
-      finish();
-    });
-    stream.on('close', () => {
-      line(buf);
+    const flush = () => {
+      const rest = buf;
       buf = '';
+      line(rest);
       finish();
-    });
+    };
+    stream.on('end', flush);
+    stream.on('close', flush);
     stream.on('error', (err) => finish(err));
   });
 }
