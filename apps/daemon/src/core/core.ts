@@ -73,6 +73,8 @@ export interface CoreOptions {
   defaultLogging?: LogDefaults;
   /** Backoff of the daemon's own restarts (`deploy.restart_policy`, restart-on-unhealthy); see supervise/. */
   restartBackoff?: BackoffOptions;
+  /** More engine-event hooks for the supervisor (tests); the restarter's own always runs. */
+  hooks?: EngineEventHook[];
 }
 
 export interface CoreInternals {
@@ -260,9 +262,9 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
           registered: async () => (await store.list()).map((r) => r.name),
           networksOf: (name) => applied.get(name)?.networks.map((n) => n.name) ?? [],
           reconcile,
-          hooks: [restarter.hook],
+          // The restarter's hook always runs; hooks given by the caller (tests) come after it.
+          hooks: [restarter.hook, ...(opts.hooks ?? [])],
           ...(opts.resyncIntervalMs ? { resyncIntervalMs: opts.resyncIntervalMs } : {}),
-          ...(opts.hooks ? { hooks: opts.hooks } : {}),
           log,
         });
   if (supervisor) run.nudge = supervisor.nudge;

@@ -109,6 +109,10 @@ export interface ContainerSummary {
   Created: string;
   Status: string;
   RestartCount: number;
+  /** Why the daemon last restarted it, will restart it, or gave up (`deploy.restart_policy`, restart-on-unhealthy). */
+  RestartReason?: string;
+  /** Output of the last healthcheck probe, when the container has a healthcheck. */
+  HealthOutput?: string;
   Publishers: Array<{ URL: string; TargetPort: number; PublishedPort: number; Protocol: string }>;
   Networks: string[];
 }

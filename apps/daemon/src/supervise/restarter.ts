@@ -1,0 +1,356 @@
+/**
+ * The daemon's own restarts: `deploy.restart_policy` (a container that stopped) and restart-on-unhealthy
+ * (a running container its healthcheck calls unhealthy), both with the backoff of restart-policy.ts.
+ *
+ * Driven by engine events through the supervisor's hook, but level-checked: when a restart is due, the
+ * container is inspected again under the project's lock, and restarted only if it is still in the state
+ * that called for it (same `StartedAt`, still exited / still unhealthy) and the user still wants the
+ * service running. What the engine's own restart policy covers (`restart:`) is left to the engine.
+ */
+import { type DesiredService, Labels } from '@orc/spec';
+import type { EventBus } from '../core/event-bus.js';
+import type { ContainerSummary, DaemonEvent, ProjectSummary } from '../core/types.js';
+import type { Engine } from '../engine/engine.js';
+import type { EngineContainerDetails, EngineEvent } from '../engine/types.js';
+import { type BackoffOptions, DEFAULT_BACKOFF, formatDelay } from './backoff.js';
+import {
+  decideRestart,
+  emptyHistory,
+  type RestartHistory,
+  type RestartPolicySpec,
+  recordRestart,
+  type Trigger,
+} from './restart-policy.js';
+import type { EngineEventHook } from './supervisor.js';
+
+/** The label that turns restart-on-unhealthy on without `x-orc` (e.g. set in an override file). */
+export const RESTART_ON_UNHEALTHY_LABEL = 'dev.orc.restart-on-unhealthy';
+
+export interface RestarterOptions {
+  engine: Engine;
+  bus: EventBus;
+  /**
+   * The desired service, when its project is registered and the user wants it running (not stopped,
+   * paused or removed from the converged set); undefined otherwise.
+   */
+  wanted(project: string, service: string): Promise<DesiredService | undefined>;
+  /** Runs a task under the project's lock, so a restart never races an operation on the project. */
+  withLock<T>(project: string, task: () => Promise<T>): Promise<T>;
+  backoff?: BackoffOptions;
+  /** Delay before restarting an unhealthy container of a service without `deploy.restart_policy` (default 1 s). */
+  unhealthyDelayMs?: number;
+  now?: () => number;
+  log?: { warn(msg: string, fields?: Record<string, unknown>): void };
+}
+
+export interface RestartStatus {
+  /** Restarts the daemon made (the engine counts its own in `RestartCount`). */
+  restarts: number;
+  /** When the next restart is due (ms since epoch), while one is pending. */
+  dueAt?: number;
+  /** Why the daemon will not restart it any more. */
+  gaveUp?: string;
+  /** The reason of the last restart, pending restart or give-up. */
+  reason?: string;
+}
+
+export interface Restarter {
+  hook: EngineEventHook;
+  status(containerId: string): RestartStatus | undefined;
+  /** Adds the daemon's restarts, a pending backoff and the last probe output to a project summary. */
+  annotate(summary: ProjectSummary): Promise<ProjectSummary>;
+  stop(): void;
+}
+
+interface Slot {
+  project: string;
+  service: string;
+  name: string;
+  history: RestartHistory;
+  total: number;
+  timer?: NodeJS.Timeout;
+  dueAt?: number;
+  gaveUp?: string;
+  reason?: string;
+  /** Stopped through the stop API (a `stop` event): like the engine, never restarted until started again. */
+  stoppedByHand: boolean;
+  /** Engine events our own start/restart will cause, so they are not taken for a crash or a manual start. */
+  own: { die: number; stop: number; start: number; until: number };
+}
+
+const OWN_EVENTS_TTL_MS = 60_000;
+
+export function createRestarter(opts: RestarterOptions): Restarter {
+  const slots = new Map<string, Slot>();
+  const backoff = opts.backoff ?? DEFAULT_BACKOFF;
+  const now = opts.now ?? Date.now;
+  let stopped = false;
+
+  const slotOf = (id: string, project: string, service: string, name: string): Slot => {
+    let s = slots.get(id);
+    if (!s) {
+      s = {
+        project,
+        service,
+        name,
+        history: emptyHistory(),
+        total: 0,
+        stoppedByHand: false,
+        own: { die: 0, stop: 0, start: 0, until: 0 },
+      };
+      slots.set(id, s);
+    }
+    return s;
+  };
+
+  const publish = (s: Slot, action: string, reason: string, attributes?: Record<string, string>) => {
+    const e: Omit<DaemonEvent, 'time'> = {
+      type: 'restart',
+      project: s.project,
+      service: s.service,
+      container: s.name,
+      action,
+      reason,
+      ...(attributes ? { attributes } : {}),
+    };
+    opts.bus.publish(e);
+  };
+
+  /** Consumes one expected own event of that kind; true when the event was ours. */
+  const ownEvent = (s: Slot, kind: 'die' | 'stop' | 'start'): boolean => {
+    if (s.own[kind] <= 0) return false;
+    if (now() > s.own.until) {
+      s.own = { die: 0, stop: 0, start: 0, until: 0 };
+      return false;
+    }
+    s.own[kind]--;
+    return true;
+  };
+
+  const cancel = (s: Slot) => {
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = undefined;
+    s.dueAt = undefined;
+  };
+
+  const policyFor = (service: DesiredService, trigger: Trigger['kind']): RestartPolicySpec | undefined => {
+    if (trigger === 'exit') return service.restart_policy;
+    return service.restart_policy
+      ? { ...service.restart_policy, condition: 'any' }
+      : { condition: 'any', delay_ms: opts.unhealthyDelayMs ?? 1000 };
+  };
+
+  /** The engine restarts containers whose create body has a restart policy: the daemon must not as well. */
+  const engineRestarts = (service: DesiredService): boolean => {
+    const name = service.containers[0]?.create.HostConfig.RestartPolicy?.Name ?? 'no';
+    return name !== 'no' && name !== '';
+  };
+
+  const restartsOnUnhealthy = (service: DesiredService, labels: Record<string, string>): boolean =>
+    service.orc.restart_on_unhealthy === true || labels[RESTART_ON_UNHEALTHY_LABEL] === 'true';
+
+  const ranFor = (d: EngineContainerDetails, until: number): number => {
+    const started = Date.parse(d.State.StartedAt);
+    return Number.isFinite(started) ? Math.max(0, until - started) : 0;
+  };
+
+  const lastProbe = (d: EngineContainerDetails): string | undefined => {
+    const log = d.State.Health?.Log;
+    return log && log.length > 0 ? log[log.length - 1]?.Output : undefined;
+  };
+
+  const schedule = async (id: string, s: Slot, kind: Trigger['kind']) => {
+    const service = await opts.wanted(s.project, s.service);
+    if (!service) return;
+    if (kind === 'exit' && (!service.restart_policy || engineRestarts(service))) return;
+    const policy = policyFor(service, kind);
+    if (!policy) return;
+    const d = await opts.engine.inspectContainer(id);
+    if (!d || stopped || s.stoppedByHand) return;
+    let trigger: Trigger;
+    if (kind === 'exit') {
+      if (d.State.Running || d.State.Restarting) return;
+      const finished = Date.parse(d.State.FinishedAt);
+      trigger = {
+        kind: 'exit',
+        exitCode: d.State.ExitCode,
+        oomKilled: d.State.OOMKilled,
+        ranMs: ranFor(d, Number.isFinite(finished) ? finished : now()),
+      };
+    } else {
+      if (!d.State.Running || d.State.Health?.Status !== 'unhealthy') return;
+      const output = lastProbe(d);
+      trigger = { kind: 'unhealthy', ...(output !== undefined ? { output } : {}), ranMs: ranFor(d, now()) };
+    }
+    if (s.timer) return; // one pending restart at a time
+    const decision = decideRestart(policy, s.history, trigger, now(), backoff);
+    s.reason = decision.reason;
+    if (decision.kind === 'stay-down') return;
+    if (decision.kind === 'give-up') {
+      s.gaveUp = decision.reason;
+      publish(s, 'give-up', decision.reason, exitAttributes(trigger));
+      return;
+    }
+    s.gaveUp = undefined;
+    s.dueAt = now() + decision.delayMs;
+    publish(s, 'backoff', decision.reason, {
+      ...exitAttributes(trigger),
+      delay: formatDelay(decision.delayMs),
+      attempt: String(decision.attempt),
+    });
+    const startedAt = d.State.StartedAt;
+    s.timer = setTimeout(() => {
+      s.timer = undefined;
+      s.dueAt = undefined;
+      void opts
+        .withLock(s.project, () => fire(id, s, kind, startedAt, policy, trigger, decision.reason))
+        .catch((err) =>
+          opts.log?.warn('restart failed', { container: s.name, error: (err as Error).message }),
+        );
+    }, decision.delayMs);
+    s.timer.unref?.();
+  };
+
+  const fire = async (
+    id: string,
+    s: Slot,
+    kind: Trigger['kind'],
+    startedAt: string,
+    policy: RestartPolicySpec,
+    trigger: Trigger,
+    reason: string,
+  ) => {
+    if (stopped || s.stoppedByHand || !slots.has(id)) return;
+    const service = await opts.wanted(s.project, s.service);
+    if (!service) return;
+    const d = await opts.engine.inspectContainer(id);
+    // Someone else started, restarted or removed it meanwhile: nothing left to do.
+    if (!d || d.State.StartedAt !== startedAt) return;
+    if (kind === 'exit') {
+      if (d.State.Running || d.State.Restarting || d.State.Paused) return;
+      s.own = { ...s.own, start: s.own.start + 1, until: now() + OWN_EVENTS_TTL_MS };
+      try {
+        await opts.engine.startContainer(id);
+      } catch (err) {
+        s.own.start = Math.max(0, s.own.start - 1);
+        throw err;
+      }
+    } else {
+      if (!d.State.Running || d.State.Health?.Status !== 'unhealthy') return;
+      s.own = {
+        die: s.own.die + 1,
+        stop: s.own.stop + 1,
+        start: s.own.start + 1,
+        until: now() + OWN_EVENTS_TTL_MS,
+      };
+      try {
+        await opts.engine.restartContainer(id, service.stop_grace_period);
+      } catch (err) {
+        s.own = { die: 0, stop: 0, start: 0, until: 0 };
+        throw err;
+      }
+    }
+    s.history = recordRestart(policy, s.history, now(), trigger.ranMs, backoff);
+    s.total++;
+    publish(s, 'restart', reason, { ...exitAttributes(trigger), restarts: String(s.total) });
+  };
+
+  const hook: EngineEventHook = (e: EngineEvent, project: string) => {
+    if (stopped || e.Type !== 'container') return;
+    const attrs = e.Actor.Attributes ?? {};
+    const service = attrs[Labels.service];
+    const name = attrs.name ?? e.Actor.ID;
+    if (!service || attrs[Labels.oneoff] === 'True') return;
+    const id = e.Actor.ID;
+    if (e.Action === 'destroy') {
+      const s = slots.get(id);
+      if (s) cancel(s);
+      slots.delete(id);
+      return;
+    }
+    const s = slotOf(id, project, service, name);
+    const run = (kind: Trigger['kind']) =>
+      void schedule(id, s, kind).catch((err) =>
+        opts.log?.warn('restart policy check failed', { container: name, error: (err as Error).message }),
+      );
+    switch (e.Action) {
+      case 'die':
+        if (!ownEvent(s, 'die')) run('exit');
+        break;
+      case 'stop':
+        if (!ownEvent(s, 'stop')) {
+          s.stoppedByHand = true;
+          cancel(s);
+        }
+        break;
+      case 'start':
+        if (!ownEvent(s, 'start')) {
+          // Started by someone else (the user, `up`, a repair): a fresh start, as after `docker start`.
+          s.stoppedByHand = false;
+          s.gaveUp = undefined;
+          s.history = emptyHistory();
+          cancel(s);
+        }
+        break;
+      default:
+        if (e.Action.startsWith('health_status')) {
+          const status = e.Action.split(':')[1]?.trim();
+          if (status === 'healthy') s.history = { ...s.history, consecutive: 0 };
+          if (status === 'unhealthy') {
+            void opts
+              .wanted(project, service)
+              .then((svc) => {
+                if (svc && restartsOnUnhealthy(svc, attrs)) run('unhealthy');
+              })
+              .catch(() => undefined);
+          }
+        }
+    }
+  };
+
+  const annotateOne = async (c: ContainerSummary): Promise<ContainerSummary> => {
+    const out: ContainerSummary = { ...c };
+    const s = slots.get(c.ID);
+    if (s) {
+      out.RestartCount = c.RestartCount + s.total;
+      if (s.dueAt !== undefined && c.State !== 'running') {
+        out.Status = `restarting (backoff ${formatDelay(Math.max(0, s.dueAt - now()))})`;
+      } else if (s.gaveUp && c.State !== 'running') {
+        out.Status = `${c.Status} (gave up after ${s.total} restarts)`;
+      }
+      const reason = s.gaveUp ?? s.reason;
+      if (reason) out.RestartReason = reason;
+    }
+    if (c.Health) {
+      const d = await opts.engine.inspectContainer(c.ID).catch(() => undefined);
+      const probe = d ? lastProbe(d) : undefined;
+      if (probe !== undefined) out.HealthOutput = probe.trim();
+    }
+    return out;
+  };
+
+  return {
+    hook,
+    status(id) {
+      const s = slots.get(id);
+      if (!s) return undefined;
+      return {
+        restarts: s.total,
+        ...(s.dueAt !== undefined ? { dueAt: s.dueAt } : {}),
+        ...(s.gaveUp ? { gaveUp: s.gaveUp } : {}),
+        ...(s.reason ? { reason: s.reason } : {}),
+      };
+    },
+    async annotate(summary) {
+      return { ...summary, containers: await Promise.all(summary.containers.map(annotateOne)) };
+    },
+    stop() {
+      stopped = true;
+      for (const s of slots.values()) cancel(s);
+    },
+  };
+}
+
+function exitAttributes(trigger: Trigger): Record<string, string> {
+  return trigger.kind === 'exit' ? { exitCode: String(trigger.exitCode) } : { trigger: 'unhealthy' };
+}
