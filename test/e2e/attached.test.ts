@@ -11,8 +11,9 @@ describe('attached up', () => {
   beforeAll(() => assertBuilt());
 
   afterAll(async () => {
-    await removeProject(project);
+    // The daemon repairs drift: stop it before removing what it keeps, or it recreates it.
     await stopDaemon(o);
+    await removeProject(project);
   });
 
   it('streams the services’ logs with prefixes, and Ctrl-C stops them like compose', async () => {

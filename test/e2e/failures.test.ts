@@ -24,8 +24,9 @@ describe('orc’s answers when things go wrong (and --wait when they go right)',
   beforeAll(() => assertBuilt());
 
   afterAll(async () => {
-    for (const p of projects) await removeProject(p);
+    // The daemon repairs drift: stop it before removing what it keeps, or it recreates it.
     await stopDaemon(o);
+    for (const p of projects) await removeProject(p);
   });
 
   it('exits 3 and says how to start a daemon when none answers and autostart is off', async () => {

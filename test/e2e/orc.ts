@@ -113,13 +113,23 @@ function alive(pid: number): boolean {
 
 /** Stops the daemon this file started (SIGTERM, then SIGKILL), and removes its temporary dir. */
 export async function stopDaemon(o: OrcEnv): Promise<void> {
-  const pid = o.daemonPid;
+  // Also from the daemon's own ready line, should the CLI's line have been missed.
+  const pid = o.daemonPid ?? readyPid(o);
   if (pid !== undefined && alive(pid)) {
     process.kill(pid, 'SIGTERM');
     for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
     if (alive(pid)) process.kill(pid, 'SIGKILL');
   }
   rmSync(o.dir, { recursive: true, force: true });
+}
+
+function readyPid(o: OrcEnv): number | undefined {
+  try {
+    const pid = /ready on .*\(pid (\d+)/.exec(readFileSync(join(o.stateDir, 'daemon.out'), 'utf8'))?.[1];
+    return pid ? Number(pid) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The daemon's log, for assertion messages when something goes wrong. */

@@ -28,9 +28,10 @@ describe('the three-tier demo through the built orc and an autostarted daemon', 
 
   afterAll(async () => {
     await p('down', '-v', '-t', '1').catch(() => undefined);
+    // The daemon repairs drift: stop it before removing what it keeps, or it recreates it.
+    await stopDaemon(o);
     await removeProject(project);
     await docker('volume', 'rm', '-f', `${project}_dbdata`).catch(() => undefined);
-    await stopDaemon(o);
   });
 
   it('starts a daemon when none answers, and brings the stack up with up -d', async () => {
