@@ -42,6 +42,14 @@ describe('planServiceAction', () => {
     });
   });
 
+  it('start of a service without containers says to run up', () => {
+    const observed = converged(desired);
+    observed.containers = observed.containers.filter((c) => c.service !== 'web');
+    expect(renderPlan(planServiceAction(desired, observed, 'start', { services: ['web'] }))).toEqual([
+      'warning: service web has no containers to start; create them with `orc up`',
+    ]);
+  });
+
   it('start of running containers is nothing', () => {
     expect(renderPlan(planServiceAction(desired, converged(desired), 'start'))).toEqual([]);
   });
@@ -78,8 +86,8 @@ describe('planServiceAction', () => {
     });
   });
 
-  it('kill sends the signal to running containers only (SIGKILL by default)', () => {
-    const observed = withStates({ 'demo-web-2': 'exited' });
+  it('kill sends the signal to running and paused containers only (SIGKILL by default)', () => {
+    const observed = withStates({ 'demo-web-2': 'exited', 'demo-web-1': 'paused' });
     expect(renderPlan(planServiceAction(desired, observed, 'kill', { signal: 'SIGHUP' }))).toEqual([
       'kill container demo-db-1 with SIGHUP (kill requested)',
       'kill container demo-web-1 with SIGHUP (kill requested)',

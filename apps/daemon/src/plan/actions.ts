@@ -47,6 +47,12 @@ export function planServiceAction(
     }
   }
   const containers = observed.containers.filter((c) => !c.oneoff && chosen.has(c.service));
+  if (action === 'start') {
+    for (const name of chosen) {
+      if (!containers.some((c) => c.service === name))
+        addWarning(draft, `service ${name} has no containers to start; create them with \`orc up\``);
+    }
+  }
   const cause = `${action} requested`;
   const byService = new Map<string, OpId[]>();
   const note = (service: string, id: OpId) => byService.set(service, [...(byService.get(service) ?? []), id]);
@@ -89,7 +95,8 @@ export function planServiceAction(
         );
         break;
       case 'kill':
-        if (c.state === 'running' || c.state === 'restarting')
+        // The engine kills a paused container too (measured on 20.10).
+        if (isActive(c))
           addOp(draft, {
             ...base,
             kind: 'kill-container',
