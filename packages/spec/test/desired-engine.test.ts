@@ -108,6 +108,7 @@ services:
     ports:
       - "127.0.0.1::8080"
     depends_on: [db]
+    links: ["db:dblink"]
     networks: [front, back]
     volumes_from: [db:ro]
     restart: on-failure:2
@@ -198,10 +199,11 @@ describe('desired state bodies on the real engine', () => {
     });
   });
 
-  it('an alias on a second network resolves, and volumes_from shares the named volume', async () => {
+  it('an alias on a second network and a link alias resolve; volumes_from shares the named volume', async () => {
     const page = await execUntil(`${project}-web-1`, 'wget -qO- http://database/index.html');
     expect(page).toBe('from-db');
     expect(await execUntil(`${project}-web-1`, 'cat /data/index.html')).toBe('from-db');
+    expect(await execUntil(`${project}-web-1`, 'wget -qO- http://dblink/index.html')).toBe('from-db');
   });
 
   it('network_mode service:db shares the namespace of db', async () => {

@@ -313,7 +313,24 @@ const cases: Array<[string, Partial<Service>, string, unknown]> = [
   ['uts', { uts: 'host' }, 'HostConfig.UTSMode', 'host'],
   ['cgroup → CgroupnsMode', { cgroup: 'private' }, 'HostConfig.CgroupnsMode', 'private'],
   ['storage_opt', { storage_opt: { size: '20G' } }, 'HostConfig.StorageOpt', { size: '20G' }],
-  ['external_links', { external_links: ['redis_1:redis'] }, 'HostConfig.Links', ['redis_1:redis']],
+  [
+    'external_links go on the endpoint (user-defined networks)',
+    { external_links: ['redis_1:redis', 'cache'] },
+    'NetworkingConfig.EndpointsConfig.demo_default.Links',
+    ['redis_1:redis', 'cache:cache'],
+  ],
+  [
+    'no HostConfig.Links on a user-defined network',
+    { external_links: ['redis_1'] },
+    'HostConfig.Links',
+    undefined,
+  ],
+  [
+    'HostConfig.Links on the default bridge',
+    { network_mode: 'bridge', networks: {}, external_links: ['redis_1:redis'] },
+    'HostConfig.Links',
+    ['redis_1:redis'],
+  ],
 ];
 
 describe('containerBody: one mapping per row', () => {
@@ -341,9 +358,24 @@ describe('containerBody: mappings across services', () => {
     expect(b.HostConfig.VolumesFrom).toEqual(['demo-db-1', 'demo-db-1:ro', 'legacy', 'old:ro']);
   });
 
-  it('links to a service use its first container', () => {
-    const b = body({ links: ['db', 'db:database'] }, [db]);
-    expect(b.HostConfig.Links).toEqual(['demo-db-1:db', 'demo-db-1:database']);
+  it('links to a service use its first container, on every endpoint', () => {
+    const state = desiredState(
+      proj([svc('web', { links: ['db', 'db:database'], networks: { default: null, back: null } }), db], {
+        networks: {
+          default: { name: 'demo_default', labels: {}, extensions: {} },
+          back: { name: 'demo_back', labels: {}, extensions: {} },
+        },
+      }),
+    );
+    const web = state.services.find((s) => s.name === 'web')?.containers[0];
+    expect(web?.endpoints.map((e) => e.settings?.Links)).toEqual([
+      ['demo-db-1:db', 'demo-db-1:database'],
+      ['demo-db-1:db', 'demo-db-1:database'],
+    ]);
+    expect(web?.create.NetworkingConfig?.EndpointsConfig.demo_back?.Links).toEqual([
+      'demo-db-1:db',
+      'demo-db-1:database',
+    ]);
   });
 
   it('ipc service:x → container:<x first container>', () => {

@@ -46,7 +46,7 @@ export function serviceEndpoints(project: Project, service: Service, name: strin
     };
     if (attachment?.ipv4_address) endpoint.ipv4_address = attachment.ipv4_address;
     if (attachment?.ipv6_address) endpoint.ipv6_address = attachment.ipv6_address;
-    endpoint.settings = endpointSettings(service, endpoint);
+    endpoint.settings = endpointSettings(service, endpoint, project);
     return endpoint;
   });
   return endpoints.sort((a, b) => b.priority - a.priority || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -83,14 +83,22 @@ export function containerBody(
   const first = endpoints[0];
   if (first) {
     body.NetworkingConfig = {
-      EndpointsConfig: { [first.name]: first.settings ?? endpointSettings(service, first) },
+      EndpointsConfig: { [first.name]: first.settings ?? endpointSettings(service, first, ctx.project) },
     };
   }
   return body;
 }
 
-export function endpointSettings(service: Service, endpoint: DesiredEndpoint): EndpointSettingsBody {
+export function endpointSettings(
+  service: Service,
+  endpoint: DesiredEndpoint,
+  project?: Project,
+): EndpointSettingsBody {
   const settings: EndpointSettingsBody = { Aliases: [...endpoint.aliases] };
+  // A link to a container that is not on this network is accepted and merely unresolvable (measured
+  // on Engine 20.10), so every endpoint carries every link.
+  const linkList = project ? links(project, service) : undefined;
+  if (linkList) settings.Links = linkList;
   const attachment = service.networks?.[endpoint.key];
   const ipam: NonNullable<EndpointSettingsBody['IPAMConfig']> = {};
   if (endpoint.ipv4_address) ipam.IPv4Address = endpoint.ipv4_address;
@@ -270,8 +278,10 @@ function hostConfig(ctx: ServiceContext, endpoints: DesiredEndpoint[]): HostConf
   if (tmpfs) host.Tmpfs = tmpfs;
   const from = volumesFrom(project, service.volumes_from);
   if (from) host.VolumesFrom = from;
+  // Legacy links live in HostConfig only on the default bridge; elsewhere they go on the endpoints
+  // (the engine ignores them here), and host/none/container modes refuse them.
   const linkList = links(project, service);
-  if (linkList) host.Links = linkList;
+  if (linkList && service.network_mode === 'bridge') host.Links = linkList;
   resources(service, host);
   if (nonEmpty(service.group_add)) host.GroupAdd = [...service.group_add];
   if (service.runtime) host.Runtime = service.runtime;

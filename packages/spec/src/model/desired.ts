@@ -183,6 +183,8 @@ export interface ContainerCreateBody {
 
 export interface EndpointSettingsBody {
   Aliases?: string[];
+  /** `container:alias` links; on user-defined networks the engine honours them only here, not in HostConfig. */
+  Links?: string[];
   IPAMConfig?: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] };
   MacAddress?: string;
   DriverOpts?: Record<string, string>;
