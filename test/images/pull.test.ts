@@ -77,6 +77,13 @@ describe('ensureImage: pull from a local registry', () => {
     expect(again).toMatchObject({ action: 'present', imageId: res.imageId });
   });
 
+  it('passes the service platform to the pull (the engine accepts it for its own platform)', async () => {
+    const ref = await pushCopy(open, `${project}/plat`, '1');
+    const images = createImageService({ engine });
+    const res = await images.ensureImage(request(ref, { platform: 'linux/amd64' }), () => undefined);
+    expect(res.action).toBe('pulled');
+  });
+
   it('pull_policy never with a missing image fails clearly', async () => {
     const images = createImageService({ engine });
     const ref = `${open.host}/${project}/never:1`;

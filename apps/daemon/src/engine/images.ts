@@ -67,6 +67,8 @@ export interface ImageEngine {
     auth: RegistryAuth | undefined,
     onMessage: (m: EngineStreamMessage) => void,
     signal?: AbortSignal,
+    /** `os/arch[/variant]` of a multi-platform image (`platform:` of the service). */
+    platform?: string,
   ): Promise<void>;
   /** Builds from a context tar; resolves the new image id. */
   build(
@@ -252,6 +254,7 @@ export function createImageEngine(docker: Docker): ImageEngine {
     auth: RegistryAuth | undefined,
     onMessage: (m: EngineStreamMessage) => void,
     signal?: AbortSignal,
+    platform?: string,
   ): Promise<void> => {
     const image = tag.includes(':') ? `${name}@${tag}` : `${name}:${tag}`;
     const ctx = { image, registry: registryOf(name), action };
@@ -261,6 +264,7 @@ export function createImageEngine(docker: Docker): ImageEngine {
         stream = await docker.createImage({
           fromImage: name,
           tag,
+          ...(platform ? { platform } : {}),
           ...(auth ? { authconfig: auth } : {}),
           ...(signal ? { abortSignal: signal } : {}),
         });
@@ -305,7 +309,8 @@ export function createImageEngine(docker: Docker): ImageEngine {
       }
     },
 
-    pull: (name, tag, auth, onMessage, signal) => pullOrPush('pull', name, tag, auth, onMessage, signal),
+    pull: (name, tag, auth, onMessage, signal, platform) =>
+      pullOrPush('pull', name, tag, auth, onMessage, signal, platform),
     push: (name, tag, auth, onMessage, signal) => pullOrPush('push', name, tag, auth, onMessage, signal),
 
     async build(context, opts, auths, onMessage, signal) {

@@ -172,8 +172,9 @@ export async function createBuildContext(build: DesiredBuild, service: string): 
     dockerfileInTar = `.orc-dockerfile-${digest}`;
   }
   const dockerfile = dockerfileInTar!;
-  // The engine must see the Dockerfile even when .dockerignore names it (the docker CLI keeps it too).
-  const keep = inlineText === undefined ? [dockerfile] : [];
+  // The engine must see the Dockerfile and .dockerignore even when .dockerignore names them (the docker CLI
+  // keeps them too; the engine itself drops them from what COPY sees when they are listed).
+  const keep = [...(inlineText === undefined ? [dockerfile] : []), '.dockerignore'];
   const files = await listContextFiles(root, patterns, keep);
   const included = new Set(files);
 

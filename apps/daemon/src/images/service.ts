@@ -212,6 +212,7 @@ export function createImageService(opts: ImageServiceOptions): ImageService {
             if (p) onProgress(p);
           },
           signal,
+          req.platform,
         ),
       signal ? { signal } : {},
     );
