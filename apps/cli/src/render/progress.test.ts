@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../client/types.js';
 import { palette } from './color.js';
 import { applyEvent, counts, type ProgressModel, plainLine, verb } from './progress.js';
-import { renderFrame } from './progress-tty.js';
+import { liveView, renderFrame } from './progress-tty.js';
 
 const ev = (over: Partial<ProgressEvent>): ProgressEvent => ({
   operationId: 'op',
@@ -72,5 +72,30 @@ describe('the live view', () => {
     const frame = renderFrame('Running', model, 500, 0, 80, palette(false));
     expect(frame[0]).toBe('[+] Running 0/1 (1 failed)');
     expect(frame[1]).toContain('Error: unhealthy after 3 retries');
+  });
+});
+
+describe('the live view on a terminal', () => {
+  it('redraws its frame in place, clearing each line, and ends on the final frame', () => {
+    let written = '';
+    const out = {
+      columns: 60,
+      write(chunk: string) {
+        written += chunk;
+        return true;
+      },
+    } as unknown as NodeJS.WriteStream;
+    const view = liveView('Running', out, palette(false));
+    view.event(ev({ resource: 'demo-db-1' }));
+    view.event(ev({ resource: 'demo-db-1', action: 'start', state: 'done', elapsedMs: 1200 }));
+    view.finish();
+    const frames = written.split(/\x1b\[\d+F/);
+    // First frame: header only; each later one moves up over the previous frame and rewrites it.
+    expect(frames.length).toBe(4);
+    const last = frames.at(-1) ?? '';
+    expect(last.split('\n').filter(Boolean)).toEqual([
+      '\x1b[2K[+] Running 1/1',
+      `\x1b[2K ✔ Container demo-db-1  Started${' '.repeat(24)}1.2s`,
+    ]);
   });
 });
