@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { ORC_VERSION, type Project, renderConfig } from '@orc/spec';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
-import { ListenError, listenOn } from './api/listen.js';
+import { clearStaleSocket, ListenError, listenOn, resolveGroup } from './api/listen.js';
 import { buildServer } from './api/server.js';
 import { type DaemonSettings, parseSettings, SettingsError, USAGE } from './config/settings.js';
 import { createCore } from './core/core.js';
@@ -54,6 +54,13 @@ export async function runDaemon(argv: string[], createCore: CoreFactory): Promis
   if (settings === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return;
+  }
+  try {
+    // Before the core exists: a second daemon must not start supervising the same projects, even briefly.
+    if (settings.socketGroup) resolveGroup(settings.socketGroup);
+    if (settings.listen.kind === 'unix') await clearStaleSocket(settings.listen.path);
+  } catch (err) {
+    return fail(err);
   }
 
   const log = await createDaemonLog({

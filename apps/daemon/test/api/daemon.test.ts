@@ -108,6 +108,36 @@ describe('orc daemon lifecycle', () => {
   });
 });
 
+describe('orc daemon socket group', () => {
+  it('gives the socket mode 0660 and the group named by --socket-group', async () => {
+    const gid = process.getgid?.() ?? 0;
+    const d = await startDaemon({ args: ['--socket-group', String(gid)] });
+    try {
+      const st = lstatSync(d.socket);
+      expect(st.mode & 0o777).toBe(0o660);
+      expect(st.gid).toBe(gid);
+    } finally {
+      await d.stop();
+      cleanupDaemon(d);
+    }
+  });
+
+  it('refuses an unknown group with a clear message', async () => {
+    const entry = await daemonBundle();
+    const res = await run(process.execPath, [entry, '--socket-group', 'orc-no-such-group'], {
+      env: {
+        PATH: process.env.PATH,
+        ORC_HOST: 'unix:///tmp/orc-api-nogroup/orc.sock',
+        ORC_STATE_DIR: '/tmp/orc-api-nogroup/s',
+      },
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect('code' in res && res.code).toBe(2);
+    expect((res as { stderr: string }).stderr).toContain('no group named "orc-no-such-group"');
+    // Refused before anything started: no state dir, no socket dir.
+    expect(existsSync('/tmp/orc-api-nogroup')).toBe(false);
+  });
+});
+
 describe('orc daemon without an engine', () => {
   it('starts, and answers 503 ENGINE_UNAVAILABLE while DOCKER_HOST does not answer', async () => {
     const d = await startDaemon({ env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });

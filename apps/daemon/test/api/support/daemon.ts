@@ -3,7 +3,7 @@
  * socket), and talks to it over HTTP only. Each test file gets its own daemon; `stop()` sends SIGTERM.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +36,11 @@ export function daemonBundle(): Promise<string> {
       alias: { '@orc/spec': join(root, 'packages/spec/src/index.ts') },
       logLevel: 'error',
     });
+    // Bundles of earlier runs (one per test process) are left behind by killed runs: drop the stale ones.
+    for (const f of readdirSync(outDir)) {
+      const path = join(outDir, f);
+      if (path !== outfile && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { force: true });
+    }
     return outfile;
   })();
   return bundled;
