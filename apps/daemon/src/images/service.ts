@@ -238,9 +238,10 @@ export function createImageService(opts: ImageServiceOptions): ImageService {
     signal?: AbortSignal,
   ): Promise<string> => {
     const base = { service: req.service, image: req.image };
-    const context = await createBuildContext(build, req.service);
+    // Credentials first: once the context tar exists, every exit must consume or destroy it.
     const config = await readDockerConfig(req.env);
     const auths = await resolveAllAuths(config, authOptions(req, warnings));
+    const context = await createBuildContext(build, req.service);
     const log = createBuildLog(base, onProgress);
     onProgress({ ...base, action: 'build', state: 'working', message: `building from ${build.context}` });
     try {
