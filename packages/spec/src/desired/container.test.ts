@@ -265,6 +265,30 @@ const cases: Array<[string, Partial<Service>, string, unknown]> = [
     }),
   ],
   [
+    'reserved GPUs → DeviceRequests',
+    {
+      deploy: {
+        resources: {
+          reservations: {
+            devices: [
+              { capabilities: ['gpu'], count: 'all', driver: 'nvidia' },
+              {
+                capabilities: ['gpu', 'utility'],
+                device_ids: ['0', '3'],
+                options: { virtualization: false },
+              },
+            ],
+          },
+        },
+      },
+    },
+    'HostConfig.DeviceRequests',
+    [
+      { Driver: 'nvidia', Count: -1, Capabilities: [['gpu']] },
+      { DeviceIDs: ['0', '3'], Capabilities: [['gpu', 'utility']], Options: { virtualization: 'false' } },
+    ],
+  ],
+  [
     'deploy limits win over short keys',
     { mem_limit: 1024, deploy: { resources: { limits: { memory: 2048 } } } },
     'HostConfig.Memory',

@@ -312,6 +312,32 @@ function resources(service: Service, host: HostConfigBody): void {
   if (service.cpu_shares !== undefined) host.CpuShares = service.cpu_shares;
   if (service.cpuset) host.CpusetCpus = service.cpuset;
   if (service.oom_score_adj !== undefined) host.OomScoreAdj = service.oom_score_adj;
+  const requests = (reservations?.devices ?? []).map(deviceRequest);
+  if (requests.length > 0) host.DeviceRequests = requests;
+}
+
+type DeviceRequest = NonNullable<HostConfigBody['DeviceRequests']>[number];
+
+/** A reserved device (`capabilities: [gpu]`, `count: all`, ...) as the engine's DeviceRequest. */
+function deviceRequest(device: Record<string, unknown>): DeviceRequest {
+  const out: DeviceRequest = {};
+  const strings = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
+  if (typeof device.driver === 'string') out.Driver = device.driver;
+  if (device.count === 'all') out.Count = -1;
+  else if (typeof device.count === 'number') out.Count = device.count;
+  const ids = strings(device.device_ids);
+  if (ids.length > 0) out.DeviceIDs = ids;
+  // Not given a count or ids, compose asks for every matching device.
+  if (out.Count === undefined && ids.length === 0) out.Count = -1;
+  const capabilities = strings(device.capabilities);
+  if (capabilities.length > 0) out.Capabilities = [capabilities];
+  const options = device.options;
+  if (options && typeof options === 'object' && !Array.isArray(options)) {
+    out.Options = sortedRecord(
+      Object.fromEntries(Object.entries(options as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
+    );
+  }
+  return out;
 }
 
 function nonEmpty<T>(list: T[] | undefined): list is T[] {

@@ -247,6 +247,14 @@ export interface HostConfigBody {
   UTSMode?: string;
   Isolation?: string;
   StorageOpt?: Record<string, string>;
+  /** `deploy.resources.reservations.devices` (GPUs and other device drivers); Count -1 = all. */
+  DeviceRequests?: Array<{
+    Driver?: string;
+    Count?: number;
+    DeviceIDs?: string[];
+    Capabilities?: string[][];
+    Options?: Record<string, string>;
+  }>;
 }
 
 export interface NetworkCreateBody {
