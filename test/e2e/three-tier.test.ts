@@ -1,6 +1,18 @@
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, removeProject, uniqueProject } from '../support/engine.js';
-import { assertBuilt, daemonLog, explain, freePort, type OrcEnv, orc, orcEnv, stopDaemon } from './orc.js';
+import {
+  assertBuilt,
+  DEMO_DIR,
+  daemonLog,
+  explain,
+  freePort,
+  ORC_BIN,
+  type OrcEnv,
+  orc,
+  orcEnv,
+  stopDaemon,
+} from './orc.js';
 
 const label = (project: string) => `label=com.docker.compose.project=${project}`;
 
@@ -105,6 +117,28 @@ describe('the three-tier demo through the built orc and an autostarted daemon', 
     const failing = await p('exec', '-T', 'api', 'sh', '-c', 'echo to-stderr >&2; exit 7');
     expect(failing.code, explain(failing)).toBe(7);
     expect(failing.stderr).toContain('to-stderr');
+  });
+
+  it('execs interactively with a TTY when stdin is a terminal', async () => {
+    // `script` gives orc a pseudo-terminal, as a person's shell would.
+    const child = spawn('script', ['-qec', `${ORC_BIN} -p ${project} exec db sh`, '/dev/null'], {
+      cwd: DEMO_DIR,
+      env: o.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('# ')) resolve();
+      });
+      child.on('close', () => reject(new Error(`exec ended before the prompt:\n${out}`)));
+    });
+    child.stdin.write('tty; exit 5\n');
+    const code = await done;
+    expect(out).toMatch(/\/dev\/pts\/\d+/);
+    expect(code, out).toBe(5);
   });
 
   it('stops and starts the services', async () => {
