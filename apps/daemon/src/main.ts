@@ -4,7 +4,7 @@
  * Called as `main(argv)` with the arguments after `daemon` (by the CLI, or by a bare node entry).
  */
 import { readFileSync, statSync } from 'node:fs';
-import { ORC_VERSION, type Project, renderConfig } from '@orc/spec';
+import { type LogDefaults, ORC_VERSION, type Project, renderConfig } from '@orc/spec';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 import { clearStaleSocket, ListenError, listenOn, resolveGroup } from './api/listen.js';
@@ -13,6 +13,7 @@ import { type DaemonSettings, parseSettings, SettingsError, USAGE } from './conf
 import { createCore } from './core/core.js';
 import type { Core } from './core/types.js';
 import { createDaemonLog } from './logs/daemon-log.js';
+import { containerLogDefaults } from './supervise/log-defaults.js';
 
 export interface CoreFactoryOptions {
   settings: DaemonSettings;
@@ -31,12 +32,19 @@ async function loadCore({ settings, logger }: CoreFactoryOptions): Promise<Core>
   return createCore({
     stateDir: settings.stateDir,
     parallelism: settings.parallelism,
+    ...logDefaults(settings),
     log: {
       info: (msg, fields) => logger.info(fields ?? {}, msg),
       warn: (msg, fields) => logger.warn(fields ?? {}, msg),
       error: (msg, fields) => logger.error(fields ?? {}, msg),
     },
   });
+}
+
+/** `--log-driver` / `--log-opt`: the logging of services that set none (kept bounded, see supervise/). */
+function logDefaults(settings: DaemonSettings): { defaultLogging?: LogDefaults } {
+  const defaults = containerLogDefaults(settings.containerLogDriver, settings.containerLogOptions);
+  return defaults ? { defaultLogging: defaults } : {};
 }
 
 export async function runDaemon(argv: string[], createCore: CoreFactory): Promise<void> {
@@ -95,12 +103,6 @@ export async function runDaemon(argv: string[], createCore: CoreFactory): Promis
       (h) => `engine ${h.engineVersion}`,
       () => 'engine not reachable yet',
     );
-    if (settings.containerLogDriver || Object.keys(settings.containerLogOptions).length > 0) {
-      // The core does not take daemon-wide log defaults yet (spec's desiredState has `defaultLogging`).
-      logger.warn(
-        '--log-driver/--log-opt are not applied yet: containers keep json-file, max-size 10m, max-file 3',
-      );
-    }
     logger.info({ url: listening.url, stateDir: settings.stateDir }, 'orc daemon ready');
     process.stdout.write(`orc daemon ready on ${listening.url} (pid ${process.pid}, ${engine})\n`);
 
