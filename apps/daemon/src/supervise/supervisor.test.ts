@@ -166,3 +166,55 @@ describe('supervisor', () => {
     await sup.stop();
   });
 });
+
+describe('supervisor when the engine is down at start', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('retries the startup pass (starting exited containers) once the engine answers', async () => {
+    let source: EventWatchOptions | undefined;
+    let engineUp = false;
+    const passes: Array<[string, boolean]> = [];
+    const sup = createSupervisor({
+      engine: {} as Engine,
+      bus: createEventBus(),
+      registered: async () => ['demo'],
+      networksOf: () => [],
+      reconcile: async (project, _reason, startExited) => {
+        passes.push([project, startExited]);
+        if (!engineUp) throw new Error('cannot reach the Docker Engine');
+        return { changed: false };
+      },
+      debounceMs: 10,
+      backoff: { min: 20, max: 100 },
+      watch: (_engine, o) => {
+        source = o;
+        return new Promise<void>((resolve) =>
+          o.signal.addEventListener('abort', () => resolve(), { once: true }),
+        );
+      },
+    });
+    await sup.start();
+    expect(passes).toEqual([['demo', true]]);
+    engineUp = true;
+    source?.onConnected?.();
+    source?.onConnected?.();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(passes[1]).toEqual(['demo', true]);
+    // Once it succeeded, later passes are ordinary ones again.
+    source?.onEvent({
+      Type: 'container',
+      Action: 'destroy',
+      Actor: { ID: 'x', Attributes: { name: 'demo-web-1', 'com.docker.compose.project': 'demo' } },
+      time: 0,
+      timeNano: 0,
+    });
+    await vi.advanceTimersByTimeAsync(200);
+    expect(passes.at(-1)).toEqual(['demo', false]);
+    await sup.stop();
+  });
+});

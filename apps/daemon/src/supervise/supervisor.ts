@@ -59,6 +59,8 @@ interface ProjectState {
   lastChangeAt: number;
   notBefore: number;
   reasons: Set<string>;
+  /** The startup pass has not succeeded yet (e.g. the engine was down): the next pass starts exited containers too. */
+  startupPending: boolean;
 }
 
 /** Engine events that may mean our containers or networks drifted from what we want. */
@@ -102,7 +104,14 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
   const stateOf = (project: string): ProjectState => {
     let s = projects.get(project);
     if (!s) {
-      s = { running: false, streak: 0, lastChangeAt: 0, notBefore: 0, reasons: new Set() };
+      s = {
+        running: false,
+        streak: 0,
+        lastChangeAt: 0,
+        notBefore: 0,
+        reasons: new Set(),
+        startupPending: false,
+      };
       projects.set(project, s);
     }
     return s;
@@ -115,13 +124,15 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
     return names;
   };
 
-  const runPass = async (project: string, startExited: boolean) => {
+  const runPass = async (project: string, startup: boolean) => {
     const s = stateOf(project);
     s.running = true;
+    const startExited = startup || s.startupPending;
     const reason = [...s.reasons].join(', ') || 'resync';
     s.reasons.clear();
     try {
       const { changed } = await opts.reconcile(project, reason, startExited);
+      s.startupPending = false;
       const now = Date.now();
       if (changed) {
         s.streak++;
@@ -132,6 +143,7 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
         s.streak = 0;
       }
     } catch (err) {
+      if (startExited) s.startupPending = true;
       s.streak++;
       s.notBefore = Date.now() + Math.min(max, min * 2 ** Math.max(0, s.streak - 1));
       opts.log?.warn('convergence pass failed', { project, error: (err as Error).message });
@@ -225,8 +237,11 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
           else if (e.Type === 'network') onNetworkEvent(e);
         },
         onConnected: () => {
-          // The first connection is followed by the startup pass below; later ones may have missed events.
+          // The first connection is followed by the startup pass below; later ones may have missed events,
+          // and a startup pass that failed (engine down) is retried now.
+          const retry = [...projects.entries()].filter(([, st]) => st.startupPending).map(([p]) => p);
           if (connectedOnce) resyncAll('event stream reconnected');
+          else for (const p of retry) poke(p, 'engine reachable again');
           connectedOnce = true;
         },
         onDisconnected: (err) =>
