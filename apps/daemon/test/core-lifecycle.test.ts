@@ -71,6 +71,21 @@ describe('core: service actions, supervision, logs, exec, events', () => {
     expect(core.getOperation(record.id)?.state).toBe('succeeded');
   });
 
+  it('shows what a change would do with dryRun, changing nothing; --wait returns once services run', async () => {
+    const before = await states();
+    const { record } = await finish(core, core.up(inlineSource(project, yaml('changed')), { dryRun: true }));
+    expect(record.state).toBe('succeeded');
+    expect(record.plan?.some((l) => l.includes(`${project}-app-1`) && l.includes('command'))).toBe(true);
+    expect(await states()).toEqual(before);
+
+    const { record: waited } = await finish(
+      core,
+      core.up(inlineSource(project, yaml('hello')), { wait: true }),
+    );
+    expect(waited.error).toBeUndefined();
+    expect(Object.values(await states())).toEqual(['running', 'running']);
+  });
+
   it('keeps a service the user stopped stopped, through events and resyncs', async () => {
     const { record } = await finish(
       core,
