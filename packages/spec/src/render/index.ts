@@ -10,4 +10,5 @@ export {
   renderConfig,
   renderHashes,
 } from './render-config.js';
+export { selectServices } from './select.js';
 export { formatBytes, formatDuration, formatFileMode } from './units.js';

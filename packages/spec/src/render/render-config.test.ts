@@ -266,6 +266,42 @@ describe('renderConfig', () => {
     expect(labels.web).toBe(serviceHash(withSecret.services.web as Service, withSecret));
   });
 
+  it('selecting services keeps them, their dependencies and only the resources they use', () => {
+    const p = proj(
+      [
+        svc('web', {
+          depends_on: { api: { condition: 'service_started', required: true, restart: false } },
+          networks: { front: null },
+        }),
+        svc('api', { volumes_from: ['store'], networks: { back: null } }),
+        svc('store', {
+          volumes: [{ type: 'volume', source: 'data', target: '/d' }],
+          networks: { back: null },
+        }),
+        svc('other', { volumes: [{ type: 'volume', source: 'logs', target: '/l' }] }),
+      ],
+      {
+        networks: {
+          default: { name: 'demo_default', labels: {}, extensions: {} },
+          front: { name: 'demo_front', labels: {}, extensions: {} },
+          back: { name: 'demo_back', labels: {}, extensions: {} },
+        },
+        volumes: {
+          data: { name: 'demo_data', labels: {}, extensions: {} },
+          logs: { name: 'demo_logs', labels: {}, extensions: {} },
+        },
+      },
+    );
+    const doc = parse(renderConfig(p, { services: ['web'] })) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(doc.services ?? {})).toEqual(['api', 'store', 'web']);
+    expect(Object.keys(doc.networks ?? {})).toEqual(['back', 'front']);
+    expect(Object.keys(doc.volumes ?? {})).toEqual(['data']);
+    expect(renderConfig(p, { services: ['store'], hash: ['*'] }).split('\n')[0]).toMatch(
+      /^store [0-9a-f]{64}$/,
+    );
+    expect(() => renderConfig(p, { services: ['nope'] })).toThrow(RenderError);
+  });
+
   it('--hash with an unknown service is a typed error', () => {
     expect(() => renderHashes(project, ['nope'])).toThrow(RenderError);
   });

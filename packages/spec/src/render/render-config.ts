@@ -4,6 +4,7 @@ import { serviceHash } from '../hash/service-hash.js';
 import type { Project } from '../model/project.js';
 import { type DocumentOptions, projectDocument } from './document.js';
 import { RenderError } from './errors.js';
+import { selectServices } from './select.js';
 
 export interface RenderOptions extends DocumentOptions {
   format?: 'yaml' | 'json';
@@ -14,12 +15,16 @@ export interface RenderOptions extends DocumentOptions {
    * already interpolated, so the output must not be interpolated a second time when loaded again.
    */
   escapeDollars?: boolean;
+  /** `orc config web api`: only these services and what they need. */
+  services?: string[];
 }
 
 /** `orc config`: the normalised project as YAML (default) or JSON, or the services' config hashes. */
 export function renderConfig(project: Project, opts: RenderOptions = {}): string {
-  if (opts.hash) return renderHashes(project, opts.hash);
-  const doc = projectDocument(project, opts);
+  const selected =
+    opts.services && opts.services.length > 0 ? selectServices(project, opts.services) : project;
+  if (opts.hash) return renderHashes(selected, opts.hash);
+  const doc = projectDocument(selected, opts);
   const text =
     opts.format === 'json'
       ? `${JSON.stringify(doc, null, 2)}\n`
