@@ -55,7 +55,7 @@ export function unixSeconds(t: string): string {
   const ms = Date.parse(t);
   if (Number.isNaN(ms)) return t;
   const frac = /\.(\d+)/.exec(t)?.[1] ?? '';
-  return `${Math.floor(ms / 1000)}.${(frac + '000000000').slice(0, 9)}`;
+  return `${Math.floor(ms / 1000)}.${frac.padEnd(9, '0').slice(0, 9)}`;
 }
 
 async function pump(
