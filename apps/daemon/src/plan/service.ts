@@ -143,7 +143,9 @@ export function planService(ctx: UpContext, service: DesiredService): ServiceOut
         removeContainer(
           draft,
           c,
-          best.c.replaces === c.id ? `replaced by ${best.c.name}` : `duplicate of ${dc.name}`,
+          best.c.replaces === c.id
+            ? `replaced by ${best.c.name} (finishing an interrupted replace)`
+            : `duplicate of ${dc.name}`,
           stop,
         ),
       );

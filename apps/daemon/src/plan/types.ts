@@ -80,7 +80,8 @@ export type PlanErrorCode =
   | 'EXTERNAL_VOLUME_MISSING'
   | 'UNKNOWN_SERVICE'
   | 'START_FIRST_FIXED_PORTS'
-  | 'IMAGE_MISSING';
+  | 'IMAGE_MISSING'
+  | 'INCOMPATIBLE_OPTIONS';
 
 export interface PlanError {
   code: PlanErrorCode;

@@ -40,8 +40,8 @@ describe('plan: leftovers of a crash in the middle of a replace', () => {
     const observed = { ...converged(v2), containers: [original, replacement('created')] };
     const p = plan(v2, observed);
     expect(renderPlan(p)).toEqual([
-      `stop container demo-web-1 (replaced by ${temporary})`,
-      `remove container demo-web-1 (replaced by ${temporary})`,
+      `stop container demo-web-1 (replaced by ${temporary} (finishing an interrupted replace))`,
+      `remove container demo-web-1 (replaced by ${temporary} (finishing an interrupted replace))`,
       `rename container ${temporary} → demo-web-1 (finish interrupted replace)`,
       'start container demo-web-1 (created, not started)',
     ]);

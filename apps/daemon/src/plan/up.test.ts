@@ -165,6 +165,15 @@ describe('plan: recreate decisions', () => {
     expect(renderPlan(plan(after, converged(before), { noRecreate: true }))).toEqual([]);
   });
 
+  it('--force-recreate with --no-recreate is a plan error', () => {
+    expect(plan(after, converged(before), { forceRecreate: true, noRecreate: true }).errors).toEqual([
+      {
+        code: 'INCOMPATIBLE_OPTIONS',
+        message: '--force-recreate and --no-recreate are incompatible; use one of them',
+      },
+    ]);
+  });
+
   it('uses timeoutSeconds and stop_signal for the stop of the old container', () => {
     const sig = desiredState({ services: [{ name: 'web', stop_signal: 'SIGINT', stop_grace_period: 30 }] });
     const observed = converged(before);

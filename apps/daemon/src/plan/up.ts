@@ -1,7 +1,7 @@
 /** `plan()`: what `up` (and the supervisor's convergence pass) must do to reach the desired state. */
 import type { DesiredService, DesiredState } from '@orc/spec';
 import type { ObservedContainer, ObservedProject } from '../observe/types.js';
-import { addAfter, addOp, addWarning, type Draft, finishPlan, newDraft } from './draft.js';
+import { addAfter, addError, addOp, addWarning, type Draft, finishPlan, newDraft } from './draft.js';
 import { waitId } from './ids.js';
 import { ensureImage } from './images.js';
 import { planInfrastructure } from './infra.js';
@@ -25,6 +25,12 @@ const UNTIL = {
 export function plan(desired: DesiredState, observed: ObservedProject, options: PlanOptions = {}): Plan {
   const draft = newDraft(desired.project);
   const byName = new Map(desired.services.map((s) => [s.name, s]));
+  if (options.forceRecreate && options.noRecreate)
+    addError(
+      draft,
+      'INCOMPATIBLE_OPTIONS',
+      '--force-recreate and --no-recreate are incompatible; use one of them',
+    );
   const selected = selectServices(desired, options.services, options.noDeps ?? false, draft);
   const infra = planInfrastructure(draft, desired, observed, options, (c) =>
     stopSettings(byName.get(c.service), options),
