@@ -7,6 +7,7 @@ import { assertBuilt, explain, type OrcEnv, orcEnv, start, stopDaemon, waitForOu
 describe('attached up', () => {
   const o: OrcEnv = orcEnv('attach');
   const project = uniqueProject('attach');
+  const oneshot = uniqueProject('oneshot');
 
   beforeAll(() => assertBuilt());
 
@@ -14,6 +15,7 @@ describe('attached up', () => {
     // The daemon repairs drift: stop it before removing what it keeps, or it recreates it.
     await stopDaemon(o);
     await removeProject(project);
+    await removeProject(oneshot);
   });
 
   it('streams the services’ logs with prefixes, and Ctrl-C stops them like compose', async () => {
@@ -54,5 +56,28 @@ describe('attached up', () => {
       '{{.State}}',
     );
     expect(states.split('\n').sort()).toEqual(['exited', 'exited']);
+  });
+
+  it('returns once every service has exited, saying how each ended', async () => {
+    const dir = join(o.dir, 'oneshot');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      [
+        'services:',
+        '  once:',
+        `    image: ${FIXTURE_IMAGE}`,
+        '    command: ["sh", "-c", "echo hello once"]',
+        '  fails:',
+        `    image: ${FIXTURE_IMAGE}`,
+        '    command: ["sh", "-c", "sleep 1; exit 4"]',
+        '',
+      ].join('\n'),
+    );
+    const r = await start(o, ['-p', oneshot, '--ansi', 'never', 'up'], { cwd: dir }).result;
+    expect(r.code, explain(r)).toBe(0);
+    expect(r.stdout).toMatch(/^once-1\s+\| hello once$/m);
+    expect(r.stdout).toMatch(/^once-1 exited with code 0$/m);
+    expect(r.stdout).toMatch(/^fails-1 exited with code 4$/m);
   });
 });

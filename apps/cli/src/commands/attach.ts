@@ -76,8 +76,19 @@ export async function attachLogs(
       .sort();
     if (attached.length) ctx.stdout.write(`Attaching to ${attached.join(', ')}\n`);
     const query = { follow: true, since, ...(services.length ? { services } : {}) };
-    for await (const line of client.logs(project, query, stopLogs.signal)) {
-      ctx.stdout.write(`${format(line)}\n`);
+    // Like compose: once every attached container has exited (and none restarts), we are done.
+    const exits = watchExits(client, project, services, (name, code) => {
+      if (!stopping) ctx.stdout.write(`${name} exited with code ${code}\n`);
+    });
+    exits.allExited.then(() => {
+      if (!stopping) setTimeout(() => stopLogs.abort(), 500).unref();
+    });
+    try {
+      for await (const line of client.logs(project, query, stopLogs.signal)) {
+        ctx.stdout.write(`${format(line)}\n`);
+      }
+    } finally {
+      exits.stop();
     }
     if (stopping) {
       // A second Ctrl-C replaces `stopping`: wait until whichever is current settles.
@@ -91,4 +102,52 @@ export async function attachLogs(
   } finally {
     process.off('SIGINT', onInterrupt);
   }
+}
+
+const ALIVE = new Set(['running', 'restarting', 'paused', 'created']);
+
+/**
+ * Polls the project (once a second) for the attached containers' states: reports each exit once, and
+ * resolves `allExited` when none of them is alive any more.
+ */
+export function watchExits(
+  client: Api,
+  project: string,
+  services: string[],
+  onExit: (shortName: string, exitCode: number) => void,
+): { allExited: Promise<void>; stop(): void } {
+  const reported = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const allExited = new Promise<void>((resolve) => {
+    const poll = async () => {
+      const summary = await client.getProject(project).catch(() => undefined);
+      if (stopped) return;
+      const mine = (summary?.containers ?? []).filter(
+        (c) => services.length === 0 || services.includes(c.Service),
+      );
+      for (const c of mine) {
+        if (ALIVE.has(c.State)) reported.delete(c.Name);
+        else if (!reported.has(c.Name)) {
+          reported.add(c.Name);
+          onExit(shortName(project, c.Name), c.ExitCode);
+        }
+      }
+      if (summary && mine.length > 0 && mine.every((c) => !ALIVE.has(c.State))) {
+        resolve();
+        return;
+      }
+      timer = setTimeout(poll, 1000);
+      timer.unref();
+    };
+    timer = setTimeout(poll, 1000);
+    timer.unref();
+  });
+  return {
+    allExited,
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
 }
