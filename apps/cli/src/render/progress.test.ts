@@ -89,6 +89,7 @@ describe('the live view on a terminal', () => {
     view.event(ev({ resource: 'demo-db-1' }));
     view.event(ev({ resource: 'demo-db-1', action: 'start', state: 'done', elapsedMs: 1200 }));
     view.finish();
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the cursor-up escape is what we look for
     const frames = written.split(/\x1b\[\d+F/);
     // First frame: header only; each later one moves up over the previous frame and rewrites it.
     expect(frames.length).toBe(4);
