@@ -182,14 +182,12 @@ describe('ensureImage: build', () => {
     const dir = await context('inline', { 'data.txt': 'inline data' });
     const images = createImageService({ engine });
     const res = await images.ensureImage(
-      request(
-        'inline',
-        buildOf(dir, { dockerfile_inline: `FROM ${FIXTURE_IMAGE}\nCOPY data.txt /data.txt\n` }),
-      ),
+      request('inline', buildOf(dir, { dockerfile_inline: `FROM ${FIXTURE_IMAGE}\nCOPY . /ctx\n` })),
       () => undefined,
     );
     made.add(res.imageId);
-    expect(await runIn(`${project}-inline`, 'cat /data.txt')).toBe('inline data');
+    // The Dockerfile orc added to the context is not part of `COPY .` (nor is the .dockerignore naming it).
+    expect(await runIn(`${project}-inline`, 'cd /ctx && ls -A; cat data.txt')).toBe('data.txt\ninline data');
   });
 
   it('a failing step is named, with its output', async () => {

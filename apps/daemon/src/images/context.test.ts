@@ -116,6 +116,10 @@ describe('createBuildContext', () => {
     const inline = await unpack(buildOf(dir, { dockerfile_inline: 'FROM scratch\nCOPY f.txt /\n' }));
     expect(inline.dockerfile).toMatch(/^\.orc-dockerfile-[0-9a-f]{16}$/);
     expect(await readFile(join(inline.dir, inline.dockerfile), 'utf8')).toBe('FROM scratch\nCOPY f.txt /\n');
+    // The engine drops what .dockerignore names from `COPY .`: our Dockerfile, and the file we made.
+    expect(await readFile(join(inline.dir, '.dockerignore'), 'utf8')).toBe(
+      `.dockerignore\n${inline.dockerfile}\n`,
+    );
     const again = await createBuildContext(
       buildOf(dir, { dockerfile_inline: 'FROM scratch\nCOPY f.txt /\n' }),
       's',

@@ -177,6 +177,17 @@ export async function createBuildContext(build: DesiredBuild, service: string): 
   const keep = [...(inlineText === undefined ? [dockerfile] : []), '.dockerignore'];
   const files = await listContextFiles(root, patterns, keep);
   const included = new Set(files);
+  // A Dockerfile we add is listed in the tar's .dockerignore, as the docker CLI does: the engine reads it,
+  // then drops it from what `COPY .` sees.
+  let ignoreEntry: Buffer | undefined;
+  if (inlineText !== undefined) {
+    const rootIgnore = await readIfExists(join(root, '.dockerignore'));
+    // Without a .dockerignore of the user's, the one we make names itself too: `COPY .` then sees exactly
+    // what is on disk.
+    const head = rootIgnore === undefined ? '.dockerignore\n' : rootIgnore.replace(/([^\n])$/, '$1\n');
+    ignoreEntry = Buffer.from(`${head}${dockerfile}\n`);
+    included.delete('.dockerignore');
+  }
 
   const opts: PackOptions & { sort: boolean } = {
     ignore: (abs: string) => {
@@ -194,11 +205,19 @@ export async function createBuildContext(build: DesiredBuild, service: string): 
           finish: (p) => {
             const body = Buffer.from(inlineText);
             p.entry({ name: dockerfile, size: body.length, mode: 0o644, mtime: new Date(0) }, body);
+            if (ignoreEntry) {
+              p.entry(
+                { name: '.dockerignore', size: ignoreEntry.length, mode: 0o644, mtime: new Date(0) },
+                ignoreEntry,
+              );
+            }
             p.finalize();
           },
         }
       : {}),
   };
   const stream = pack(root, opts) as unknown as Readable;
-  return { stream, dockerfile, files: inlineText !== undefined ? [...files, dockerfile].sort() : files };
+  const sent =
+    inlineText !== undefined ? [...new Set([...included, dockerfile, '.dockerignore'])].sort() : files;
+  return { stream, dockerfile, files: sent };
 }
