@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from '../support/engine.js';
 import { cleanupDaemon, type DaemonProcess, daemonBundle, startDaemon } from './support/daemon.js';
 
 const run = promisify(execFile);
@@ -76,7 +77,7 @@ describe('orc daemon lifecycle', () => {
   it('replaces a stale socket, reopens its log on SIGHUP, and exits 0 on SIGTERM removing the socket', async () => {
     const probe = await startDaemon();
     const socket = probe.socket;
-    expect(await probe.stop()).toBe(0);
+    expect(await probe.stop(), `probe: signal ${probe.proc.signalCode}; ${probe.stderr()}`).toBe(0);
     expect(existsSync(socket)).toBe(false);
     // A dead daemon's socket: a process listened on it and was killed, so the file stayed behind.
     const holder = spawn(
@@ -99,7 +100,9 @@ describe('orc daemon lifecycle', () => {
       await expect.poll(() => d.log().includes('log reopened'), { timeout: 10_000 }).toBe(true);
     } finally {
       const code = await d.stop();
-      expect(code).toBe(0);
+      expect(code, `signal ${d.proc.signalCode}; stderr: ${d.stderr()}; log: ${d.log().slice(-1500)}`).toBe(
+        0,
+      );
       expect(existsSync(socket)).toBe(false);
       expect(d.log()).toContain('orc daemon stopped');
       cleanupDaemon(d);
@@ -149,6 +152,49 @@ describe('orc daemon without an engine', () => {
       const list = await d.request('GET', '/v1/projects');
       expect(list.status).toBe(503);
       expect(list.text).not.toContain('    at ');
+    } finally {
+      await d.stop();
+      cleanupDaemon(d);
+    }
+  });
+});
+
+describe('orc daemon drains on SIGTERM', () => {
+  const project = uniqueProject('drain');
+  afterAll(() => removeProject(project));
+
+  it('finishes a running up before it exits', async () => {
+    const d = await startDaemon();
+    try {
+      // `app` waits for `db` to turn healthy (~2 s): the SIGTERM lands while the up is still running.
+      const compose = [
+        'services:',
+        '  db:',
+        `    image: ${FIXTURE_IMAGE}`,
+        "    command: sh -c 'sleep 2; touch /tmp/ready; sleep 3600'",
+        '    stop_grace_period: 1s',
+        '    healthcheck: { test: test -f /tmp/ready, interval: 500ms, retries: 60 }',
+        '  app:',
+        `    image: ${FIXTURE_IMAGE}`,
+        '    command: sleep 3600',
+        '    stop_grace_period: 1s',
+        '    depends_on: { db: { condition: service_healthy } }',
+      ].join('\n');
+      const up = await d.request('POST', '/v1/projects', {
+        source: { workingDir: d.dir, projectName: project, inline: [{ content: compose }], env: {} },
+      });
+      expect(up.status, up.text).toBe(202);
+      expect(await d.stop()).toBe(0);
+      const states = await docker(
+        'ps',
+        '-a',
+        '--filter',
+        `label=com.docker.compose.project=${project}`,
+        '--format',
+        '{{.Label "com.docker.compose.service"}} {{.State}}',
+      );
+      expect(states.split('\n').sort()).toEqual(['app running', 'db running']);
+      expect(d.log()).toContain('draining operations');
     } finally {
       await d.stop();
       cleanupDaemon(d);
