@@ -322,7 +322,8 @@ export function projectDocument(project: Project, opts: DocumentOptions = {}): R
     ['networks', project.networks, NETWORK],
     ['volumes', project.volumes, VOLUME],
     ['secrets', project.secrets, secretShape],
-    ['configs', project.configs, secretShape],
+    // Config contents are not secret: printed, as compose does.
+    ['configs', project.configs, { ...secretShape, transforms: { labels: sortedMap } }],
   ];
   for (const [key, section, shape] of sections) {
     if (section && Object.keys(section).length > 0) {

@@ -215,6 +215,13 @@ describe('renderConfig', () => {
     expect(JSON.parse(renderConfig(project, { format: 'json' }))).toEqual(parse(renderConfig(project)));
   });
 
+  it('prints config contents (they are not secret)', () => {
+    const withConfig = proj([svc('web')], {
+      configs: { motd: { name: 'demo_motd', content: 'hello there', extensions: {} } },
+    });
+    expect(renderConfig(withConfig)).toContain('content: hello there');
+  });
+
   it('never prints secret contents unless asked', () => {
     expect(renderConfig(project)).not.toContain('s3cr3t-value');
     expect(renderConfig(project, { format: 'json' })).not.toContain('s3cr3t-value');
