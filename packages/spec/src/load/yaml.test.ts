@@ -125,3 +125,20 @@ describe('YAML features', () => {
     expect(r.warnings.find((w) => w.code === 'YAML_SYNTAX')).toMatchObject({ line: 2, col: 14 });
   });
 });
+
+describe('duplicate keys', () => {
+  it('are found in linear time and located', () => {
+    const lines = ['x-big:'];
+    for (let i = 0; i < 20_000; i++) lines.push(`  k${i}: v`);
+    lines.push('  k7: again');
+    const r = parseComposeYaml('f.yaml', lines.join('\n'));
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.errors).toEqual([expect.objectContaining({ code: 'YAML_SYNTAX', line: 20_002, col: 3 })]);
+  });
+
+  it('several maps merge through one merge key with a list', () => {
+    const r = parseComposeYaml('f.yaml', 'a: &a {x: 1}\nb: &b {y: 1}\nc:\n  <<: [*a, *b]\n  z: 1\n');
+    expect(r.ok && (r.parsed.tree as { c: unknown }).c).toEqual({ x: 1, y: 1, z: 1 });
+  });
+});

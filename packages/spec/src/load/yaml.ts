@@ -27,7 +27,8 @@ export interface YamlLimits {
 }
 
 export const DEFAULT_YAML_LIMITS: YamlLimits = {
-  maxBytes: 10 * 1024 * 1024,
+  // yaml parses about 5 s/MiB on a slow 2-core machine: 1 MiB is 10× the largest compose files seen.
+  maxBytes: 1024 * 1024,
   maxNodes: 1_000_000,
   maxDepth: 200,
 };
@@ -82,7 +83,9 @@ export function parseComposeYaml(file: string, text: string, opts: ParseOptions 
     doc = parseDocument(text, {
       lineCounter,
       merge: true,
-      uniqueKeys: true,
+      // yaml's own check compares every key with every other (a 1 MiB map took > 2 min):
+      // recordPositions finds duplicates with a Set instead.
+      uniqueKeys: false,
       prettyErrors: false,
       strict: true,
       // Compose reads `0440` as octal (file modes), as Go's YAML decoder does; it must come before `int`.
@@ -117,7 +120,21 @@ export function parseComposeYaml(file: string, text: string, opts: ParseOptions 
   if (measured) return { ok: false, errors: [limitError(file, measured)] };
 
   const positions = new Map<string, PathPosition>();
-  recordPositions(doc.contents as Node | null, [], positions, at);
+  const duplicates: Array<{ name: string; pos: Position }> = [];
+  recordPositions(doc.contents as Node | null, [], positions, at, duplicates);
+  if (duplicates.length > 0) {
+    return {
+      ok: false,
+      errors: duplicates.map((d) => ({
+        code: 'YAML_SYNTAX' as const,
+        file,
+        line: d.pos.line,
+        col: d.pos.col,
+        message: `duplicate key "${d.name}": map keys must be unique`,
+        hint: 'each key may appear once in a mapping; remove or rename one of them',
+      })),
+    };
+  }
   let tree: unknown;
   try {
     tree = doc.toJS({ maxAliasCount: 10_000 });
@@ -223,6 +240,7 @@ function recordPositions(
   path: KeyPath,
   out: Map<string, PathPosition>,
   at: (offset: number) => Position,
+  duplicates: Array<{ name: string; pos: Position }>,
   key?: Position,
 ): void {
   if (!node) return;
@@ -230,13 +248,16 @@ function recordPositions(
   const value = range ? at(range[0]) : (key ?? { line: 1, col: 1 });
   out.set(pathKey(path), key ? { key, value } : { value });
   if (isMap(node)) {
+    const seen = new Set<string>();
     for (const pair of node.items) {
       const k = pair.key;
       const name = isScalar(k) ? String(k.value) : undefined;
       if (name === undefined || name === '<<') continue;
       const keyPos = isScalar(k) && k.range ? at(k.range[0]) : value;
+      if (seen.has(name)) duplicates.push({ name, pos: keyPos });
+      seen.add(name);
       const v = pair.value as Node | null;
-      if (v && !isAlias(v)) recordPositions(v, [...path, name], out, at, keyPos);
+      if (v && !isAlias(v)) recordPositions(v, [...path, name], out, at, duplicates, keyPos);
       else {
         const vp = v?.range ? at(v.range[0]) : keyPos;
         out.set(pathKey([...path, name]), { key: keyPos, value: vp });
@@ -245,7 +266,7 @@ function recordPositions(
   } else if (isSeq(node)) {
     node.items.forEach((item, i) => {
       const n = item as Node | null;
-      if (n && !isAlias(n)) recordPositions(n, [...path, i], out, at);
+      if (n && !isAlias(n)) recordPositions(n, [...path, i], out, at, duplicates);
       else if (n?.range) out.set(pathKey([...path, i]), { value: at(n.range[0]) });
       // Lists of names (`depends_on: [db]`, `networks: [front]`) become maps keyed by the name:
       // remember the item under that key too, so problems found after normalising point at it.
