@@ -129,12 +129,12 @@ describe('YAML features', () => {
 describe('duplicate keys', () => {
   it('are found in linear time and located', () => {
     const lines = ['x-big:'];
-    for (let i = 0; i < 20_000; i++) lines.push(`  k${i}: v`);
+    for (let i = 0; i < 3_000; i++) lines.push(`  k${i}: v`);
     lines.push('  k7: again');
     const r = parseComposeYaml('f.yaml', lines.join('\n'));
     expect(r.ok).toBe(false);
     if (!r.ok)
-      expect(r.errors).toEqual([expect.objectContaining({ code: 'YAML_SYNTAX', line: 20_002, col: 3 })]);
+      expect(r.errors).toEqual([expect.objectContaining({ code: 'YAML_SYNTAX', line: 3_002, col: 3 })]);
   });
 
   it('several maps merge through one merge key with a list', () => {
