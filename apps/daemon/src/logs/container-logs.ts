@@ -136,16 +136,47 @@ export async function* followProjectLogs(
   await Promise.all(
     containers.map((c) => pump(engine, c, { ...o, until }, false, inner.signal, (l) => backlog.push(l))),
   );
-  for (const l of backlog.sort(byTime)) ch.push(l);
-  const follow = (c: ObservedContainer, since: string) =>
-    void pump(engine, c, o, true, inner.signal, (l) => ch.push(l), since);
+  // Keyed by name: LogLine carries it, and a name is one container at a time.
+  const lastTime = new Map<string, string>();
+  for (const l of backlog.sort(byTime)) {
+    lastTime.set(l.container, l.time);
+    ch.push(l);
+  }
+  // A followed stream ends when its container stops; a restart (same id) is followed again from the last
+  // line seen. The engine's `since` is inclusive, so lines at or before that time are dropped.
+  const active = new Set<string>();
+  const follow = (c: ObservedContainer, since: string) => {
+    if (active.has(c.id) || inner.signal.aborted) return;
+    active.add(c.id);
+    const after = lastTime.get(c.name);
+    const sink = (l: LogLine) => {
+      if (after !== undefined && l.time <= after) return;
+      lastTime.set(c.name, l.time);
+      ch.push(l);
+    };
+    void pump(engine, c, o, true, inner.signal, sink, since).finally(() => {
+      active.delete(c.id);
+      if (inner.signal.aborted) return;
+      // Restarted before this stream noticed the stop: its start event has come and gone.
+      void engine
+        .inspectContainer(c.id)
+        .then((d) => {
+          if (d?.State.Running) follow(c, lastTime.get(c.name) ?? until);
+        })
+        .catch(() => undefined);
+    });
+  };
   for (const c of containers) follow(c, until);
   const off = bus.on((e) => {
     if (e.project !== project || e.type !== 'container' || e.action !== 'start') return;
     if (!e.service || !wanted(e.service)) return;
     void observeProject(engine, project).then((now) => {
       for (const c of now.containers) {
-        if (seen.has(c.id) || c.oneoff || !wanted(c.service)) continue;
+        if (c.oneoff || !wanted(c.service)) continue;
+        if (seen.has(c.id)) {
+          follow(c, lastTime.get(c.name) ?? until);
+          continue;
+        }
         seen.add(c.id);
         follow(c, c.created);
       }
