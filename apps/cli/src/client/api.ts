@@ -58,6 +58,8 @@ export type UpOptions = {
   dryRun?: boolean;
   wait?: boolean;
   waitTimeoutSeconds?: number;
+  /** Act even when the project name is used by another working directory. */
+  force?: boolean;
 };
 
 export type ProgressItem =

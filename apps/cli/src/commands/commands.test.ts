@@ -42,6 +42,15 @@ describe('up flags', () => {
     });
   });
 
+  it('passes --force (take over a project name used by another folder) only when given', () => {
+    expect(upOptions({ force: true, dryRun: true }, [])).toEqual({ force: true, dryRun: true });
+    expect(
+      buildProgram()
+        .commands.find((c) => c.name() === 'up')
+        ?.options.map((o) => o.long),
+    ).toContain('--force');
+  });
+
   it('refuses contradictions as usage errors', () => {
     expect(() => upOptions({ forceRecreate: true, recreate: false }, [])).toThrow(CliError);
   });

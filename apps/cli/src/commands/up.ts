@@ -19,6 +19,7 @@ interface UpFlags {
   scale?: Record<string, number>;
   timeout?: number;
   dryRun?: boolean;
+  force?: boolean;
 }
 
 /** Flags → the daemon's UpOptions (only what was said, so the daemon's defaults apply otherwise). */
@@ -39,6 +40,7 @@ export function upOptions(flags: UpFlags, services: string[]): UpOptions {
   if (flags.pull) opts.pull = flags.pull;
   if (flags.timeout !== undefined) opts.timeoutSeconds = flags.timeout;
   if (flags.dryRun) opts.dryRun = true;
+  if (flags.force) opts.force = true;
   if (flags.wait) opts.wait = true;
   if (flags.waitTimeout !== undefined) opts.waitTimeoutSeconds = flags.waitTimeout;
   return opts;
@@ -81,6 +83,10 @@ export function registerUp(program: Command): Command {
       seconds('-t'),
     )
     .option('--dry-run', 'print the plan (with the reason of each step) and change nothing')
+    .option(
+      '--force',
+      'act even when the project name is already used by a project in another folder (takes it over)',
+    )
     .action(
       handler<[string[]], UpFlags>(async (ctx, flags, services) => {
         if (flags.pull && !['always', 'missing', 'never', 'policy'].includes(flags.pull)) {
