@@ -139,8 +139,7 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
         code: 'INTERPOLATION',
         ...locate([p.source], e.path),
         path: formatPath(e.path),
-        message: e.message,
-        hint: 'write $$ for a literal $',
+        ...interpolationMessage(e.message),
       });
     }
     for (const u of r.unset) {
@@ -281,7 +280,7 @@ function loadExtendsFile(
       code: 'INTERPOLATION',
       ...locate([parsed.parsed.source], e.path),
       path: formatPath(e.path),
-      message: e.message,
+      ...interpolationMessage(e.message),
     });
   }
   const tree = stripMarkers(i.value);
@@ -382,6 +381,18 @@ function absorbInclude(project: Project, inc: Project, problems: Problems, sourc
     }
   }
   Object.assign(project.disabled_services, inc.disabled_services);
+}
+
+/** compose-go's multi-line interpolation messages, as one line plus a hint. */
+function interpolationMessage(text: string): { message: string; hint: string } {
+  const lines = text.split('\n');
+  if (lines.length > 2) {
+    return {
+      message: `${lines[0]!.replace(/\.$/, '')}: ${lines.slice(2).join(' ')}`,
+      hint: 'write $$ for a literal $; a variable is ${NAME}, ${NAME:-default}, ${NAME:?message}',
+    };
+  }
+  return { message: text, hint: 'set the variable in the environment, .env or --env-file' };
 }
 
 /** Turns path problems into located ones. */

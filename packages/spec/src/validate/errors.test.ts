@@ -339,7 +339,8 @@ const cases: Case[] = [
     line: 3,
     col: 12,
     path: 'services.web.image',
-    message: /invalid interpolation/,
+    message: /^invalid interpolation format for services\.web\.image: nginx:\$\{TAG$/,
+    hint: /write \$\$ for a literal \$/,
   },
   {
     name: 'required variable missing',
@@ -348,7 +349,8 @@ const cases: Case[] = [
     line: 3,
     col: 12,
     path: 'services.web.image',
-    message: /IMAGE/,
+    message: /required variable IMAGE is missing a value: set IMAGE/,
+    hint: /set the variable/,
   },
   {
     name: 'YAML syntax: bad indentation',
