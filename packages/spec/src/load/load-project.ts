@@ -389,6 +389,7 @@ function interpolationMessage(text: string): { message: string; hint: string } {
   if (lines.length > 2) {
     return {
       message: `${lines[0]!.replace(/\.$/, '')}: ${lines.slice(2).join(' ')}`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: compose's variable syntax, shown to people
       hint: 'write $$ for a literal $; a variable is ${NAME}, ${NAME:-default}, ${NAME:?message}',
     };
   }
