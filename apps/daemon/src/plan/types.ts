@@ -114,6 +114,14 @@ export interface PlanOptions {
    * false: restart policies are its business, and a finished one-shot job must stay finished.
    */
   startExited?: boolean;
+  /**
+   * Dependency order after the fact (the supervisor's passes; `up` leaves it unset, as compose does): a
+   * running dependent that declares `depends_on: {restart: true}` is restarted once its dependency is ready
+   * again when that dependency started after it (a crash, restart-on-unhealthy) or starts again in this plan.
+   * `engine-restarted`: the engine has just brought containers back in its own order, so every such
+   * dependent that came back by itself is restarted after its dependencies are ready.
+   */
+  restoreDependencyOrder?: 'started-before' | 'engine-restarted';
   /** `--build`: build every selected service that has `build:`. */
   build?: boolean;
   /** `--no-build`: never build, pull instead. */

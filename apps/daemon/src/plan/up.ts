@@ -112,19 +112,30 @@ function waitForDependencies(ctx: UpContext, outcome: ServiceOutcome): void {
   }
 }
 
-/** `depends_on: {restart: true}`: running dependents are restarted once a recreated dependency is back. */
+/**
+ * `depends_on: {restart: true}`: running dependents are restarted once a recreated dependency is back, and
+ * (supervisor passes) once a dependency that started after them, or starts again now, is ready again.
+ */
 function restartDependents(ctx: UpContext, outcome: ServiceOutcome): void {
-  const recreated = Object.entries(outcome.service.depends_on)
-    .filter(([dep, d]) => d.restart && ctx.outcomes.get(dep)?.recreated)
-    .map(([dep]) => dep);
-  if (recreated.length === 0) return;
+  const restartDeps = Object.entries(outcome.service.depends_on).filter(([, d]) => d.restart);
+  const recreated = restartDeps.filter(([dep]) => ctx.outcomes.get(dep)?.recreated).map(([dep]) => dep);
   const settings = stopSettings(outcome.service, ctx.options);
+  const mode = ctx.options.restoreDependencyOrder;
   for (const c of outcome.untouched) {
+    let cause: string | undefined;
+    if (recreated.length > 0) cause = `dependency recreated: ${recreated.join(', ')}`;
+    else if (mode) {
+      const late = restartDeps
+        .map(([dep]) => [dep, lateDependency(ctx, dep, c, mode)] as const)
+        .filter((x): x is readonly [string, string] => x[1] !== undefined);
+      if (late.length > 0) cause = late.map(([dep, why]) => `dependency ${dep} ${why}`).join('; ');
+    }
+    if (!cause) continue;
     const op = addOp(ctx.draft, {
       kind: 'restart-container',
       id: `restart-container:${c.name}`,
       after: [],
-      cause: `dependency recreated: ${recreated.join(', ')}`,
+      cause,
       service: c.service,
       name: c.name,
       containerId: c.id,
@@ -132,6 +143,33 @@ function restartDependents(ctx: UpContext, outcome: ServiceOutcome): void {
     });
     outcome.startLike.push(op.id);
   }
+}
+
+/** Why the dependency came back after the running dependent `c` (undefined: it did not). */
+function lateDependency(
+  ctx: UpContext,
+  dep: string,
+  c: ObservedContainer,
+  mode: 'started-before' | 'engine-restarted',
+): string | undefined {
+  const target = ctx.outcomes.get(dep);
+  if (!target) return undefined;
+  const existing = new Set(ctx.observed.containers.filter((x) => x.service === dep).map((x) => x.name));
+  const startsAgain = target.startLike.some((id) => {
+    const op = ctx.draft.ops.get(id);
+    return op?.kind === 'restart-container' || (op?.kind === 'start-container' && existing.has(op.name));
+  });
+  if (startsAgain) return 'starts again in this pass, after it';
+  const running = ctx.observed.containers.filter(
+    (x) => x.service === dep && !x.oneoff && x.state === 'running',
+  );
+  if (running.length === 0) return undefined;
+  if (mode === 'engine-restarted') return 'came back with the engine restart; restoring dependency order';
+  // The dependency as a whole restarted: all its replicas started after the dependent (a scale-up does not count).
+  const depSince = Math.min(...running.map((x) => Date.parse(x.startedAt)));
+  const since = Date.parse(c.startedAt);
+  if (!Number.isFinite(depSince) || !Number.isFinite(since) || depSince <= since) return undefined;
+  return `restarted after it (${dep} since ${new Date(depSince).toISOString()}, ${c.name} since ${new Date(since).toISOString()})`;
 }
 
 function planOrphans(
