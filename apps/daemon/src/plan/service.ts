@@ -273,6 +273,8 @@ function keep(
   const startable = state === 'created' || (state === 'exited' && options.startExited !== false);
   const base = { name: dc.name, ...(named ? { named } : {}) };
   const after = named ? [named] : [];
+  // Stopped and disconnected because a network goes away: starting it again must come after that.
+  if (stoppedEarly) after.push(stoppedEarly, ...(draft.disconnects.get(c.name) ?? []));
   if (runState === 'stopped') {
     if (isActive(c) && !stoppedEarly) {
       addOp(draft, {
