@@ -401,6 +401,11 @@ function replace(
       name: temporary,
       until: service.has_healthcheck ? 'healthy' : 'running',
       required: true,
+      gate: {
+        old: old.name,
+        delayMs: service.update_config?.delay_ms ?? 0,
+        failureAction: service.update_config?.failure_action ?? 'pause',
+      },
     });
     oldMayStop = [wait.id];
   }

@@ -98,3 +98,34 @@ describe('plan on the real desired state', () => {
     expect(gone.volumes.map((v) => v.name)).toEqual(['demo_data']);
   });
 });
+
+describe('plan on the real desired state: shared namespaces', () => {
+  const images = { 'orc-fixture/busybox:1': `sha256:${'a'.repeat(64)}` };
+  const text = (v: string) => `
+services:
+  vpn:
+    image: orc-fixture/busybox:1
+    command: ["sleep", "3600"]
+    environment: { V: "${v}" }
+  app:
+    image: orc-fixture/busybox:1
+    command: ["sleep", "3600"]
+    network_mode: service:vpn
+`;
+
+  it('a service in another one’s network namespace is created after it and recreated with it', async () => {
+    const v1 = await desiredFrom(text('1'));
+    const first = plan(v1, nothing('demo', images));
+    expect(first.operations.find((o) => o.id === 'create-container:demo-app-1')?.after).toContain(
+      'create-container:demo-vpn-1',
+    );
+    const up = applyPlan(nothing('demo', images), first);
+    expect(renderPlan(plan(v1, up))).toEqual([]);
+    const v2 = await desiredFrom(text('2'));
+    const lines = renderPlan(plan(v2, up)).filter((l) => l.startsWith('recreate'));
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(
+      /^recreate container demo-app-1 as \w{12}_demo-app-1 \(dependency recreated: vpn/,
+    );
+  });
+});

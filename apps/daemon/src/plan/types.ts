@@ -58,7 +58,18 @@ export type Operation =
       until: 'running' | 'healthy' | 'exited-0';
       /** Operations that depend on it may proceed even if it fails (`required: false`). */
       required: boolean;
+      /** A start-first health gate: on failure the new container is removed and the old one keeps serving. */
+      gate?: StartFirstGate;
     });
+
+export interface StartFirstGate {
+  /** The container being replaced (still serving). */
+  old: string;
+  /** `update_config.delay` (ms): the new container must still be ready after it before the update moves on. */
+  delayMs: number;
+  /** `update_config.failure_action`. */
+  failureAction: 'continue' | 'rollback' | 'pause';
+}
 
 export type OperationKind = Operation['kind'];
 
