@@ -153,6 +153,16 @@ describe('include', () => {
     ],
     ['a missing file', { 'compose.yaml': 'include: [gone.yaml]\n' }, /included file .*gone\.yaml not found/],
     [
+      'a chain deeper than 16 levels',
+      Object.fromEntries(
+        Array.from({ length: 20 }, (_, i) => [
+          i === 0 ? 'compose.yaml' : `f${i}.yaml`,
+          `include: [f${i + 1}.yaml]\n`,
+        ]),
+      ),
+      /more than 16 levels/,
+    ],
+    [
       'a conflicting redefinition',
       {
         'compose.yaml': 'include: [a.yaml]\nservices:\n  s: {image: mine}\n',

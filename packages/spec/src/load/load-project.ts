@@ -35,6 +35,9 @@ export interface Problems {
 
 const yamlTags = composeTags;
 
+/** Includes are loaded recursively: bound the recursion like any other input-driven work. */
+const MAX_INCLUDE_DEPTH = 16;
+
 interface SourceText {
   file: string;
   text: string;
@@ -319,6 +322,16 @@ function loadIncludes(
         path: `include[${i}]`,
         message: `include cycle: ${chain}`,
         hint: 'a file cannot include itself, directly or through others',
+      });
+      return;
+    }
+    if (nesting.chain.length >= MAX_INCLUDE_DEPTH) {
+      problems.errors.push({
+        code: 'INCLUDE',
+        ...where,
+        path: `include[${i}]`,
+        message: `includes nest more than ${MAX_INCLUDE_DEPTH} levels deep`,
+        hint: 'flatten the includes',
       });
       return;
     }
