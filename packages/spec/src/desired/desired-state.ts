@@ -182,8 +182,13 @@ function orcExtension(service: Service): OrcServiceExtension {
 
 function desiredBuild(build: BuildConfig, image: string): DesiredBuild {
   const args: Record<string, string> = {};
-  // A `null` arg would be read from the builder's environment; the daemon's own never leaks in.
-  for (const [key, value] of Object.entries(build.args ?? {})) if (value !== null) args[key] = value;
+  // A `null` arg is read from the CLIENT's environment at build time (the image service does it);
+  // the daemon's own environment never leaks in.
+  const fromEnv: string[] = [];
+  for (const [key, value] of Object.entries(build.args ?? {})) {
+    if (value === null) fromEnv.push(key);
+    else args[key] = value;
+  }
   const out: DesiredBuild = {
     context: build.context,
     args: sortedRecord(args),
@@ -202,5 +207,6 @@ function desiredBuild(build: BuildConfig, image: string): DesiredBuild {
   if (build.target) out.target = build.target;
   if (build.network) out.network = build.network;
   if (build.shm_size !== undefined) out.shm_size = build.shm_size;
+  if (fromEnv.length) out.args_from_env = fromEnv.sort();
   return out;
 }

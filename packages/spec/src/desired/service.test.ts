@@ -132,7 +132,7 @@ describe('desired service fields', () => {
     expect(state.services[0]?.replicas).toBe(5);
   });
 
-  it('build carries tags with the image first and leaves null args out', () => {
+  it('build carries tags with the image first and names null args to read from the client env', () => {
     const s = service({
       image: 'me/web:1',
       build: {
@@ -153,6 +153,7 @@ describe('desired service fields', () => {
       pull: false,
       tags: ['me/web:1', 'me/web:latest'],
       platforms: [],
+      args_from_env: ['FROM_ENV'],
     });
   });
 });
