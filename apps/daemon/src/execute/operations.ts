@@ -2,6 +2,7 @@ import { type DesiredEndpoint, type EndpointSettingsBody, Labels } from '@orc/sp
 import type { Engine } from '../engine/engine.js';
 import { isOrcError, OrcError } from '../engine/errors.js';
 import type { Operation } from '../plan/types.js';
+import { isGate, passGate } from './start-first.js';
 import { waitForContainer } from './wait.js';
 
 type Op<K extends Operation['kind']> = Extract<Operation, { kind: K }>;
@@ -71,13 +72,16 @@ export async function runOperation(op: Operation, ctx: OpContext): Promise<void>
       return engine.connectNetwork(op.network, op.container, endpointSettings(op.endpoint));
     case 'disconnect-network':
       return engine.disconnectNetwork(op.network, op.container);
-    case 'wait-container':
-      return waitForContainer(engine, op.name, op.until, {
+    case 'wait-container': {
+      const wait = {
         ...(op.service ? { service: op.service } : {}),
         timeoutMs: ctx.waitTimeoutMs,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         ...(ctx.nudge ? { nudge: ctx.nudge } : {}),
-      });
+      };
+      if (isGate(op)) return passGate(engine, op, wait);
+      return waitForContainer(engine, op.name, op.until, wait);
+    }
   }
 }
 

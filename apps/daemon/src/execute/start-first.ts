@@ -1,0 +1,51 @@
+/**
+ * The health gate of a start-first update: the new container (under its temporary name) must become
+ * ready, and still be ready after `update_config.delay`, before the old one is stopped. If it is not, the
+ * new container is removed here: left in place, the next convergence pass would take the newest,
+ * up-to-date container as the survivor and finish the replace with a container that never became healthy.
+ */
+import type { Engine } from '../engine/engine.js';
+import { isOrcError, OrcError } from '../engine/errors.js';
+import type { Operation } from '../plan/types.js';
+import { type WaitOptions, waitForContainer } from './wait.js';
+
+type GateOp = Extract<Operation, { kind: 'wait-container' }> & {
+  gate: NonNullable<Extract<Operation, { kind: 'wait-container' }>['gate']>;
+};
+
+export function isGate(op: Operation): op is GateOp {
+  return op.kind === 'wait-container' && op.gate !== undefined;
+}
+
+export async function passGate(engine: Engine, op: GateOp, wait: WaitOptions): Promise<void> {
+  try {
+    await waitForContainer(engine, op.name, op.until, wait);
+    if (op.gate.delayMs > 0) {
+      await sleep(op.gate.delayMs, wait.signal);
+      await waitForContainer(engine, op.name, op.until, { ...wait, timeoutMs: 0 });
+    }
+  } catch (err) {
+    const why = isOrcError(err) ? err.message : String(err);
+    // Removed whatever the failure was: the old container is the one that must keep serving.
+    await engine.removeContainer(op.name, { force: true });
+    throw new OrcError(
+      isOrcError(err) ? err.code : 'INTERNAL',
+      `start-first update of ${op.gate.old} rolled back: the new container did not become ${op.until} (${why}); ` +
+        `it was removed and ${op.gate.old} keeps serving` +
+        (op.gate.failureAction === 'rollback'
+          ? '; the service goes back to its previous definition (update_config.failure_action: rollback)'
+          : '; the update is paused: fix the service and run up again (update_config.failure_action: pause)'),
+      { rolledBack: op.gate.old, service: op.service },
+    );
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}
