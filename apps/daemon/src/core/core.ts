@@ -27,6 +27,7 @@ import {
   type ProjectStore,
 } from '../store/store.js';
 import type { BackoffOptions } from '../supervise/backoff.js';
+import { probeOutputReader } from '../supervise/health.js';
 import { createRestarter } from '../supervise/restarter.js';
 import { createSupervisor, type EngineEventHook, type Supervisor } from '../supervise/supervisor.js';
 import { observeFor, planFailure, type RunContext, runPlan } from './converge.js';
@@ -35,6 +36,7 @@ import { assertProjectOwner, checkProjectOwner } from './guard.js';
 import { imageEnsurer } from './images.js';
 import { createKeyedLock } from './locks.js';
 import { createOperationRegistry, toOperationError } from './operations.js';
+import { rolledBackDesired } from './rollback.js';
 import { projectSummary } from './summary.js';
 import type {
   Core,
@@ -208,6 +210,7 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     name: string,
     reason: string,
     startExited: boolean,
+    engineRestarted = false,
   ): Promise<{ changed: boolean }> => {
     return locks.run(name, async () => {
       const record = await store.get(name);
@@ -218,6 +221,7 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
       const planned = planUp(desired, observed, {
         desiredRunState: record.runState,
         startExited,
+        restoreDependencyOrder: engineRestarted ? 'engine-restarted' : 'started-before',
         ...(record.services ? { services: record.services } : {}),
       });
       if (planned.operations.length === 0 && planned.errors.length === 0) return { changed: false };
@@ -264,6 +268,7 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
           reconcile,
           // The restarter's hook always runs; hooks given by the caller (tests) come after it.
           hooks: [restarter.hook, ...(opts.hooks ?? [])],
+          probeOutput: probeOutputReader(engine),
           ...(opts.resyncIntervalMs ? { resyncIntervalMs: opts.resyncIntervalMs } : {}),
           log,
         });
@@ -360,7 +365,23 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
           ...(o.noBuild ? { noBuild: true } : {}),
           ...(o.pull ? { pull: o.pull } : {}),
         });
-        await runPlan(run, scope, planUp(desired, observed, planOptions), ensure);
+        const planned = planUp(desired, observed, planOptions);
+        try {
+          await runPlan(run, scope, planned, ensure);
+        } catch (err) {
+          const back = o.keep === false ? undefined : rolledBackDesired(planned, err, desired, previous?.desired);
+          const record = back && (await store.get(name));
+          if (back && record) {
+            await remember({ ...record, desired: back.desired, updatedAt: new Date().toISOString() }, record);
+            bus.publish({
+              type: 'recreate',
+              project: name,
+              action: 'rollback',
+              reason: `start-first update failed its health gate; ${back.services.join(', ')} back to the previous definition`,
+            });
+          }
+          throw err;
+        }
         if (o.wait) await waitForServices(engine, desired, o, run);
       },
       underLock(name),

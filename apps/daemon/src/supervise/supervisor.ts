@@ -24,7 +24,12 @@ export interface SupervisorOptions {
    * One level-triggered pass: observe → plan → execute. `changed` says whether it had work to do (a
    * pass that keeps finding work is backed off). `startExited` is true only for the startup pass.
    */
-  reconcile(project: string, reason: string, startExited: boolean): Promise<{ changed: boolean }>;
+  reconcile(
+    project: string,
+    reason: string,
+    startExited: boolean,
+    engineRestarted?: boolean,
+  ): Promise<{ changed: boolean }>;
   /** Slow periodic resync (default 30 s): the list is the truth, events are only hints. */
   resyncIntervalMs?: number;
   /** Coalesces a burst of events into one pass (default 150 ms). */
@@ -32,6 +37,8 @@ export interface SupervisorOptions {
   /** Backoff after repeated repairs of the same project: from `min` doubling up to `max` (ms). */
   backoff?: { min: number; max: number };
   hooks?: EngineEventHook[];
+  /** When given, health events carry the last probe output as their `reason` (read after the event). */
+  probeOutput?: (containerId: string) => Promise<string | undefined>;
   log?: SupervisorLogger;
   /** The engine event source (tests give a scripted one). */
   watch?: typeof watchEngineEvents;
@@ -61,6 +68,11 @@ interface ProjectState {
   reasons: Set<string>;
   /** The startup pass has not succeeded yet (e.g. the engine was down): the next pass starts exited containers too. */
   startupPending: boolean;
+  /**
+   * The engine was unreachable and answers again: it restarted and brought back (in its own order) only
+   * the containers with a restart policy. The next pass restores dependency order (see plan/).
+   */
+  engineRestarted: boolean;
 }
 
 /** Engine events that may mean our containers or networks drifted from what we want. */
@@ -74,6 +86,8 @@ const containerDrift = new Set([
   'pause',
   'unpause',
   'oom',
+  // A dependency that came back (engine restart policy, a restart) may leave `restart: true` dependents behind.
+  'start',
 ]);
 const networkDrift = new Set(['destroy', 'disconnect', 'remove']);
 const lifecycle = new Set([
@@ -111,6 +125,7 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
         notBefore: 0,
         reasons: new Set(),
         startupPending: false,
+        engineRestarted: false,
       };
       projects.set(project, s);
     }
@@ -131,8 +146,10 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
     const reason = [...s.reasons].join(', ') || 'resync';
     s.reasons.clear();
     try {
-      const { changed } = await opts.reconcile(project, reason, startExited);
+      const engineRestarted = s.engineRestarted;
+      const { changed } = await opts.reconcile(project, reason, startExited, engineRestarted);
       s.startupPending = false;
+      if (engineRestarted) s.engineRestarted = false;
       const now = Date.now();
       if (changed) {
         s.streak++;
@@ -193,7 +210,14 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
     const base = { project, ...(service ? { service } : {}), ...(name ? { container: name } : {}) };
     if (e.Action.startsWith('health_status')) {
       const status = e.Action.split(':')[1]?.trim() ?? '';
-      publish({ type: 'health', ...base, action: status });
+      const event = { type: 'health' as const, ...base, action: status };
+      if (!opts.probeOutput) publish(event);
+      else {
+        void opts.probeOutput(e.Actor.ID).then(
+          (output) => publish(output ? { ...event, reason: output } : event),
+          () => publish(event),
+        );
+      }
     } else if (lifecycle.has(e.Action)) {
       const exitCode = attrs.exitCode;
       publish({
@@ -230,6 +254,15 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
   return {
     async start() {
       let connectedOnce = false;
+      let engineLost = false;
+      const afterEngineRestart = (names: Iterable<string>) => {
+        for (const n of names) {
+          const st = stateOf(n);
+          st.engineRestarted = true;
+          // Like a reboot: containers without a restart policy stay down until a startup-like pass.
+          st.startupPending = true;
+        }
+      };
       watcher = (opts.watch ?? watchEngineEvents)(opts.engine, {
         signal: abort.signal,
         onEvent: (e) => {
@@ -240,12 +273,27 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
           // The first connection is followed by the startup pass below; later ones may have missed events,
           // and a startup pass that failed (engine down) is retried now.
           const retry = [...projects.entries()].filter(([, st]) => st.startupPending).map(([p]) => p);
-          if (connectedOnce) resyncAll('event stream reconnected');
+          if (connectedOnce && engineLost) {
+            engineLost = false;
+            afterEngineRestart(registered);
+            void refreshRegistered()
+              .then((names) => {
+                afterEngineRestart(names);
+                for (const n of names) poke(n, 'engine restarted');
+              })
+              .catch((err) =>
+                opts.log?.warn('cannot list registered projects', { error: (err as Error).message }),
+              );
+          } else if (connectedOnce) resyncAll('event stream reconnected');
           else for (const p of retry) poke(p, 'engine reachable again');
           connectedOnce = true;
         },
-        onDisconnected: (err) =>
-          opts.log?.warn('engine event stream broke; reconnecting', { error: String(err) }),
+        onDisconnected: (err) => {
+          // The stream ending is a hint; failing to reach the engine at all means it went away (a restart).
+          if (connectedOnce && !(err instanceof Error && err.message === 'event stream ended'))
+            engineLost = true;
+          opts.log?.warn('engine event stream broke; reconnecting', { error: String(err) });
+        },
       });
       resyncTimer = setInterval(() => resyncAll('periodic resync'), opts.resyncIntervalMs ?? 30_000);
       resyncTimer.unref();
