@@ -13,6 +13,7 @@ import type { ContainerSummary, DaemonEvent, ProjectSummary } from '../core/type
 import type { Engine } from '../engine/engine.js';
 import type { EngineContainerDetails, EngineEvent } from '../engine/types.js';
 import { type BackoffOptions, DEFAULT_BACKOFF, formatDelay } from './backoff.js';
+import { lastProbeOutput } from './health.js';
 import {
   decideRestart,
   emptyHistory,
@@ -154,11 +155,6 @@ export function createRestarter(opts: RestarterOptions): Restarter {
     return Number.isFinite(started) ? Math.max(0, until - started) : 0;
   };
 
-  const lastProbe = (d: EngineContainerDetails): string | undefined => {
-    const log = d.State.Health?.Log;
-    return log && log.length > 0 ? log[log.length - 1]?.Output : undefined;
-  };
-
   const schedule = async (id: string, s: Slot, kind: Trigger['kind']) => {
     const service = await opts.wanted(s.project, s.service);
     if (!service) return;
@@ -179,7 +175,7 @@ export function createRestarter(opts: RestarterOptions): Restarter {
       };
     } else {
       if (!d.State.Running || d.State.Health?.Status !== 'unhealthy') return;
-      const output = lastProbe(d);
+      const output = lastProbeOutput(d);
       trigger = { kind: 'unhealthy', ...(output !== undefined ? { output } : {}), ranMs: ranFor(d, now()) };
     }
     if (s.timer) return; // one pending restart at a time
@@ -323,8 +319,8 @@ export function createRestarter(opts: RestarterOptions): Restarter {
     }
     if (c.Health) {
       const d = await opts.engine.inspectContainer(c.ID).catch(() => undefined);
-      const probe = d ? lastProbe(d) : undefined;
-      if (probe !== undefined) out.HealthOutput = probe.trim();
+      const probe = d ? lastProbeOutput(d) : undefined;
+      if (probe !== undefined) out.HealthOutput = probe;
     }
     return out;
   };

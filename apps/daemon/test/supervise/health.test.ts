@@ -162,9 +162,10 @@ describe('healthchecks: mapping, state in ps and events, restart on unhealthy', 
     });
     expect(c.HealthOutput).toBe('probe-says-no');
     expect(c.Status).toMatch(/unhealthy/);
-    await eventually(async () =>
+    const event = await eventually(async () =>
       events.find((e) => e.type === 'health' && e.service === 'shell' && e.action === 'unhealthy'),
     );
+    expect(event.reason).toBe('probe-says-no');
     const p = await core.getProject({ name: project });
     expect(p?.status).toMatch(/running/);
     // Not opted in: an unhealthy container is reported, never restarted.
