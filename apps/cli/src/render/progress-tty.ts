@@ -45,12 +45,17 @@ export function renderFrame(
 ): string[] {
   const { done, total, errors } = counts(model);
   const lines = [...model.values()];
-  const nameWidth = Math.max(0, ...lines.map((l) => kindLabel(l.kind).length + 1 + l.resource.length));
   const verbWidth = Math.max(0, ...lines.map((l) => verb(l.action, l.state).length));
+  // A line longer than the terminal wraps and breaks the in-place redraw: names give way first.
+  const nameRoom = Math.max(10, width - 14 - verbWidth);
+  const nameWidth = Math.min(
+    nameRoom,
+    Math.max(0, ...lines.map((l) => kindLabel(l.kind).length + 1 + l.resource.length)),
+  );
   const header = `${c.blue('[+]')} ${title} ${done}/${total}${errors ? c.red(` (${errors} failed)`) : ''}`;
   const out = [header];
   for (const line of lines) {
-    const name = `${kindLabel(line.kind)} ${line.resource}`.padEnd(nameWidth);
+    const name = truncate(`${kindLabel(line.kind)} ${line.resource}`, nameWidth).padEnd(nameWidth);
     const word = verb(line.action, line.state).padEnd(verbWidth);
     const coloured = line.state === 'error' ? c.red(word) : line.state === 'done' ? c.green(word) : word;
     const left = ` ${icon(line, tick, c)} ${name}  ${coloured}`;

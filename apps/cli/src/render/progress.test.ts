@@ -62,6 +62,17 @@ describe('the live view', () => {
     ]);
   });
 
+  it('fits every line in a narrow terminal (a wrapped line would break the redraw)', () => {
+    const model: ProgressModel = new Map();
+    applyEvent(model, ev({ resource: 'a-very-long-project-name-for-sure-web-1', message: 'missing' }), 0);
+    applyEvent(model, ev({ kind: 'network', resource: 'short', state: 'done' }), 0);
+    for (const width of [40, 50, 60]) {
+      const frame = renderFrame('Running', model, 1000, 0, width, palette(false));
+      for (const line of frame) expect(line.length, line).toBeLessThan(width);
+      expect(frame[1]).toContain('…');
+    }
+  });
+
   it('shows failures in the header and the message on the line', () => {
     const model: ProgressModel = new Map();
     applyEvent(
