@@ -1,2 +1,2 @@
-export { main } from './main.js';
 export { type CoreOptions, createCore } from './core/core.js';
+export { main } from './main.js';
