@@ -55,12 +55,22 @@ services:
     image: ${FIXTURE_IMAGE}
     command: ["sh", "-c", "echo done; exit 0"]
     restart: always
+  keeper:
+    image: ${FIXTURE_IMAGE}
+    command: ["sleep", "86400"]
+    stop_grace_period: 1s
+    restart: unless-stopped
+  oneshot:
+    image: ${FIXTURE_IMAGE}
+    command: ["sh", "-c", "exit 5"]
 `;
     const { record: r } = await finish(core, core.up(inlineSource(project, yaml), {}));
     expect(r.error).toBeUndefined();
     const name = `${project}-flaky-1`;
     const policy = (await inspect(name)).HostConfig.RestartPolicy;
     expect(policy).toEqual({ Name: 'on-failure', MaximumRetryCount: 2 });
+    expect((await inspect(`${project}-keeper-1`)).HostConfig.RestartPolicy.Name).toBe('unless-stopped');
+    expect((await inspect(`${project}-oneshot-1`)).HostConfig.RestartPolicy.Name).toBe('no');
     const done = await eventually(async () => {
       const i = await inspect(name);
       return i.State.Status === 'exited' && i.RestartCount === 2 ? i : undefined;
@@ -73,6 +83,12 @@ services:
     expect(later.State.Status).toBe('exited');
     const c = await container(core, project, 'flaky');
     expect(c).toMatchObject({ State: 'exited', ExitCode: 3, RestartCount: 2 });
+    // restart: no (the default): exited once, never restarted, by the engine or by the daemon.
+    expect(await container(core, project, 'oneshot')).toMatchObject({
+      State: 'exited',
+      ExitCode: 5,
+      RestartCount: 0,
+    });
   });
 
   it('always restarts a clean exit, and keeps doing it while the daemon is down', async () => {
