@@ -88,10 +88,17 @@ async function runOp(started) {
 function cleanup(project) {
   const filter = `label=com.docker.compose.project=${project}`;
   const sh = (args) => execFileSync('docker', args, { encoding: 'utf8' }).split('\n').filter(Boolean);
+  const quietly = (args) => {
+    try {
+      execFileSync('docker', args, { stdio: 'ignore' });
+    } catch {
+      // Already gone (a down that finished), or still held: the next cleanup gets it.
+    }
+  };
   const ids = sh(['ps', '-aq', '--filter', filter]);
-  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+  if (ids.length) quietly(['rm', '-f', ...ids]);
   const nets = sh(['network', 'ls', '-q', '--filter', filter]);
-  if (nets.length) execFileSync('docker', ['network', 'rm', ...nets], { stdio: 'ignore' });
+  if (nets.length) quietly(['network', 'rm', ...nets]);
 }
 
 /** The floor: the same create bodies, created and started straight through dockerode, all at once. */
@@ -146,6 +153,8 @@ for (const n of SIZES) {
       change: change.ms,
       down: down.ms,
     });
+  } catch (err) {
+    rows.push({ n, failed: err instanceof Error ? err.message : String(err) });
   } finally {
     await core.close();
     cleanup(project);
@@ -166,6 +175,10 @@ console.log(
 );
 console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {
+  if (r.failed) {
+    console.log(`| ${r.n} | failed: ${r.failed.replace(/\n/g, ' ')} | | | | | |`);
+    continue;
+  }
   console.log(
     `| ${r.n} | ${f(r.floorMs)} | ${f(r.cold)} | ${(r.cold / r.floorMs).toFixed(2)}× | ${f(r.noop)} / ${f(r.noopMin)} | ${f(r.change)} | ${f(r.down)} |`,
   );

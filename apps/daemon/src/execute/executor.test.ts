@@ -186,3 +186,51 @@ describe('executePlan', () => {
     ]);
   });
 });
+
+describe('remove-network', () => {
+  const removeOp: Operation = {
+    id: 'remove-network:n1',
+    kind: 'remove-network',
+    name: 'p_default',
+    networkId: 'n1',
+    after: [],
+    cause: 'down',
+  };
+  const engineWith = (holder: { name: string; project?: string; exists: boolean }, failures: number) => {
+    let calls = 0;
+    return {
+      calls: () => calls,
+      engine: {
+        removeNetwork: async () => {
+          calls++;
+          if (calls <= failures) throw new OrcError('CONFLICT', 'network n1 is still used by containers');
+        },
+        inspectNetwork: async () => ({
+          Id: 'n1',
+          Name: 'p_default',
+          Created: '',
+          Driver: 'bridge',
+          Labels: {},
+          Containers: { e: { Name: holder.name } },
+        }),
+        inspectContainer: async () =>
+          holder.exists
+            ? { Config: { Labels: holder.project ? { 'com.docker.compose.project': holder.project } : {} } }
+            : undefined,
+      } as unknown as Engine,
+    };
+  };
+
+  it('retries while only a departing container of ours still holds the endpoint', async () => {
+    const { engine, calls } = engineWith({ name: 'p-web-1', exists: false }, 2);
+    expect((await run(engine, plan([removeOp]))).ok).toBe(true);
+    expect(calls()).toBe(3);
+  });
+
+  it('names a foreign container that holds the network, without retrying', async () => {
+    const { engine, calls } = engineWith({ name: 'someone-else', exists: true }, 5);
+    const r = await run(engine, plan([removeOp]));
+    expect(r.failures[0]?.message).toContain('network p_default is still used by someone-else');
+    expect(calls()).toBe(1);
+  });
+});

@@ -41,7 +41,7 @@ export async function runOperation(op: Operation, ctx: OpContext): Promise<void>
     case 'create-network':
       return createNetwork(op, ctx);
     case 'remove-network':
-      return engine.removeNetwork(op.networkId);
+      return removeNetwork(op, ctx);
     case 'create-volume':
       return createVolume(op, ctx);
     case 'remove-volume':
@@ -98,6 +98,39 @@ async function createNetwork(op: Op<'create-network'>, ctx: OpContext): Promise<
       `network ${op.name} already exists and was not created by orc for project ${ctx.project}; ` +
         `remove it, or declare it \`external: true\` in the compose file`,
     );
+  }
+}
+
+/**
+ * The engine may release a removed container's endpoint a moment after the remove returns ("has active
+ * endpoints"): retry a few times while only our own (departing) containers hold it; name anyone else's.
+ */
+async function removeNetwork(op: Op<'remove-network'>, ctx: OpContext): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ctx.engine.removeNetwork(op.networkId);
+    } catch (err) {
+      if (!isOrcError(err, 'CONFLICT') || attempt >= 10) throw err;
+      const net = await ctx.engine.inspectNetwork(op.networkId);
+      if (!net) return;
+      const holders = Object.values(net.Containers ?? {}).map((c) => c.Name);
+      const ours = await Promise.all(
+        holders.map(async (n) => {
+          const c = await ctx.engine.inspectContainer(n);
+          // Gone already: only its endpoint lingers.
+          return !c || c.Config.Labels?.[Labels.project] === ctx.project;
+        }),
+      );
+      const foreign = holders.filter((_, i) => !ours[i]);
+      if (foreign.length) {
+        throw new OrcError(
+          'CONFLICT',
+          `network ${op.name} is still used by ${foreign.join(', ')}, which orc does not manage for project ${ctx.project}; ` +
+            'disconnect them (docker network disconnect) and run the command again',
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
   }
 }
 
