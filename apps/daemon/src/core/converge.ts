@@ -74,8 +74,19 @@ export async function runPlan(
   });
   for (const w of result.warnings) scope.warn(w);
   for (const op of plan.operations) {
-    if (op.kind !== 'create-container' || !op.replaces) continue;
     if (result.failures.some((f) => f.op.id === op.id) || result.skipped.includes(op)) continue;
+    // A restart the plan decided (dependency order restored, a recreated dependency): say why.
+    if (op.kind === 'restart-container') {
+      ctx.bus.publish({
+        type: 'restart',
+        project: plan.project,
+        ...(op.service ? { service: op.service } : {}),
+        container: op.name,
+        action: 'restart',
+        reason: op.cause,
+      });
+    }
+    if (op.kind !== 'create-container' || !op.replaces) continue;
     ctx.bus.publish({
       type: 'recreate',
       project: plan.project,

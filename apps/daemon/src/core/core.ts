@@ -369,7 +369,8 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
         try {
           await runPlan(run, scope, planned, ensure);
         } catch (err) {
-          const back = o.keep === false ? undefined : rolledBackDesired(planned, err, desired, previous?.desired);
+          const back =
+            o.keep === false ? undefined : rolledBackDesired(planned, err, desired, previous?.desired);
           const record = back && (await store.get(name));
           if (back && record) {
             await remember({ ...record, desired: back.desired, updatedAt: new Date().toISOString() }, record);
