@@ -5,7 +5,7 @@
  * same containers created and started directly with dockerode, all in parallel. Prints a markdown
  * table; asserts nothing.
  *
- *   node bench/core/core.bench.mjs [sizes=10,50,100] [no-op runs=5]
+ *   [ORC_PARALLELISM=8] node bench/core/core.bench.mjs [sizes=10,50,100] [no-op runs=5]
  *
  * Targets we report against: no-op re-apply of 100 services ≤ 100 ms; cold up ≤ 1.05 × the floor.
  * The core is bundled from its TypeScript sources with esbuild (npm packages stay in node_modules).
@@ -21,6 +21,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const SIZES = (process.argv[2] ?? '10,50,100').split(',').map(Number);
 const NOOP_RUNS = Number(process.argv[3] ?? 5);
 const IMAGE = process.env.ORC_FIXTURE_IMAGE ?? 'orc-fixture/busybox:1';
+const PARALLELISM = Number(process.env.ORC_PARALLELISM ?? 8);
 
 mkdirSync(join(root, '.orc-dev'), { recursive: true });
 const work = mkdtempSync(join(root, '.orc-dev', 'bench-core-'));
@@ -132,7 +133,7 @@ const rows = [];
 const stateDir = join(work, 'state');
 for (const n of SIZES) {
   const project = `orcb-core-${n}-${process.pid}`;
-  const core = createCore({ stateDir, supervise: false });
+  const core = createCore({ stateDir, supervise: false, parallelism: PARALLELISM });
   try {
     const floorMs = await floor(n);
     const cold = await timed(() => runOp(core.up(source(project, n, 'one'), {})));
@@ -169,7 +170,7 @@ const engine = execFileSync(
     encoding: 'utf8',
   },
 ).trim();
-console.log(`\n### orc daemon core — engine ${engine}, ${process.version}, parallelism 8\n`);
+console.log(`\n### orc daemon core — engine ${engine}, ${process.version}, parallelism ${PARALLELISM}\n`);
 console.log(
   '| services | engine floor (create+start, all parallel) | cold up | cold up / floor | no-op re-apply (median / min) | change one | down |',
 );
