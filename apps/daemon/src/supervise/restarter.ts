@@ -310,6 +310,8 @@ export function createRestarter(opts: RestarterOptions): Restarter {
     if (s) {
       out.RestartCount = c.RestartCount + s.total;
       if (s.dueAt !== undefined && c.State !== 'running') {
+        // As the engine shows its own policy's wait: `restarting`, so `ps` (without -a) lists it.
+        out.State = 'restarting';
         out.Status = `restarting (backoff ${formatDelay(Math.max(0, s.dueAt - now()))})`;
       } else if (s.gaveUp && c.State !== 'running') {
         out.Status = `${c.Status} (gave up after ${s.total} restarts)`;

@@ -139,7 +139,7 @@ services:
       const backoff = await eventually(async () => {
         if (!rec.events.some((e) => e.type === 'restart' && e.action === 'backoff')) return undefined;
         const c = await container(core, project, 'job');
-        return /^restarting \(backoff \d/.test(c.Status) ? c : undefined;
+        return c.State === 'restarting' && /^restarting \(backoff \d/.test(c.Status) ? c : undefined;
       });
       expect(backoff.RestartReason).toMatch(/exited with code 4; restart \d of 2/);
 
