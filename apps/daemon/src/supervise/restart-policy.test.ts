@@ -49,8 +49,16 @@ describe('decideRestart', () => {
     ]);
   });
 
-  it('max_attempts 0 means no limit (as in Swarm)', () => {
-    expect(loop({ condition: 'any', delay_ms: 1000, max_attempts: 0 }, 8)).toHaveLength(8);
+  it('max_attempts 0 means no limit (as in Swarm), and the history stays small', () => {
+    const policy: RestartPolicySpec = { condition: 'any', delay_ms: 1000, max_attempts: 0 };
+    expect(loop(policy, 8).every((k) => k.startsWith('restart'))).toBe(true);
+    let h = emptyHistory();
+    for (let i = 0; i < 1000; i++) h = recordRestart(policy, h, i, 50, backoff);
+    expect(h.restarts).toHaveLength(1);
+    const limited: RestartPolicySpec = { condition: 'any', delay_ms: 1000, max_attempts: 3 };
+    let l = emptyHistory();
+    for (let i = 0; i < 1000; i++) l = recordRestart(limited, l, i, 50, backoff);
+    expect(l.restarts).toEqual([997, 998, 999]);
   });
 
   it('counts only the restarts within the window', () => {

@@ -90,10 +90,10 @@ export function recordRestart(
   ranMs: number,
   backoff: BackoffOptions = DEFAULT_BACKOFF,
 ): RestartHistory {
-  const keepAll = !policy.window_ms;
-  const restarts = keepAll
-    ? [...history.restarts, now]
-    : [...history.restarts.filter((t) => t > now - (policy.window_ms ?? 0)), now];
+  // Only what max_attempts can count is kept: a container restarted forever must not grow the history.
+  const restarts = policy.window_ms
+    ? [...history.restarts.filter((t) => t > now - (policy.window_ms ?? 0)), now]
+    : [...history.restarts, now].slice(-Math.max(1, policy.max_attempts ?? 0));
   const consecutive = ranMs >= backoff.resetAfterMs ? 1 : history.consecutive + 1;
   return { restarts, consecutive };
 }
