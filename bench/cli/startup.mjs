@@ -9,17 +9,21 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = `${root}node_modules/.bin/orc`;
-const runs = Number(process.argv[2] ?? 20);
-if (!existsSync(bin)) {
+const isMain = process.argv[1] === fileURLToPath(import.meta.url);
+const runs = Number((isMain && process.argv[2]) || 20);
+if (isMain && !existsSync(bin)) {
   console.error(`${bin} is missing: run \`npx turbo run build\` first`);
   process.exit(1);
 }
 
-/** Runs `cmd args` `runs` times (after one warm-up); min and median wall ms, or the failing exit code. */
-function measure(label, cmd, args, target, env = {}) {
+/**
+ * Runs `cmd args` `count` times (after one warm-up); min and median wall ms, or the failing exit code.
+ * Exported (with `count`) for bench/run.mjs, which gathers every benchmark into one report.
+ */
+export function measure(label, cmd, args, target, env = {}, count = runs) {
   const opts = { cwd: `${root}examples/demo`, env: { ...process.env, ...env }, stdio: 'pipe' };
   const samples = [];
-  for (let i = 0; i <= runs; i++) {
+  for (let i = 0; i <= count; i++) {
     const start = process.hrtime.bigint();
     const r = spawnSync(cmd, args, opts);
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
@@ -32,18 +36,24 @@ function measure(label, cmd, args, target, env = {}) {
   return [label, samples[0].toFixed(1), median.toFixed(1), target, verdict];
 }
 
-const rows = [
-  measure('node -e 0 (baseline)', process.execPath, ['-e', '0'], '-'),
-  measure('orc --version', bin, ['--version'], 100),
-  measure('orc ps', bin, ['ps'], 200, { ORC_NO_AUTOSTART: '1' }),
-];
-const table = [['command', 'min ms', 'median ms', 'target ms', ''], ...rows];
-const widths = table[0].map((_, i) => Math.max(...table.map((row) => String(row[i]).length)));
-console.log(`orc CLI startup: ${runs} runs each, node ${process.version}, ${new Date().toISOString()}`);
-for (const row of table)
-  console.log(
-    row
-      .map((c, i) => String(c).padEnd(widths[i]))
-      .join('  ')
-      .trimEnd(),
-  );
+export { bin as orcBin };
+
+if (isMain) printTable();
+
+function printTable() {
+  const rows = [
+    measure('node -e 0 (baseline)', process.execPath, ['-e', '0'], '-'),
+    measure('orc --version', bin, ['--version'], 100),
+    measure('orc ps', bin, ['ps'], 200, { ORC_NO_AUTOSTART: '1' }),
+  ];
+  const table = [['command', 'min ms', 'median ms', 'target ms', ''], ...rows];
+  const widths = table[0].map((_, i) => Math.max(...table.map((row) => String(row[i]).length)));
+  console.log(`orc CLI startup: ${runs} runs each, node ${process.version}, ${new Date().toISOString()}`);
+  for (const row of table)
+    console.log(
+      row
+        .map((c, i) => String(c).padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    );
+}

@@ -12,9 +12,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { desiredState, loadProject, renderConfig, serviceHash } from '@orc/spec';
 
-const RUNS = Number(process.argv[2] ?? 7);
+const isMain = process.argv[1] === fileURLToPath(import.meta.url);
+const RUNS = Number((isMain && process.argv[2]) || 7);
 const SIZES = [100, 1000];
 const TARGET_MS = 300;
 
@@ -78,12 +80,13 @@ function stats(samples) {
 
 const fmt = (ms) => ms.toFixed(1);
 
-async function measure(count) {
+/** Exported (with `runs`) for bench/run.mjs, which gathers every benchmark into one report. */
+export async function measure(count, runs = RUNS) {
   const dir = mkdtempSync(join(tmpdir(), 'orc-bench-spec-'));
   try {
     writeFileSync(join(dir, 'compose.yaml'), composeText(count));
     const phases = { load: [], desired: [], hash: [], render: [], total: [] };
-    for (let run = 0; run <= RUNS; run++) {
+    for (let run = 0; run <= runs; run++) {
       const t0 = performance.now();
       const result = await loadProject({ workingDir: dir, env: { TAG: '1' }, projectName: 'bench' });
       const t1 = performance.now();
@@ -112,20 +115,24 @@ async function measure(count) {
   }
 }
 
-console.log(
-  `# spec pipeline (${RUNS} runs after 1 warm-up; node ${process.version}; target load+desired ≤ ${TARGET_MS} ms @ 1000)\n`,
-);
-console.log(
-  '| services | load+normalise (min / median ms) | desiredState incl. hashes | hashes alone | renderConfig yaml | load+desired (min / median ms) |',
-);
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const count of SIZES) {
-  const p = await measure(count);
-  const cell = (samples) => {
-    const s = stats(samples);
-    return `${fmt(s.min)} / ${fmt(s.median)}`;
-  };
+if (isMain) await printTable();
+
+async function printTable() {
   console.log(
-    `| ${count} | ${cell(p.load)} | ${cell(p.desired)} | ${cell(p.hash)} | ${cell(p.render)} | ${cell(p.total)} |`,
+    `# spec pipeline (${RUNS} runs after 1 warm-up; node ${process.version}; target load+desired ≤ ${TARGET_MS} ms @ 1000)\n`,
   );
+  console.log(
+    '| services | load+normalise (min / median ms) | desiredState incl. hashes | hashes alone | renderConfig yaml | load+desired (min / median ms) |',
+  );
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const count of SIZES) {
+    const p = await measure(count);
+    const cell = (samples) => {
+      const s = stats(samples);
+      return `${fmt(s.min)} / ${fmt(s.median)}`;
+    };
+    console.log(
+      `| ${count} | ${cell(p.load)} | ${cell(p.desired)} | ${cell(p.hash)} | ${cell(p.render)} | ${cell(p.total)} |`,
+    );
+  }
 }

@@ -1,0 +1,88 @@
+/** Direct engine helpers for the bench: one dockerode client, cleanup by project label, events. */
+import Docker from 'dockerode';
+
+export const docker = new Docker(
+  process.env.DOCKER_HOST?.startsWith('unix://')
+    ? { socketPath: process.env.DOCKER_HOST.slice('unix://'.length) }
+    : { socketPath: '/var/run/docker.sock' },
+);
+
+const projectFilter = (project) => ({ label: [`com.docker.compose.project=${project}`] });
+
+/** Ignores "already gone" (404) and "already being removed" (409): cleanup must never fail a run. */
+async function quietly(promise) {
+  try {
+    await promise;
+  } catch (err) {
+    if (err?.statusCode !== 404 && err?.statusCode !== 409) throw err;
+  }
+}
+
+/** Removes every container, network and volume carrying the project's label (whoever made them). */
+export async function cleanupProject(project) {
+  const filters = projectFilter(project);
+  const containers = await docker.listContainers({ all: true, filters });
+  await Promise.all(containers.map((c) => quietly(docker.getContainer(c.Id).remove({ force: true }))));
+  const networks = await docker.listNetworks({ filters });
+  await Promise.all(networks.map((n) => quietly(docker.getNetwork(n.Id).remove())));
+  const { Volumes } = await docker.listVolumes({ filters });
+  await Promise.all((Volumes ?? []).map((v) => quietly(docker.getVolume(v.Name).remove({ force: true }))));
+}
+
+/** Every project name with the bench prefix found on the engine (leftovers of a killed run). */
+export async function benchProjects(prefix) {
+  const names = new Set();
+  const label = 'com.docker.compose.project';
+  for (const c of await docker.listContainers({ all: true, filters: { label: [label] } }))
+    if (c.Labels[label]?.startsWith(prefix)) names.add(c.Labels[label]);
+  for (const n of await docker.listNetworks({ filters: { label: [label] } }))
+    if (n.Labels?.[label]?.startsWith(prefix)) names.add(n.Labels[label]);
+  return [...names];
+}
+
+export async function runningCount(project) {
+  const list = await docker.listContainers({ filters: { ...projectFilter(project), status: ['running'] } });
+  return list.length;
+}
+
+/**
+ * Resolves with the first container `start` event of `project` for which `accept(event)` holds, or
+ * rejects after `timeoutMs`. Subscribed before the caller acts, so no event is missed.
+ */
+export async function watchStart(project, accept, timeoutMs) {
+  const stream = await docker.getEvents({
+    filters: { type: ['container'], event: ['start'], ...projectFilter(project) },
+  });
+  let timer;
+  const done = new Promise((resolve, reject) => {
+    let buf = '';
+    stream.on('data', (chunk) => {
+      buf += chunk.toString();
+      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (!line.trim()) continue;
+        const event = JSON.parse(line);
+        if (accept(event)) resolve(performance.now());
+      }
+    });
+    stream.on('error', reject);
+    timer = setTimeout(() => reject(new Error(`no start event within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return {
+    done: done.finally(() => {
+      clearTimeout(timer);
+      stream.destroy();
+    }),
+  };
+}
+
+export async function engineInfo() {
+  const [version, info] = await Promise.all([docker.version(), docker.info()]);
+  return {
+    version: version.Version,
+    apiVersion: version.ApiVersion,
+    storageDriver: info.Driver,
+    kernel: info.KernelVersion,
+  };
+}

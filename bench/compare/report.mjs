@@ -1,0 +1,228 @@
+/** Turns the bench's raw samples into statistics, a markdown report, and a PNG chart. */
+import { writeFileSync } from 'node:fs';
+import { createCanvas } from '@napi-rs/canvas';
+import { Chart } from 'chart.js/auto';
+
+export const STEPS = [
+  ['cold', 'cold up -d'],
+  ['noop', 'no-op up -d'],
+  ['change', 'change one, up -d'],
+  ['down', 'down'],
+];
+export const TOOLS = ['orc', 'compose', 'floor'];
+
+export function stats(samples) {
+  if (!samples?.length) return undefined;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { n: sorted.length, min: sorted[0], median, max: sorted[sorted.length - 1] };
+}
+
+const ms = (x) =>
+  x === undefined ? '–' : x >= 10000 ? `${(x / 1000).toFixed(1)} s` : `${x.toFixed(x < 10 ? 1 : 0)} ms`;
+const cell = (s) => (s ? `${ms(s.min)} / ${ms(s.median)}` : '–');
+const ratio = (a, b) => (a && b ? a.median / b.median : undefined);
+const fmtRatio = (r) => (r === undefined ? '–' : `${r.toFixed(2)}×`);
+const mark = (ok) => (ok === undefined ? '' : ok ? '✓' : '✗');
+
+/**
+ * Targets, each `{ what, target, value, ok }`, from the summarised results. Medians are compared: the
+ * min is printed beside them to show how much of a miss is noise.
+ */
+export function targets(s) {
+  const out = [];
+  const biggest = s.stacks.at(-1);
+  if (biggest) {
+    const noop = biggest.ops.noop;
+    out.push({
+      what: `no-op up, ${biggest.n} services`,
+      target: '≤ 100 ms',
+      value: ms(noop.orc?.median),
+      ok: noop.orc ? noop.orc.median <= 100 : undefined,
+    });
+    const r = ratio(noop.orc, noop.compose);
+    out.push({
+      what: `no-op up, ${biggest.n} services, vs compose`,
+      target: '≤ 0.1×',
+      value: fmtRatio(r),
+      ok: r === undefined ? undefined : r <= 0.1,
+    });
+  }
+  for (const st of s.stacks) {
+    const cold = ratio(st.ops.cold.orc, st.ops.cold.floor);
+    out.push({
+      what: `cold up, ${st.n} services, vs floor`,
+      target: '≤ 1.05×',
+      value: fmtRatio(cold),
+      ok: cold === undefined ? undefined : cold <= 1.05,
+    });
+    const change = ratio(st.ops.change.orc, st.ops.change.floor);
+    out.push({
+      what: `change one, ${st.n} services, vs one recreate`,
+      target: '≤ 1.2×',
+      value: fmtRatio(change),
+      ok: change === undefined ? undefined : change <= 1.2,
+    });
+    const down = ratio(st.ops.down.orc, st.ops.down.floor);
+    out.push({
+      what: `down, ${st.n} services, vs floor`,
+      target: '≤ 1.05×',
+      value: fmtRatio(down),
+      ok: down === undefined ? undefined : down <= 1.05,
+    });
+  }
+  if (s.drift)
+    out.push({
+      what: 'drift repair (rm -f → replacement running)',
+      target: '≤ 1 s',
+      value: ms(s.drift.median),
+      ok: s.drift.median <= 1000,
+    });
+  if (s.idle) {
+    out.push({
+      what: `idle daemon CPU, ${s.idle.containers} containers, ${s.idle.seconds.toFixed(0)} s`,
+      target: '< 1 %',
+      value: `${s.idle.cpuPercent.toFixed(2)} %`,
+      ok: s.idle.cpuPercent < 1,
+    });
+    out.push({
+      what: `idle daemon RSS (max of 1 s samples)`,
+      target: '≤ 100 MB',
+      value: `${s.idle.rss.max.toFixed(0)} MiB`,
+      ok: s.idle.rss.max <= 100,
+    });
+  }
+  if (s.cli?.version)
+    out.push({
+      what: '`orc --version`',
+      target: '≤ 100 ms',
+      value: ms(s.cli.version.median),
+      ok: s.cli.version.median <= 100,
+    });
+  return out;
+}
+
+/** Raw samples → summary (stats everywhere); the JSON written keeps both. */
+export function summarise(raw) {
+  return {
+    stacks: raw.stacks.map((st) => ({
+      n: st.n,
+      ops: Object.fromEntries(
+        STEPS.map(([step]) => [step, Object.fromEntries(TOOLS.map((t) => [t, stats(st.ops[step]?.[t])]))]),
+      ),
+    })),
+    drift: stats(raw.drift),
+    idle: raw.idle && { ...raw.idle, rss: stats(raw.idle.rssMiB) },
+    cli: raw.cli && Object.fromEntries(Object.entries(raw.cli).map(([k, v]) => [k, stats(v)])),
+    loader: raw.loader && Object.fromEntries(Object.entries(raw.loader).map(([k, v]) => [k, stats(v)])),
+  };
+}
+
+export function markdown(meta, s) {
+  const L = [];
+  const load = meta.loadAverage;
+  L.push(
+    `Run ${meta.date} · ${meta.cpus} × ${meta.cpuModel} · ${meta.memGiB} GiB · Linux ${meta.kernel} · Docker Engine ${meta.engine} · ${meta.compose} · node ${meta.node}`,
+    `Load average (1 min) during the run: min ${load.min.toFixed(1)}, mean ${load.mean.toFixed(1)}, max ${load.max.toFixed(1)} (${load.samples} samples every 5 s; ${meta.cpus} cores). Repetitions: ${meta.reps} per step (no-op: ${meta.noopReps}); cells are min / median wall time, from process start to exit for orc (CLI; daemon already running) and docker-compose.`,
+    '',
+    '| services | step | orc | docker-compose 1.29 | engine floor | orc / compose | orc / floor |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const st of s.stacks)
+    for (const [step, label] of STEPS) {
+      const o = st.ops[step];
+      L.push(
+        `| ${st.n} | ${label} | ${cell(o.orc)} | ${cell(o.compose)} | ${cell(o.floor)} | ${fmtRatio(ratio(o.orc, o.compose))} | ${fmtRatio(ratio(o.orc, o.floor))} |`,
+      );
+    }
+  L.push(
+    '',
+    'Engine floor: the same create bodies sent straight to the engine with dockerode, all containers created at once and each started as soon as its dependencies are; its no-op is one list by label, its change-one is one recreate (create under a temporary name, stop, remove, rename, start).',
+    '',
+    '| figure | orc (min / median) | docker-compose 1.29 |',
+    '| --- | ---: | --- |',
+  );
+  if (s.drift)
+    L.push(
+      `| drift repair: \`docker rm -f\` of a container → its replacement started (${s.drift.n} times) | ${cell(s.drift)} | none: compose does not watch |`,
+    );
+  if (s.idle)
+    L.push(
+      `| idle daemon, ${s.idle.containers} containers under management, ${s.idle.seconds.toFixed(0)} s: CPU | ${s.idle.cpuPercent.toFixed(2)} % | no daemon |`,
+      `| idle daemon: RSS (min / median of 1 s samples; max ${s.idle.rss.max.toFixed(0)} MiB) | ${s.idle.rss.min.toFixed(0)} / ${s.idle.rss.median.toFixed(0)} MiB | no daemon |`,
+    );
+  if (s.cli) {
+    if (s.cli.node) L.push(`| \`node -e 0\` (baseline for the two below) | ${cell(s.cli.node)} | |`);
+    if (s.cli.version) L.push(`| \`orc --version\` | ${cell(s.cli.version)} | |`);
+    if (s.cli.ps) L.push(`| \`orc ps\` (${s.idle?.containers ?? ''} containers) | ${cell(s.cli.ps)} | |`);
+    if (s.cli.composePs) L.push(`| \`docker-compose ps\` (same project) | | ${cell(s.cli.composePs)} |`);
+  }
+  if (s.loader)
+    L.push(
+      `| loader: 1,000 services, load + normalise + desired state with hashes (@orc/spec) | ${cell(s.loader.total)} | |`,
+    );
+  L.push('', '| target | goal | measured | |', '| --- | --- | ---: | :---: |');
+  for (const t of targets(s)) L.push(`| ${t.what} | ${t.target} | ${t.value} | ${mark(t.ok)} |`);
+  if (meta.errors?.length)
+    L.push('', '**Errors during the run:**', '', ...meta.errors.map((e) => `- ${e.replace(/\n/g, ' ')}`));
+  return `${L.join('\n')}\n`;
+}
+
+const COLORS = { orc: '#2563eb', compose: '#f59e0b', floor: '#6b7280' };
+const LABELS = { orc: 'orc', compose: 'docker-compose 1.29', floor: 'engine floor' };
+
+/** One bar chart per step (x: stack size, bars: tools, y: median ms), tiled 2 × 2 into one PNG. */
+export async function chart(meta, s, file) {
+  const W = 640;
+  const H = 400;
+  const HEAD = 60;
+  const out = createCanvas(W * 2, H * 2 + HEAD);
+  const g = out.getContext('2d');
+  g.fillStyle = '#ffffff';
+  g.fillRect(0, 0, out.width, out.height);
+  g.fillStyle = '#111827';
+  g.font = 'bold 22px DejaVu Sans';
+  g.fillText('orc vs docker-compose 1.29 vs engine floor — median wall time (ms, lower is better)', 16, 28);
+  g.font = '15px DejaVu Sans';
+  g.fillStyle = '#374151';
+  g.fillText(
+    `${meta.date.slice(0, 16)} · ${meta.cpus} cores · Engine ${meta.engine} · load avg ${meta.loadAverage.mean.toFixed(1)} (max ${meta.loadAverage.max.toFixed(1)}) · ${meta.reps} reps`,
+    16,
+    50,
+  );
+  for (const [i, [step, label]] of STEPS.entries()) {
+    const c = createCanvas(W, H);
+    const ctx = c.getContext('2d');
+    new Chart(ctx, {
+      type: 'bar',
+      data: {
+        labels: s.stacks.map((st) => `${st.n} services`),
+        datasets: TOOLS.map((t) => ({
+          label: LABELS[t],
+          backgroundColor: COLORS[t],
+          data: s.stacks.map((st) => st.ops[step][t]?.median ?? null),
+        })),
+      },
+      options: {
+        responsive: false,
+        animation: false,
+        devicePixelRatio: 1,
+        plugins: {
+          title: { display: true, text: label, font: { size: 18, family: 'DejaVu Sans' } },
+          legend: { labels: { font: { size: 13, family: 'DejaVu Sans' } } },
+        },
+        scales: {
+          y: {
+            beginAtZero: true,
+            title: { display: true, text: 'ms' },
+            ticks: { font: { family: 'DejaVu Sans' } },
+          },
+          x: { ticks: { font: { size: 13, family: 'DejaVu Sans' } } },
+        },
+      },
+    });
+    g.drawImage(c, (i % 2) * W, HEAD + Math.floor(i / 2) * H);
+  }
+  writeFileSync(file, await out.encode('png'));
+}

@@ -1,0 +1,309 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: orc side by side with docker-compose 1.29 and the engine floor, in one run, on the real
+ * engine. Reports only (markdown table on stdout, JSON + markdown + PNG under bench/results/); asserts
+ * nothing. See docs/benchmarks.md for what each figure means and how to read it.
+ *
+ * Knobs (environment):
+ *   ORC_BENCH_SIZES=10,50,100     stack sizes
+ *   ORC_BENCH_REPS=3              repetitions of cold / change-one / down per tool and size
+ *   ORC_BENCH_NOOP_REPS=5         no-op ups per repetition
+ *   ORC_BENCH_DRIFT_REPS=5        drift repairs timed
+ *   ORC_BENCH_IDLE_CONTAINERS=200 containers under management while the daemon idles
+ *   ORC_BENCH_IDLE_SECONDS=60     idle window (shorter for quick runs)
+ *   ORC_BENCH_ONLY=stacks,drift,idle,cli,loader  sections to run (default all)
+ *   ORC_BENCH_DAEMON_PROF=DIR     run the daemon under node --cpu-prof, profiles written to DIR
+ *   ORC_BENCH_SKIP_BUILD=1        use the existing build instead of `npx turbo run build`
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { rssMiB, sampleIdle, startDaemon } from './compare/daemon.mjs';
+import { cleanupProject, docker, engineInfo, runningCount, watchStart } from './compare/engine.mjs';
+import { desiredOf, floorChangeOne, floorDown, floorNoop, floorUp } from './compare/floor.mjs';
+import { chart, markdown, STEPS, summarise } from './compare/report.mjs';
+import { changedService, composeText } from './compare/stack.mjs';
+import { composeTool, ensureCompose, orcTool, timedRun } from './compare/tools.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const env = process.env;
+const list = (v, d) => (v ?? d).split(',').filter(Boolean);
+const cfg = {
+  sizes: list(env.ORC_BENCH_SIZES, '10,50,100').map(Number),
+  reps: Number(env.ORC_BENCH_REPS ?? 3),
+  noopReps: Number(env.ORC_BENCH_NOOP_REPS ?? 5),
+  driftReps: Number(env.ORC_BENCH_DRIFT_REPS ?? 5),
+  idleContainers: Number(env.ORC_BENCH_IDLE_CONTAINERS ?? 200),
+  idleSeconds: Number(env.ORC_BENCH_IDLE_SECONDS ?? 60),
+  only: new Set(list(env.ORC_BENCH_ONLY, 'stacks,drift,idle,cli,loader')),
+};
+const resultsDir = join(root, 'bench/results');
+const bin = join(root, 'apps/cli/bin/orc.js');
+// Project names carry this run's pid: cleanup only ever touches what this run made.
+const prefix = `orcb-cmp-${process.pid}`;
+const work = mkdtempSync(join(tmpdir(), 'orcb-cmp-'));
+const projects = new Set();
+const errors = [];
+const log = (...a) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
+
+// The machine is shared: the 1-min load average is sampled every 5 s and reported with the figures.
+const loadSamples = [loadavg()[0]];
+const loadTimer = setInterval(() => loadSamples.push(loadavg()[0]), 5000);
+
+let daemon;
+async function cleanupAll() {
+  for (const p of projects) await cleanupProject(p).catch((e) => errors.push(`cleanup ${p}: ${e.message}`));
+  if (daemon) await daemon.stop();
+  daemon = undefined;
+}
+for (const sig of ['SIGINT', 'SIGTERM'])
+  process.on(sig, () => {
+    log(`${sig}: cleaning up`);
+    cleanupAll().finally(() => process.exit(130));
+  });
+
+function projectDir(project, text) {
+  const dir = join(work, project);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'compose.yaml'), text);
+  projects.add(project);
+  return dir;
+}
+
+async function expectRunning(project, n, what) {
+  const running = await runningCount(project);
+  if (running !== n) throw new Error(`${what}: ${running} of ${n} containers running`);
+}
+
+/** One repetition of cold / no-op / change-one / down for a tool; samples pushed into `ops`. */
+async function cycle(tool, n, rep, ops) {
+  const project = `${prefix}-${tool.name}-${n}-${rep}`;
+  const dir = projectDir(project, composeText(n, 'one'));
+  const push = (step, ms) => {
+    ops[step][tool.name] ??= [];
+    ops[step][tool.name].push(ms);
+  };
+  try {
+    if (tool.name === 'floor') {
+      const d1 = await desiredOf(project, dir, composeText(n, 'one'));
+      const d2 = await desiredOf(project, dir, composeText(n, 'two'));
+      push('cold', await timed(() => floorUp(d1)));
+      await expectRunning(project, n, 'floor cold up');
+      for (let i = 0; i < cfg.noopReps; i++) push('noop', await timed(() => floorNoop(project)));
+      push('change', await timed(() => floorChangeOne(d2, n)));
+      push('down', await timed(() => floorDown(d2)));
+    } else {
+      push('cold', await tool.run(project, dir, ['up', '-d']));
+      await expectRunning(project, n, `${tool.name} cold up`);
+      for (let i = 0; i < cfg.noopReps; i++) push('noop', await tool.run(project, dir, ['up', '-d']));
+      writeFileSync(join(dir, 'compose.yaml'), composeText(n, 'two'));
+      push('change', await tool.run(project, dir, ['up', '-d']));
+      await expectRunning(project, n, `${tool.name} change one`);
+      push('down', await tool.run(project, dir, ['down']));
+    }
+  } finally {
+    await cleanupProject(project);
+  }
+}
+
+async function timed(fn) {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+async function stacks(tools) {
+  const out = [];
+  for (const n of cfg.sizes) {
+    const ops = Object.fromEntries(STEPS.map(([s]) => [s, {}]));
+    for (let rep = 0; rep < cfg.reps; rep++)
+      // The tools take turns within a repetition (rotated), so a burst of load elsewhere hits them alike.
+      for (let k = 0; k < tools.length; k++) {
+        const tool = tools[(k + rep) % tools.length];
+        log(`${n} services, rep ${rep + 1}/${cfg.reps}: ${tool.name}`);
+        await cycle(tool, n, rep, ops).catch((e) =>
+          errors.push(`${tool.name} ${n} rep ${rep + 1}: ${e.message}`),
+        );
+      }
+    out.push({ n, ops });
+  }
+  return out;
+}
+
+/** Drift repair: a 10-service orc project; `docker rm -f` of the leaf → the replacement's start event. */
+async function drift(orc) {
+  const n = 10;
+  const project = `${prefix}-drift`;
+  const dir = projectDir(project, composeText(n));
+  const service = changedService(n);
+  const samples = [];
+  try {
+    await orc.run(project, dir, ['up', '-d']);
+    for (let i = 0; i < cfg.driftReps; i++) {
+      const [old] = await docker.listContainers({
+        filters: {
+          label: [`com.docker.compose.project=${project}`, `com.docker.compose.service=${service}`],
+        },
+      });
+      if (!old) throw new Error(`drift: no running ${service} to remove`);
+      const watch = await watchStart(
+        project,
+        (e) => e.Actor?.Attributes?.['com.docker.compose.service'] === service && e.id !== old.Id,
+        30000,
+      );
+      const t0 = performance.now();
+      await docker.getContainer(old.Id).remove({ force: true });
+      samples.push((await watch.done) - t0);
+      await new Promise((r) => setTimeout(r, 1000)); // let the daemon settle before the next removal
+    }
+    await orc.run(project, dir, ['down']);
+  } catch (e) {
+    errors.push(`drift: ${e.message}`);
+  } finally {
+    await cleanupProject(project);
+  }
+  return samples;
+}
+
+/** Idle: `idleContainers` services under management, daemon CPU and RSS over the window; then CLI ps. */
+async function idleAndCli(orc, startup) {
+  const n = cfg.idleContainers;
+  const project = `${prefix}-idle`;
+  const dir = projectDir(project, composeText(n));
+  const result = {};
+  try {
+    if (cfg.only.has('idle')) {
+      await orc.run(project, dir, ['up', '-d']);
+      await expectRunning(project, n, 'idle up');
+      await new Promise((r) => setTimeout(r, 5000)); // past the first healthchecks and the settle after up
+      log(`daemon idle for ${cfg.idleSeconds} s with ${n} containers`);
+      const s = await sampleIdle(daemon.pid, cfg.idleSeconds);
+      result.idle = { containers: n, ...s };
+    }
+    if (cfg.only.has('cli')) {
+      log('CLI start-up');
+      const runs = cfg.reps * 5;
+      const denv = { ...daemon.env, ORC_NO_AUTOSTART: '1' };
+      const row = (r) => (r[1] === '-' ? undefined : { min: Number(r[1]), median: Number(r[2]) });
+      // startup.measure gives min/median only: kept as such (two-sample arrays would skew stats()).
+      result.cli = {
+        node: row(startup.measure('node', process.execPath, ['-e', '0'], '-', {}, runs)),
+        version: row(startup.measure('version', process.execPath, [bin, '--version'], 100, {}, runs)),
+        ps: row(startup.measure('ps', process.execPath, [bin, '-p', project, 'ps'], 200, denv, runs)),
+      };
+      if (cfg.only.has('idle')) {
+        const composePs = [];
+        for (let i = 0; i < Math.max(3, cfg.reps); i++)
+          composePs.push(
+            await timedRun('docker-compose', ['-p', project, '-f', join(dir, 'compose.yaml'), 'ps'], {
+              cwd: dir,
+            }),
+          );
+        result.composePs = composePs;
+      }
+    }
+    if (cfg.only.has('idle')) await orc.run(project, dir, ['down']);
+  } catch (e) {
+    errors.push(`idle/cli: ${e.message}`);
+  } finally {
+    await cleanupProject(project);
+  }
+  return result;
+}
+
+function machine(engine, compose) {
+  const load = loadSamples;
+  return {
+    date: new Date().toISOString(),
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model?.trim() ?? 'unknown',
+    memGiB: (totalmem() / 2 ** 30).toFixed(1),
+    kernel: engine.kernel,
+    engine: `${engine.version} (API ${engine.apiVersion}, ${engine.storageDriver})`,
+    compose: `docker-compose ${compose}`,
+    node: process.version,
+    reps: cfg.reps,
+    noopReps: cfg.noopReps,
+    config: { ...cfg, only: [...cfg.only] },
+    loadAverage: {
+      min: Math.min(...load),
+      max: Math.max(...load),
+      mean: load.reduce((a, b) => a + b, 0) / load.length,
+      samples: load.length,
+    },
+    errors,
+  };
+}
+
+async function main() {
+  const t0 = performance.now();
+  if (env.ORC_BENCH_SKIP_BUILD !== '1') {
+    log('npx turbo run build');
+    const b = spawnSync('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    if (b.status !== 0) throw new Error('build failed');
+  }
+  const composeVersion = ensureCompose();
+  const engine = await engineInfo();
+  daemon = await startDaemon(bin, work, { profDir: env.ORC_BENCH_DAEMON_PROF });
+  log(`orc daemon pid ${daemon.pid} (RSS at start ${rssMiB(daemon.pid).toFixed(0)} MiB)`);
+  const orc = orcTool(bin, daemon.env);
+  const raw = { stacks: [], drift: undefined, idle: undefined, cli: undefined, loader: undefined };
+  const startup = await import('./cli/startup.mjs');
+  try {
+    if (cfg.only.has('stacks')) raw.stacks = await stacks([orc, composeTool(), { name: 'floor' }]);
+    if (cfg.only.has('drift')) raw.drift = await drift(orc);
+    if (cfg.only.has('idle') || cfg.only.has('cli')) {
+      const r = await idleAndCli(orc, startup);
+      raw.idle = r.idle;
+      raw.cliStats = r.cli;
+      raw.cli = r.composePs ? { composePs: r.composePs } : {};
+    }
+  } finally {
+    await cleanupAll();
+  }
+  if (cfg.only.has('loader')) {
+    log('loader: 1,000 services');
+    const spec = await import('./spec/load.bench.mjs');
+    const phases = await spec.measure(1000, Math.max(3, cfg.reps));
+    raw.loader = { total: phases.total, load: phases.load };
+  }
+  clearInterval(loadTimer);
+  const meta = machine(engine, composeVersion);
+  meta.seconds = (performance.now() - t0) / 1000;
+  const summary = summarise(raw);
+  if (raw.cliStats)
+    summary.cli = {
+      ...summary.cli,
+      ...Object.fromEntries(Object.entries(raw.cliStats).filter(([, v]) => v)),
+    };
+  const md = markdown(meta, summary);
+  mkdirSync(resultsDir, { recursive: true });
+  const stamp = meta.date.replace(/[:.]/g, '-');
+  writeFileSync(
+    join(resultsDir, `bench-${stamp}.json`),
+    `${JSON.stringify({ meta, raw, summary }, null, 2)}\n`,
+  );
+  writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({ meta, raw, summary }, null, 2)}\n`);
+  writeFileSync(join(resultsDir, 'latest.md'), md);
+  if (summary.stacks.length) await chart(meta, summary, join(resultsDir, 'latest.png'));
+  console.log(md);
+  log(`done in ${meta.seconds.toFixed(0)} s; bench/results/latest.{md,json,png}`);
+}
+
+main()
+  .catch(async (e) => {
+    console.error(e);
+    await cleanupAll();
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    clearInterval(loadTimer);
+    rmSync(work, { recursive: true, force: true });
+    docker.modem?.agent?.destroy?.();
+  });
