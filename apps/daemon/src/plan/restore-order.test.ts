@@ -38,6 +38,10 @@ describe('plan: dependency order restored after the fact (supervisor passes)', (
       'wait for container demo-api-1 running (web depends on api (service_started))',
       'restart container demo-web-1 (dependency api starts again in this pass, after it)',
     ]);
+    // web waits for the restarted api, not the one that ran before.
+    expect(p.operations.find((op) => op.id === 'wait-container:demo-api-1:running')?.after).toEqual([
+      'restart-container:demo-api-1',
+    ]);
     // worker depends on db without restart: true; it is never restarted.
     expect(lines.some((l) => l.includes('demo-worker-1'))).toBe(false);
   });

@@ -142,6 +142,9 @@ function restartDependents(ctx: UpContext, outcome: ServiceOutcome): void {
       timeoutSeconds: settings.timeoutSeconds,
     });
     outcome.startLike.push(op.id);
+    // Its own dependents wait for the restarted container, not the one running before the restart.
+    const replica = outcome.replicas.find((r) => r.name === c.name);
+    if (replica) replica.ready = op.id;
   }
 }
 
