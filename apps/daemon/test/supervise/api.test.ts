@@ -53,7 +53,7 @@ describe('supervision over HTTP (daemon process)', () => {
           env: {},
         },
       });
-      expect(res.status).toBe(202);
+      expect(res.status, res.text).toBe(202);
       const gaveUp = await events.until((l) => l.includes('"give-up"'));
       expect(JSON.parse(gaveUp)).toMatchObject({
         type: 'restart',
