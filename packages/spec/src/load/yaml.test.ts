@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { pathKey } from './path.js';
 import { expectErrors, expectOk, loadText } from './temp-project.js';
 import { parseComposeYaml } from './yaml.js';
 
@@ -102,11 +101,11 @@ describe('YAML features', () => {
     const r = parseComposeYaml('f.yaml', 'services:\n  web:\n    ports:\n      - "80:80"\n');
     if (!r.ok) throw new Error('parse failed');
     const pos = r.parsed.source.positions;
-    expect(pos.get(pathKey(['services', 'web']))).toEqual({
+    expect(pos.get(['services', 'web'])).toEqual({
       key: { line: 2, col: 3 },
       value: { line: 3, col: 5 },
     });
-    expect(pos.get(pathKey(['services', 'web', 'ports', 0]))).toEqual({ value: { line: 4, col: 9 } });
+    expect(pos.get(['services', 'web', 'ports', 0])).toEqual({ value: { line: 4, col: 9 } });
   });
 
   it('an unresolved alias is a YAML error, not a crash', async () => {

@@ -12,10 +12,9 @@ import {
   type ScalarTag,
 } from 'yaml';
 import type { SpecProblem } from '../model/errors.js';
+import { astPositions } from './ast-positions.js';
 import { estimateNesting } from './nesting.js';
-import type { KeyPath } from './path.js';
-import { pathKey } from './path.js';
-import type { PathPosition, Position, SourceMap } from './positions.js';
+import type { Position, SourceMap } from './positions.js';
 
 /** Bounds on the work one file may cause (see design.md, "YAML aliases"). */
 export interface YamlLimits {
@@ -116,23 +115,22 @@ export function parseComposeYaml(file: string, text: string, opts: ParseOptions 
       }),
     };
   }
-  const measured = measure(doc.contents as Node | null, limits);
-  if (measured) return { ok: false, errors: [limitError(file, measured)] };
-
-  const positions = new Map<string, PathPosition>();
-  const duplicates: Array<{ name: string; pos: Position }> = [];
-  recordPositions(doc.contents as Node | null, [], positions, at, duplicates);
-  if (duplicates.length > 0) {
+  const walked = walk(doc.contents as Node | null, limits);
+  if (walked.limit) return { ok: false, errors: [limitError(file, walked.limit)] };
+  if (walked.duplicates.length > 0) {
     return {
       ok: false,
-      errors: duplicates.map((d) => ({
-        code: 'YAML_SYNTAX' as const,
-        file,
-        line: d.pos.line,
-        col: d.pos.col,
-        message: `duplicate key "${d.name}": map keys must be unique`,
-        hint: 'each key may appear once in a mapping; remove or rename one of them',
-      })),
+      errors: walked.duplicates.map((d) => {
+        const pos = at(d.offset);
+        return {
+          code: 'YAML_SYNTAX' as const,
+          file,
+          line: pos.line,
+          col: pos.col,
+          message: `duplicate key "${d.name}": map keys must be unique`,
+          hint: 'each key may appear once in a mapping; remove or rename one of them',
+        };
+      }),
     };
   }
   let tree: unknown;
@@ -145,6 +143,8 @@ export function parseComposeYaml(file: string, text: string, opts: ParseOptions 
     const pos = at(w.pos[0]);
     return { code: 'YAML_SYNTAX', file, line: pos.line, col: pos.col, message: firstLine(w.message) };
   });
+  // Positions are looked up in the document when a problem needs one (see ast-positions.ts).
+  const positions = astPositions(doc.contents as Node | null, lineCounter);
   return { ok: true, parsed: { file, tree: tree ?? null, source: { file, positions }, warnings } };
 }
 
@@ -187,93 +187,101 @@ function yamlHint(code: string): string | undefined {
   }
 }
 
+/** What one walk of the document found: its expanded size, and the duplicate keys. */
+interface Walked {
+  limit?: string;
+  duplicates: Array<{ name: string; offset: number }>;
+}
+
 /**
- * Counts nodes and depth as if every alias were expanded, with one memo entry per node, so that a
- * "billion laughs" is measured in time proportional to its text, not to its expansion.
+ * Counts nodes and depth as if every alias were expanded, with one memo entry per anchored node, so
+ * that a "billion laughs" is measured in time proportional to its text, not to its expansion; and
+ * finds duplicate keys with a Set per map (yaml's own check is quadratic). One walk, no per-node
+ * allocation beyond the Sets: an unanchored node is reached once, so only anchors need a memo.
  */
-function measure(root: Node | null, limits: YamlLimits): string | undefined {
+function walk(root: Node | null, limits: YamlLimits): Walked {
   const anchors = new Map<string, Node>();
   const memo = new Map<Node, { nodes: number; depth: number }>();
   const inProgress = new Set<Node>();
-  const visit = (node: unknown): { nodes: number; depth: number } => {
+  const duplicates: Walked['duplicates'] = [];
+  let nodes = 0;
+  const add = (n: number): void => {
+    nodes = Math.min(nodes + n, Number.MAX_SAFE_INTEGER);
+  };
+  // Adds the node's expanded size to `nodes` and returns its expanded depth.
+  const visit = (node: unknown): number => {
     if (isAlias(node)) {
       const target = anchors.get(node.source);
-      if (!target || inProgress.has(target)) return { nodes: 1, depth: 1 };
-      return memo.get(target) ?? visit(target);
+      const known = target && !inProgress.has(target) ? memo.get(target) : undefined;
+      if (!known) {
+        add(1);
+        return 1;
+      }
+      add(known.nodes);
+      return known.depth;
     }
-    if (!node || typeof node !== 'object') return { nodes: 1, depth: 1 };
+    if (!node || typeof node !== 'object') {
+      add(1);
+      return 1;
+    }
     const n = node as Node;
-    if (n.anchor) anchors.set(n.anchor, n);
-    const cached = memo.get(n);
-    if (cached) return cached;
-    let nodes = 1;
-    let depth = 1;
-    if (isMap(n) || isSeq(n)) {
+    if (n.anchor) {
+      anchors.set(n.anchor, n);
+      const cached = memo.get(n);
+      if (cached) {
+        add(cached.nodes);
+        return cached.depth;
+      }
       inProgress.add(n);
-      for (const item of n.items) {
-        const parts = isPair(item) ? [item.key, item.value] : [item];
-        for (const part of parts) {
-          if (part == null) continue;
-          const r = visit(part);
-          nodes = Math.min(nodes + r.nodes, Number.MAX_SAFE_INTEGER);
-          depth = Math.max(depth, r.depth + 1);
-        }
-      }
+      const before = nodes;
+      const depth = visitChildren(n);
       inProgress.delete(n);
+      memo.set(n, { nodes: nodes - before, depth });
+      return depth;
     }
-    const result = { nodes, depth };
-    memo.set(n, result);
-    return result;
+    return visitChildren(n);
   };
-  const r = visit(root);
-  if (r.nodes > limits.maxNodes) {
-    return `the document expands to ${r.nodes > 1e15 ? 'more than 10^15' : r.nodes} nodes through its aliases, more than the limit of ${limits.maxNodes}`;
-  }
-  if (r.depth > limits.maxDepth) {
-    return `the document nests ${r.depth} levels deep, more than the limit of ${limits.maxDepth}`;
-  }
-  return undefined;
-}
-
-function recordPositions(
-  node: Node | null,
-  path: KeyPath,
-  out: Map<string, PathPosition>,
-  at: (offset: number) => Position,
-  duplicates: Array<{ name: string; pos: Position }>,
-  key?: Position,
-): void {
-  if (!node) return;
-  const range = node.range;
-  const value = range ? at(range[0]) : (key ?? { line: 1, col: 1 });
-  out.set(pathKey(path), key ? { key, value } : { value });
-  if (isMap(node)) {
-    const seen = new Set<string>();
-    for (const pair of node.items) {
-      const k = pair.key;
-      const name = isScalar(k) ? String(k.value) : undefined;
-      if (name === undefined || name === '<<') continue;
-      const keyPos = isScalar(k) && k.range ? at(k.range[0]) : value;
-      if (seen.has(name)) duplicates.push({ name, pos: keyPos });
-      seen.add(name);
-      const v = pair.value as Node | null;
-      if (v && !isAlias(v)) recordPositions(v, [...path, name], out, at, duplicates, keyPos);
-      else {
-        const vp = v?.range ? at(v.range[0]) : keyPos;
-        out.set(pathKey([...path, name]), { key: keyPos, value: vp });
+  const visitChildren = (n: Node): number => {
+    add(1);
+    let depth = 1;
+    if (isMap(n)) {
+      let seen: Set<string> | undefined;
+      for (const pair of n.items) {
+        const k = pair.key;
+        if (isScalar(k)) {
+          const name = String(k.value);
+          if (name !== '<<') {
+            seen ??= new Set();
+            if (seen.has(name)) duplicates.push({ name, offset: k.range?.[0] ?? n.range?.[0] ?? 0 });
+            seen.add(name);
+          }
+        }
+        if (k != null) depth = Math.max(depth, visit(k) + 1);
+        if (pair.value != null) depth = Math.max(depth, visit(pair.value) + 1);
+      }
+    } else if (isSeq(n)) {
+      for (const item of n.items) {
+        // A flow sequence may hold single pairs (`[a: 1]`): count their key and value.
+        if (isPair(item)) {
+          if (item.key != null) depth = Math.max(depth, visit(item.key) + 1);
+          if (item.value != null) depth = Math.max(depth, visit(item.value) + 1);
+        } else if (item != null) depth = Math.max(depth, visit(item) + 1);
       }
     }
-  } else if (isSeq(node)) {
-    node.items.forEach((item, i) => {
-      const n = item as Node | null;
-      if (n && !isAlias(n)) recordPositions(n, [...path, i], out, at, duplicates);
-      else if (n?.range) out.set(pathKey([...path, i]), { value: at(n.range[0]) });
-      // Lists of names (`depends_on: [db]`, `networks: [front]`) become maps keyed by the name:
-      // remember the item under that key too, so problems found after normalising point at it.
-      if (isScalar(n) && typeof n.value === 'string' && n.range) {
-        const named = pathKey([...path, n.value]);
-        if (!out.has(named)) out.set(named, { key: at(n.range[0]), value: at(n.range[0]) });
-      }
-    });
+    return depth;
+  };
+  const depth = visit(root);
+  if (nodes > limits.maxNodes) {
+    return {
+      limit: `the document expands to ${nodes > 1e15 ? 'more than 10^15' : nodes} nodes through its aliases, more than the limit of ${limits.maxNodes}`,
+      duplicates,
+    };
   }
+  if (depth > limits.maxDepth) {
+    return {
+      limit: `the document nests ${depth} levels deep, more than the limit of ${limits.maxDepth}`,
+      duplicates,
+    };
+  }
+  return { duplicates };
 }
