@@ -1,4 +1,4 @@
-import { type DesiredEndpoint, type EndpointSettingsBody, Labels } from '@orc/spec';
+import { type ContainerCreateBody, type DesiredEndpoint, type EndpointSettingsBody, Labels } from '@orc/spec';
 import type { Engine } from '../engine/engine.js';
 import { isOrcError, OrcError } from '../engine/errors.js';
 import type { Operation } from '../plan/types.js';
@@ -167,7 +167,7 @@ async function createContainer(op: Op<'create-container'>, ctx: OpContext): Prom
   const id = await imageId(op.body.Image, ctx);
   const labels: Record<string, string> = { ...op.body.Labels, [Labels.image]: id };
   if (op.replaces) labels[Labels.replace] = op.replaces;
-  const body = { ...op.body, Labels: labels };
+  const body = { ...(op.aliasesAfterGate ? withoutAliases(op.body) : op.body), Labels: labels };
   let containerId: string;
   try {
     containerId = await ctx.engine.createContainer(op.createAs, body);
@@ -177,8 +177,20 @@ async function createContainer(op: Op<'create-container'>, ctx: OpContext): Prom
   }
   // API 1.41 takes one network at create: connect the others before the container starts.
   for (const ep of op.endpoints.slice(1)) {
-    await ctx.engine.connectNetwork(ep.name, containerId, endpointSettings(ep));
+    const settings = endpointSettings(ep);
+    if (op.aliasesAfterGate) delete settings.Aliases;
+    await ctx.engine.connectNetwork(ep.name, containerId, settings);
   }
+}
+
+/** The create body without network aliases (a start-first replacement gets them once it is ready). */
+function withoutAliases(body: ContainerCreateBody): ContainerCreateBody {
+  const configs = body.NetworkingConfig?.EndpointsConfig;
+  if (!configs) return body;
+  const EndpointsConfig = Object.fromEntries(
+    Object.entries(configs).map(([net, { Aliases: _aliases, ...rest }]) => [net, rest]),
+  );
+  return { ...body, NetworkingConfig: { EndpointsConfig } };
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { Engine } from '../engine/engine.js';
 import { isOrcError, OrcError } from '../engine/errors.js';
 import type { Operation } from '../plan/types.js';
+import { endpointSettings } from './operations.js';
 import { type WaitOptions, waitForContainer } from './wait.js';
 
 type GateOp = Extract<Operation, { kind: 'wait-container' }> & {
@@ -25,19 +26,40 @@ export async function passGate(engine: Engine, op: GateOp, wait: WaitOptions): P
       await waitForContainer(engine, op.name, op.until, { ...wait, timeoutMs: 0 });
     }
   } catch (err) {
-    const why = isOrcError(err) ? err.message : String(err);
-    // Removed whatever the failure was: the old container is the one that must keep serving.
-    await engine.removeContainer(op.name, { force: true });
-    throw new OrcError(
-      isOrcError(err) ? err.code : 'INTERNAL',
-      `start-first update of ${op.gate.old} rolled back: the new container did not become ${op.until} (${why}); ` +
-        `it was removed and ${op.gate.old} keeps serving` +
-        (op.gate.failureAction === 'rollback'
-          ? '; the service goes back to its previous definition (update_config.failure_action: rollback)'
-          : '; the update is paused: fix the service and run up again (update_config.failure_action: pause)'),
-      { rolledBack: op.gate.old, service: op.service },
-    );
+    await rollBack(engine, op, err);
   }
+  await takeOver(engine, op);
+}
+
+/**
+ * The new container joins the service's aliases (it was created without them), then the old one leaves
+ * them before it is stopped: clients resolving the service name only ever get a container that serves.
+ */
+async function takeOver(engine: Engine, op: GateOp): Promise<void> {
+  for (const ep of op.gate.endpoints) {
+    const settings = ep.settings ?? endpointSettings(ep);
+    await engine.disconnectNetwork(ep.name, op.name);
+    await engine.connectNetwork(ep.name, op.name, settings);
+  }
+  // Best effort: the old container is stopped right after this, drained or not.
+  for (const ep of op.gate.endpoints) {
+    await engine.disconnectNetwork(ep.name, op.gate.old).catch(() => undefined);
+  }
+}
+
+async function rollBack(engine: Engine, op: GateOp, err: unknown): Promise<never> {
+  const why = isOrcError(err) ? err.message : String(err);
+  // Removed whatever the failure was: the old container is the one that must keep serving.
+  await engine.removeContainer(op.name, { force: true });
+  throw new OrcError(
+    isOrcError(err) ? err.code : 'INTERNAL',
+    `start-first update of ${op.gate.old} rolled back: the new container did not become ${op.until} (${why}); ` +
+      `it was removed and ${op.gate.old} keeps serving` +
+      (op.gate.failureAction === 'rollback'
+        ? '; the service goes back to its previous definition (update_config.failure_action: rollback)'
+        : '; the update is paused: fix the service and run up again (update_config.failure_action: pause)'),
+    { rolledBack: op.gate.old, service: op.service },
+  );
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

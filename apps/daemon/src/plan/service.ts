@@ -379,6 +379,7 @@ function replace(
     body: dc.create,
     endpoints: dc.endpoints,
     replaces: old.id,
+    ...(startFirst && runState !== 'stopped' ? { aliasesAfterGate: true } : {}),
   });
   const startLike: OpId[] = [];
   let oldMayStop: OpId[] = [create.id, ...gate];
@@ -403,6 +404,7 @@ function replace(
       required: true,
       gate: {
         old: old.name,
+        endpoints: dc.endpoints,
         delayMs: service.update_config?.delay_ms ?? 0,
         failureAction: service.update_config?.failure_action ?? 'pause',
       },

@@ -33,6 +33,11 @@ export type Operation =
       endpoints: DesiredEndpoint[];
       /** Id of the container this one replaces (label `com.docker.compose.replace`). */
       replaces?: string;
+      /**
+       * Start-first: created without its network aliases (the service name), so no client reaches it
+       * before its health gate passes; the gate then gives it the aliases and drains the old container.
+       */
+      aliasesAfterGate?: boolean;
     })
   | (OpBase & { kind: 'start-container'; name: string })
   | (OpBase & {
@@ -65,6 +70,8 @@ export type Operation =
 export interface StartFirstGate {
   /** The container being replaced (still serving). */
   old: string;
+  /** The new container's endpoints, with the aliases it gets once ready (the old one leaves them). */
+  endpoints: DesiredEndpoint[];
   /** `update_config.delay` (ms): the new container must still be ready after it before the update moves on. */
   delayMs: number;
   /** `update_config.failure_action`. */
