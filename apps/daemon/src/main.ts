@@ -117,6 +117,9 @@ export async function runDaemon(argv: string[], createCore: CoreFactory): Promis
         logger.info({ signal }, 'draining operations, then exiting');
         shutdown.abort();
         const closing = core ? core.close() : Promise.resolve();
+        // Operations drain first; then connections nobody ends (a hijacked socket a route missed) are cut.
+        const cutConnections = () => setTimeout(() => app.server.closeAllConnections(), 5_000).unref();
+        closing.then(cutConnections, cutConnections);
         Promise.allSettled([app.close(), closing]).then((results) => {
           for (const r of results)
             if (r.status === 'rejected') logger.error({ err: r.reason }, 'error while closing');

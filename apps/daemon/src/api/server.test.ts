@@ -354,6 +354,9 @@ describe('API server', () => {
     expect(JSON.parse(res.body.trim())).toMatchObject({ service: 'web', line: 'hi' });
     const missing = await api.inject({ method: 'GET', url: '/v1/projects/nope/logs' });
     expect(missing.statusCode).toBe(404);
+    const noService = await api.inject({ method: 'GET', url: '/v1/projects/demo/logs?service=db' });
+    expect(noService.statusCode).toBe(404);
+    expect(noService.json().code).toBe('SERVICE_NOT_FOUND');
   });
 
   it('gives config as JSON without secret contents, 422 on bad compose', async () => {

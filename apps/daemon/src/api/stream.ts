@@ -61,6 +61,8 @@ export function openStream(
     if (!res.writableEnded) res.end();
   };
   controller.signal.addEventListener('abort', end, { once: true });
+  // Opened while the daemon was already stopping: the abort listener above would never fire.
+  if (shutdown.aborted) controller.abort();
 
   const send = async (item: unknown, sseEvent?: string) => {
     if (ended || res.writableEnded) return;

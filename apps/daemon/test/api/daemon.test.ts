@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from '../support/engine.js';
 import { cleanupDaemon, type DaemonProcess, daemonBundle, startDaemon } from './support/daemon.js';
+import { execOverSocket } from './support/exec-client.js';
 
 const run = promisify(execFile);
 
@@ -195,6 +196,29 @@ describe('orc daemon drains on SIGTERM', () => {
       );
       expect(states.split('\n').sort()).toEqual(['app running', 'db running']);
       expect(d.log()).toContain('draining operations');
+    } finally {
+      await d.stop();
+      cleanupDaemon(d);
+    }
+  });
+
+  it('ends an interactive exec and open streams when it stops', async () => {
+    const d = await startDaemon();
+    try {
+      const events = await d.stream('/v1/events');
+      const exec = execOverSocket(d.socket, project, {
+        service: 'app',
+        cmd: ['sleep', '3600'],
+        interactive: true,
+      });
+      await expect.poll(() => d.log().includes('/exec'), { timeout: 20_000 }).toBe(true);
+      const stopped = d.stop();
+      const result = await exec;
+      expect(await stopped).toBe(0);
+      await events.ended;
+      expect(result.status).toBe(101);
+      // Told so, whether the stop came while the exec was being set up or once it ran.
+      expect(JSON.parse(result.error ?? '{}').code).toBe('SHUTTING_DOWN');
     } finally {
       await d.stop();
       cleanupDaemon(d);

@@ -6,7 +6,7 @@ import { ApiError, toErrorResponse } from '../errors.js';
 import { createFrameDecoder, encodeFrame, FrameType } from '../frames.js';
 import { ExecBodySchema, errorResponses, ProjectNameParams } from '../schemas.js';
 
-export const execRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { core }) => {
+export const execRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { core, shutdown }) => {
   app.post(
     '/projects/:name/exec',
     {
@@ -35,6 +35,25 @@ export const execRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { c
       const socket = request.raw.socket;
       socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
       pipeSession(socket, session, (err) => request.log.warn({ err }, 'exec stream failed'));
+      // A hijacked socket keeps the server from closing: end the session when the daemon stops.
+      const onShutdown = () => {
+        if (socket.writable) {
+          socket.end(
+            encodeFrame(
+              FrameType.error,
+              JSON.stringify({ code: 'SHUTTING_DOWN', message: 'the orc daemon is stopping' }),
+            ),
+          );
+        }
+        setTimeout(() => socket.destroy(), 1000).unref();
+      };
+      // The daemon may have begun stopping while the exec was being created: an abort listener added now
+      // would never fire.
+      if (shutdown.aborted) onShutdown();
+      else {
+        shutdown.addEventListener('abort', onShutdown, { once: true });
+        socket.once('close', () => shutdown.removeEventListener('abort', onShutdown));
+      }
     },
   );
 };

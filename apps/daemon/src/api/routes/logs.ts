@@ -24,6 +24,17 @@ export const logRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { co
       // Checked before the stream opens, so an unknown project is a plain 404, not an in-stream error.
       const project = await core.getProject({ name });
       if (!project) throw new ApiError('PROJECT_NOT_FOUND', `no project named "${name}"`);
+      const known = new Set([
+        ...project.services.map((s) => s.name),
+        ...project.containers.map((c) => c.Service),
+      ]);
+      const unknown = (service ?? []).filter((s) => !known.has(s));
+      if (unknown.length > 0) {
+        throw new ApiError(
+          'SERVICE_NOT_FOUND',
+          `no service ${unknown.map((s) => `"${s}"`).join(', ')} in "${name}"`,
+        );
+      }
       const options: LogOptions = { ...rest, ...(service?.length ? { services: service } : {}) };
       const stream = openStream(reply, 'ndjson', shutdown, true);
       try {
