@@ -2,6 +2,7 @@ import type { DesiredState } from '@orc/spec';
 import type { Engine } from '../engine/engine.js';
 import { OrcError } from '../engine/errors.js';
 import { executePlan, summariseFailure } from '../execute/executor.js';
+import type { Limiter } from '../execute/limiter.js';
 import type { OpContext } from '../execute/operations.js';
 import { observeProject } from '../observe/observe.js';
 import type { ObservedProject } from '../observe/types.js';
@@ -14,6 +15,8 @@ export interface RunContext {
   engine: Engine;
   bus: EventBus;
   parallelism: number;
+  /** Shared by every plan: the daemon-wide bound on engine operations. */
+  engineLimit?: Limiter;
   waitTimeoutMs: number;
   ensureImage: OpContext['ensureImage'];
   nudge?: OpContext['nudge'];
@@ -67,6 +70,7 @@ export async function runPlan(
     engine: ctx.engine,
     operationId: scope.id,
     parallelism: ctx.parallelism,
+    ...(ctx.engineLimit ? { engineLimit: ctx.engineLimit } : {}),
     ensureImage,
     waitTimeoutMs: ctx.waitTimeoutMs,
     onProgress: (e) => scope.progress(e),

@@ -13,6 +13,7 @@ import {
 import { createEngine, type Engine } from '../engine/engine.js';
 import { OrcError } from '../engine/errors.js';
 import { openExec } from '../engine/exec.js';
+import { createLimiter } from '../execute/limiter.js';
 import type { OpContext } from '../execute/operations.js';
 import { waitForContainer } from '../execute/wait.js';
 import { createImageEngine, createImageService, type ImageService } from '../images/index.js';
@@ -60,7 +61,7 @@ export interface CoreOptions {
   /** Where the project registry lives (default: `ORC_STATE_DIR`, see store/). */
   stateDir?: string;
   store?: ProjectStore;
-  /** Engine operations in flight per plan (default 8). */
+  /** Engine operations in flight, per plan and across all plans at once (default 8). */
   parallelism?: number;
   /** Keep registered projects converged: startup pass, engine events, periodic resync (default true). */
   supervise?: boolean;
@@ -122,6 +123,8 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     engine,
     bus,
     parallelism: opts.parallelism ?? 8,
+    // One bound for every plan at once (see execute/limiter.ts), the same number as each plan's own.
+    engineLimit: createLimiter(opts.parallelism ?? 8),
     waitTimeoutMs: opts.waitTimeoutMs ?? 300_000,
     ensureImage: async (op) => {
       throw new OrcError('INTERNAL', `no image step configured for ${op.image}`);

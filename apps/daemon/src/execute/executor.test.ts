@@ -4,6 +4,7 @@ import { OrcError } from '../engine/errors.js';
 import type { EngineContainerDetails } from '../engine/types.js';
 import type { Operation, Plan } from '../plan/types.js';
 import { executePlan, summariseFailure } from './executor.js';
+import { createLimiter } from './limiter.js';
 
 /** An engine that records calls; `fail` names containers whose start fails, `exitCodes` what waits see. */
 function fakeEngine(opts: { fail?: string[]; exitCodes?: Record<string, number>; delayMs?: number } = {}) {
@@ -156,6 +157,31 @@ describe('executePlan', () => {
     expect(r.ok).toBe(true);
     expect(r.warnings[0]).toContain('exited with code 1');
     expect(calls).toContain('start app');
+  });
+
+  it('keeps engine operations of plans running at once under one shared bound', async () => {
+    const { engine, maxInFlight } = fakeEngine({ delayMs: 5 });
+    const names = (prefix: string) => ['a', 'b', 'c', 'd'].map((n) => `${prefix}-${n}`);
+    const planOf = (prefix: string): Plan => ({
+      project: prefix,
+      operations: names(prefix).flatMap((n) => [create(n), start(n)]),
+      warnings: [],
+      errors: [],
+    });
+    const engineLimit = createLimiter(3);
+    const opts = (id: string) => ({
+      engine,
+      operationId: id,
+      parallelism: 8,
+      engineLimit,
+      ensureImage: async () => {},
+    });
+    const results = await Promise.all([
+      executePlan(planOf('p'), opts('1')),
+      executePlan(planOf('q'), opts('2')),
+    ]);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(maxInFlight()).toBe(3);
   });
 
   it('keeps at most `parallelism` operations in flight', async () => {

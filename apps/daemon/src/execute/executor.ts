@@ -3,6 +3,7 @@ import type { ProgressEvent, ResourceKind } from '../core/types.js';
 import type { Engine } from '../engine/engine.js';
 import { isOrcError, OrcError } from '../engine/errors.js';
 import type { Operation, Plan } from '../plan/types.js';
+import type { Limiter } from './limiter.js';
 import { type OpContext, runOperation } from './operations.js';
 
 export interface ExecuteOptions {
@@ -16,7 +17,14 @@ export interface ExecuteOptions {
   waitTimeoutMs?: number;
   nudge?: OpContext['nudge'];
   signal?: AbortSignal;
+  /**
+   * Shared by every plan the daemon runs: bounds the engine operations (create, start, stop, remove, ...)
+   * in flight across plans. Waits and image pulls are not counted: they hold no engine work.
+   */
+  engineLimit?: Limiter;
 }
+
+const unbounded = new Set<Operation['kind']>(['wait-container', 'ensure-image']);
 
 export interface OperationFailure {
   op: Operation;
@@ -129,7 +137,9 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Exe
         ...(opts.signal ? { signal: opts.signal } : {}),
       };
       try {
-        await runOperation(op, ctx);
+        if (opts.engineLimit && !unbounded.has(op.kind))
+          await opts.engineLimit.run(() => runOperation(op, ctx));
+        else await runOperation(op, ctx);
         emit(op, 'done', undefined, Date.now() - started);
         release(id);
       } catch (err) {
