@@ -226,22 +226,41 @@ export function interpolateTree(
 ): InterpolateTreeResult {
   const errors: TreeProblem[] = [];
   const unset: InterpolateTreeResult['unset'] = [];
-  const walk = (node: unknown, path: KeyPath): unknown => {
-    if (typeof node === 'string') return interpolateString(node, path);
-    if (Array.isArray(node)) return node.map((item, i) => walk(item, [...path, i]));
-    if (isOverride(node)) return overrideMarker(walk(node.value, path));
+  // One path stack for the whole walk (a new array per node was most of this function's cost);
+  // it is copied only where it is kept: in a problem, or handed to `cast`.
+  const path: KeyPath = [];
+  const walk = (node: unknown): unknown => {
+    if (typeof node === 'string') return interpolateString(node);
+    if (Array.isArray(node)) {
+      const out: unknown[] = new Array(node.length);
+      for (let i = 0; i < node.length; i++) {
+        path.push(i);
+        out[i] = walk(node[i]);
+        path.pop();
+      }
+      return out;
+    }
+    if (isOverride(node)) return overrideMarker(walk(node.value));
     if (isPlainObject(node)) {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(node)) out[k] = walk(v, [...path, k]);
+      const keys = Object.keys(node);
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        path.push(k);
+        out[k] = walk(node[k]);
+        path.pop();
+      }
       return out;
     }
     return node;
   };
-  const interpolateString = (text: string, path: KeyPath): unknown => {
+  const interpolateString = (text: string): unknown => {
+    // Most values hold no `$`: nothing to substitute, nothing to report.
+    if (!opts.cast && text.indexOf('$') < 0) return text;
     const r = substitute(text, lookup);
     if (!r.ok) {
       errors.push({
-        path,
+        path: path.slice(),
         message:
           r.kind === 'invalid'
             ? `invalid interpolation format for ${renderPath(path)}.\nYou may need to escape any $ with another $.\n${shorten(text)}${r.detail ? `\n(${r.detail})` : ''}`
@@ -249,17 +268,17 @@ export function interpolateTree(
       });
       return text;
     }
-    for (const variable of r.unset) unset.push({ path, variable });
-    const cast = opts.cast?.(path, r.value);
+    for (const variable of r.unset) unset.push({ path: path.slice(), variable });
+    const cast = opts.cast?.(path.slice(), r.value);
     if (!cast) return r.value;
     if (cast.ok) return cast.value;
     errors.push({
-      path,
+      path: path.slice(),
       message: `error while interpolating ${renderPath(path)}: failed to cast to expected type: ${cast.message}`,
     });
     return r.value;
   };
-  return { value: walk(tree, []), errors, unset };
+  return { value: walk(tree), errors, unset };
 }
 
 export interface VariableInfo {

@@ -10,6 +10,7 @@ import { closest } from '../validate/suggest.js';
 import {
   composeTags,
   enforceUnicity,
+  hasMarkers,
   interpolateTree,
   type MergeProblem,
   mergeCompose,
@@ -155,7 +156,8 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
       });
     }
     const tree = isDict(r.value) ? r.value : {};
-    report(problems, [p.source], validateComposeFile(stripMarkers(tree)));
+    // Validation only reads the tree: copy it without markers only when it has some.
+    report(problems, [p.source], validateComposeFile(hasMarkers(tree) ? stripMarkers(tree) : tree));
     if (tree.version !== undefined) {
       problems.warnings.push({
         code: 'DEPRECATED',
@@ -181,7 +183,9 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
   const mergeProblems: MergeProblem[] = [];
   for (const t of trees) merged = (mergeCompose(merged, t, mergeProblems) ?? {}) as Dict;
   if (trees.length > 1) merged = enforceUnicity(merged, mergeProblems) as Dict;
-  merged = stripMarkers(merged) as Dict;
+  // mergeCompose builds a fresh tree (every value passes through stripMarkers): a second copy is
+  // needed only if a marker is left.
+  if (hasMarkers(merged)) merged = stripMarkers(merged) as Dict;
   for (const m of mergeProblems) {
     problems.warnings.push({
       code: 'INVALID_VALUE',
