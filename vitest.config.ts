@@ -29,12 +29,28 @@ export default defineConfig({
           name: 'integration',
           sequence: { groupOrder: 1 },
           include: ['test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', 'apps/daemon/test/disruptive/**'],
           globalSetup: ['./test/setup/global-setup.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // Two cores: more parallel files only make the engine the bottleneck and timing-sensitive tests flaky.
           maxWorkers: 2,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          // Tests that take the engine down (a dockerd restart): every other test would fail meanwhile, so
+          // they run alone, after the rest (`scripts/test.sh`), never in the default run.
+          name: 'disruptive',
+          sequence: { groupOrder: 2 },
+          include: ['apps/daemon/test/disruptive/**/*.test.ts'],
+          globalSetup: ['./test/setup/global-setup.ts'],
+          environment: 'node',
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          maxWorkers: 1,
         },
       },
     ],
