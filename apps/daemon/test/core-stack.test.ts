@@ -164,11 +164,13 @@ describe('core: a three-service stack on the real engine', () => {
       `${project}_default`,
     ]);
     await docker('network', 'disconnect', `${project}_back`, `${project}-api-1`);
-    await eventually(async () => {
+    // Repaired = on the network again and running (a recreate renames the new container before starting it).
+    const repaired = await eventually(async () => {
       const nets = (await networksOf().catch(() => '')).split(' ').filter(Boolean);
-      return nets.includes(`${project}_back`) ? nets : undefined;
+      const running = (await ids()).api?.endsWith(':running');
+      return nets.includes(`${project}_back`) && running ? nets : undefined;
     });
-    expect((await ids()).api?.endsWith(':running')).toBe(true);
+    expect(repaired.sort()).toEqual([`${project}_back`, `${project}_default`]);
   });
 
   it('keeps the named volume on down, and removes it with down -v', async () => {
