@@ -22,7 +22,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { rssMiB, sampleIdle, startDaemon } from './compare/daemon.mjs';
-import { cleanupProject, docker, engineInfo, runningCount, watchStart } from './compare/engine.mjs';
+import {
+  benchProjects,
+  cleanupProject,
+  docker,
+  engineInfo,
+  runningCount,
+  watchStart,
+} from './compare/engine.mjs';
 import { desiredOf, floorChangeOne, floorDown, floorNoop, floorUp } from './compare/floor.mjs';
 import { chart, markdown, STEPS, summarise } from './compare/report.mjs';
 import { changedService, composeText } from './compare/stack.mjs';
@@ -55,7 +62,10 @@ const loadTimer = setInterval(() => loadSamples.push(loadavg()[0]), 5000);
 
 let daemon;
 async function cleanupAll() {
-  for (const p of projects) await cleanupProject(p).catch((e) => errors.push(`cleanup ${p}: ${e.message}`));
+  // Also whatever carries this run's prefix but escaped a step's own cleanup (e.g. during an engine restart).
+  const found = await benchProjects(prefix).catch(() => []);
+  for (const p of new Set([...projects, ...found]))
+    await cleanupProject(p).catch((e) => errors.push(`cleanup ${p}: ${e.message}`));
   if (daemon) await daemon.stop();
   daemon = undefined;
 }
@@ -133,22 +143,32 @@ async function stacks(tools) {
   return out;
 }
 
-/** Drift repair: a 10-service orc project; `docker rm -f` of the leaf → the replacement's start event. */
+/**
+ * Drift repair: `docker rm -f` of a leaf container → the replacement's start event. One removal per
+ * project (`driftReps` 10-service projects): the supervisor backs off a project that keeps needing
+ * repairs (the third within a minute waits 1 s, then 2 s, ...), which is crash-loop protection, not
+ * the repair latency asked about here.
+ */
 async function drift(orc) {
   const n = 10;
-  const project = `${prefix}-drift`;
-  const dir = projectDir(project, composeText(n));
   const service = changedService(n);
   const samples = [];
+  const mine = [];
   try {
-    await orc.run(project, dir, ['up', '-d']);
     for (let i = 0; i < cfg.driftReps; i++) {
+      const project = `${prefix}-drift-${i}`;
+      const dir = projectDir(project, composeText(n));
+      mine.push([project, dir]);
+      await orc.run(project, dir, ['up', '-d']);
+    }
+    await new Promise((r) => setTimeout(r, 2000)); // past the settle after up
+    for (const [project] of mine) {
       const [old] = await docker.listContainers({
         filters: {
           label: [`com.docker.compose.project=${project}`, `com.docker.compose.service=${service}`],
         },
       });
-      if (!old) throw new Error(`drift: no running ${service} to remove`);
+      if (!old) throw new Error(`drift: no running ${service} in ${project} to remove`);
       const watch = await watchStart(
         project,
         (e) => e.Actor?.Attributes?.['com.docker.compose.service'] === service && e.id !== old.Id,
@@ -157,13 +177,12 @@ async function drift(orc) {
       const t0 = performance.now();
       await docker.getContainer(old.Id).remove({ force: true });
       samples.push((await watch.done) - t0);
-      await new Promise((r) => setTimeout(r, 1000)); // let the daemon settle before the next removal
     }
-    await orc.run(project, dir, ['down']);
+    for (const [project, dir] of mine) await orc.run(project, dir, ['down']);
   } catch (e) {
     errors.push(`drift: ${e.message}`);
   } finally {
-    await cleanupProject(project);
+    for (const [project] of mine) await cleanupProject(project);
   }
   return samples;
 }

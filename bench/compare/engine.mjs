@@ -37,6 +37,8 @@ export async function benchProjects(prefix) {
     if (c.Labels[label]?.startsWith(prefix)) names.add(c.Labels[label]);
   for (const n of await docker.listNetworks({ filters: { label: [label] } }))
     if (n.Labels?.[label]?.startsWith(prefix)) names.add(n.Labels[label]);
+  const { Volumes } = await docker.listVolumes({ filters: { label: [label] } });
+  for (const v of Volumes ?? []) if (v.Labels?.[label]?.startsWith(prefix)) names.add(v.Labels[label]);
   return [...names];
 }
 

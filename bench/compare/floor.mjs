@@ -59,14 +59,13 @@ export async function floorUp(desired) {
       return container;
     });
     started.set(s.name, start);
-    healthy.set(
-      s.name,
-      start.then((c) => (s.has_healthcheck ? waitHealthy(c) : undefined)),
-    );
+    const health = start.then((c) => (s.has_healthcheck ? waitHealthy(c) : undefined));
+    // Nobody waits on the health of a service nothing depends on (as `up -d`): a rejection there must
+    // not crash the run; a dependent's start still sees it through `ready`.
+    health.catch(() => {});
+    healthy.set(s.name, health);
   }
   await Promise.all(started.values());
-  // Nothing else waits on health that nobody depends on (as `up -d`), but no promise may reject unseen.
-  for (const h of healthy.values()) h.catch(() => {});
 }
 
 export async function floorNoop(project) {

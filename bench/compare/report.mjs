@@ -20,7 +20,7 @@ export function stats(samples) {
 }
 
 const ms = (x) =>
-  x === undefined ? '–' : x >= 10000 ? `${(x / 1000).toFixed(1)} s` : `${x.toFixed(x < 10 ? 1 : 0)} ms`;
+  x === undefined ? '–' : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 1 : 0)} ms`;
 const cell = (s) => (s ? `${ms(s.min)} / ${ms(s.median)}` : '–');
 const ratio = (a, b) => (a && b ? a.median / b.median : undefined);
 const fmtRatio = (r) => (r === undefined ? '–' : `${r.toFixed(2)}×`);
