@@ -73,18 +73,25 @@ export function applyTag(tag: string | null | undefined, value: unknown): unknow
  * unwrapped. Returns new containers (never mutates `tree`).
  */
 export function stripMarkers(tree: unknown): unknown {
+  if (typeof tree !== 'object' || tree === null) return tree;
   if (isOverride(tree)) return stripMarkers(tree.value);
   if (isReset(tree)) return undefined;
+  // Index loops over Object.keys: Object.entries allocated a pair per key, and this runs on whole
+  // files (a 1,000-service file has ~100k values).
   if (Array.isArray(tree)) {
     const out: unknown[] = [];
-    for (const item of tree) {
+    for (let i = 0; i < tree.length; i++) {
+      const item: unknown = tree[i];
       if (!isReset(item)) out.push(stripMarkers(item));
     }
     return out;
   }
   if (isPlainObject(tree)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(tree)) {
+    const keys = Object.keys(tree);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const v = tree[k];
       if (!isReset(v)) out[k] = stripMarkers(v);
     }
     return out;
@@ -92,11 +99,18 @@ export function stripMarkers(tree: unknown): unknown {
   return tree;
 }
 
-/** True when the tree holds a marker anywhere (cheap check before a copy). */
+/** True when the tree holds a marker anywhere (cheap check before a copy: allocates nothing). */
 export function hasMarkers(tree: unknown): boolean {
+  if (typeof tree !== 'object' || tree === null) return false;
   if (isMarker(tree)) return true;
-  if (Array.isArray(tree)) return tree.some(hasMarkers);
-  if (isPlainObject(tree)) return Object.values(tree).some(hasMarkers);
+  if (Array.isArray(tree)) {
+    for (let i = 0; i < tree.length; i++) if (hasMarkers(tree[i])) return true;
+    return false;
+  }
+  if (isPlainObject(tree)) {
+    const keys = Object.keys(tree);
+    for (let i = 0; i < keys.length; i++) if (hasMarkers(tree[keys[i]!])) return true;
+  }
   return false;
 }
 
