@@ -72,7 +72,7 @@ async function probesUntil(check: (lines: string[]) => boolean): Promise<string[
   throw new Error(`probes never reached the expected state: ${(await probes()).slice(-5).join(' | ')}`);
 }
 
-describe('beyond compose: replace without downtime', () => {
+describe('beyond compose: replace without downtime', { timeout: 300_000 }, () => {
   let core: TestCore;
   let dispose: () => Promise<void>;
   beforeAll(async () => {
@@ -90,7 +90,8 @@ describe('beyond compose: replace without downtime', () => {
       FIXTURE_IMAGE,
       'sh',
       '-c',
-      'while true; do if wget -qO- http://web:8080/ > /tmp/out 2>/tmp/err; then echo "ok $(cat /tmp/out)"; else echo "FAIL $(date +%T) $(cat /tmp/err)"; fi; sleep 0.05; done',
+      // nc with a timeout: a probe that hangs (a container gone mid-request) is a failed probe, not a stuck test.
+      'while true; do out=$(printf "GET / HTTP/1.0\\r\\n\\r\\n" | nc -w 2 web 8080 2>&1 | tail -n1); case "$out" in v*) echo "ok $out";; *) echo "FAIL $(date +%T) $out";; esac; sleep 0.05; done',
     );
     await probesUntil((l) => l.filter((x) => x === 'ok v1').length >= 5);
   });
