@@ -114,6 +114,14 @@ describe('beyond compose: explain and guard', () => {
     expect(record.plan?.find((l) => l.includes(`${project}-db-1 as`))).toContain(
       'network back: not connected',
     );
+    // The supervisor repairs the drift on its own; converge now so the next test starts from a still project.
+    const repaired = await finish(core, core.up(inlineSource(project, yaml('bye'), '/srv/one/app'), {}));
+    expect(repaired.record.error).toBeUndefined();
+    const again = await finish(
+      core,
+      core.up(inlineSource(project, yaml('bye'), '/srv/one/app'), { dryRun: true }),
+    );
+    expect(again.record.plan).toEqual([]);
   });
 
   it('refuses a second folder that resolves to the same project name, and leaves its containers alone', async () => {
