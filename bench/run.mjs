@@ -28,7 +28,7 @@ import {
   docker,
   engineInfo,
   runningCount,
-  watchStart,
+  watchContainers,
 } from './compare/engine.mjs';
 import { desiredOf, floorChangeOne, floorDown, floorNoop, floorUp } from './compare/floor.mjs';
 import { chart, markdown, STEPS, summarise } from './compare/report.mjs';
@@ -62,12 +62,19 @@ const loadTimer = setInterval(() => loadSamples.push(loadavg()[0]), 5000);
 
 let daemon;
 async function cleanupAll() {
+  // The daemon first: while it runs it would re-create what a project it keeps is missing.
+  if (daemon) await daemon.stop();
+  daemon = undefined;
   // Also whatever carries this run's prefix but escaped a step's own cleanup (e.g. during an engine restart).
   const found = await benchProjects(prefix).catch(() => []);
   for (const p of new Set([...projects, ...found]))
     await cleanupProject(p).catch((e) => errors.push(`cleanup ${p}: ${e.message}`));
-  if (daemon) await daemon.stop();
-  daemon = undefined;
+}
+
+/** After a failed step: the daemon must let go of the project before its containers are removed. */
+async function forget(orc, project, dir) {
+  await orc.run(project, dir, ['down']).catch(() => {});
+  await cleanupProject(project);
 }
 for (const sig of ['SIGINT', 'SIGTERM'])
   process.on(sig, () => {
@@ -153,6 +160,7 @@ async function drift(orc) {
   const n = 10;
   const service = changedService(n);
   const samples = [];
+  const orcPart = [];
   const mine = [];
   try {
     for (let i = 0; i < cfg.driftReps; i++) {
@@ -169,22 +177,27 @@ async function drift(orc) {
         },
       });
       if (!old) throw new Error(`drift: no running ${service} in ${project} to remove`);
-      const watch = await watchStart(
-        project,
-        (e) => e.Actor?.Attributes?.['com.docker.compose.service'] === service && e.id !== old.Id,
-        30000,
-      );
+      const isReplacement = (e) =>
+        e.Action === 'start' &&
+        e.id !== old.Id &&
+        e.Actor?.Attributes?.['com.docker.compose.service'] === service;
+      const watch = await watchContainers(project, isReplacement, 30000);
       const t0 = performance.now();
       await docker.getContainer(old.Id).remove({ force: true });
-      samples.push((await watch.done) - t0);
+      const seen = await watch.done;
+      const started = seen.find(isReplacement).at;
+      const gone = seen.find((e) => e.Action === 'destroy' && e.id === old.Id)?.at;
+      samples.push(started - t0);
+      // The engine's own rm -f is slow under load: orc's part starts when the container is gone.
+      if (gone !== undefined) orcPart.push(started - gone);
     }
     for (const [project, dir] of mine) await orc.run(project, dir, ['down']);
   } catch (e) {
     errors.push(`drift: ${e.message}`);
   } finally {
-    for (const [project] of mine) await cleanupProject(project);
+    for (const [project, dir] of mine) await forget(orc, project, dir);
   }
-  return samples;
+  return { samples, orcPart };
 }
 
 /** Idle: `idleContainers` services under management, daemon CPU and RSS over the window; then CLI ps. */
@@ -228,7 +241,7 @@ async function idleAndCli(orc, startup) {
   } catch (e) {
     errors.push(`idle/cli: ${e.message}`);
   } finally {
-    await cleanupProject(project);
+    await forget(orc, project, dir);
   }
   return result;
 }
@@ -276,7 +289,11 @@ async function main() {
   const startup = await import('./cli/startup.mjs');
   try {
     if (cfg.only.has('stacks')) raw.stacks = await stacks([orc, composeTool(), { name: 'floor' }]);
-    if (cfg.only.has('drift')) raw.drift = await drift(orc);
+    if (cfg.only.has('drift')) {
+      const d = await drift(orc);
+      raw.drift = d.samples;
+      raw.driftAfterGone = d.orcPart;
+    }
     if (cfg.only.has('idle') || cfg.only.has('cli')) {
       const r = await idleAndCli(orc, startup);
       raw.idle = r.idle;

@@ -18,13 +18,22 @@ async function quietly(promise) {
   }
 }
 
-/** Removes every container, network and volume carrying the project's label (whoever made them). */
+/**
+ * Removes every container, network and volume carrying the project's label (whoever made them). A
+ * network still holding an endpoint (a container made meanwhile, e.g. by a daemon still converging the
+ * project) gets another round.
+ */
 export async function cleanupProject(project) {
   const filters = projectFilter(project);
-  const containers = await docker.listContainers({ all: true, filters });
-  await Promise.all(containers.map((c) => quietly(docker.getContainer(c.Id).remove({ force: true }))));
-  const networks = await docker.listNetworks({ filters });
-  await Promise.all(networks.map((n) => quietly(docker.getNetwork(n.Id).remove())));
+  for (let round = 1; ; round++) {
+    const containers = await docker.listContainers({ all: true, filters });
+    await Promise.all(containers.map((c) => quietly(docker.getContainer(c.Id).remove({ force: true }))));
+    const networks = await docker.listNetworks({ filters });
+    const results = await Promise.allSettled(networks.map((n) => quietly(docker.getNetwork(n.Id).remove())));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (!failed) break;
+    if (round === 3) throw failed.reason;
+  }
   const { Volumes } = await docker.listVolumes({ filters });
   await Promise.all((Volumes ?? []).map((v) => quietly(docker.getVolume(v.Name).remove({ force: true }))));
 }
@@ -48,13 +57,15 @@ export async function runningCount(project) {
 }
 
 /**
- * Resolves with the first container `start` event of `project` for which `accept(event)` holds, or
- * rejects after `timeoutMs`. Subscribed before the caller acts, so no event is missed.
+ * Watches the project's container `destroy` and `start` events, subscribed before the caller acts so none
+ * is missed. `done` resolves once `until(event)` holds (or rejects after `timeoutMs`) with every event
+ * seen, each with its arrival time (performance.now()).
  */
-export async function watchStart(project, accept, timeoutMs) {
+export async function watchContainers(project, until, timeoutMs) {
   const stream = await docker.getEvents({
-    filters: { type: ['container'], event: ['start'], ...projectFilter(project) },
+    filters: { type: ['container'], event: ['destroy', 'start'], ...projectFilter(project) },
   });
+  const seen = [];
   let timer;
   const done = new Promise((resolve, reject) => {
     let buf = '';
@@ -65,11 +76,12 @@ export async function watchStart(project, accept, timeoutMs) {
         buf = buf.slice(nl + 1);
         if (!line.trim()) continue;
         const event = JSON.parse(line);
-        if (accept(event)) resolve(performance.now());
+        seen.push({ ...event, at: performance.now() });
+        if (until(event)) resolve(seen);
       }
     });
     stream.on('error', reject);
-    timer = setTimeout(() => reject(new Error(`no start event within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(() => reject(new Error(`no matching event within ${timeoutMs} ms`)), timeoutMs);
   });
   return {
     done: done.finally(() => {

@@ -79,6 +79,13 @@ export function targets(s) {
       value: ms(s.drift.median),
       ok: s.drift.median <= 1000,
     });
+  if (s.driftAfterGone)
+    out.push({
+      what: "drift repair, orc's part (container gone → replacement started)",
+      target: '≤ 1 s',
+      value: ms(s.driftAfterGone.median),
+      ok: s.driftAfterGone.median <= 1000,
+    });
   if (s.idle) {
     out.push({
       what: `idle daemon CPU, ${s.idle.containers} containers, ${s.idle.seconds.toFixed(0)} s`,
@@ -113,6 +120,7 @@ export function summarise(raw) {
       ),
     })),
     drift: stats(raw.drift),
+    driftAfterGone: stats(raw.driftAfterGone),
     idle: raw.idle && { ...raw.idle, rss: stats(raw.idle.rssMiB) },
     cli: raw.cli && Object.fromEntries(Object.entries(raw.cli).map(([k, v]) => [k, stats(v)])),
     loader: raw.loader && Object.fromEntries(Object.entries(raw.loader).map(([k, v]) => [k, stats(v)])),
@@ -146,6 +154,10 @@ export function markdown(meta, s) {
   if (s.drift)
     L.push(
       `| drift repair: \`docker rm -f\` of a container → its replacement started (${s.drift.n} times) | ${cell(s.drift)} | none: compose does not watch |`,
+    );
+  if (s.driftAfterGone)
+    L.push(
+      `| drift repair, orc's part: old container gone (engine \`destroy\` event) → replacement started | ${cell(s.driftAfterGone)} | |`,
     );
   if (s.idle)
     L.push(
