@@ -19,10 +19,18 @@ function need(
   if (buildable && policy === 'build')
     return { build: true, pullPolicy: 'build', cause: 'pull_policy build' };
   if (policy === 'always') return { build: false, pullPolicy: 'always', cause: 'pull always' };
+  // `daily`, `weekly`, `every_<d>`: whether the last pull is old enough is the images module's call (it
+  // keeps the pull log); the planner only makes sure it is asked, present image or not.
+  if (options.pull === 'policy' && refreshing(policy))
+    return { build: false, pullPolicy: policy, cause: `pull_policy ${policy}` };
   if (present || !creating) return 'present';
   if (buildable) return { build: true, pullPolicy: service.pull_policy, cause: 'missing' };
   if (policy === 'never' || service.pull_policy === 'never') return 'unavailable';
   return { build: false, pullPolicy: 'missing', cause: 'missing' };
+}
+
+function refreshing(policy: string): boolean {
+  return policy === 'daily' || policy === 'weekly' || policy.startsWith('every_');
 }
 
 /**

@@ -179,6 +179,18 @@ describe('plan: images', () => {
     expect(renderPlan(plan(pulled, converged(pulled), { pull: 'missing' }))).toEqual([]);
   });
 
+  it('pull_policy daily/weekly/every_<d>: a user up (pull policy) asks the images module even when present', () => {
+    for (const policy of ['daily', 'weekly', 'every_12h']) {
+      const d = desiredState({ services: [{ name: 'web', pull_policy: policy }] });
+      expect(renderPlan(plan(d, converged(d), { pull: 'policy' }))).toEqual([
+        `pull image orc-fixture/busybox:1 (policy ${policy}) (pull_policy ${policy})`,
+      ]);
+      // The supervisor's passes (no pull option) and an explicit --pull missing never re-pull.
+      expect(renderPlan(plan(d, converged(d)))).toEqual([]);
+      expect(renderPlan(plan(d, converged(d), { pull: 'missing' }))).toEqual([]);
+    }
+  });
+
   it('containers are created after their image is ensured', () => {
     const p = plan(built, missing(built));
     expect(p.operations.find((o) => o.id === 'create-container:demo-app-1')?.after).toContain(
