@@ -251,3 +251,75 @@ export const errorResponses = {
   500: ErrorSchema,
   503: ErrorSchema,
 } as const;
+
+/* ---- build, pull, top, images, run (routes/images.ts, routes/run.ts) ---- */
+
+// These load the project from its files: a name alone is not enough.
+const RequiredSource = ProjectSourceSchema;
+
+export const BuildBodySchema = Type.Object(
+  {
+    source: RequiredSource,
+    services: Services,
+    noCache: Type.Optional(Type.Boolean({ description: 'Do not use the build cache' })),
+    pull: Type.Optional(Type.Boolean({ description: 'Always pull the base images' })),
+  },
+  strict,
+);
+
+export const PullBodySchema = Type.Object(
+  {
+    source: RequiredSource,
+    services: Services,
+    ignorePullFailures: Type.Optional(
+      Type.Boolean({ description: 'Pull what can be pulled; failures become warnings' }),
+    ),
+  },
+  strict,
+);
+
+export const ServicesQuery = Type.Object(
+  { service: Type.Optional(Type.Array(Type.String(), { description: 'Limit to these services' })) },
+  strict,
+);
+
+export const ContainerTopSchema = Type.Object(
+  {
+    container: Type.String(),
+    service: Type.String(),
+    titles: Type.Array(Type.String()),
+    processes: Type.Array(Type.Array(Type.String())),
+  },
+  open,
+);
+
+export const ContainerImageSchema = Type.Object(
+  {
+    container: Type.String(),
+    service: Type.String(),
+    image: Type.String({ description: 'The reference the container was created from' }),
+    id: Type.String({ description: 'The id of the image it runs' }),
+    size: Type.Number({ description: 'Bytes (0 when the image is gone)' }),
+  },
+  open,
+);
+
+export const RunBodySchema = Type.Object(
+  {
+    source: RequiredSource,
+    service: Type.String({ minLength: 1 }),
+    cmd: Type.Optional(Type.Array(Type.String())),
+    entrypoint: Type.Optional(Type.String()),
+    env: Type.Optional(Type.Array(Type.String())),
+    noDeps: Type.Optional(Type.Boolean()),
+    rm: Type.Optional(Type.Boolean()),
+    detach: Type.Optional(Type.Boolean()),
+    tty: Type.Optional(Type.Boolean()),
+    interactive: Type.Optional(Type.Boolean()),
+    user: Type.Optional(Type.String()),
+    workdir: Type.Optional(Type.String()),
+    rows: Type.Optional(Type.Integer({ minimum: 1 })),
+    cols: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  strict,
+);

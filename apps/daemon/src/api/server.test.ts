@@ -120,6 +120,11 @@ function fakeCore(overrides: Partial<Core> = {}) {
     exec: async () => {
       throw new Error('not scripted');
     },
+    build: async () => operation('build'),
+    pull: async () => operation('pull'),
+    top: async () => [],
+    images: async () => [],
+    run: async () => ({ container: 'demo-web-run-0' }),
     close: async () => undefined,
     ...overrides,
   };

@@ -11,6 +11,7 @@ import { configRoutes } from './routes/config.js';
 import { eventRoutes } from './routes/events.js';
 import { execRoutes } from './routes/exec.js';
 import { healthRoutes } from './routes/health.js';
+import { imageRoutes } from './routes/images.js';
 import { logRoutes } from './routes/logs.js';
 import { operationRoutes } from './routes/operations.js';
 import { projectRoutes } from './routes/projects.js';
@@ -95,6 +96,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await v1.register(logRoutes, ctx);
       await v1.register(eventRoutes, ctx);
       await v1.register(execRoutes, ctx);
+      await v1.register(imageRoutes, ctx);
       v1.get('/openapi.json', async () => buildOpenApi(routes, opts.version));
     },
     { prefix: '/v1' },

@@ -19,7 +19,13 @@ import { waitForContainer } from '../execute/wait.js';
 import { createImageEngine, createImageService, type ImageService } from '../images/index.js';
 import { followProjectLogs } from '../logs/container-logs.js';
 import { observeProject } from '../observe/observe.js';
-import { planDown, planServiceAction, plan as planUp, renderPlan } from '../plan/index.js';
+import {
+  coveredServices,
+  planDown,
+  planServiceAction,
+  plan as planUp,
+  renderPlan,
+} from '../plan/index.js';
 import type { DesiredRunState, PlanOptions } from '../plan/types.js';
 import {
   createProjectStore,
@@ -35,10 +41,14 @@ import { observeFor, planFailure, type RunContext, runPlan } from './converge.js
 import { createEventBus } from './event-bus.js';
 import { assertProjectOwner, checkProjectOwner } from './guard.js';
 import { imageEnsurer } from './images.js';
+import { createImageOps } from './images-ops.js';
 import { createKeyedLock } from './locks.js';
 import { createOperationRegistry, toOperationError } from './operations.js';
 import { rolledBackDesired } from './rollback.js';
+import { createRunner } from './run.js';
 import { projectSummary } from './summary.js';
+import { runImagesThenPlan } from './up-phases.js';
+import { projectImages, projectTop } from './top.js';
 import type {
   Core,
   LoadFailure,
@@ -225,7 +235,9 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
         desiredRunState: record.runState,
         startExited,
         restoreDependencyOrder: engineRestarted ? 'engine-restarted' : 'started-before',
-        ...(record.services ? { services: record.services } : {}),
+        // The recorded set already holds the dependencies it needs (see `up`): a dependency removed with
+        // `rm` must not be pulled back by its dependents.
+        ...(record.services ? { services: record.services, noDeps: true } : {}),
       });
       if (planned.operations.length === 0 && planned.errors.length === 0) return { changed: false };
       const causes = [...new Set(planned.operations.map((o) => `${o.service ?? ''}: ${o.cause}`))].slice(
@@ -254,6 +266,7 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     wanted: async (name, service) => {
       const record = await store.get(name);
       if (!record?.desired || (record.runState[service] ?? 'running') !== 'running') return undefined;
+      if (record.services && !record.services.includes(service)) return undefined;
       return record.desired.services.find((s) => s.name === service);
     },
     withLock: (name, task) => locks.run(name, task),
@@ -292,8 +305,15 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
       }
     }
     const previous = await store.get(name);
-    const scale = { ...(previous?.scale ?? {}), ...(o.scale ?? {}) };
-    const d = toDesired(project, scale);
+    // compose: `up` runs the file's replicas plus its own --scale. Overrides (`orc scale`, an earlier
+    // --scale) are dropped for the services this up covers; a partial up leaves the others' alone.
+    const covering = toDesired(project, { ...(previous?.scale ?? {}), ...(o.scale ?? {}) });
+    if (!('desired' in covering)) return covering;
+    const covered = coveredServices(covering.desired, o.services, o.noDeps ?? false);
+    const scale = { ...(o.services?.length ? omit(previous?.scale ?? {}, covered) : {}), ...(o.scale ?? {}) };
+    const d = sameJson(scale, { ...(previous?.scale ?? {}), ...(o.scale ?? {}) })
+      ? covering
+      : toDesired(project, scale);
     if (!('desired' in d)) return d;
     const desired = d.desired;
     const generationSeen = generations.get(name) ?? 0;
@@ -315,7 +335,11 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
       ...(o.timeoutSeconds !== undefined ? { timeoutSeconds: o.timeoutSeconds } : {}),
       ...(o.build ? { build: true } : {}),
       ...(o.noBuild ? { noBuild: true } : {}),
-      ...(o.pull ? { pull: o.pull } : {}),
+      // A user's up follows each service's pull_policy (always, build, daily, ...); the supervisor's passes
+      // leave `pull` unset (missing), so they never pull or build in a loop.
+      pull: o.pull ?? 'policy',
+      // Services left out by profiles are the project's, not orphans.
+      disabledServices: Object.keys(project.disabled_services ?? {}),
       desiredRunState: runState,
       startExited: true,
     };
@@ -335,9 +359,10 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
 
     if (o.keep !== false) {
       const now = new Date().toISOString();
+      // With their dependencies (unless --no-deps): the supervisor converges exactly this set.
       const services =
         o.services?.length && (!previous || previous.services)
-          ? [...new Set([...(previous?.services ?? []), ...o.services])].sort()
+          ? [...new Set([...(previous?.services ?? []), ...covered])].sort()
           : undefined;
       // Written before acting: a crash from here on is repaired by the next start, toward this state.
       await remember(
@@ -368,9 +393,20 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
           ...(o.noBuild ? { noBuild: true } : {}),
           ...(o.pull ? { pull: o.pull } : {}),
         });
-        const planned = planUp(desired, observed, planOptions);
+        let planned = planUp(desired, observed, planOptions);
         try {
-          await runPlan(run, scope, planned, ensure);
+          // Images first, then a plan that sees their ids: a rebuilt or re-pulled image recreates now.
+          planned = await runImagesThenPlan(
+            run,
+            scope,
+            planned,
+            async () => {
+              const { build: _b, pull: _p, ...rest } = planOptions;
+              planned = planUp(desired, await observeFor(run, name, desired), rest);
+              return planned;
+            },
+            ensure,
+          );
         } catch (err) {
           const back =
             o.keep === false ? undefined : rolledBackDesired(planned, err, desired, previous?.desired);
@@ -555,8 +591,23 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     return summaries.filter((s): s is ProjectSummary => s !== undefined);
   };
 
+  // build, pull, run (core/images-ops.ts, core/run.ts): the project as `up` would see it, nothing registered.
+  const loadDesired = async (source: ProjectSource) => {
+    const loaded = await load(source);
+    if (!loaded.ok)
+      return { code: 'INVALID_PROJECT' as const, errors: loaded.errors, warnings: loaded.warnings };
+    const d = toDesired(loaded.project, (await store.get(loaded.project.name))?.scale ?? {});
+    return 'desired' in d ? { project: loaded.project, desired: d.desired } : d;
+  };
+  const imageOps = createImageOps({ images, ops, desired: loadDesired });
+
   return {
     internals: { engine, store, ...(supervisor ? { supervisor } : {}), ready },
+    build: imageOps.build,
+    pull: imageOps.pull,
+    top: async (target, services) => projectTop(engine, (await resolveName(target)).name, services),
+    images: async (target, services) => projectImages(engine, (await resolveName(target)).name, services),
+    run: createRunner({ engine, images, desired: loadDesired, up: (s, o) => up(s, o) }),
     async health() {
       const v = await engine.version();
       return { engineVersion: v.Version, engineApiVersion: v.ApiVersion };
@@ -566,7 +617,10 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     async config(source) {
       const loaded = await load(source);
       if (!loaded.ok) return { code: 'INVALID_PROJECT', errors: loaded.errors, warnings: loaded.warnings };
-      return { ok: true, project: loaded.project, warnings: loaded.warnings };
+      const d = toDesired(loaded.project, {});
+      const hashes =
+        'desired' in d ? Object.fromEntries(d.desired.services.map((x) => [x.name, x.hash])) : {};
+      return { ok: true, project: loaded.project, warnings: loaded.warnings, hashes };
     },
     up,
     down,
@@ -605,6 +659,14 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
       await locks.idle();
     },
   };
+}
+
+function omit(record: Record<string, number>, keys: string[]): Record<string, number> {
+  return Object.fromEntries(Object.entries(record).filter(([k]) => !keys.includes(k)));
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return stableJson(a) === stableJson(b);
 }
 
 function stableJson(v: unknown): string {

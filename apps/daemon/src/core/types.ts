@@ -205,6 +205,60 @@ export interface ExecSession {
   exitCode(): Promise<number>;
 }
 
+/** `orc build` (see core/images-ops.ts). */
+export interface BuildOptions {
+  services?: string[];
+  noCache?: boolean;
+  /** Always pull the base images. */
+  pull?: boolean;
+}
+
+/** `orc pull`. */
+export interface PullOptions {
+  services?: string[];
+  ignorePullFailures?: boolean;
+}
+
+/** `orc top`: one container's processes (engine `GET /containers/{id}/top`). */
+export interface ContainerTop {
+  container: string;
+  service: string;
+  titles: string[];
+  processes: string[][];
+}
+
+/** `orc images`: the image a container runs, with the engine's id and size. */
+export interface ContainerImage {
+  container: string;
+  service: string;
+  image: string;
+  id: string;
+  size: number;
+}
+
+/** `orc run`: a one-off container of a service. */
+export interface RunOptions {
+  service: string;
+  /** Replaces the service's command (none = the service's). */
+  cmd?: string[];
+  /** `--entrypoint`: replaces the entrypoint ("" = none). */
+  entrypoint?: string;
+  env?: string[];
+  noDeps?: boolean;
+  /** Remove the container once it exits (the attached run) or with the engine's auto-remove (detached). */
+  rm?: boolean;
+  detach?: boolean;
+  tty?: boolean;
+  interactive?: boolean;
+  user?: string;
+  workdir?: string;
+}
+
+/** An attached one-off: like an exec session, plus the container's name. */
+export interface RunSession extends ExecSession {
+  container: string;
+}
+
 /** What the API calls. One instance per daemon process. */
 export interface Core {
   health(): Promise<{ engineVersion: string; engineApiVersion: string }>;
@@ -213,7 +267,9 @@ export interface Core {
   /** Load + validate + normalise; returns the Project as JSON-ready data, or the located errors. */
   config(
     source: ProjectSource,
-  ): Promise<{ ok: true; project: unknown; warnings: SpecWarning[] } | LoadFailure>;
+  ): Promise<
+    { ok: true; project: unknown; warnings: SpecWarning[]; hashes?: Record<string, string> } | LoadFailure
+  >;
   up(source: ProjectSource, opts: UpOptions): Promise<OperationHandle | LoadFailure>;
   down(target: ProjectTarget, opts: DownOptions): Promise<OperationHandle>;
   serviceAction(
@@ -229,6 +285,12 @@ export interface Core {
   events(filter: { project?: string }, signal: AbortSignal): AsyncIterable<DaemonEvent>;
   logs(target: ProjectTarget, opts: LogOptions, signal: AbortSignal): AsyncIterable<LogLine>;
   exec(target: ProjectTarget, opts: ExecOptions): Promise<ExecSession>;
+  build(source: ProjectSource, opts: BuildOptions): Promise<OperationHandle | LoadFailure>;
+  pull(source: ProjectSource, opts: PullOptions): Promise<OperationHandle | LoadFailure>;
+  top(target: ProjectTarget, services?: string[]): Promise<ContainerTop[]>;
+  images(target: ProjectTarget, services?: string[]): Promise<ContainerImage[]>;
+  /** Detached: the container's name once started; else a session streaming its output until it exits. */
+  run(source: ProjectSource, opts: RunOptions): Promise<{ container: string } | RunSession | LoadFailure>;
   /** Finish running operations, stop watching the engine. */
   close(): Promise<void>;
 }

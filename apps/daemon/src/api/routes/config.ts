@@ -18,7 +18,16 @@ export const configRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, c
         body: ConfigBodySchema,
         response: {
           200: Type.Union([
-            Type.Object({ project: Type.Unknown(), warnings: Type.Array(Type.Unknown()) }),
+            Type.Object({
+              project: Type.Unknown(),
+              warnings: Type.Array(Type.Unknown()),
+              hashes: Type.Optional(
+                Type.Record(Type.String(), Type.String(), {
+                  description:
+                    'Service → config hash (`com.docker.compose.config-hash`), as `config --hash` prints',
+                }),
+              ),
+            }),
             Type.String({ description: 'compose YAML (format=yaml)' }),
           ]),
           ...errorResponses,
@@ -31,7 +40,8 @@ export const configRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, c
       const loaded = await ctx.core.config(toSource(request.body.source));
       if (isLoadFailure(loaded)) throw invalidProject(loaded);
       const project = withoutSecretContents(loaded.project);
-      if (format === 'json') return { project, warnings: loaded.warnings };
+      if (format === 'json')
+        return { project, warnings: loaded.warnings, ...(loaded.hashes ? { hashes: loaded.hashes } : {}) };
       if (!ctx.renderYaml)
         throw new ApiError('NOT_IMPLEMENTED', 'YAML rendering is not available in this build');
       await reply.type('text/yaml; charset=utf-8').send(ctx.renderYaml(project));

@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ExecOptions, ExecSession } from '../../core/types.js';
 import { type ApiContext, toTarget } from '../context.js';
 import { ApiError, toErrorResponse } from '../errors.js';
@@ -31,32 +32,42 @@ export const execRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { c
       const session = await core.exec(toTarget(request.params.name, source), options as ExecOptions);
       if (rows && cols && session.tty) await session.resize(rows, cols).catch(() => undefined);
 
-      reply.hijack();
-      const socket = request.raw.socket;
-      socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
-      pipeSession(socket, session, (err) => request.log.warn({ err }, 'exec stream failed'));
-      // A hijacked socket keeps the server from closing: end the session when the daemon stops.
-      const onShutdown = () => {
-        if (socket.writable) {
-          socket.end(
-            encodeFrame(
-              FrameType.error,
-              JSON.stringify({ code: 'SHUTTING_DOWN', message: 'the orc daemon is stopping' }),
-            ),
-          );
-        }
-        setTimeout(() => socket.destroy(), 1000).unref();
-      };
-      // The daemon may have begun stopping while the exec was being created: an abort listener added now
-      // would never fire.
-      if (shutdown.aborted) onShutdown();
-      else {
-        shutdown.addEventListener('abort', onShutdown, { once: true });
-        socket.once('close', () => shutdown.removeEventListener('abort', onShutdown));
-      }
+      serveSession(request, reply, session, shutdown);
     },
   );
 };
+
+/** Answers 101 and carries the session's frames on the hijacked socket (exec, and the attached `run`). */
+export function serveSession(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  session: ExecSession,
+  shutdown: AbortSignal,
+): void {
+  reply.hijack();
+  const socket = request.raw.socket;
+  socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
+  pipeSession(socket, session, (err) => request.log.warn({ err }, 'exec stream failed'));
+  // A hijacked socket keeps the server from closing: end the session when the daemon stops.
+  const onShutdown = () => {
+    if (socket.writable) {
+      socket.end(
+        encodeFrame(
+          FrameType.error,
+          JSON.stringify({ code: 'SHUTTING_DOWN', message: 'the orc daemon is stopping' }),
+        ),
+      );
+    }
+    setTimeout(() => socket.destroy(), 1000).unref();
+  };
+  // The daemon may have begun stopping while the exec was being created: an abort listener added now
+  // would never fire.
+  if (shutdown.aborted) onShutdown();
+  else {
+    shutdown.addEventListener('abort', onShutdown, { once: true });
+    socket.once('close', () => shutdown.removeEventListener('abort', onShutdown));
+  }
+}
 
 /** Frames the engine's output for the client and the client's frames for the engine, then sends the exit code. */
 function pipeSession(socket: Duplex, session: ExecSession, onError: (err: unknown) => void): void {

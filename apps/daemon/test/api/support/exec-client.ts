@@ -18,13 +18,15 @@ export function execOverSocket(
   project: string,
   body: Record<string, unknown>,
   input?: (send: (type: number, payload: string) => void) => void,
+  /** The upgrade route: `exec`, or `run` (an attached one-off). */
+  route: 'exec' | 'run' = 'exec',
 ): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify(body);
     const req = request({
       socketPath,
       method: 'POST',
-      path: `/v1/projects/${encodeURIComponent(project)}/exec`,
+      path: `/v1/projects/${encodeURIComponent(project)}/${route}`,
       headers: { Connection: 'Upgrade', Upgrade: 'tcp', 'Content-Type': 'application/json' },
     });
     req.on('response', (res) => {

@@ -1,0 +1,135 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@fastify/type-provider-typebox';
+import type { RunOptions } from '../../core/types.js';
+import { type ApiContext, toSource, toTarget } from '../context.js';
+import { ApiError } from '../errors.js';
+import { replyOperation } from '../operation-reply.js';
+import {
+  BuildBodySchema,
+  ContainerImageSchema,
+  ContainerTopSchema,
+  errorResponses,
+  OperationReplySchema,
+  ProjectNameParams,
+  PullBodySchema,
+  RunBodySchema,
+  ServicesQuery,
+  WaitQuery,
+} from '../schemas.js';
+import { serveSession } from './exec.js';
+import { invalidProject, isLoadFailure } from './projects.js';
+
+const operationResponses = {
+  200: OperationReplySchema,
+  202: OperationReplySchema,
+  ...errorResponses,
+} as const;
+const withName = (name: string) => (name === '-' ? undefined : name);
+
+/** build, pull (long operations), top, images (read-only), run (one-off container). */
+export const imageRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { core, shutdown }) => {
+  app.post(
+    '/projects/:name/build',
+    {
+      schema: {
+        summary: 'build: build the images of the services with a `build:` section (each distinct build once)',
+        tags: ['images'],
+        params: ProjectNameParams,
+        querystring: WaitQuery,
+        body: BuildBodySchema,
+        response: operationResponses,
+      },
+    },
+    async (request, reply) => {
+      const { source, ...options } = request.body;
+      const handle = await core.build(toSource(source, withName(request.params.name)), options);
+      if (isLoadFailure(handle)) throw invalidProject(handle);
+      await replyOperation(reply, handle, request.query.wait);
+    },
+  );
+
+  app.post(
+    '/projects/:name/pull',
+    {
+      schema: {
+        summary: 'pull: pull the services’ images (build-only images are skipped)',
+        tags: ['images'],
+        params: ProjectNameParams,
+        querystring: WaitQuery,
+        body: PullBodySchema,
+        response: operationResponses,
+      },
+    },
+    async (request, reply) => {
+      const { source, ...options } = request.body;
+      const handle = await core.pull(toSource(source, withName(request.params.name)), options);
+      if (isLoadFailure(handle)) throw invalidProject(handle);
+      await replyOperation(reply, handle, request.query.wait);
+    },
+  );
+
+  app.get(
+    '/projects/:name/top',
+    {
+      schema: {
+        summary: 'top: the processes of each running service container',
+        tags: ['images'],
+        params: ProjectNameParams,
+        querystring: ServicesQuery,
+        response: { 200: Type.Object({ containers: Type.Array(ContainerTopSchema) }), ...errorResponses },
+      },
+    },
+    async (request) => ({
+      containers: await core.top(toTarget(request.params.name, undefined), request.query.service),
+    }),
+  );
+
+  app.get(
+    '/projects/:name/images',
+    {
+      schema: {
+        summary: 'images: the image (reference, id, size) of each service container',
+        tags: ['images'],
+        params: ProjectNameParams,
+        querystring: ServicesQuery,
+        response: { 200: Type.Object({ images: Type.Array(ContainerImageSchema) }), ...errorResponses },
+      },
+    },
+    async (request) => ({
+      images: await core.images(toTarget(request.params.name, undefined), request.query.service),
+    }),
+  );
+
+  app.post(
+    '/projects/:name/run',
+    {
+      schema: {
+        summary: 'run: a one-off container of a service (`detach`: answers its name; else `Upgrade: tcp`)',
+        description:
+          'Without `detach`, send `Connection: Upgrade` and `Upgrade: tcp`: on 101 the socket carries the ' +
+          'same frames as exec (1 stdout, 2 stderr, 3 exit {exitCode}, 4 error; 0/5/6 from the client).',
+        tags: ['exec'],
+        params: ProjectNameParams,
+        body: RunBodySchema,
+        response: { 200: Type.Object({ container: Type.String() }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { source, rows, cols, ...options } = request.body;
+      const attached = !options.detach;
+      // Checked before anything is created: a refused upgrade must leave no container behind.
+      if (attached && String(request.headers.upgrade ?? '').toLowerCase() !== 'tcp') {
+        throw new ApiError(
+          'BAD_REQUEST',
+          'an attached run needs "Connection: Upgrade" and "Upgrade: tcp" headers (or detach: true)',
+        );
+      }
+      const result = await core.run(toSource(source, withName(request.params.name)), options as RunOptions);
+      if (isLoadFailure(result)) throw invalidProject(result);
+      if (!('stream' in result)) return { container: result.container };
+      if (rows && cols && result.tty) await result.resize(rows, cols).catch(() => undefined);
+      serveSession(request, reply, result, shutdown);
+      return reply;
+    },
+  );
+};

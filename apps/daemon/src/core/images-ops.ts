@@ -1,0 +1,119 @@
+/**
+ * `orc build` and `orc pull` as long operations: the images module does the work (each distinct build
+ * once, build-only images never pulled); here the project is loaded, the services chosen, and the images
+ * module's progress turned into the operation's progress lines.
+ */
+import type { DesiredService, DesiredState, Project } from '@orc/spec';
+import { OrcError } from '../engine/errors.js';
+import type { BatchResult, EnsureImageRequest, ImageProgress, ImageService } from '../images/index.js';
+import type { OperationRegistry, OperationScope } from './operations.js';
+import type { BuildOptions, LoadFailure, OperationHandle, ProjectSource, PullOptions } from './types.js';
+
+export interface ImageOpsDeps {
+  images: ImageService;
+  ops: OperationRegistry;
+  /** Load + desired state of the project (the core's own, with its logging defaults and scale). */
+  desired(source: ProjectSource): Promise<{ project: Project; desired: DesiredState } | LoadFailure>;
+}
+
+export function chosenServices(desired: DesiredState, services: string[] | undefined): DesiredService[] {
+  for (const s of services ?? []) {
+    if (!desired.services.some((x) => x.name === s)) {
+      throw new OrcError(
+        'SERVICE_NOT_FOUND',
+        `no such service: ${s} (project ${desired.project} has ${desired.services.map((x) => x.name).join(', ')})`,
+      );
+    }
+  }
+  const only = services?.length ? new Set(services) : undefined;
+  return desired.services.filter((s) => !only || only.has(s.name));
+}
+
+function request(desired: DesiredState, s: DesiredService, env: Record<string, string>): EnsureImageRequest {
+  return {
+    service: s.name,
+    image: s.image,
+    pullPolicy: s.pull_policy,
+    ...(s.build ? { build: s.build } : {}),
+    ...(s.platform ? { platform: s.platform } : {}),
+    project: desired.project,
+    env,
+  };
+}
+
+/** Image progress as operation progress; per-layer pull chatter is dropped (one line per image state). */
+export function reportImage(scope: OperationScope, project: string, p: ImageProgress): void {
+  if (p.layer && p.state === 'working') return;
+  const message = p.message ?? p.status;
+  scope.progress({
+    project,
+    kind: 'image',
+    resource: p.image,
+    action: p.action,
+    state: p.state,
+    ...(message ? { message } : {}),
+  });
+}
+
+/** A batch that failed: the first failure's code, every failure named (the others are in `details`). */
+function throwFailures(batch: BatchResult, what: string): void {
+  const first = batch.failures[0];
+  if (!first) return;
+  const names = batch.failures.map((f) => f.service).join(', ');
+  throw new OrcError(first.error.code, `${what} failed for ${names}: ${first.error.message}`, {
+    failures: batch.failures.map((f) => ({
+      service: f.service,
+      image: f.image,
+      code: f.error.code,
+      message: f.error.message,
+    })),
+  });
+}
+
+export function createImageOps(deps: ImageOpsDeps) {
+  const build = async (source: ProjectSource, o: BuildOptions): Promise<OperationHandle | LoadFailure> => {
+    const d = await deps.desired(source);
+    if ('code' in d) return d;
+    const { desired } = d;
+    const services = chosenServices(desired, o.services).filter((s) => s.build);
+    const overrides = {
+      ...(o.noCache ? { noCache: true } : {}),
+      ...(o.pull ? { pull: true } : {}),
+    };
+    const reqs = services.map((s) => ({
+      ...request(desired, s, source.env),
+      ...(Object.keys(overrides).length ? { buildOverrides: overrides } : {}),
+    }));
+    return deps.ops.start(desired.project, 'build', async (scope) => {
+      if (reqs.length === 0)
+        scope.warn('no service to build: none of the chosen services has a build section');
+      const batch = await deps.images.buildImages(reqs, (p) => reportImage(scope, desired.project, p));
+      for (const r of batch.results) for (const w of r.warnings) scope.warn(w);
+      throwFailures(batch, 'build');
+    });
+  };
+
+  const pull = async (source: ProjectSource, o: PullOptions): Promise<OperationHandle | LoadFailure> => {
+    const d = await deps.desired(source);
+    if ('code' in d) return d;
+    const { desired } = d;
+    const reqs = chosenServices(desired, o.services).map((s) => request(desired, s, source.env));
+    return deps.ops.start(desired.project, 'pull', async (scope) => {
+      const batch = await deps.images.pullImages(
+        reqs,
+        (p) => reportImage(scope, desired.project, p),
+        undefined,
+        o.ignorePullFailures ? { ignoreFailures: true } : {},
+      );
+      for (const r of batch.results) for (const w of r.warnings) scope.warn(w);
+      if (o.ignorePullFailures) {
+        for (const f of batch.failures)
+          scope.warn(`pull of ${f.image} (${f.service}) failed: ${f.error.message}`);
+        return;
+      }
+      throwFailures(batch, 'pull');
+    });
+  };
+
+  return { build, pull };
+}

@@ -1,0 +1,195 @@
+/**
+ * `orc run`: a one-off container of a service. It carries `com.docker.compose.oneoff=True`, so the planner,
+ * the supervisor, `ps` and `logs` leave it alone; its dependencies are started first (as a plain `up` of
+ * them that does not register the project), its networks and volumes made if missing.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ContainerCreateBody, DesiredService, DesiredState } from '@orc/spec';
+import { Labels } from '@orc/spec';
+import type { Engine } from '../engine/engine.js';
+import { isOrcError, OrcError } from '../engine/errors.js';
+import { attachContainer, resizeContainer } from '../engine/oneoff.js';
+import { endpointSettings } from '../execute/operations.js';
+import { type ImageService, isImageError } from '../images/index.js';
+import { chosenServices } from './images-ops.js';
+import type {
+  LoadFailure,
+  OperationHandle,
+  ProjectSource,
+  RunOptions,
+  RunSession,
+  UpOptions,
+} from './types.js';
+
+export interface RunDeps {
+  engine: Engine;
+  images: ImageService;
+  desired(source: ProjectSource): Promise<{ desired: DesiredState } | LoadFailure>;
+  up(source: ProjectSource, opts: UpOptions): Promise<OperationHandle | LoadFailure>;
+}
+
+/** The services `name` depends on, transitively (compose starts them all before the one-off). */
+export function dependencies(desired: DesiredState, name: string): string[] {
+  const out = new Set<string>();
+  const visit = (n: string) => {
+    const s = desired.services.find((x) => x.name === n);
+    for (const dep of Object.keys(s?.depends_on ?? {})) {
+      if (out.has(dep)) continue;
+      out.add(dep);
+      visit(dep);
+    }
+  };
+  visit(name);
+  out.delete(name);
+  return [...out].sort();
+}
+
+/** compose splits `--entrypoint` like a shell would; whitespace words are enough for commands we pass. */
+function splitWords(text: string): string[] {
+  return text.split(/\s+/).filter((w) => w !== '');
+}
+
+/** The service's create body turned into a one-off's: no published ports, no restart policy, no aliases. */
+export function oneOffBody(
+  svc: DesiredService,
+  desired: DesiredState,
+  o: RunOptions,
+  imageId: string,
+): ContainerCreateBody & { HostConfig: { AutoRemove?: boolean } } {
+  const base = svc.containers[0]?.create;
+  if (!base) throw new OrcError('INTERNAL', `service ${svc.name} has no container definition`);
+  const { PortBindings: _ports, RestartPolicy: _restart, ...host } = base.HostConfig;
+  const tty = o.tty ?? false;
+  const stdin = o.interactive ?? false;
+  const endpoints = base.NetworkingConfig?.EndpointsConfig;
+  return {
+    ...base,
+    Labels: {
+      ...base.Labels,
+      [Labels.oneoff]: 'True',
+      [Labels.image]: imageId,
+      [Labels.project]: desired.project,
+    },
+    ...(o.cmd?.length ? { Cmd: o.cmd } : {}),
+    ...(o.entrypoint !== undefined
+      ? { Entrypoint: o.entrypoint === '' ? [''] : splitWords(o.entrypoint) }
+      : {}),
+    ...(o.env?.length ? { Env: [...(base.Env ?? []), ...o.env] } : {}),
+    ...(o.user ? { User: o.user } : {}),
+    ...(o.workdir ? { WorkingDir: o.workdir } : {}),
+    Tty: tty,
+    OpenStdin: stdin,
+    AttachStdin: stdin,
+    AttachStdout: !o.detach,
+    AttachStderr: !o.detach,
+    ...(stdin ? { StdinOnce: true } : {}),
+    HostConfig: { ...host, ...(o.rm && o.detach ? { AutoRemove: true } : {}) },
+    ...(endpoints
+      ? {
+          NetworkingConfig: {
+            // A one-off must not take the service's traffic: it keeps no network alias.
+            EndpointsConfig: Object.fromEntries(
+              Object.entries(endpoints).map(([net, { Aliases: _a, ...rest }]) => [net, rest]),
+            ),
+          },
+        }
+      : {}),
+  };
+}
+
+/** The service's networks and volumes, created when missing (a one-off may come before any `up`). */
+async function ensureInfra(engine: Engine, desired: DesiredState, svc: DesiredService): Promise<void> {
+  for (const key of svc.networks) {
+    const n = desired.networks.find((x) => x.key === key);
+    if (!n || n.external || (await engine.inspectNetwork(n.name))) continue;
+    await engine.createNetwork(n.create).catch((err: unknown) => {
+      if (!isOrcError(err, 'CONFLICT')) throw err;
+    });
+  }
+  for (const key of svc.volumes) {
+    const v = desired.volumes.find((x) => x.key === key);
+    if (!v || v.external || (await engine.inspectVolume(v.name))) continue;
+    await engine.createVolume(v.create);
+  }
+}
+
+export function createRunner(deps: RunDeps) {
+  const { engine } = deps;
+  return async (
+    source: ProjectSource,
+    o: RunOptions,
+  ): Promise<{ container: string } | RunSession | LoadFailure> => {
+    const d = await deps.desired(source);
+    if ('code' in d) return d;
+    const { desired } = d;
+    const [svc] = chosenServices(desired, [o.service]);
+    if (!svc) throw new OrcError('SERVICE_NOT_FOUND', `no such service: ${o.service}`);
+
+    const deps_ = o.noDeps ? [] : dependencies(desired, svc.name);
+    if (deps_.length) {
+      const started = await deps.up(source, { services: deps_, keep: false });
+      if ('code' in started) return started;
+      const rec = await started.done;
+      if (rec.error) {
+        throw new OrcError(
+          'DEPENDENCY_FAILED',
+          `starting the dependencies of ${svc.name} (${deps_.join(', ')}) failed: ${rec.error.message}`,
+        );
+      }
+    }
+    await ensureInfra(engine, desired, svc);
+
+    let imageId: string;
+    try {
+      const ensured = await deps.images.ensureImage(
+        {
+          service: svc.name,
+          image: svc.image,
+          pullPolicy: svc.pull_policy,
+          ...(svc.build ? { build: svc.build } : {}),
+          ...(svc.platform ? { platform: svc.platform } : {}),
+          project: desired.project,
+          env: source.env,
+        },
+        () => undefined,
+      );
+      imageId = ensured.imageId;
+    } catch (err) {
+      if (isImageError(err)) throw new OrcError(err.code, err.message, err.details);
+      throw err;
+    }
+
+    const name = `${desired.project}-${svc.name}-run-${randomBytes(6).toString('hex')}`;
+    const id = await engine.createContainer(name, oneOffBody(svc, desired, o, imageId));
+    const cleanup = async () => {
+      if (o.rm) await engine.removeContainer(id, { force: true, volumes: true }).catch(() => undefined);
+    };
+    try {
+      for (const ep of svc.containers[0]?.endpoints.slice(1) ?? []) {
+        const { Aliases: _a, ...settings } = endpointSettings(ep);
+        await engine.connectNetwork(ep.name, id, settings);
+      }
+      if (o.detach) {
+        await engine.startContainer(id);
+        return { container: name };
+      }
+      // Attached before start, so not a byte of its output is missed.
+      const stream = await attachContainer(engine, id, o.interactive ?? false);
+      await engine.startContainer(id);
+      let code: Promise<number> | undefined;
+      return {
+        container: name,
+        stream,
+        tty: o.tty ?? false,
+        resize: (rows, cols) => resizeContainer(engine, id, rows, cols),
+        exitCode() {
+          code ??= engine.waitContainer(id).finally(cleanup);
+          return code;
+        },
+      };
+    } catch (err) {
+      await cleanup();
+      throw err;
+    }
+  };
+}

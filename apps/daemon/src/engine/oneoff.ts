@@ -1,0 +1,72 @@
+/**
+ * Engine calls of the one-shot commands (`orc top`, `orc images`, `orc run`) that the converge path never
+ * needs: kept apart from engine.ts so the Engine interface stays what observe/plan/execute use.
+ */
+import type { Duplex } from 'node:stream';
+import { dial } from './dial.js';
+import type { Engine } from './engine.js';
+import { engineStatus, mapEngineError } from './errors.js';
+
+const enc = encodeURIComponent;
+
+export interface TopAnswer {
+  Titles: string[];
+  Processes: string[][];
+}
+
+/** `GET /containers/{id}/top`: the engine runs `ps` on the host for the container's processes. */
+export async function topContainer(engine: Engine, id: string): Promise<TopAnswer> {
+  try {
+    return await dial<TopAnswer>(engine.docker, { path: `/containers/${enc(id)}/top`, method: 'GET' });
+  } catch (err) {
+    throw mapEngineError(err, `container ${id}`);
+  }
+}
+
+/** Id and size of a local image; `undefined` when it is gone (a container can outlive its image's tag). */
+export async function imageSize(
+  engine: Engine,
+  ref: string,
+): Promise<{ Id: string; Size: number } | undefined> {
+  try {
+    return await dial<{ Id: string; Size: number }>(engine.docker, {
+      path: `/images/${enc(ref)}/json`,
+      method: 'GET',
+    });
+  } catch (err) {
+    if (engineStatus(err) === 404) return undefined;
+    throw mapEngineError(err, `image ${ref}`);
+  }
+}
+
+/**
+ * `POST /containers/{id}/attach` before start: the container's whole output (and stdin when asked) on one
+ * hijacked connection, multiplexed by the engine unless the container has a tty.
+ */
+export async function attachContainer(engine: Engine, id: string, stdin: boolean): Promise<Duplex> {
+  try {
+    return await dial<Duplex>(engine.docker, {
+      path: `/containers/${enc(id)}/attach`,
+      method: 'POST',
+      query: { stream: true, stdout: true, stderr: true, stdin },
+      isStream: true,
+      hijack: true,
+      openStdin: stdin,
+    });
+  } catch (err) {
+    throw mapEngineError(err, `container ${id}`);
+  }
+}
+
+/** `POST /containers/{id}/resize` (tty containers). */
+export async function resizeContainer(engine: Engine, id: string, rows: number, cols: number): Promise<void> {
+  try {
+    await dial(engine.docker, {
+      path: `/containers/${enc(id)}/resize`,
+      method: 'POST',
+      query: { h: rows, w: cols },
+    });
+  } catch (err) {
+    throw mapEngineError(err, `container ${id}`);
+  }
+}
