@@ -7,12 +7,22 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type TestRegistry } from '../../../../test/support/registry.js';
 import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from '../support/engine.js';
 import { cleanupDaemon, type DaemonProcess, startDaemon } from './support/daemon.js';
 import { execOverSocket } from './support/exec-client.js';
 
 const project = uniqueProject('apiimg');
+
+/** test/support/registry.ts, loaded at run time: it lives outside this package's rootDir. */
+interface TestRegistry {
+  host: string;
+  stop(): Promise<void>;
+}
+async function startRegistry(): Promise<TestRegistry> {
+  const url = new URL('../../../../test/support/registry.ts', import.meta.url).href;
+  const mod = (await import(url)) as { startRegistry(): Promise<TestRegistry> };
+  return mod.startRegistry();
+}
 
 describe('build, pull, top, images, run over HTTP', () => {
   let d: DaemonProcess;
