@@ -76,6 +76,39 @@ afterAll(async () => {
 });
 
 describe('up with a build: the container runs the image built, and a rebuild recreates it', () => {
+  it('pull_policy build with a chosen image name: every user up rebuilds it, and a changed Dockerfile recreates', async () => {
+    const name = `${project}-chosen:1`;
+    await writeFile(
+      join(dir, 'compose.yaml'),
+      `services:\n  app:\n    image: ${name}\n    pull_policy: build\n    build:\n      context: ./app\n    command: sleep 1d\n    stop_grace_period: 1s\n`,
+    );
+    await writeFile(join(dir, 'app', 'Dockerfile'), `FROM ${FIXTURE_IMAGE}\nRUN echo a > /version\n`);
+    try {
+      await up();
+      const first = await container();
+      builtIds.push(first.image);
+      await writeFile(join(dir, 'app', 'Dockerfile'), `FROM ${FIXTURE_IMAGE}\nRUN echo b > /version\n`);
+      // No --build: the policy says build, on a user's up (never on the supervisor's passes).
+      await up();
+      const second = await container();
+      builtIds.push(second.image);
+      expect(second.id).not.toBe(first.id);
+      expect(second.imageLabel).toBe(second.image);
+      expect(await docker('exec', second.id, 'cat', '/version')).toBe('b');
+    } finally {
+      await core
+        .down({ name: project }, { timeoutSeconds: 1 })
+        .then((h) => h.done)
+        .catch(() => undefined);
+      await docker('rmi', '-f', name).catch(() => undefined);
+      await writeFile(join(dir, 'compose.yaml'), compose);
+      await writeFile(
+        join(dir, 'app', 'Dockerfile'),
+        `FROM ${FIXTURE_IMAGE}\nARG VERSION\nRUN echo "v$VERSION" > /version\n`,
+      );
+    }
+  });
+
   it('builds <project>-<service>, labels the container with the image id, recreates after a changed Dockerfile', async () => {
     await up();
     const first = await container();
@@ -97,9 +130,7 @@ describe('up with a build: the container runs the image built, and a rebuild rec
     const rebuiltId = await docker('image', 'inspect', '--format', '{{.Id}}', `${project}-app`);
     builtIds.push(rebuiltId);
     expect(rebuiltId).not.toBe(builtId);
-    // The core plans before it builds, so the recreate comes from the next plan, which sees the new id.
-    // (compose builds first and then plans: a single `up --build` should do both; reported to the core.)
-    await up();
+    // One `up --build`: the image is built first, then planned against, so the container is recreated now.
     const second = await container();
     expect(second.image).toBe(rebuiltId);
     expect(second.imageLabel).toBe(second.image);

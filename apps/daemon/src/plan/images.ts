@@ -7,6 +7,7 @@ import type { OpId, PlanOptions } from './types.js';
 type Need = { build: boolean; pullPolicy: string; cause: string } | 'present' | 'unavailable';
 
 function need(
+  project: string,
   service: DesiredService,
   observed: ObservedProject,
   options: PlanOptions,
@@ -16,7 +17,10 @@ function need(
   const policy = options.pull === 'policy' ? service.pull_policy : (options.pull ?? 'missing');
   const buildable = service.build !== undefined && !options.noBuild;
   if (buildable && options.build) return { build: true, pullPolicy: service.pull_policy, cause: '--build' };
-  if (buildable && policy === 'build')
+  // The build-only default name (`<project>-<service>`) gets policy `build` from the desired state: that
+  // means "build when missing" (as the images module reads it), not "rebuild on every up".
+  const defaultName = service.image === `${project}-${service.name}`;
+  if (buildable && policy === 'build' && !defaultName)
     return { build: true, pullPolicy: 'build', cause: 'pull_policy build' };
   if (policy === 'always') return { build: false, pullPolicy: 'always', cause: 'pull always' };
   // `daily`, `weekly`, `every_<d>`: whether the last pull is old enough is the images module's call (it
@@ -44,7 +48,7 @@ export function ensureImage(
   options: PlanOptions,
   creating = true,
 ): OpId | undefined {
-  const n = need(service, observed, options, creating);
+  const n = need(draft.project, service, observed, options, creating);
   if (n === 'present') return undefined;
   if (n === 'unavailable') {
     addError(

@@ -41,6 +41,25 @@ export function selectServices(
   return selected;
 }
 
+/**
+ * The services an operation on `names` covers (with their dependencies unless `noDeps`), sorted; every
+ * service when none are named. What the daemon records as the set it keeps converged.
+ */
+export function coveredServices(
+  desired: DesiredState,
+  names: string[] | undefined,
+  noDeps: boolean,
+): string[] {
+  const draft = {
+    project: desired.project,
+    ops: new Map(),
+    warnings: [],
+    errors: [],
+    disconnects: new Map(),
+  };
+  return [...selectServices(desired, names, noDeps, draft)].sort();
+}
+
 /** Service → the services that depend on it directly (for stopping in reverse order). */
 export function dependentsOf(services: DesiredService[]): Map<string, string[]> {
   const dependents = new Map<string, string[]>();

@@ -191,6 +191,25 @@ describe('plan: images', () => {
     }
   });
 
+  it('pull policy on a user up: pull_policy build rebuilds a chosen image name; a build-only default one only when missing', () => {
+    const chosen = desiredState({
+      services: [{ name: 'app', image: 'registry.example/app:1', build: true, pull_policy: 'build' }],
+    });
+    expect(renderPlan(plan(chosen, converged(chosen), { pull: 'policy' }))).toEqual([
+      'build image registry.example/app:1 (pull_policy build)',
+    ]);
+    const buildOnly = desiredState({
+      services: [{ name: 'app', image: 'demo-app', build: true, pull_policy: 'build' }],
+    });
+    expect(renderPlan(plan(buildOnly, converged(buildOnly), { pull: 'policy' }))).toEqual([]);
+    const always = desiredState({ services: [{ name: 'web', pull_policy: 'always' }] });
+    expect(renderPlan(plan(always, converged(always), { pull: 'policy' }))).toEqual([
+      'pull image orc-fixture/busybox:1 (policy always) (pull always)',
+    ]);
+    // The supervisor's passes say nothing about pulls: `missing`, never a pull loop.
+    expect(renderPlan(plan(always, converged(always)))).toEqual([]);
+  });
+
   it('containers are created after their image is ensured', () => {
     const p = plan(built, missing(built));
     expect(p.operations.find((o) => o.id === 'create-container:demo-app-1')?.after).toContain(
