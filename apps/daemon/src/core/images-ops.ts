@@ -106,12 +106,14 @@ export function createImageOps(deps: ImageOpsDeps) {
         o.ignorePullFailures ? { ignoreFailures: true } : {},
       );
       for (const r of batch.results) for (const w of r.warnings) scope.warn(w);
-      if (o.ignorePullFailures) {
-        for (const f of batch.failures)
-          scope.warn(`pull of ${f.image} (${f.service}) failed: ${f.error.message}`);
-        return;
+      // As compose: an image a service can build is not fatal to miss in a registry (`up` builds it).
+      const buildable = new Set(reqs.filter((r) => r.build).map((r) => r.service));
+      const fatal = batch.failures.filter((f) => !o.ignorePullFailures && !buildable.has(f.service));
+      for (const f of batch.failures.filter((x) => !fatal.includes(x))) {
+        const why = buildable.has(f.service) ? '; it will be built' : '';
+        scope.warn(`pull of ${f.image} (${f.service}) failed${why}: ${f.error.message}`);
       }
-      throwFailures(batch, 'pull');
+      throwFailures({ ...batch, failures: fatal }, 'pull');
     });
   };
 
