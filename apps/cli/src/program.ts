@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ApiError } from './client/http.js';
+import { registerBuild } from './commands/build.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
 import { registerDaemon } from './commands/daemon.js';
@@ -12,6 +13,8 @@ import { registerLogs } from './commands/logs.js';
 import { registerLs } from './commands/ls.js';
 import { registerPort } from './commands/port.js';
 import { registerPs } from './commands/ps.js';
+import { registerRun } from './commands/run.js';
+import { registerTop } from './commands/top.js';
 import { registerUnsupported } from './commands/unsupported.js';
 import { registerUp } from './commands/up.js';
 import { registerVersion } from './commands/version.js';
@@ -66,6 +69,9 @@ Exit codes: 0 success, 1 the operation failed, 2 usage error, 3 daemon unreachab
   registerEvents(program);
   registerPort(program);
   registerImages(program);
+  registerBuild(program);
+  registerRun(program);
+  registerTop(program);
   registerUnsupported(program);
   registerVersion(program);
   registerCompletion(program);

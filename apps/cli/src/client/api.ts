@@ -42,7 +42,9 @@ export type ActionName =
   | 'pause'
   | 'unpause'
   | 'rm'
-  | 'scale';
+  | 'scale'
+  | 'build'
+  | 'pull';
 
 export type UpOptions = {
   services?: string[];
@@ -81,7 +83,33 @@ export interface Api {
   progress(id: string, signal?: AbortSignal): AsyncGenerator<ProgressItem>;
   logs(name: string, query: LogQuery, signal?: AbortSignal): AsyncGenerator<LogLine>;
   events(project: string | undefined, signal?: AbortSignal): AsyncGenerator<DaemonEvent>;
+  top(name: string, services: string[]): Promise<ContainerTop[]>;
+  images(name: string, services: string[]): Promise<ContainerImage[]>;
+  /** A detached `run`: the one-off container's name. */
+  runDetached(name: string, body: Record<string, unknown>): Promise<string>;
 }
+
+export interface ContainerTop {
+  container: string;
+  service: string;
+  titles: string[];
+  processes: string[][];
+}
+
+export interface ContainerImage {
+  container: string;
+  service: string;
+  image: string;
+  id: string;
+  size: number;
+}
+
+const servicesQuery = (services: string[]) => {
+  const q = new URLSearchParams();
+  for (const s of services) q.append('service', s);
+  const text = q.toString();
+  return text ? `?${text}` : '';
+};
 
 export interface LogQuery {
   services?: string[];
@@ -134,6 +162,28 @@ export function api(address: DaemonAddress): Api {
         body: { source, format },
         headers: { Accept: format === 'yaml' ? 'text/yaml, application/json' : 'application/json' },
       }),
+    top: async (name, services) =>
+      (
+        await call<{ containers: ContainerTop[] }>(
+          address,
+          'GET',
+          `/v1/projects/${encodeURIComponent(name)}/top${servicesQuery(services)}`,
+        )
+      ).containers,
+    images: async (name, services) =>
+      (
+        await call<{ images: ContainerImage[] }>(
+          address,
+          'GET',
+          `/v1/projects/${encodeURIComponent(name)}/images${servicesQuery(services)}`,
+        )
+      ).images,
+    runDetached: async (name, body) =>
+      (
+        await call<{ container: string }>(address, 'POST', `/v1/projects/${encodeURIComponent(name)}/run`, {
+          body,
+        })
+      ).container,
     getOperation: (id) => call<OperationRecord>(address, 'GET', `/v1/operations/${encodeURIComponent(id)}`),
     progress: (id, signal) =>
       stream(

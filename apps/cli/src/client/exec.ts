@@ -53,6 +53,24 @@ export interface ExecRequest {
   cols?: number;
 }
 
+/** `POST /v1/projects/:name/run` (docs/api.md). */
+export interface RunRequest {
+  source: unknown;
+  service: string;
+  cmd?: string[];
+  entrypoint?: string;
+  env?: string[];
+  noDeps?: boolean;
+  rm?: boolean;
+  detach?: boolean;
+  tty?: boolean;
+  interactive?: boolean;
+  user?: string;
+  workdir?: string;
+  rows?: number;
+  cols?: number;
+}
+
 export interface ExecIo {
   stdin?: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
@@ -62,10 +80,17 @@ export interface ExecIo {
 }
 
 /** Runs the exec and resolves with the command's exit code. */
-export function execute(address: DaemonAddress, name: string, req: ExecRequest, io: ExecIo): Promise<number> {
+export function execute(
+  address: DaemonAddress,
+  name: string,
+  req: ExecRequest | RunRequest,
+  io: ExecIo,
+  /** `run`: an attached one-off container, over the same framing. */
+  route: 'exec' | 'run' = 'exec',
+): Promise<number> {
   return new Promise((resolve, reject) => {
     let socket: Socket | undefined;
-    const path = `/v1/projects/${encodeURIComponent(name)}/exec`;
+    const path = `/v1/projects/${encodeURIComponent(name)}/${route}`;
     const upgradeRequest = send(address, 'POST', path, {
       body: req,
       headers: { Connection: 'Upgrade', Upgrade: 'tcp' },

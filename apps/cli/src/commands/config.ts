@@ -30,7 +30,7 @@ export function configListing(flags: ConfigFlags, project: ProjectJson): string 
   }
   if (flags.hash !== undefined) {
     if (!project.hashes) throw failure('config --hash: this daemon does not report service hashes');
-    const wanted = flags.hash === '*' ? Object.keys(project.hashes) : flags.hash.split(',');
+    const wanted = flags.hash === '*' ? Object.keys(project.hashes).sort() : flags.hash.split(',');
     return lines(wanted.map((s) => `${s} ${project.hashes?.[s] ?? '(unknown service)'}`));
   }
   return undefined;
@@ -60,8 +60,8 @@ export function registerConfig(program: Command): Command {
           ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
           return;
         }
-        const { project } = answer as { project: ProjectJson };
-        const out = configListing(f, project);
+        const { project, hashes } = answer as { project: ProjectJson; hashes?: Record<string, string> };
+        const out = configListing(f, hashes ? { ...project, hashes } : project);
         ctx.stdout.write(out ?? `${JSON.stringify(project, null, 2)}\n`);
       }),
     );

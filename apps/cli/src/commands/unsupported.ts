@@ -6,17 +6,7 @@ import { handler } from './util.js';
  * compose commands the daemon has no route for yet: present (so scripts get a clear answer and
  * `--help` is honest), failing with exit 1 and what to use instead.
  */
-const MISSING: Array<[name: string, args: string, description: string, instead: string]> = [
-  [
-    'run',
-    '<service> [command...]',
-    'run a one-off command on a service',
-    'use `orc exec` in a running container',
-  ],
-  ['top', '[services...]', 'display the running processes', 'use `orc exec SERVICE ps`'],
-  ['build', '[services...]', 'build or rebuild services', 'use `orc up --build`'],
-  ['pull', '[services...]', 'pull service images', 'use `orc up --pull always`'],
-];
+const MISSING: Array<[name: string, args: string, description: string, instead: string]> = [];
 
 export function registerUnsupported(program: Command): void {
   for (const [name, args, description, instead] of MISSING) {

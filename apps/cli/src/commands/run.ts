@@ -1,0 +1,94 @@
+import type { Command } from 'commander';
+import { execute, type RunRequest } from '../client/exec.js';
+import { CliError, type ExitCodeValue } from '../errors.js';
+import { handler, repeat } from './util.js';
+
+interface RunFlags {
+  rm?: boolean;
+  env?: string[];
+  entrypoint?: string;
+  detach?: boolean;
+  deps: boolean;
+  tty: boolean;
+  user?: string;
+  workdir?: string;
+}
+
+/** `orc run`: a one-off container (`<project>-<service>-run-<hex>`), attached unless `-d`. */
+export function registerRun(program: Command): Command {
+  return program
+    .command('run')
+    .description('run a one-off command on a service')
+    .argument('<service>')
+    .argument('[command...]')
+    .option('--rm', 'remove the container when it exits')
+    .option('-e, --env <KEY=VAL>', 'set environment variables (repeatable)', repeat)
+    .option('--entrypoint <cmd>', 'override the entrypoint of the image')
+    .option('-d, --detach', 'run the container in the background and print its name')
+    .option('--no-deps', 'do not start linked services')
+    .option('-T, --no-tty', 'disable pseudo-TTY allocation (default: a TTY when stdin is one)')
+    .option('-u, --user <user>', 'run as this user')
+    .option('-w, --workdir <dir>', 'working directory inside the container')
+    .passThroughOptions()
+    .action(
+      handler<[string, string[]], RunFlags>(async (ctx, f, service, cmd) => {
+        const stdin = process.stdin;
+        // Only a terminal is attached as stdin: a script's stdin is not the one-off's to read.
+        const interactive = !f.detach && stdin.isTTY === true;
+        const tty = interactive && f.tty && ctx.stdout.isTTY === true;
+        const client = await ctx.connect();
+        const name = ctx.globals.projectName ?? '-';
+        const request: RunRequest = {
+          source: ctx.source(),
+          service,
+          ...(cmd.length ? { cmd } : {}),
+          ...(f.entrypoint !== undefined ? { entrypoint: f.entrypoint } : {}),
+          ...(f.env?.length ? { env: f.env } : {}),
+          ...(f.deps ? {} : { noDeps: true }),
+          ...(f.rm ? { rm: true } : {}),
+          ...(f.user ? { user: f.user } : {}),
+          ...(f.workdir ? { workdir: f.workdir } : {}),
+          tty,
+          interactive,
+          ...(tty && ctx.stdout.rows > 0 && ctx.stdout.columns > 0
+            ? { rows: ctx.stdout.rows, cols: ctx.stdout.columns }
+            : {}),
+        };
+        if (f.detach) {
+          ctx.stdout.write(`${await client.runDetached(name, { ...request, detach: true })}\n`);
+          return;
+        }
+        if (tty) stdin.setRawMode(true);
+        try {
+          const code = await execute(
+            client.address,
+            name,
+            request,
+            {
+              ...(interactive ? { stdin } : {}),
+              stdout: ctx.stdout,
+              stderr: ctx.stderr,
+              ...(tty
+                ? {
+                    onResize: (send) => {
+                      const onResize = () => {
+                        if (ctx.stdout.rows > 0 && ctx.stdout.columns > 0)
+                          send(ctx.stdout.rows, ctx.stdout.columns);
+                      };
+                      ctx.stdout.on('resize', onResize);
+                      return () => ctx.stdout.off('resize', onResize);
+                    },
+                  }
+                : {}),
+            },
+            'run',
+          );
+          // The one-off's own status is ours, as with compose.
+          if (code !== 0) throw new CliError('', code as ExitCodeValue);
+        } finally {
+          if (tty) stdin.setRawMode(false);
+          if (interactive) stdin.pause();
+        }
+      }),
+    );
+}
