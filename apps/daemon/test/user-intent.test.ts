@@ -122,6 +122,18 @@ describe('user intent survives supervision', () => {
     expect(after[`${project}-worker-1`]).toBe('running');
   });
 
+  it('rm without -s leaves a running service running and in the converged set', async () => {
+    const { record } = await finish(
+      core,
+      core.serviceAction({ name: project }, 'rm', { services: ['worker'] }),
+    );
+    expect(record.error).toBeUndefined();
+    expect(record.warnings.some((w) => w.includes(`${project}-worker-1`))).toBe(true);
+    expect((await states())[`${project}-worker-1`]).toBe('running');
+    const stored = await core.internals.store.get(project);
+    expect(stored?.services ?? ['worker']).toContain('worker');
+  });
+
   it('rm -s -f of a dependency leaves it removed: its dependents do not pull it back', async () => {
     const { record } = await finish(
       core,

@@ -19,13 +19,7 @@ import { waitForContainer } from '../execute/wait.js';
 import { createImageEngine, createImageService, type ImageService } from '../images/index.js';
 import { followProjectLogs } from '../logs/container-logs.js';
 import { observeProject } from '../observe/observe.js';
-import {
-  coveredServices,
-  planDown,
-  planServiceAction,
-  plan as planUp,
-  renderPlan,
-} from '../plan/index.js';
+import { coveredServices, planDown, planServiceAction, plan as planUp, renderPlan } from '../plan/index.js';
 import type { DesiredRunState, PlanOptions } from '../plan/types.js';
 import {
   createProjectStore,
@@ -44,10 +38,10 @@ import { imageEnsurer } from './images.js';
 import { createImageOps } from './images-ops.js';
 import { createKeyedLock } from './locks.js';
 import { createOperationRegistry, toOperationError } from './operations.js';
+import { removeProjectImages } from './remove-images.js';
 import { rolledBackDesired } from './rollback.js';
 import { createRunner } from './run.js';
 import { projectSummary } from './summary.js';
-import { runImagesThenPlan } from './up-phases.js';
 import { projectImages, projectTop } from './top.js';
 import type {
   Core,
@@ -59,6 +53,7 @@ import type {
   ServiceAction,
   UpOptions,
 } from './types.js';
+import { runImagesThenPlan } from './up-phases.js';
 
 export interface CoreLogger {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -448,8 +443,10 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
             ...(o.volumes ? { volumes: true } : {}),
             ...(o.removeOrphans ? { removeOrphans: true } : {}),
             ...(o.timeoutSeconds !== undefined ? { timeoutSeconds: o.timeoutSeconds } : {}),
+            ...(project ? { disabledServices: Object.keys(project.disabled_services ?? {}) } : {}),
           }),
         );
+        if (o.rmi && desired) await removeProjectImages(images, desired, o.rmi, scope);
       },
       underLock(name),
     );
@@ -484,7 +481,15 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
       // Removed services leave the set the daemon keeps converged (else it would create them again);
       // the next `up` of them brings them back.
       const all = desired?.services.map((s) => s.name) ?? [];
-      const removed = new Set(o.services?.length ? o.services : all);
+      // Without -s a running container is left (compose): its service stays in the set.
+      const running = o.stop
+        ? new Set<string>()
+        : new Set(
+            (await observeProject(engine, name)).containers
+              .filter((c) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting')
+              .map((c) => c.service),
+          );
+      const removed = new Set((o.services?.length ? o.services : all).filter((s) => !running.has(s)));
       const keep = (record.services ?? all).filter((s) => !removed.has(s));
       if (keep.length === 0) {
         await store.remove(name);
