@@ -69,8 +69,9 @@ try {
   await step('change one, up -d', ['up', '-d']);
   await step('down', ['down']);
 } finally {
-  await cleanupProject(project);
+  // The daemon first (it would re-create what a project it keeps is missing), then the engine.
   await daemon.stop();
+  await cleanupProject(project).catch((e) => console.error(`cleanup ${project}: ${e.message}`));
   rmSync(work, { recursive: true, force: true });
   docker.modem?.agent?.destroy?.();
 }
