@@ -5,6 +5,16 @@
 // LABEL-PREFIX count (e.g. `no-op` for the no-op ups).
 import { readFileSync } from 'node:fs';
 
+/** A package (`node_modules/@scope/name`), node's internals, the file's last path parts, or a V8 pseudo-frame. */
+function sourceOf(cf) {
+  if (cf.url.includes('node_modules/')) {
+    const [first, second] = cf.url.split('node_modules/').pop().split('/');
+    return `node_modules/${first.startsWith('@') ? `${first}/${second}` : first}`;
+  }
+  if (cf.url.startsWith('node:')) return 'node: internals';
+  return cf.url ? cf.url.split('/').slice(-3).join('/') : cf.functionName;
+}
+
 const p = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const byId = new Map(p.nodes.map((n) => [n.id, n]));
 const dt = p.timeDeltas;
@@ -28,17 +38,7 @@ for (const [id, us] of self) {
   const cf = n.callFrame;
   const k = `${cf.functionName || '(anon)'} ${cf.url.split('/').slice(-2).join('/')}:${cf.lineNumber}`;
   agg.set(k, (agg.get(k) ?? 0) + us);
-  const u = cf.url.includes('node_modules')
-    ? 'node_modules/' +
-      cf.url.split('node_modules/').pop().split('/')[0] +
-      (cf.url.split('node_modules/').pop().startsWith('@')
-        ? '/' + cf.url.split('node_modules/').pop().split('/')[1]
-        : '')
-    : cf.url.startsWith('node:')
-      ? 'node: internals'
-      : cf.url
-        ? cf.url.split('/').slice(-3).join('/')
-        : cf.functionName;
+  const u = sourceOf(cf);
   byUrl.set(u, (byUrl.get(u) ?? 0) + us);
 }
 console.log(
