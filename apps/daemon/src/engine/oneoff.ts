@@ -50,8 +50,9 @@ export async function attachContainer(engine: Engine, id: string, stdin: boolean
       method: 'POST',
       query: { stream: true, stdout: true, stderr: true, stdin },
       isStream: true,
+      // Not `openStdin`: the modem would then leave the request body open and the engine never upgrades.
+      // The upgraded socket is writable anyway: stdin goes there.
       hijack: true,
-      openStdin: stdin,
     });
   } catch (err) {
     throw mapEngineError(err, `container ${id}`);

@@ -157,6 +157,29 @@ services:
     expect(ps.json.containers.map((c: { Name: string }) => c.Name)).toEqual([`${project}-db-1`]);
   }, 300_000);
 
+  it('run with interactive: stdin frames reach the one-off, EOF ends it', async () => {
+    const res = await execOverSocket(
+      d.socket,
+      project,
+      {
+        source: source(),
+        service: 'db',
+        cmd: ['sh', '-c', 'read line; echo "got $line"'],
+        rm: true,
+        noDeps: true,
+        interactive: true,
+      },
+      (send) => {
+        send(0, 'ping\n');
+        send(6, '');
+      },
+      'run',
+    );
+    expect(res.status, res.body).toBe(101);
+    expect(res.stdout).toContain('got ping');
+    expect(res.exitCode).toBe(0);
+  }, 120_000);
+
   it('run -d: a detached one-off labelled oneoff, ignored by the project summary', async () => {
     const res = await d.request('POST', `/v1/projects/${project}/run`, {
       source: source(),
