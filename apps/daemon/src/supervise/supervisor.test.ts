@@ -99,6 +99,18 @@ describe('supervisor', () => {
     await sup.stop();
   });
 
+  it('leaves one-off containers (orc run) out of drift: their exit and removal start no pass', async () => {
+    const { sup, passes, emit } = setup();
+    await sup.start();
+    passes.length = 0;
+    const oneoff = { 'com.docker.compose.oneoff': 'True' };
+    emit(containerEvent('demo', 'demo-web-run-0a1b', 'die', oneoff));
+    emit(containerEvent('demo', 'demo-web-run-0a1b', 'destroy', oneoff));
+    await sleep(60);
+    expect(passes).toEqual([]);
+    await sup.stop();
+  });
+
   it('repairs on a removed network of ours, and resyncs after the stream reconnects', async () => {
     const { sup, passes, emit, reconnect } = setup();
     await sup.start();

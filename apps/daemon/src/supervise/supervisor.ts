@@ -228,7 +228,8 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
       });
     }
     for (const hook of opts.hooks ?? []) hook(e, project);
-    if (registered.has(project) && containerDrift.has(e.Action))
+    // A one-off (`orc run`) coming and going is not drift: no pass would change anything for it.
+    if (registered.has(project) && containerDrift.has(e.Action) && attrs[Labels.oneoff] !== 'True')
       poke(project, `container ${name ?? e.Actor.ID} ${e.Action}`);
   };
 
