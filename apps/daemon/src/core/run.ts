@@ -177,14 +177,25 @@ export function createRunner(deps: RunDeps) {
       const stream = await attachContainer(engine, id, o.interactive ?? false);
       await engine.startContainer(id);
       let code: Promise<number> | undefined;
+      let ended = false;
+      const exitCode = () => {
+        code ??= engine.waitContainer(id).finally(async () => {
+          ended = true;
+          await cleanup();
+        });
+        return code;
+      };
       return {
         container: name,
         stream,
         tty: o.tty ?? false,
         resize: (rows, cols) => resizeContainer(engine, id, rows, cols),
-        exitCode() {
-          code ??= engine.waitContainer(id).finally(cleanup);
-          return code;
+        exitCode,
+        async abandon() {
+          if (ended) return;
+          // As compose on Ctrl-C: the one-off stops with its client; waiting for it then removes it (rm).
+          await engine.stopContainer(id, svc.stop_grace_period).catch(() => undefined);
+          await exitCode().catch(() => undefined);
         },
       };
     } catch (err) {

@@ -257,6 +257,8 @@ export interface RunOptions {
 /** An attached one-off: like an exec session, plus the container's name. */
 export interface RunSession extends ExecSession {
   container: string;
+  /** The client went away before the one-off ended (Ctrl-C): stop it (then `rm` applies as usual). */
+  abandon(): Promise<void>;
 }
 
 /** What the API calls. One instance per daemon process. */

@@ -180,6 +180,33 @@ services:
     expect(res.exitCode).toBe(0);
   }, 120_000);
 
+  it('run: a client that goes away takes its one-off with it (stopped, and removed with rm)', async () => {
+    const res = await execOverSocket(
+      d.socket,
+      project,
+      {
+        source: source(),
+        service: 'db',
+        cmd: ['sh', '-c', 'echo started; sleep 600'],
+        rm: true,
+        noDeps: true,
+      },
+      undefined,
+      'run',
+      (out, socket) => {
+        if (out.includes('started')) socket.destroy();
+      },
+    );
+    expect(res.stdout).toContain('started');
+    let left: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      left = (await names()).filter((n) => n.includes('-run-'));
+      if (left.length === 0) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(left).toEqual([]);
+  }, 120_000);
+
   it('run -d: a detached one-off labelled oneoff, ignored by the project summary', async () => {
     const res = await d.request('POST', `/v1/projects/${project}/run`, {
       source: source(),

@@ -129,6 +129,12 @@ export const imageRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { 
       if (!('stream' in result)) return { container: result.container };
       if (rows && cols && result.tty) await result.resize(rows, cols).catch(() => undefined);
       serveSession(request, reply, result, shutdown);
+      // A client that leaves before the exit frame (Ctrl-C) takes its one-off with it; after it, a no-op.
+      request.raw.socket.once('close', () => {
+        result
+          .abandon()
+          .catch((err: unknown) => request.log.warn({ err }, 'stopping an abandoned run failed'));
+      });
       return reply;
     },
   );

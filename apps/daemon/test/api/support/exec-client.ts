@@ -20,6 +20,8 @@ export function execOverSocket(
   input?: (send: (type: number, payload: string) => void) => void,
   /** The upgrade route: `exec`, or `run` (an attached one-off). */
   route: 'exec' | 'run' = 'exec',
+  /** Sees the stdout so far after each frame, with the socket (a test may cut it). */
+  onOutput?: (stdout: string, socket: Duplex) => void,
 ): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify(body);
@@ -47,6 +49,7 @@ export function execOverSocket(
           else if (frame.type === 3) result.exitCode = (JSON.parse(text) as { exitCode: number }).exitCode;
           else if (frame.type === 4) result.error = text;
         }
+        onOutput?.(result.stdout, socket);
       };
       if (head.length) onData(head);
       socket.on('data', onData);
