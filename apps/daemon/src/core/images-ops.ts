@@ -70,9 +70,29 @@ function throwFailures(batch: BatchResult, what: string): void {
   });
 }
 
+type DesiredLoader<T extends { desired: DesiredState }> = (source: ProjectSource) => Promise<T | LoadFailure>;
+
+/**
+ * The project for a command that names services: those named enable their own profiles, as in compose
+ * (loaded a second time only then). A name the project does not have at all is SERVICE_NOT_FOUND.
+ */
+export async function loadNaming<T extends { desired: DesiredState }>(
+  load: DesiredLoader<T>,
+  source: ProjectSource,
+  services: string[] | undefined,
+): Promise<T | LoadFailure> {
+  const plain = await load(source);
+  if ('code' in plain || !services?.length) return plain;
+  const known = new Set(plain.desired.services.map((s) => s.name));
+  if (services.every((s) => known.has(s))) return plain;
+  const again = await load({ ...source, services: [...(source.services ?? []), ...services] });
+  if ('code' in again) chosenServices(plain.desired, services);
+  return again;
+}
+
 export function createImageOps(deps: ImageOpsDeps) {
   const build = async (source: ProjectSource, o: BuildOptions): Promise<OperationHandle | LoadFailure> => {
-    const d = await deps.desired(source);
+    const d = await loadNaming(deps.desired, source, o.services);
     if ('code' in d) return d;
     const { desired } = d;
     const services = chosenServices(desired, o.services).filter((s) => s.build);
@@ -94,7 +114,7 @@ export function createImageOps(deps: ImageOpsDeps) {
   };
 
   const pull = async (source: ProjectSource, o: PullOptions): Promise<OperationHandle | LoadFailure> => {
-    const d = await deps.desired(source);
+    const d = await loadNaming(deps.desired, source, o.services);
     if ('code' in d) return d;
     const { desired } = d;
     const reqs = chosenServices(desired, o.services).map((s) => request(desired, s, source.env));

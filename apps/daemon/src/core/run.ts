@@ -11,7 +11,7 @@ import { isOrcError, OrcError } from '../engine/errors.js';
 import { attachContainer, resizeContainer } from '../engine/oneoff.js';
 import { endpointSettings } from '../execute/operations.js';
 import { type ImageService, isImageError } from '../images/index.js';
-import { chosenServices } from './images-ops.js';
+import { chosenServices, loadNaming } from './images-ops.js';
 import type {
   LoadFailure,
   OperationHandle,
@@ -119,7 +119,8 @@ export function createRunner(deps: RunDeps) {
     source: ProjectSource,
     o: RunOptions,
   ): Promise<{ container: string } | RunSession | LoadFailure> => {
-    const d = await deps.desired(source);
+    // Named on the command line, the service enables its own profiles (compose runs a disabled one too).
+    const d = await loadNaming(deps.desired, source, [o.service]);
     if ('code' in d) return d;
     const { desired } = d;
     const [svc] = chosenServices(desired, [o.service]);

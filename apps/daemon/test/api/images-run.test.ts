@@ -207,6 +207,19 @@ services:
     expect(left).toEqual([]);
   }, 120_000);
 
+  it('run of a service whose profile is off: naming it enables it', async () => {
+    const res = await execOverSocket(
+      d.socket,
+      project,
+      { source: source(), service: 'app2', cmd: ['cat', '/marker'], rm: true, noDeps: true },
+      undefined,
+      'run',
+    );
+    expect(res.status, res.body).toBe(101);
+    expect(res.stdout).toContain('built-by-orc');
+    expect(res.exitCode).toBe(0);
+  }, 120_000);
+
   it('run -d: a detached one-off labelled oneoff, ignored by the project summary', async () => {
     const res = await d.request('POST', `/v1/projects/${project}/run`, {
       source: source(),
