@@ -199,7 +199,7 @@ export async function chart(meta, s, file) {
   g.font = '15px DejaVu Sans';
   g.fillStyle = '#374151';
   g.fillText(
-    `${meta.date.slice(0, 16)} · ${meta.cpus} cores · Engine ${meta.engine} · load avg ${meta.loadAverage.mean.toFixed(1)} (max ${meta.loadAverage.max.toFixed(1)}) · ${meta.reps} reps`,
+    `${meta.date.slice(0, 16)} · ${meta.cpus} cores · Engine ${meta.engine} · load avg ${meta.loadAverage.mean.toFixed(1)} (max ${meta.loadAverage.max.toFixed(1)}) · repetitions: ${meta.reps}`,
     16,
     50,
   );
