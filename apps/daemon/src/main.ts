@@ -99,14 +99,9 @@ export async function runDaemon(argv: string[], createCore: CoreFactory): Promis
     const listening = await listenOn(app, settings.listen, {
       ...(settings.socketGroup ? { socketGroup: settings.socketGroup } : {}),
     });
-    const engine = await core.health().then(
-      (h) => `engine ${h.engineVersion}`,
-      () => 'engine not reachable yet',
-    );
-    logger.info({ url: listening.url, stateDir: settings.stateDir }, 'orc daemon ready');
-    process.stdout.write(`orc daemon ready on ${listening.url} (pid ${process.pid}, ${engine})\n`);
-
-    await new Promise<void>((resolve) => {
+    // Signal handlers go in as soon as the socket answers: a client (or a test) that sees the socket may send
+    // SIGTERM before the engine check below returns, and must get a drained exit, not the default kill.
+    const stopped = new Promise<void>((resolve) => {
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) {
@@ -134,6 +129,13 @@ export async function runDaemon(argv: string[], createCore: CoreFactory): Promis
         logger.info('log reopened (SIGHUP)');
       });
     });
+    const engine = await core.health().then(
+      (h) => `engine ${h.engineVersion}`,
+      () => 'engine not reachable yet',
+    );
+    logger.info({ url: listening.url, stateDir: settings.stateDir }, 'orc daemon ready');
+    process.stdout.write(`orc daemon ready on ${listening.url} (pid ${process.pid}, ${engine})\n`);
+    await stopped;
     logger.info('orc daemon stopped');
     await log.close();
     // Lingering engine connections (keep-alive agents, event streams) must not keep a stopped daemon alive.
