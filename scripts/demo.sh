@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
-[ -d node_modules ] || npm install --no-audit --no-fund  # not `npm ci`: see scripts/test.sh
+[ -d node_modules ] || npm ci --no-audit --no-fund  # exactly the committed lockfile
 bash scripts/engine.sh
 npx turbo run build --output-logs=errors-only
 

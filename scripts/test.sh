@@ -6,10 +6,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 FORCE_COLOR=${FORCE_COLOR:-0}
 start=$(date +%s)
 
-# `npm install`, not `npm ci`: npm 11 here writes lockfiles without other platforms' optional binaries
-# (biome, rollup, turbo), and `npm ci` then refuses them as "not in sync". Install still follows the lock.
+# `npm ci`: exactly the committed lockfile (which holds every platform's optional binaries), never a rewrite.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund
+  npm ci --no-audit --no-fund
 fi
 bash scripts/engine.sh
 npx turbo run build --output-logs=errors-only
