@@ -6,6 +6,8 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 // Tests run against the sources, not dist/, so a test never sees a stale build.
 const alias = {
   '@orc/spec': src('./packages/spec/src/index.ts'),
+  // Before '@orc/daemon': a prefix alias would take the subpath too.
+  '@orc/daemon/frames': src('./apps/daemon/src/contract/frames.ts'),
   '@orc/daemon': src('./apps/daemon/src/index.ts'),
 };
 

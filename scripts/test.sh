@@ -13,6 +13,7 @@ fi
 bash scripts/engine.sh
 npx turbo run build --output-logs=errors-only
 npx biome check .
+node scripts/check-imports.mjs # the import rules of docs/architecture.md
 npx turbo run typecheck --output-logs=errors-only
 mkdir -p .orc-dev
 status=0

@@ -30,7 +30,7 @@ const { writeFileSync } = await import('node:fs');
 writeFileSync(
   entry,
   [
-    `export { createCore } from ${JSON.stringify(join(root, 'apps/daemon/src/core/core.ts'))};`,
+    `export { createCore } from ${JSON.stringify(join(root, 'apps/daemon/src/verbs/core.ts'))};`,
     `export { desiredState, loadProject } from ${JSON.stringify(join(root, 'packages/spec/src/index.ts'))};`,
     `export { createDockerClient } from ${JSON.stringify(join(root, 'apps/daemon/src/engine/client.ts'))};`,
   ].join('\n'),

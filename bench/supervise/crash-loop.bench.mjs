@@ -26,7 +26,7 @@ const work = mkdtempSync(join(root, '.orc-dev', 'bench-supervise-'));
 const entry = join(work, 'entry.ts');
 writeFileSync(
   entry,
-  `export { createCore } from ${JSON.stringify(join(root, 'apps/daemon/src/core/core.ts'))};\n`,
+  `export { createCore } from ${JSON.stringify(join(root, 'apps/daemon/src/verbs/core.ts'))};\n`,
 );
 await build({
   entryPoints: [entry],

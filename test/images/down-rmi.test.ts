@@ -6,8 +6,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore } from '../../apps/daemon/src/core/core.js';
-import type { OperationHandle, OperationRecord, ProjectSource } from '../../apps/daemon/src/core/types.js';
+import type { OperationRecord, ProjectSource } from '../../apps/daemon/src/contract/types.js';
+import { createCore } from '../../apps/daemon/src/verbs/core.js';
+import type { OperationHandle } from '../../apps/daemon/src/verbs/types.js';
 import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from '../support/engine.js';
 
 const project = uniqueProject('rmi');

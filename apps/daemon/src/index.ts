@@ -1,3 +1,4 @@
-export { type CoreOptions, createCore } from './core/core.js';
-export type * from './core/types.js';
+export type * from './contract/types.js';
 export { main } from './main.js';
+export { type CoreOptions, createCore } from './verbs/core.js';
+export type * from './verbs/types.js';

@@ -10,10 +10,10 @@ import type { Logger } from 'pino';
 import { clearStaleSocket, ListenError, listenOn, resolveGroup } from './api/listen.js';
 import { buildServer } from './api/server.js';
 import { type DaemonSettings, parseSettings, SettingsError, USAGE } from './config/settings.js';
-import { createCore } from './core/core.js';
-import type { Core } from './core/types.js';
 import { createDaemonLog } from './logs/daemon-log.js';
 import { containerLogDefaults } from './supervise/log-defaults.js';
+import { createCore } from './verbs/core.js';
+import type { Core } from './verbs/types.js';
 
 export interface CoreFactoryOptions {
   settings: DaemonSettings;

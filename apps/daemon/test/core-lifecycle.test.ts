@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DaemonEvent, LogLine } from '../src/core/types.js';
+import type { DaemonEvent, LogLine } from '../src/contract/types.js';
 import { eventually, finish, inlineSource, startCore, type TestCore } from './support/core.js';
 import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from './support/engine.js';
 
@@ -209,7 +209,7 @@ describe('core: service actions, supervision, logs, exec, events', () => {
   it('brings a registered stack back when a new core starts (a reboot), in dependency order', async () => {
     await core.close();
     await docker('stop', '-t', '1', `${project}-app-1`, `${project}-db-1`);
-    const { createCore } = await import('../src/core/core.js');
+    const { createCore } = await import('../src/verbs/core.js');
     core = createCore({ stateDir });
     await core.internals.ready;
     const s = await states();

@@ -1,6 +1,6 @@
 import { type ContainerCreateBody, Labels } from '@orc/spec';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ProgressEvent } from '../src/core/types.js';
+import type { ProgressEvent } from '../src/contract/types.js';
 import { createEngine } from '../src/engine/engine.js';
 import { executePlan } from '../src/execute/executor.js';
 import { observeProject } from '../src/observe/observe.js';

@@ -3,7 +3,7 @@
  * the next up) and profiles (services left out by profiles are not orphans). Real engine.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProjectSource } from '../src/core/types.js';
+import type { ProjectSource } from '../src/contract/types.js';
 import { finish, inlineSource, startCore, type TestCore } from './support/core.js';
 import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from './support/engine.js';
 

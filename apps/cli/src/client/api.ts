@@ -12,7 +12,10 @@ import type {
   ProgressEvent,
   ProjectSource,
   ProjectSummary,
+  UpOptions,
 } from './types.js';
+
+export type { UpOptions } from './types.js';
 
 /** A project as a command names it: by `-p` alone, or by its files (plus `-p` as the name when given). */
 export type Target = { name: string; source?: ProjectSource };
@@ -45,24 +48,6 @@ export type ActionName =
   | 'scale'
   | 'build'
   | 'pull';
-
-export type UpOptions = {
-  services?: string[];
-  forceRecreate?: boolean;
-  noRecreate?: boolean;
-  noDeps?: boolean;
-  removeOrphans?: boolean;
-  scale?: Record<string, number>;
-  build?: boolean;
-  noBuild?: boolean;
-  pull?: 'always' | 'missing' | 'never' | 'policy';
-  timeoutSeconds?: number;
-  dryRun?: boolean;
-  wait?: boolean;
-  waitTimeoutSeconds?: number;
-  /** Act even when the project name is used by another working directory. */
-  force?: boolean;
-};
 
 export type ProgressItem =
   | { type: 'progress'; event: ProgressEvent }

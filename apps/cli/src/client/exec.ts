@@ -3,73 +3,13 @@
  * `[type, 0, 0, 0, size uint32 BE]` in both directions.
  */
 import type { Socket } from 'node:net';
+import { encodeFrame, FrameType as Frame, frameReader } from '@orc/daemon/frames';
 import type { DaemonAddress } from './address.js';
 import { ApiError, send } from './http.js';
+import type { ExecRequest, RunRequest } from './types.js';
 
-export const Frame = {
-  stdin: 0,
-  stdout: 1,
-  stderr: 2,
-  exit: 3,
-  error: 4,
-  resize: 5,
-  stdinClosed: 6,
-} as const;
-
-export function encodeFrame(type: number, payload: Buffer | string = Buffer.alloc(0)): Buffer {
-  const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
-  const header = Buffer.alloc(8);
-  header[0] = type;
-  header.writeUInt32BE(body.length, 4);
-  return Buffer.concat([header, body]);
-}
-
-/** Cuts a byte stream into frames; keeps a partial frame until the rest arrives. */
-export function frameReader(onFrame: (type: number, payload: Buffer) => void): (chunk: Buffer) => void {
-  let pending: Buffer = Buffer.alloc(0);
-  return (chunk) => {
-    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-    while (pending.length >= 8) {
-      const size = pending.readUInt32BE(4);
-      if (pending.length < 8 + size) break;
-      onFrame(pending[0] ?? 255, pending.subarray(8, 8 + size));
-      pending = pending.subarray(8 + size);
-    }
-  };
-}
-
-export interface ExecRequest {
-  source?: unknown;
-  service: string;
-  index?: number;
-  cmd: string[];
-  tty?: boolean;
-  interactive?: boolean;
-  env?: string[];
-  user?: string;
-  workdir?: string;
-  privileged?: boolean;
-  rows?: number;
-  cols?: number;
-}
-
-/** `POST /v1/projects/:name/run` (docs/api.md). */
-export interface RunRequest {
-  source: unknown;
-  service: string;
-  cmd?: string[];
-  entrypoint?: string;
-  env?: string[];
-  noDeps?: boolean;
-  rm?: boolean;
-  detach?: boolean;
-  tty?: boolean;
-  interactive?: boolean;
-  user?: string;
-  workdir?: string;
-  rows?: number;
-  cols?: number;
-}
+export { encodeFrame, FrameType as Frame, frameReader } from '@orc/daemon/frames';
+export type { ExecRequest, RunRequest } from './types.js';
 
 export interface ExecIo {
   stdin?: NodeJS.ReadableStream;
@@ -117,10 +57,10 @@ export function execute(
               s.write(encodeFrame(Frame.stdin, typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
           });
           io.stdin.on('end', () => {
-            if (!s.destroyed) s.write(encodeFrame(Frame.stdinClosed));
+            if (!s.destroyed) s.write(encodeFrame(Frame.stdinClose));
           });
         } else {
-          s.write(encodeFrame(Frame.stdinClosed));
+          s.write(encodeFrame(Frame.stdinClose));
         }
         s.on('close', () => {
           stopResize?.();

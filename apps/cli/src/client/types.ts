@@ -1,12 +1,13 @@
 /**
  * The daemon's answers as the CLI reads them off the wire: the daemon's own contract
- * (`apps/daemon/src/core/types.ts`), imported as types only, so the bundle never includes the daemon.
+ * (`apps/daemon/src/contract/types.ts`, the Static<> of its TypeBox schemas), imported as types only, so the bundle never includes the daemon.
  */
 import type { ContainerSummary, LoadFailure } from '@orc/daemon';
 
 export type {
   ContainerSummary,
   DaemonEvent,
+  ExecRequest,
   LogLine,
   OperationError,
   OperationRecord,
@@ -15,6 +16,8 @@ export type {
   ProjectSource,
   ProjectSummary,
   ResourceKind,
+  RunRequest,
+  UpOptions,
 } from '@orc/daemon';
 
 export type Publisher = ContainerSummary['Publishers'][number];

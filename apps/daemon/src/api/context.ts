@@ -1,6 +1,7 @@
-import type { Core, ProjectSource, ProjectTarget } from '../core/types.js';
-import { ApiError } from './errors.js';
-import type { ProjectSourceBody } from './schemas.js';
+import { OrcError } from '../contract/errors.js';
+import type { ProjectSourceBody } from '../contract/schemas.js';
+import type { ProjectSource } from '../contract/types.js';
+import type { Core, ProjectTarget } from '../verbs/types.js';
 
 /** What every route plugin gets: the core, the daemon's shutdown signal, and optional renderers. */
 export interface ApiContext {
@@ -23,7 +24,7 @@ export function toSource(body: ProjectSourceBody, projectName?: string): Project
 export function toTarget(name: string, source: ProjectSourceBody | undefined): ProjectTarget {
   if (source) return { source: toSource(source, name === '-' ? undefined : name) };
   if (name === '-') {
-    throw new ApiError('BAD_REQUEST', 'the project name "-" needs a "source" in the body');
+    throw new OrcError('BAD_REQUEST', 'the project name "-" needs a "source" in the body');
   }
   return { name };
 }

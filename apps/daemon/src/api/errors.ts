@@ -1,52 +1,17 @@
 /**
- * Every API error is `{ code, message, details }` with a status chosen from the code, so the core (and the
- * engine layer under it) only has to throw errors carrying a stable `code`; the HTTP status is decided here.
+ * Every API error is `{ code, message, details?, hint?, location? }` with the status the code has in the
+ * one table (contract/errors.ts): the layers below only throw `OrcError`s, the API never guesses.
  */
+import { HTTP_STATUS, isErrorCode, isOrcError, type OrcError } from '../contract/errors.js';
+import { mapEngineError } from '../engine/errors.js';
+
 export interface ErrorBody {
   code: string;
   message: string;
   details?: unknown;
+  hint?: string;
+  location?: unknown;
 }
-
-/** An error the API raises itself (auth, validation of things a schema cannot express, not found). */
-export class ApiError extends Error {
-  readonly code: string;
-  readonly statusCode: number;
-  readonly details: unknown;
-  constructor(code: string, message: string, details?: unknown) {
-    super(message);
-    this.name = 'ApiError';
-    this.code = code;
-    this.statusCode = statusForCode(code);
-    this.details = details;
-  }
-}
-
-const STATUS_BY_CODE: Record<string, number> = {
-  BAD_REQUEST: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN_ORIGIN: 403,
-  FORBIDDEN_HOST: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  OPERATION_IN_PROGRESS: 409,
-  INVALID_PROJECT: 422,
-  INTERNAL: 500,
-  ENGINE_ERROR: 502,
-  ENGINE_UNAVAILABLE: 503,
-  ENGINE_UNREACHABLE: 503,
-  SHUTTING_DOWN: 503,
-  CANCELLED: 503,
-  INVALID_REQUEST: 400,
-  IMAGE_MISSING: 404,
-  PORT_ALLOCATED: 409,
-  // The workload failed (not the daemon): the containers are the "upstream" of an up.
-  UNHEALTHY: 502,
-  CONTAINER_EXITED: 502,
-  DEPENDENCY_FAILED: 502,
-  WAIT_TIMEOUT: 504,
-  NOT_IMPLEMENTED: 501,
-};
 
 /** Errno codes of a socket that nobody answers on: the engine is down, not wrong. */
 const UNREACHABLE_ERRNO = new Set([
@@ -58,15 +23,6 @@ const UNREACHABLE_ERRNO = new Set([
   'EHOSTUNREACH',
 ]);
 
-export function statusForCode(code: string): number {
-  const known = STATUS_BY_CODE[code];
-  if (known) return known;
-  if (code.endsWith('_NOT_FOUND')) return 404;
-  if (code.endsWith('CONFLICT') || code.endsWith('_EXISTS') || code.endsWith('_IN_USE')) return 409;
-  if (code.startsWith('INVALID_')) return 422;
-  return 500;
-}
-
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
 }
@@ -76,9 +32,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * message: their text may hold paths or values we do not want to hand out, and never a stack trace.
  */
 export function toErrorResponse(err: unknown): { status: number; body: ErrorBody; internal: boolean } {
-  if (err instanceof ApiError) {
-    return { status: err.statusCode, body: withDetails(err.code, err.message, err.details), internal: false };
-  }
+  if (isOrcError(err)) return { status: err.status, body: errorBody(err), internal: false };
   if (!isRecord(err)) return internalError();
   const code = typeof err.code === 'string' ? err.code : undefined;
   const message = typeof err.message === 'string' ? err.message : String(err);
@@ -97,19 +51,25 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
     }
     return internalError();
   }
-  if (code && /^[A-Z][A-Z0-9_]+$/.test(code) && !code.startsWith('ERR_')) {
-    return { status: statusForCode(code), body: withDetails(code, message, err.details), internal: false };
+  // A code of ours carried by something else (a plain object thrown across a boundary): its status is the table's.
+  if (isErrorCode(code)) {
+    return { status: HTTP_STATUS[code], body: withDetails(code, message, err.details), internal: false };
   }
-  // dockerode errors: an HTTP status from the engine and its JSON message.
+  // A dockerode error that escaped the engine layer: mapped by the engine's own mapping, not guessed here.
   if (typeof err.statusCode === 'number' && isRecord(err.json)) {
-    const engineMessage = typeof err.json.message === 'string' ? err.json.message : message;
-    if (err.statusCode === 404)
-      return { status: 404, body: { code: 'NOT_FOUND', message: engineMessage }, internal: false };
-    if (err.statusCode === 409)
-      return { status: 409, body: { code: 'CONFLICT', message: engineMessage }, internal: false };
-    return { status: 502, body: { code: 'ENGINE_ERROR', message: engineMessage }, internal: false };
+    const mapped = mapEngineError(err, 'the engine');
+    return { status: mapped.status, body: errorBody(mapped), internal: false };
   }
   return internalError();
+}
+
+function errorBody(err: OrcError): ErrorBody {
+  const body = withDetails(err.code, err.message, err.details);
+  return {
+    ...body,
+    ...(err.hint ? { hint: err.hint } : {}),
+    ...(err.location ? { location: err.location } : {}),
+  };
 }
 
 function withDetails(code: string, message: string, details: unknown): ErrorBody {

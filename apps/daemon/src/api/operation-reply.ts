@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
-import type { OperationHandle, OperationRecord } from '../core/types.js';
-import { statusForCode } from './errors.js';
+import { statusForCode } from '../contract/errors.js';
+import type { OperationRecord } from '../contract/types.js';
+import type { OperationHandle } from '../verbs/types.js';
 
 /**
  * Answers an accepted operation: at once with 202 + Location, or (`?wait=true`) when it ends, with 200

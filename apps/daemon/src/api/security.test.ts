@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from './errors.js';
+import { OrcError } from '../contract/errors.js';
 import { checkRequest, hostName, type SecurityOptions, tokenMatches } from './security.js';
 
 const tcp: SecurityOptions = {
@@ -15,7 +15,7 @@ function refusal(headers: Record<string, string>, opts: SecurityOptions): string
     checkRequest(headers, opts);
     return undefined;
   } catch (err) {
-    return err instanceof ApiError ? err.code : 'other';
+    return err instanceof OrcError ? err.code : 'other';
   }
 }
 

@@ -5,7 +5,7 @@
  *   required even on 127.0.0.1: other local users can reach a TCP port, unlike a 0600 socket.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { ApiError } from './errors.js';
+import { OrcError } from '../contract/errors.js';
 
 export interface SecurityOptions {
   transport: 'unix' | 'tcp';
@@ -27,11 +27,11 @@ export interface RequestHeaders {
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 
-/** Throws an ApiError when the request must be refused; returns when it may proceed. */
+/** Throws an OrcError when the request must be refused; returns when it may proceed. */
 export function checkRequest(headers: RequestHeaders, opts: SecurityOptions): void {
   const origin = first(headers.origin);
   if (origin !== undefined && !opts.allowOrigins.includes(origin)) {
-    throw new ApiError(
+    throw new OrcError(
       'FORBIDDEN_ORIGIN',
       'requests from browsers (with an Origin header) are refused; start the daemon with --allow-origin to allow one',
     );
@@ -39,13 +39,13 @@ export function checkRequest(headers: RequestHeaders, opts: SecurityOptions): vo
   if (opts.transport !== 'tcp') return;
   const host = hostName(first(headers.host) ?? '');
   if (!isAllowedHost(host, opts)) {
-    throw new ApiError(
+    throw new OrcError(
       'FORBIDDEN_HOST',
       `Host "${host}" is not a loopback name; start the daemon with --allow-host ${host || '<name>'} to allow it`,
     );
   }
   if (!opts.token || !tokenMatches(first(headers.authorization), opts.token)) {
-    throw new ApiError('UNAUTHORIZED', 'a valid "Authorization: Bearer <token>" header is required');
+    throw new OrcError('UNAUTHORIZED', 'a valid "Authorization: Bearer <token>" header is required');
   }
 }
 

@@ -1,13 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import type {
-  Core,
-  DaemonEvent,
-  OperationHandle,
-  OperationRecord,
-  ProgressEvent,
-  ProjectSummary,
-} from '../core/types.js';
+import type { DaemonEvent, OperationRecord, ProgressEvent, ProjectSummary } from '../contract/types.js';
+import type { Core, OperationHandle } from '../verbs/types.js';
 import { buildServer } from './server.js';
 
 /** A scripted Core: records calls, answers from tables. The real one is exercised in apps/daemon/test/api. */

@@ -4,8 +4,9 @@
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { OrcError } from '../contract/errors.js';
 import type { ApiContext } from './context.js';
-import { ApiError, toErrorResponse } from './errors.js';
+import { toErrorResponse } from './errors.js';
 import { buildOpenApi, type CollectedRoute } from './openapi.js';
 import { configRoutes } from './routes/config.js';
 import { eventRoutes } from './routes/events.js';
@@ -77,7 +78,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const body = new ApiError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`);
+    const body = new OrcError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`);
     return reply.status(404).send({ code: body.code, message: body.message });
   });
 

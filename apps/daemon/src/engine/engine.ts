@@ -5,9 +5,10 @@ import type {
   VolumeCreateBody,
 } from '@orc/spec';
 import type Docker from 'dockerode';
+import { OrcError } from '../contract/errors.js';
 import { createDockerClient } from './client.js';
 import { dial } from './dial.js';
-import { engineStatus, mapEngineError, OrcError } from './errors.js';
+import { engineStatus, mapEngineError } from './errors.js';
 import type {
   EngineContainerDetails,
   EngineContainerListItem,

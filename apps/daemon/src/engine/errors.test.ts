@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mapEngineError, OrcError } from './errors.js';
+import { OrcError } from '../contract/errors.js';
+import { mapEngineError } from './errors.js';
 
 /** dockerode's rejection shape: status, the engine's JSON body, and its own message prefix. */
 const dockerodeError = (statusCode: number, message: string) =>

@@ -1,43 +1,8 @@
 /**
- * Typed errors with stable codes. The API maps `code` to an HTTP status; `message` is for people and
- * says what happened and how to fix it. Engine errors are mapped here, once, from dockerode's shapes.
+ * Engine errors mapped to our codes, here, once, from dockerode's shapes (the error type and the code →
+ * HTTP table are the ground floor's: contract/errors.ts).
  */
-import type { ImageErrorCode } from '../images/errors.js';
-
-export type ErrorCode =
-  | ImageErrorCode
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'NAME_IN_USE'
-  | 'PORT_ALLOCATED'
-  | 'IMAGE_MISSING'
-  | 'ENGINE_UNREACHABLE'
-  | 'ENGINE_ERROR'
-  | 'INVALID_REQUEST'
-  | 'PROJECT_NOT_FOUND'
-  | 'PROJECT_NAME_IN_USE'
-  | 'SERVICE_NOT_FOUND'
-  | 'DEPENDENCY_FAILED'
-  | 'CONTAINER_EXITED'
-  | 'UNHEALTHY'
-  | 'WAIT_TIMEOUT'
-  | 'CANCELLED'
-  | 'INTERNAL';
-
-export class OrcError extends Error {
-  readonly code: ErrorCode;
-  readonly details?: unknown;
-  constructor(code: ErrorCode, message: string, details?: unknown) {
-    super(message);
-    this.name = 'OrcError';
-    this.code = code;
-    this.details = details;
-  }
-}
-
-export function isOrcError(err: unknown, code?: ErrorCode): err is OrcError {
-  return err instanceof OrcError && (code === undefined || err.code === code);
-}
+import { OrcError } from '../contract/errors.js';
 
 /** What dockerode rejects with: an Error carrying the HTTP status and the engine's JSON body. */
 interface DockerodeErrorShape {

@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import type { ExecOptions, ExecSession } from '../core/types.js';
+import type { ExecOptions } from '../contract/types.js';
 import { dial } from './dial.js';
 import type { Engine } from './engine.js';
 import { mapEngineError } from './errors.js';
@@ -8,6 +8,16 @@ import { mapEngineError } from './errors.js';
  * Starts a process in a running container through the engine's exec API and hands back the hijacked
  * connection: stdin in; stdout/stderr out (multiplexed by the engine unless tty).
  */
+/** An exec (or attached one-off) as the API streams it. */
+export interface ExecSession {
+  /** Raw stream: stdin goes in; out comes stdout (and stderr, multiplexed by the engine unless tty). */
+  stream: NodeJS.ReadWriteStream;
+  tty: boolean;
+  resize(rows: number, cols: number): Promise<void>;
+  /** Exit code once the process ends. */
+  exitCode(): Promise<number>;
+}
+
 export async function openExec(engine: Engine, containerId: string, o: ExecOptions): Promise<ExecSession> {
   const tty = o.tty ?? false;
   const what = `exec in container ${containerId.slice(0, 12)}`;

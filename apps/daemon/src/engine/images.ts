@@ -5,7 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { ImageError } from '../images/errors.js';
+import { ImageError } from '../contract/image-errors.js';
 
 /** What `X-Registry-Auth` carries (one registry). */
 export interface RegistryAuth {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { OrcError } from '../contract/errors.js';
 import type { Engine } from '../engine/engine.js';
-import { OrcError } from '../engine/errors.js';
 import type { EngineContainerDetails } from '../engine/types.js';
 import type { Operation, Plan } from '../plan/types.js';
 import { executePlan, summariseFailure } from './executor.js';

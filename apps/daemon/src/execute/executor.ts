@@ -1,7 +1,7 @@
 import PQueue from 'p-queue';
-import type { ProgressEvent, ResourceKind } from '../core/types.js';
+import { isOrcError, OrcError } from '../contract/errors.js';
+import type { ProgressEvent, ResourceKind } from '../contract/types.js';
 import type { Engine } from '../engine/engine.js';
-import { isOrcError, OrcError } from '../engine/errors.js';
 import type { Operation, Plan } from '../plan/types.js';
 import type { Limiter } from './limiter.js';
 import { type OpContext, runOperation } from './operations.js';

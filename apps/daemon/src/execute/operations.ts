@@ -1,7 +1,8 @@
-import { type ContainerCreateBody, type DesiredEndpoint, type EndpointSettingsBody, Labels } from '@orc/spec';
+import { type ContainerCreateBody, Labels } from '@orc/spec';
+import { isOrcError, OrcError } from '../contract/errors.js';
 import type { Engine } from '../engine/engine.js';
-import { isOrcError, OrcError } from '../engine/errors.js';
 import type { Operation } from '../plan/types.js';
+import { endpointSettings } from './endpoint.js';
 import { isGate, passGate } from './start-first.js';
 import { waitForContainer } from './wait.js';
 
@@ -19,19 +20,6 @@ export interface OpContext {
   /** Image reference → id, filled as images are inspected (one inspect per image per run). */
   imageIds: Map<string, Promise<string>>;
   report(message: string): void;
-}
-
-export function endpointSettings(ep: DesiredEndpoint): EndpointSettingsBody {
-  const ipam =
-    ep.ipv4_address || ep.ipv6_address
-      ? {
-          IPAMConfig: {
-            ...(ep.ipv4_address ? { IPv4Address: ep.ipv4_address } : {}),
-            ...(ep.ipv6_address ? { IPv6Address: ep.ipv6_address } : {}),
-          },
-        }
-      : {};
-  return { ...(ep.aliases.length ? { Aliases: ep.aliases } : {}), ...ipam };
 }
 
 /** Runs one plan operation against the engine. Every step is safe to repeat after a crash. */

@@ -4,10 +4,11 @@
  * new container is removed here: left in place, the next convergence pass would take the newest,
  * up-to-date container as the survivor and finish the replace with a container that never became healthy.
  */
+
+import { isOrcError, OrcError } from '../contract/errors.js';
 import type { Engine } from '../engine/engine.js';
-import { isOrcError, OrcError } from '../engine/errors.js';
 import type { Operation } from '../plan/types.js';
-import { endpointSettings } from './operations.js';
+import { endpointSettings } from './endpoint.js';
 import { type WaitOptions, waitForContainer } from './wait.js';
 
 type GateOp = Extract<Operation, { kind: 'wait-container' }> & {

@@ -1,5 +1,5 @@
+import { OrcError } from '../contract/errors.js';
 import type { Engine } from '../engine/engine.js';
-import { OrcError } from '../engine/errors.js';
 import type { EngineContainerDetails } from '../engine/types.js';
 
 export type WaitUntil = 'running' | 'healthy' | 'exited-0';

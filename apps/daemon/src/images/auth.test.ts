@@ -2,8 +2,8 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isImageError } from '../contract/image-errors.js';
 import { dockerConfigPath, readDockerConfig, resolveAllAuths, resolveRegistryAuth } from './auth.js';
-import { isImageError } from './errors.js';
 
 let dir: string;
 let bin: string;

@@ -9,8 +9,8 @@
 import { execFile } from 'node:child_process';
 import { access, readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import { ImageError } from '../contract/image-errors.js';
 import type { RegistryAuth } from '../engine/images.js';
-import { ImageError } from './errors.js';
 import { DOCKER_HUB, DOCKER_HUB_AUTH_KEY, normaliseRegistry } from './reference.js';
 
 export interface DockerConfigFile {

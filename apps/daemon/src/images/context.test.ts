@@ -5,8 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import type { DesiredBuild } from '@orc/spec';
 import { type ExtractOptions, extract } from 'tar-fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isImageError } from '../contract/image-errors.js';
 import { createBuildContext, listContextFiles, parseIgnoreFile } from './context.js';
-import { isImageError } from './errors.js';
 
 let root: string;
 

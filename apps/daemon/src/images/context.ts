@@ -12,7 +12,7 @@ import type { Readable } from 'node:stream';
 import dockerignore from '@balena/dockerignore';
 import type { DesiredBuild } from '@orc/spec';
 import { type PackOptions, pack } from 'tar-fs';
-import { ImageError } from './errors.js';
+import { ImageError } from '../contract/image-errors.js';
 import { isRemoteContext } from './reference.js';
 
 export interface BuildContext {

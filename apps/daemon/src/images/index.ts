@@ -3,6 +3,13 @@
  * The executor creates one service per daemon (`createImageService({ engine: createImageEngine(docker) })`)
  * and calls `ensureImage` for each `ensure-image` operation.
  */
+
+export {
+  ImageError,
+  type ImageErrorCode,
+  type ImageErrorDetails,
+  isImageError,
+} from '../contract/image-errors.js';
 export {
   createImageEngine,
   type EngineBuildOptions,
@@ -12,7 +19,6 @@ export {
 } from '../engine/images.js';
 export { type DockerConfigFile, dockerConfigPath, readDockerConfig, resolveRegistryAuth } from './auth.js';
 export { type BuildContext, createBuildContext } from './context.js';
-export { ImageError, type ImageErrorCode, type ImageErrorDetails, isImageError } from './errors.js';
 export { decideImage, type ImageDecision, type PullOverride, parsePullPolicy } from './policy.js';
 export type { ImageProgress, ProgressSink } from './progress.js';
 export { type ImageReference, parseReference } from './reference.js';

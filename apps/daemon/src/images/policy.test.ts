@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isImageError } from './errors.js';
+import { isImageError } from '../contract/image-errors.js';
 import { decideImage, type ImageDecisionInput, parseDuration, parsePullPolicy } from './policy.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');

@@ -3,7 +3,7 @@
  * service's pull_policy, the command line (`--pull`, `--build`, `--no-build`) and what the engine has, so
  * it is table-tested without Docker.
  */
-import { ImageError } from './errors.js';
+import { ImageError } from '../contract/image-errors.js';
 
 export type PullOverride = 'always' | 'missing' | 'never' | 'policy';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isImageError } from './errors.js';
+import { isImageError } from '../contract/image-errors.js';
 import {
   apiTag,
   canonicalReference,

@@ -1,4 +1,4 @@
-import { ImageError } from './errors.js';
+import { ImageError } from '../contract/image-errors.js';
 
 /**
  * An image reference split the way the Engine API wants it (`fromImage` + `tag`) and the way registry auth

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DesiredBuild } from '@orc/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ImageError, isImageError } from '../contract/image-errors.js';
 import type { EngineBuildOptions, ImageEngine, LocalImage } from '../engine/images.js';
-import { ImageError, isImageError } from './errors.js';
 import type { ImageProgress } from './progress.js';
 import { createImageService, type EnsureImageRequest } from './service.js';
 

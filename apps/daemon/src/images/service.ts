@@ -6,10 +6,10 @@
 import { createHash } from 'node:crypto';
 import type { DesiredBuild } from '@orc/spec';
 import PQueue from 'p-queue';
+import { ImageError, isImageError } from '../contract/image-errors.js';
 import type { ImageEngine, LocalImage, RegistryAuth } from '../engine/images.js';
 import { type DockerConfigFile, readDockerConfig, resolveAllAuths, resolveRegistryAuth } from './auth.js';
 import { createBuildContext } from './context.js';
-import { ImageError, isImageError } from './errors.js';
 import { decideImage, type PullOverride } from './policy.js';
 import { createBuildLog, type ImageProgress, layerProgress, type ProgressSink } from './progress.js';
 import { createPullLog } from './pull-log.js';

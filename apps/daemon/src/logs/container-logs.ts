@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
-import { createChannel } from '../core/channel.js';
-import type { EventBus } from '../core/event-bus.js';
-import type { LogLine, LogOptions } from '../core/types.js';
+import { createChannel } from '../contract/channel.js';
+import type { EventBus } from '../contract/event-bus.js';
+import type { LogLine, LogOptions } from '../contract/types.js';
 import type { Engine } from '../engine/engine.js';
 import { containerLogStream } from '../engine/logs.js';
 import { observeProject } from '../observe/observe.js';

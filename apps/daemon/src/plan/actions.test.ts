@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { converged, desiredState } from '../../test/support/plan/fixtures.js';
 import type { ObservedProject } from '../observe/types.js';
 import { planServiceAction } from './actions.js';
 import { renderPlan } from './render.js';
-import { converged, desiredState } from './test-fixtures.js';
 import type { Plan } from './types.js';
 
 function edges(p: Plan, prefix: string): Record<string, string[]> {

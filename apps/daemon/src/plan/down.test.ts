@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { converged, desiredState, observedContainer } from '../../test/support/plan/fixtures.js';
 import { planDown } from './down.js';
 import { renderPlan } from './render.js';
-import { converged, desiredState, observedContainer } from './test-fixtures.js';
 import type { Plan } from './types.js';
 
 function edges(p: Plan, prefix: string): Record<string, string[]> {

@@ -7,10 +7,6 @@
 import { Labels } from '@orc/spec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ObservedProject } from '../observe/types.js';
-import { planDown } from './down.js';
-import { renderPlan } from './render.js';
-import { applyPlan } from './simulate.js';
 import {
   containerId,
   converged,
@@ -19,7 +15,11 @@ import {
   networkId,
   observedContainer,
   type ServiceSpec,
-} from './test-fixtures.js';
+} from '../../test/support/plan/fixtures.js';
+import { applyPlan } from '../../test/support/plan/simulate.js';
+import type { ObservedProject } from '../observe/types.js';
+import { planDown } from './down.js';
+import { renderPlan } from './render.js';
 import type { DesiredRunState, Plan, PlanOptions } from './types.js';
 import { plan } from './up.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { converged, desiredState, observedContainer } from '../../test/support/plan/fixtures.js';
 import type { ObservedProject } from '../observe/types.js';
 import { renderPlan } from './render.js';
-import { converged, desiredState, observedContainer } from './test-fixtures.js';
 import { plan } from './up.js';
 
 const desired = desiredState({

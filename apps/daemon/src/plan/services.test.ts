@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { converged, desiredState } from '../../test/support/plan/fixtures.js';
 import { coveredServices } from './services.js';
-import { converged, desiredState } from './test-fixtures.js';
 import { plan } from './up.js';
 
 const desired = desiredState({

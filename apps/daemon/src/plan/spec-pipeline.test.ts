@@ -4,10 +4,10 @@
  */
 import { desiredState, loadProject } from '@orc/spec';
 import { describe, expect, it } from 'vitest';
+import { applyPlan } from '../../test/support/plan/simulate.js';
 import type { ObservedProject } from '../observe/types.js';
 import { planDown } from './down.js';
 import { renderPlan } from './render.js';
-import { applyPlan } from './simulate.js';
 import { plan } from './up.js';
 
 async function desiredFrom(yaml: string) {

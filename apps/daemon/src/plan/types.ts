@@ -106,8 +106,9 @@ export interface PlanError {
   message: string;
 }
 
-/** The run state the user asked for a service (`orc stop web` keeps web stopped until `orc start`/`up`). */
-export type DesiredRunState = 'running' | 'stopped' | 'paused';
+export type { DesiredRunState } from '../contract/types.js';
+
+import type { DesiredRunState } from '../contract/types.js';
 
 export interface PlanOptions {
   /** Services to converge (plus their dependencies unless `noDeps`); absent = all. */

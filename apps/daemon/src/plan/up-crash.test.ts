@@ -1,7 +1,7 @@
 import { Labels } from '@orc/spec';
 import { describe, expect, it } from 'vitest';
+import { containerId, converged, desiredState, observedContainer } from '../../test/support/plan/fixtures.js';
 import { renderPlan } from './render.js';
-import { containerId, converged, desiredState, observedContainer } from './test-fixtures.js';
 import { plan } from './up.js';
 
 const v1 = desiredState({ services: [{ name: 'web', environment: { V: '1' } }] });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { converged, desiredState, empty, observedContainer } from '../../test/support/plan/fixtures.js';
 import { renderPlan } from './render.js';
-import { converged, desiredState, empty, observedContainer } from './test-fixtures.js';
 import type { Plan } from './types.js';
 import { plan } from './up.js';
 

@@ -1,7 +1,13 @@
 import { Labels } from '@orc/spec';
 import { describe, expect, it } from 'vitest';
+import {
+  converged,
+  desiredState,
+  empty,
+  networkId,
+  observedNetwork,
+} from '../../test/support/plan/fixtures.js';
 import { renderPlan } from './render.js';
-import { converged, desiredState, empty, networkId, observedNetwork } from './test-fixtures.js';
 import type { Plan } from './types.js';
 import { plan } from './up.js';
 

@@ -1,7 +1,5 @@
 import { Labels } from '@orc/spec';
 import { describe, expect, it } from 'vitest';
-import type { ObservedContainer, ObservedProject } from '../observe/types.js';
-import { renderPlan } from './render.js';
 import {
   converged,
   desiredState,
@@ -10,7 +8,9 @@ import {
   networkId,
   observedNetwork,
   type StateSpec,
-} from './test-fixtures.js';
+} from '../../test/support/plan/fixtures.js';
+import type { ObservedContainer, ObservedProject } from '../observe/types.js';
+import { renderPlan } from './render.js';
 import type { Plan, PlanOptions } from './types.js';
 import { plan } from './up.js';
 

@@ -3,9 +3,8 @@ import { chmod, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promi
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { DesiredState } from '@orc/spec';
-import type { ProjectSource } from '../core/types.js';
-import { OrcError } from '../engine/errors.js';
-import type { DesiredRunState } from '../plan/types.js';
+import { OrcError } from '../contract/errors.js';
+import type { DesiredRunState, ProjectSource } from '../contract/types.js';
 
 /** What the daemon keeps converged for one project. Engine labels stay the truth for what exists. */
 export interface ProjectRecord {

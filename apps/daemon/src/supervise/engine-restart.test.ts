@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createEventBus } from '../core/event-bus.js';
+import { createEventBus } from '../contract/event-bus.js';
 import type { Engine } from '../engine/engine.js';
 import type { EventWatchOptions } from '../engine/events.js';
 import { createSupervisor } from './supervisor.js';

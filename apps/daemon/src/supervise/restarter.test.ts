@@ -1,7 +1,7 @@
 import type { DesiredService } from '@orc/spec';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createEventBus } from '../core/event-bus.js';
-import type { ContainerSummary, DaemonEvent } from '../core/types.js';
+import { createEventBus } from '../contract/event-bus.js';
+import type { ContainerSummary, DaemonEvent } from '../contract/types.js';
 import type { Engine } from '../engine/engine.js';
 import type { EngineContainerDetails, EngineEvent } from '../engine/types.js';
 import { createRestarter } from './restarter.js';

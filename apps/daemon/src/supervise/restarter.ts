@@ -8,8 +8,8 @@
  * service running. What the engine's own restart policy covers (`restart:`) is left to the engine.
  */
 import { type DesiredService, Labels } from '@orc/spec';
-import type { EventBus } from '../core/event-bus.js';
-import type { ContainerSummary, DaemonEvent, ProjectSummary } from '../core/types.js';
+import type { EventBus } from '../contract/event-bus.js';
+import type { ContainerSummary, DaemonEvent, ProjectSummary } from '../contract/types.js';
 import type { Engine } from '../engine/engine.js';
 import type { EngineContainerDetails, EngineEvent } from '../engine/types.js';
 import { type BackoffOptions, DEFAULT_BACKOFF, formatDelay } from './backoff.js';

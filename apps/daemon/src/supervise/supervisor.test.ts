@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createEventBus } from '../core/event-bus.js';
-import type { DaemonEvent } from '../core/types.js';
+import { createEventBus } from '../contract/event-bus.js';
+import type { DaemonEvent } from '../contract/types.js';
 import type { Engine } from '../engine/engine.js';
 import type { EventWatchOptions } from '../engine/events.js';
 import type { EngineEvent } from '../engine/types.js';

@@ -1,6 +1,6 @@
 import { Labels } from '@orc/spec';
-import type { EventBus } from '../core/event-bus.js';
-import type { DaemonEvent } from '../core/types.js';
+import type { EventBus } from '../contract/event-bus.js';
+import type { DaemonEvent } from '../contract/types.js';
 import type { Engine } from '../engine/engine.js';
 import { watchEngineEvents } from '../engine/events.js';
 import type { EngineEvent } from '../engine/types.js';

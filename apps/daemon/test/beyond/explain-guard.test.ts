@@ -5,8 +5,8 @@
  * level in parallel.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DaemonEvent } from '../../src/core/types.js';
-import { OrcError } from '../../src/engine/errors.js';
+import { OrcError } from '../../src/contract/errors.js';
+import type { DaemonEvent } from '../../src/contract/types.js';
 import { finish, inlineSource, startCore, type TestCore } from '../support/core.js';
 import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from '../support/engine.js';
 

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DaemonEvent } from '../../src/core/types.js';
+import type { DaemonEvent } from '../../src/contract/types.js';
 import { eventually, finish, inlineSource, startCore, type TestCore } from '../support/core.js';
 import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from '../support/engine.js';
 

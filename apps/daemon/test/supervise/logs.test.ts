@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LogLine } from '../../src/core/types.js';
+import type { LogLine } from '../../src/contract/types.js';
 import { eventually, finish, inlineSource, startCore, type TestCore } from '../support/core.js';
 import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from '../support/engine.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ContainerSummary, DaemonEvent } from '../../src/core/types.js';
+import type { ContainerSummary, DaemonEvent } from '../../src/contract/types.js';
 import { eventually, finish, inlineSource, startCore, type TestCore } from '../support/core.js';
 import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from '../support/engine.js';
 

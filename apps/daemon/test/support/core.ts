@@ -1,14 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CoreOptions, createCore } from '../../src/core/core.js';
-import type {
-  LoadFailure,
-  OperationHandle,
-  OperationRecord,
-  ProgressEvent,
-  ProjectSource,
-} from '../../src/core/types.js';
+import type { LoadFailure, OperationRecord, ProgressEvent, ProjectSource } from '../../src/contract/types.js';
+import { type CoreOptions, createCore } from '../../src/verbs/core.js';
+import type { OperationHandle } from '../../src/verbs/types.js';
 
 export type TestCore = ReturnType<typeof createCore>;
 

@@ -1,7 +1,7 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import { OrcError } from '../../contract/errors.js';
+import { ConfigBodySchema, ConfigQuery, errorResponses } from '../../contract/schemas.js';
 import { type ApiContext, toSource } from '../context.js';
-import { ApiError } from '../errors.js';
-import { ConfigBodySchema, ConfigQuery, errorResponses } from '../schemas.js';
 import { invalidProject, isLoadFailure } from './projects.js';
 
 export const configRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx) => {
@@ -43,7 +43,7 @@ export const configRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, c
       if (format === 'json')
         return { project, warnings: loaded.warnings, ...(loaded.hashes ? { hashes: loaded.hashes } : {}) };
       if (!ctx.renderYaml)
-        throw new ApiError('NOT_IMPLEMENTED', 'YAML rendering is not available in this build');
+        throw new OrcError('NOT_IMPLEMENTED', 'YAML rendering is not available in this build');
       await reply.type('text/yaml; charset=utf-8').send(ctx.renderYaml(project));
     },
   );

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { EventsQuery, errorResponses } from '../../contract/schemas.js';
 import type { ApiContext } from '../context.js';
 import { toErrorResponse } from '../errors.js';
-import { EventsQuery, errorResponses } from '../schemas.js';
 import { openStream, pickFormat, sendStreamError } from '../stream.js';
 
 export const eventRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { core, shutdown }) => {

@@ -1,11 +1,13 @@
 import type { Duplex } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ExecOptions, ExecSession } from '../../core/types.js';
+import { OrcError } from '../../contract/errors.js';
+import { createFrameDecoder, encodeFrame, FrameType } from '../../contract/frames.js';
+import { ExecBodySchema, errorResponses, ProjectNameParams } from '../../contract/schemas.js';
+import type { ExecOptions } from '../../contract/types.js';
+import type { ExecSession } from '../../verbs/types.js';
 import { type ApiContext, toTarget } from '../context.js';
-import { ApiError, toErrorResponse } from '../errors.js';
-import { createFrameDecoder, encodeFrame, FrameType } from '../frames.js';
-import { ExecBodySchema, errorResponses, ProjectNameParams } from '../schemas.js';
+import { toErrorResponse } from '../errors.js';
 
 export const execRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { core, shutdown }) => {
   app.post(
@@ -26,7 +28,7 @@ export const execRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { c
     async (request, reply) => {
       const upgrade = String(request.headers.upgrade ?? '').toLowerCase();
       if (upgrade !== 'tcp') {
-        throw new ApiError('BAD_REQUEST', 'exec needs "Connection: Upgrade" and "Upgrade: tcp" headers');
+        throw new OrcError('BAD_REQUEST', 'exec needs "Connection: Upgrade" and "Upgrade: tcp" headers');
       }
       const { source, rows, cols, ...options } = request.body;
       const session = await core.exec(toTarget(request.params.name, source), options as ExecOptions);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { errorResponses, HealthReplySchema } from '../../contract/schemas.js';
 import type { ApiContext } from '../context.js';
-import { errorResponses, HealthReplySchema } from '../schemas.js';
 
 export const healthRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx) => {
   app.get(

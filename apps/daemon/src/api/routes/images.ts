@@ -1,9 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@fastify/type-provider-typebox';
-import type { RunOptions } from '../../core/types.js';
-import { type ApiContext, toSource, toTarget } from '../context.js';
-import { ApiError } from '../errors.js';
-import { replyOperation } from '../operation-reply.js';
+import { OrcError } from '../../contract/errors.js';
 import {
   BuildBodySchema,
   ContainerImageSchema,
@@ -15,7 +12,10 @@ import {
   RunBodySchema,
   ServicesQuery,
   WaitQuery,
-} from '../schemas.js';
+} from '../../contract/schemas.js';
+import type { RunOptions } from '../../contract/types.js';
+import { type ApiContext, toSource, toTarget } from '../context.js';
+import { replyOperation } from '../operation-reply.js';
 import { serveSession } from './exec.js';
 import { invalidProject, isLoadFailure } from './projects.js';
 
@@ -119,7 +119,7 @@ export const imageRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { 
       const attached = !options.detach;
       // Checked before anything is created: a refused upgrade must leave no container behind.
       if (attached && String(request.headers.upgrade ?? '').toLowerCase() !== 'tcp') {
-        throw new ApiError(
+        throw new OrcError(
           'BAD_REQUEST',
           'an attached run needs "Connection: Upgrade" and "Upgrade: tcp" headers (or detach: true)',
         );

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { LogOptions } from '../../core/types.js';
+import { OrcError } from '../../contract/errors.js';
+import { errorResponses, LogsQuery, ProjectNameParams } from '../../contract/schemas.js';
+import type { LogOptions } from '../../contract/types.js';
 import type { ApiContext } from '../context.js';
-import { ApiError, toErrorResponse } from '../errors.js';
-import { errorResponses, LogsQuery, ProjectNameParams } from '../schemas.js';
+import { toErrorResponse } from '../errors.js';
 import { openStream, sendStreamError } from '../stream.js';
 
 export const logRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { core, shutdown }) => {
@@ -23,14 +24,14 @@ export const logRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { co
       const { service, ...rest } = request.query;
       // Checked before the stream opens, so an unknown project is a plain 404, not an in-stream error.
       const project = await core.getProject({ name });
-      if (!project) throw new ApiError('PROJECT_NOT_FOUND', `no project named "${name}"`);
+      if (!project) throw new OrcError('PROJECT_NOT_FOUND', `no project named "${name}"`);
       const known = new Set([
         ...project.services.map((s) => s.name),
         ...project.containers.map((c) => c.Service),
       ]);
       const unknown = (service ?? []).filter((s) => !known.has(s));
       if (unknown.length > 0) {
-        throw new ApiError(
+        throw new OrcError(
           'SERVICE_NOT_FOUND',
           `no service ${unknown.map((s) => `"${s}"`).join(', ')} in "${name}"`,
         );

@@ -1,7 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { OrcError } from '../../contract/errors.js';
+import {
+  errorResponses,
+  OperationIdParams,
+  OperationRecordSchema,
+  StreamQuery,
+} from '../../contract/schemas.js';
 import type { ApiContext } from '../context.js';
-import { ApiError, toErrorResponse } from '../errors.js';
-import { errorResponses, OperationIdParams, OperationRecordSchema, StreamQuery } from '../schemas.js';
+import { toErrorResponse } from '../errors.js';
 import { openStream, pickFormat, sendStreamError } from '../stream.js';
 
 export const operationRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { core, shutdown }) => {
@@ -17,7 +23,7 @@ export const operationRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app
     },
     async (request) => {
       const record = core.getOperation(request.params.id);
-      if (!record) throw new ApiError('OPERATION_NOT_FOUND', `no operation "${request.params.id}"`);
+      if (!record) throw new OrcError('OPERATION_NOT_FOUND', `no operation "${request.params.id}"`);
       return record;
     },
   );
@@ -39,7 +45,7 @@ export const operationRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app
     },
     async (request, reply) => {
       const { id } = request.params;
-      if (!core.getOperation(id)) throw new ApiError('OPERATION_NOT_FOUND', `no operation "${id}"`);
+      if (!core.getOperation(id)) throw new OrcError('OPERATION_NOT_FOUND', `no operation "${id}"`);
       const stream = openStream(reply, pickFormat(request, request.query), shutdown);
       try {
         for await (const event of core.operationProgress(id, stream.signal)) {

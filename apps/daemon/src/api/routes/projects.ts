@@ -1,9 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@fastify/type-provider-typebox';
-import type { LoadFailure, ProjectTarget, ServiceAction, ServiceActionOptions } from '../../core/types.js';
-import { type ApiContext, toSource, toTarget } from '../context.js';
-import { ApiError } from '../errors.js';
-import { replyOperation } from '../operation-reply.js';
+import { OrcError } from '../../contract/errors.js';
 import {
   DownBodySchema,
   ErrorSchema,
@@ -16,7 +13,11 @@ import {
   ServiceActionBodySchema,
   UpBodySchema,
   WaitQuery,
-} from '../schemas.js';
+} from '../../contract/schemas.js';
+import type { LoadFailure, ServiceAction, ServiceActionOptions } from '../../contract/types.js';
+import type { ProjectTarget } from '../../verbs/types.js';
+import { type ApiContext, toSource, toTarget } from '../context.js';
+import { replyOperation } from '../operation-reply.js';
 
 const SERVICE_ACTIONS: ServiceAction[] = ['start', 'stop', 'restart', 'kill', 'pause', 'unpause', 'rm'];
 
@@ -27,13 +28,13 @@ const operationResponses = {
 } as const;
 
 /** The loader's located errors as a 422. */
-export function invalidProject(failure: LoadFailure): ApiError {
+export function invalidProject(failure: LoadFailure): OrcError {
   const first = failure.errors[0];
   const where = first?.file
     ? `${first.file}${first.line ? `:${first.line}${first.col ? `:${first.col}` : ''}` : ''}: `
     : '';
   const more = failure.errors.length > 1 ? ` (and ${failure.errors.length - 1} more)` : '';
-  return new ApiError(
+  return new OrcError(
     'INVALID_PROJECT',
     `invalid compose project: ${where}${first?.message ?? 'unknown error'}${more}`,
     {
@@ -55,7 +56,7 @@ export const projectRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
   const mustExist = async (target: ProjectTarget) => {
     if (!('name' in target)) return;
     if (!(await core.getProject(target)))
-      throw new ApiError('PROJECT_NOT_FOUND', `no project named "${target.name}"`);
+      throw new OrcError('PROJECT_NOT_FOUND', `no project named "${target.name}"`);
   };
 
   app.get(
@@ -106,7 +107,7 @@ export const projectRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
     async (request) => {
       const { name } = request.params;
       const project = await core.getProject({ name });
-      if (!project) throw new ApiError('PROJECT_NOT_FOUND', `no project named "${name}"`);
+      if (!project) throw new OrcError('PROJECT_NOT_FOUND', `no project named "${name}"`);
       return project;
     },
   );

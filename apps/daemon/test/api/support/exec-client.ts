@@ -1,7 +1,7 @@
 /** A minimal exec client over the daemon's `Upgrade: tcp` framing, as the CLI would write one. */
 import { request } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { createFrameDecoder, encodeFrame } from '../../../src/api/frames.js';
+import { createFrameDecoder, encodeFrame } from '../../../src/contract/frames.js';
 
 export interface ExecResult {
   status: number;

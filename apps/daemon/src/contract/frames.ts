@@ -1,6 +1,7 @@
 /**
  * The exec stream's framing: an 8-byte header `[type, 0, 0, 0, size uint32 BE]` then `size` bytes, the
  * header the Engine uses for multiplexed output, so one parser reads both the engine and the client.
+ * The one codec of both ends: the CLI imports this module (`@orc/daemon/frames`, bundled into the CLI).
  */
 export const FrameType = {
   stdin: 0,
@@ -21,7 +22,7 @@ export const HEADER_BYTES = 8;
 /** A frame larger than this is a protocol error, not a reason to buffer gigabytes. */
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
-export function encodeFrame(type: number, payload: Buffer | string): Buffer {
+export function encodeFrame(type: number, payload: Buffer | string = Buffer.alloc(0)): Buffer {
   const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
   const header = Buffer.alloc(HEADER_BYTES);
   header.writeUInt8(type, 0);
@@ -48,5 +49,13 @@ export function createFrameDecoder(): { push(chunk: Buffer): Frame[] } {
       }
       return frames;
     },
+  };
+}
+
+/** The decoder as a chunk handler: each whole frame goes to `onFrame` as it completes. */
+export function frameReader(onFrame: (type: number, payload: Buffer) => void): (chunk: Buffer) => void {
+  const decoder = createFrameDecoder();
+  return (chunk) => {
+    for (const f of decoder.push(chunk)) onFrame(f.type, f.payload);
   };
 }

@@ -11,7 +11,7 @@ import type {
   DesiredVolume,
 } from '@orc/spec';
 import { Labels } from '@orc/spec';
-import type { ObservedContainer, ObservedNetwork, ObservedProject } from '../observe/types.js';
+import type { ObservedContainer, ObservedNetwork, ObservedProject } from '../../../src/observe/types.js';
 
 export const IMAGE = 'orc-fixture/busybox:1';
 export const IMAGE_ID = `sha256:${'a'.repeat(64)}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createChannel } from './channel.js';
+import { createChannel } from '../contract/channel.js';
 import { createKeyedLock } from './locks.js';
 
 describe('keyed lock', () => {

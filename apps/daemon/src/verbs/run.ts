@@ -6,20 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import type { ContainerCreateBody, DesiredService, DesiredState } from '@orc/spec';
 import { Labels } from '@orc/spec';
+import { isOrcError, OrcError } from '../contract/errors.js';
+import type { LoadFailure, ProjectSource, RunOptions, UpOptions } from '../contract/types.js';
 import type { Engine } from '../engine/engine.js';
-import { isOrcError, OrcError } from '../engine/errors.js';
 import { attachContainer, resizeContainer } from '../engine/oneoff.js';
-import { endpointSettings } from '../execute/operations.js';
-import { type ImageService, isImageError } from '../images/index.js';
+import { endpointSettings } from '../execute/endpoint.js';
+import type { ImageService } from '../images/index.js';
 import { chosenServices, loadNaming } from './images-ops.js';
-import type {
-  LoadFailure,
-  OperationHandle,
-  ProjectSource,
-  RunOptions,
-  RunSession,
-  UpOptions,
-} from './types.js';
+import type { OperationHandle, RunSession } from './types.js';
 
 export interface RunDeps {
   engine: Engine;
@@ -140,25 +134,19 @@ export function createRunner(deps: RunDeps) {
     }
     await ensureInfra(engine, desired, svc);
 
-    let imageId: string;
-    try {
-      const ensured = await deps.images.ensureImage(
-        {
-          service: svc.name,
-          image: svc.image,
-          pullPolicy: svc.pull_policy,
-          ...(svc.build ? { build: svc.build } : {}),
-          ...(svc.platform ? { platform: svc.platform } : {}),
-          project: desired.project,
-          env: source.env,
-        },
-        () => undefined,
-      );
-      imageId = ensured.imageId;
-    } catch (err) {
-      if (isImageError(err)) throw new OrcError(err.code, err.message, err.details);
-      throw err;
-    }
+    const ensured = await deps.images.ensureImage(
+      {
+        service: svc.name,
+        image: svc.image,
+        pullPolicy: svc.pull_policy,
+        ...(svc.build ? { build: svc.build } : {}),
+        ...(svc.platform ? { platform: svc.platform } : {}),
+        project: desired.project,
+        env: source.env,
+      },
+      () => undefined,
+    );
+    const imageId = ensured.imageId;
 
     const name = `${desired.project}-${svc.name}-run-${randomBytes(6).toString('hex')}`;
     const id = await engine.createContainer(name, oneOffBody(svc, desired, o, imageId));

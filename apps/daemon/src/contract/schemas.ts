@@ -42,6 +42,13 @@ export const ProjectSourceSchema = Type.Object(
 );
 export type ProjectSourceBody = Static<typeof ProjectSourceSchema>;
 
+/** The run state the user asked for a service (`orc stop web` keeps web stopped until `orc start`/`up`). */
+export const DesiredRunStateSchema = Type.Union([
+  Type.Literal('running'),
+  Type.Literal('stopped'),
+  Type.Literal('paused'),
+]);
+
 const Services = Type.Optional(Type.Array(Type.String(), { description: 'Limit to these services' }));
 const Seconds = Type.Optional(Type.Integer({ minimum: 0 }));
 const Replicas = Type.Record(Type.String(), Type.Integer({ minimum: 0 }));
@@ -162,20 +169,42 @@ export const LogsQuery = Type.Object(
 );
 export const ConfigQuery = Type.Object({ format: Type.Optional(ConfigFormat) }, strict);
 
+/** A string from a fixed list (`enum` in the JSON schema), typed as the union of its values. */
+const literals = <T extends string>(values: readonly T[]) =>
+  Type.Unsafe<T>({ type: 'string', enum: [...values] });
+
+export const ServiceActions = ['start', 'stop', 'restart', 'kill', 'pause', 'unpause', 'rm'] as const;
+export const ServiceActionSchema = literals(ServiceActions);
+export const OperationKindSchema = literals([
+  'up',
+  'down',
+  ...ServiceActions,
+  'scale',
+  'build',
+  'pull',
+  'repair',
+  'restart-policy',
+] as const);
+
+export const OperationErrorSchema = Type.Object(
+  {
+    code: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(Type.Unknown()),
+    hint: Type.Optional(Type.String()),
+  },
+  open,
+);
+
 export const OperationRecordSchema = Type.Object(
   {
     id: Type.String(),
     project: Type.String(),
-    kind: Type.String(),
+    kind: OperationKindSchema,
     state: Type.Union([Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed')]),
     startedAt: Type.String(),
     finishedAt: Type.Optional(Type.String()),
-    error: Type.Optional(
-      Type.Object(
-        { code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) },
-        open,
-      ),
-    ),
+    error: Type.Optional(OperationErrorSchema),
     plan: Type.Optional(Type.Array(Type.String())),
     warnings: Type.Array(Type.String()),
   },
@@ -204,6 +233,13 @@ export const ContainerSummarySchema = Type.Object(
     Created: Type.String(),
     Status: Type.String(),
     RestartCount: Type.Number(),
+    RestartReason: Type.Optional(
+      Type.String({
+        description:
+          'Why the daemon last restarted it, will restart it, or gave up (deploy.restart_policy, restart-on-unhealthy)',
+      }),
+    ),
+    HealthOutput: Type.Optional(Type.String({ description: 'Output of the last healthcheck probe' })),
     Publishers: Type.Array(PublisherSchema),
     Networks: Type.Array(Type.String()),
   },
@@ -215,13 +251,13 @@ export const ProjectSummarySchema = Type.Object(
     name: Type.String(),
     workingDir: Type.String(),
     configFiles: Type.Array(Type.String()),
-    registered: Type.Boolean(),
+    registered: Type.Boolean({ description: 'Kept converged by the daemon, or only found on the engine' }),
     status: Type.String(),
     services: Type.Array(
       Type.Object(
         {
           name: Type.String(),
-          desired: Type.Union([Type.Literal('running'), Type.Literal('stopped'), Type.Literal('paused')]),
+          desired: DesiredRunStateSchema,
           replicas: Type.Number(),
         },
         open,
@@ -322,4 +358,82 @@ export const RunBodySchema = Type.Object(
     cols: Type.Optional(Type.Integer({ minimum: 1 })),
   },
   strict,
+);
+
+/* ---- streams: progress of an operation, daemon events, log lines (NDJSON / SSE items) ---- */
+
+export const ResourceKindSchema = literals([
+  'project',
+  'network',
+  'volume',
+  'image',
+  'container',
+  'service',
+] as const);
+export const ProgressStateSchema = literals([
+  'pending',
+  'working',
+  'done',
+  'error',
+  'skipped',
+  'warning',
+] as const);
+
+/** One line of progress: `Container demo-web-1  Started  0.4s`. */
+export const ProgressEventSchema = Type.Object(
+  {
+    operationId: Type.String(),
+    project: Type.String(),
+    kind: ResourceKindSchema,
+    resource: Type.String({ description: 'Resource name as shown: container/network/volume/image name' }),
+    action: Type.String({
+      description: 'Plan operation kind or a verb: create, start, wait healthy, pull, ...',
+    }),
+    state: ProgressStateSchema,
+    message: Type.Optional(Type.String({ description: 'The cause, an error message, pull/build output' })),
+    elapsedMs: Type.Optional(Type.Number()),
+    time: Type.String(),
+  },
+  open,
+);
+
+export const DaemonEventTypeSchema = literals([
+  'container',
+  'health',
+  'restart',
+  'repair',
+  'recreate',
+  'operation',
+  'network',
+  'volume',
+  'image',
+  'store',
+] as const);
+
+/** The event stream (`orc events`, `GET /v1/events`): lifecycle, health, restarts, repairs, operations. */
+export const DaemonEventSchema = Type.Object(
+  {
+    time: Type.String(),
+    type: DaemonEventTypeSchema,
+    project: Type.String(),
+    service: Type.Optional(Type.String()),
+    container: Type.Optional(Type.String()),
+    action: Type.String(),
+    reason: Type.Optional(
+      Type.String({ description: 'Why it happened (restart reason, recreate cause, ...)' }),
+    ),
+    attributes: Type.Optional(Type.Record(Type.String(), Type.String())),
+  },
+  open,
+);
+
+export const LogLineSchema = Type.Object(
+  {
+    service: Type.String(),
+    container: Type.String(),
+    stream: Type.Union([Type.Literal('stdout'), Type.Literal('stderr')]),
+    time: Type.String({ description: 'RFC 3339 with nanoseconds, from the engine' }),
+    line: Type.String(),
+  },
+  open,
 );

@@ -7,8 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { Labels } from '@orc/spec';
-import type { ObservedContainer, ObservedProject } from '../observe/types.js';
-import type { Operation, Plan } from './types.js';
+import type { ObservedContainer, ObservedProject } from '../../../src/observe/types.js';
+import type { Operation, Plan } from '../../../src/plan/types.js';
 
 export class SimulationError extends Error {
   readonly code = 'SIMULATION';

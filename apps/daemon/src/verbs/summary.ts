@@ -1,7 +1,7 @@
 import type { DesiredState } from '@orc/spec';
+import type { ContainerSummary, ProjectSummary } from '../contract/types.js';
 import type { ObservedContainer } from '../observe/types.js';
 import type { DesiredRunState } from '../plan/types.js';
-import type { ContainerSummary, ProjectSummary } from './types.js';
 
 /** A container the way `docker compose ps --format json` prints it. */
 export function containerSummary(project: string, c: ObservedContainer): ContainerSummary {

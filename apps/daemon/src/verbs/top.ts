@@ -2,12 +2,13 @@
  * `orc top` and `orc images`: read-only looks at the project's service containers (one-offs excluded, as
  * compose does), straight from the engine.
  */
+
+import { OrcError } from '../contract/errors.js';
+import type { ContainerImage, ContainerTop } from '../contract/types.js';
 import type { Engine } from '../engine/engine.js';
-import { OrcError } from '../engine/errors.js';
 import { imageSize, topContainer } from '../engine/oneoff.js';
 import { observeProject } from '../observe/observe.js';
 import type { ObservedContainer } from '../observe/types.js';
-import type { ContainerImage, ContainerTop } from './types.js';
 
 async function serviceContainers(
   engine: Engine,

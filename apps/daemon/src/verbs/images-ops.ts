@@ -4,10 +4,11 @@
  * module's progress turned into the operation's progress lines.
  */
 import type { DesiredService, DesiredState, Project } from '@orc/spec';
-import { OrcError } from '../engine/errors.js';
+import { OrcError } from '../contract/errors.js';
+import type { BuildOptions, LoadFailure, ProjectSource, PullOptions } from '../contract/types.js';
 import type { BatchResult, EnsureImageRequest, ImageProgress, ImageService } from '../images/index.js';
 import type { OperationRegistry, OperationScope } from './operations.js';
-import type { BuildOptions, LoadFailure, OperationHandle, ProjectSource, PullOptions } from './types.js';
+import type { OperationHandle } from './types.js';
 
 export interface ImageOpsDeps {
   images: ImageService;

@@ -3,6 +3,8 @@
  * happened and how to fix it. They never carry credentials: messages are built from the engine's text and
  * our own words, never from request headers or the auth config.
  */
+import { OrcError } from './errors.js';
+
 export type ImageErrorCode =
   /** The image is not present and the policy forbids pulling/building it. */
   | 'IMAGE_MISSING'
@@ -38,19 +40,15 @@ export interface ImageErrorDetails {
   engine?: string;
 }
 
-export class ImageError extends Error {
-  readonly code: ImageErrorCode;
-  readonly details: ImageErrorDetails;
+/**
+ * An `OrcError` whose code is an image code and whose details say which image, registry or build step:
+ * the same error type as everywhere else (no conversion when it leaves this module), typed more narrowly.
+ */
+export class ImageError extends OrcError<ImageErrorDetails> {
+  declare readonly code: ImageErrorCode;
+  declare readonly details: ImageErrorDetails;
   constructor(code: ImageErrorCode, message: string, details: ImageErrorDetails = {}) {
-    super(message);
-    this.name = 'ImageError';
-    this.code = code;
-    this.details = details;
-  }
-
-  /** The shape of `OperationError` (core/types.ts). */
-  toJSON(): { code: ImageErrorCode; message: string; details: ImageErrorDetails } {
-    return { code: this.code, message: this.message, details: this.details };
+    super(code, message, details);
   }
 }
 

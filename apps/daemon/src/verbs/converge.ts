@@ -1,6 +1,7 @@
 import type { DesiredState } from '@orc/spec';
+import { OrcError } from '../contract/errors.js';
+import type { EventBus } from '../contract/event-bus.js';
 import type { Engine } from '../engine/engine.js';
-import { OrcError } from '../engine/errors.js';
 import { executePlan, summariseFailure } from '../execute/executor.js';
 import type { Limiter } from '../execute/limiter.js';
 import type { OpContext } from '../execute/operations.js';
@@ -8,7 +9,6 @@ import { observeProject } from '../observe/observe.js';
 import type { ObservedProject } from '../observe/types.js';
 import { renderPlan } from '../plan/index.js';
 import type { Plan } from '../plan/types.js';
-import type { EventBus } from './event-bus.js';
 import type { OperationScope } from './operations.js';
 
 export interface RunContext {

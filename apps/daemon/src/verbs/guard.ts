@@ -1,6 +1,6 @@
 import { Labels } from '@orc/spec';
+import { OrcError } from '../contract/errors.js';
 import type { Engine } from '../engine/engine.js';
-import { OrcError } from '../engine/errors.js';
 
 /**
  * Two folders with the same name (say two `app/`s) give the same default project name; acting on one

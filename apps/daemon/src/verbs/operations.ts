@@ -1,13 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { isOrcError } from '../engine/errors.js';
-import { createChannel } from './channel.js';
-import type {
-  OperationError,
-  OperationHandle,
-  OperationKind,
-  OperationRecord,
-  ProgressEvent,
-} from './types.js';
+import { createChannel } from '../contract/channel.js';
+import { isOrcError } from '../contract/errors.js';
+import type { OperationError, OperationKind, OperationRecord, ProgressEvent } from '../contract/types.js';
+import type { OperationHandle } from './types.js';
 
 /** What a running operation may tell its record while it works. */
 export interface OperationScope {

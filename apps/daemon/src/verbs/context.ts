@@ -1,0 +1,231 @@
+/**
+ * What every verb shares: the engine, the store, the event bus, the operation registry, the per-project
+ * lock, and the few steps each verb starts with (load the files, turn them into a desired state, find the
+ * project a request names, save its record). Built once per daemon by `createCore` (core.ts).
+ */
+import { join } from 'node:path';
+import {
+  type DesiredState,
+  DesiredStateError,
+  desiredState,
+  formatProblem,
+  type LoadResult,
+  type LogDefaults,
+  loadProject,
+  type Project,
+} from '@orc/spec';
+import { OrcError } from '../contract/errors.js';
+import { createEventBus, type EventBus } from '../contract/event-bus.js';
+import type { LoadFailure, ProjectSource } from '../contract/types.js';
+import { createEngine, type Engine } from '../engine/engine.js';
+import { createLimiter } from '../execute/limiter.js';
+import type { OpContext } from '../execute/operations.js';
+import { createImageEngine, createImageService, type ImageService } from '../images/index.js';
+import {
+  createProjectStore,
+  defaultStateDir,
+  type ProjectRecord,
+  type ProjectStore,
+} from '../store/store.js';
+import type { BackoffOptions } from '../supervise/backoff.js';
+import type { EngineEventHook, Supervisor } from '../supervise/supervisor.js';
+import type { RunContext } from './converge.js';
+import { imageEnsurer } from './images.js';
+import { createKeyedLock, type KeyedLock } from './locks.js';
+import { createOperationRegistry, type OperationRegistry } from './operations.js';
+import { sameRecord } from './record.js';
+import type { ProjectTarget } from './types.js';
+
+export interface CoreLogger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface CoreOptions {
+  engine?: Engine;
+  /** Where the project registry lives (default: `ORC_STATE_DIR`, see store/). */
+  stateDir?: string;
+  store?: ProjectStore;
+  /** Engine operations in flight, per plan and across all plans at once (default 8). */
+  parallelism?: number;
+  /** Keep registered projects converged: startup pass, engine events, periodic resync (default true). */
+  supervise?: boolean;
+  resyncIntervalMs?: number;
+  /** Timeout of each dependency wait (default 300 s). */
+  waitTimeoutMs?: number;
+  /** Replaces the images module for every `ensure-image` step (tests). */
+  ensureImage?: OpContext['ensureImage'];
+  images?: ImageService;
+  log?: CoreLogger;
+  /** `logging:` of services that set none (default: json-file, 10m × 3; see packages/spec). */
+  defaultLogging?: LogDefaults;
+  /** Backoff of the daemon's own restarts (`deploy.restart_policy`, restart-on-unhealthy); see supervise/. */
+  restartBackoff?: BackoffOptions;
+  /** More engine-event hooks for the supervisor (tests); the restarter's own always runs. */
+  hooks?: EngineEventHook[];
+}
+
+export interface VerbContext {
+  opts: CoreOptions;
+  engine: Engine;
+  store: ProjectStore;
+  images: ImageService;
+  log: CoreLogger;
+  bus: EventBus;
+  locks: KeyedLock;
+  ops: OperationRegistry;
+  run: RunContext;
+  /** Set by `createCore` once the supervisor exists (absent when supervision is off). */
+  supervisor?: Supervisor;
+  /** The desired state each registered project was last applied with (also kept in its record). */
+  applied: Map<string, DesiredState>;
+  /** Bumped after each operation on a project: tells whether an earlier observation may be reused. */
+  generations: Map<string, number>;
+  /** Queues a task behind the project's lock and bumps its generation when it ends. */
+  underLock(project: string): (task: () => Promise<void>) => Promise<void>;
+  ensureFor(
+    desired: DesiredState,
+    env: Record<string, string>,
+    o: Parameters<typeof imageEnsurer>[3],
+  ): OpContext['ensureImage'];
+  load(source: ProjectSource): Promise<LoadResult>;
+  toDesired(
+    project: Project,
+    scale: Record<string, number>,
+  ): { ok: true; desired: DesiredState } | LoadFailure;
+  /** The project name a target means; a source is loaded for it (its `-p`, else its files). */
+  resolveName(target: ProjectTarget): Promise<{ name: string; project?: Project }>;
+  desiredFor(name: string, project?: Project): Promise<DesiredState | undefined>;
+  /** Saves the record; an unchanged one (a no-op re-apply) is not rewritten, to spare the fsync. */
+  remember(record: ProjectRecord, previous?: ProjectRecord): Promise<void>;
+  /** build, pull, run: the project as `up` would see it, nothing registered. */
+  loadDesired(source: ProjectSource): Promise<{ project: Project; desired: DesiredState } | LoadFailure>;
+}
+
+const silent: CoreLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export function createVerbContext(opts: CoreOptions): VerbContext {
+  const engine = opts.engine ?? createEngine();
+  const stateDir = opts.stateDir ?? defaultStateDir();
+  const store = opts.store ?? createProjectStore(stateDir);
+  const images =
+    opts.images ??
+    createImageService({
+      engine: createImageEngine(engine.docker),
+      pullLogPath: join(stateDir, 'pulls.json'),
+    });
+  const log = opts.log ?? silent;
+  const bus = createEventBus();
+  const locks = createKeyedLock();
+  const ops = createOperationRegistry({
+    onStateChange: (r) => {
+      // Ids, kinds and our own messages only: never the request (it holds the client's environment).
+      const fields = { operation: r.id, project: r.project, kind: r.kind, state: r.state };
+      if (r.state === 'failed')
+        log.warn('operation failed', { ...fields, code: r.error?.code, error: r.error?.message });
+      else log.info(`operation ${r.state}`, fields);
+      bus.publish({
+        type: 'operation',
+        project: r.project,
+        action: r.state === 'running' ? `${r.kind} started` : `${r.kind} ${r.state}`,
+        ...(r.error ? { reason: r.error.message } : {}),
+        attributes: { id: r.id, kind: r.kind, state: r.state },
+      });
+    },
+  });
+  const run: RunContext = {
+    engine,
+    bus,
+    parallelism: opts.parallelism ?? 8,
+    // One bound for every plan at once (see execute/limiter.ts), the same number as each plan's own.
+    engineLimit: createLimiter(opts.parallelism ?? 8),
+    waitTimeoutMs: opts.waitTimeoutMs ?? 300_000,
+    ensureImage: async (op) => {
+      throw new OrcError('INTERNAL', `no image step configured for ${op.image}`);
+    },
+  };
+  const applied = new Map<string, DesiredState>();
+  const generations = new Map<string, number>();
+
+  const ctx: VerbContext = {
+    opts,
+    engine,
+    store,
+    images,
+    log,
+    bus,
+    locks,
+    ops,
+    run,
+    applied,
+    generations,
+    underLock: (project) => (task) =>
+      locks.run(project, async () => {
+        try {
+          await task();
+        } finally {
+          generations.set(project, (generations.get(project) ?? 0) + 1);
+        }
+      }),
+    ensureFor: (desired, env, o) => opts.ensureImage ?? imageEnsurer(images, desired, env, o),
+    load: async (source) => loadProject(source),
+    toDesired(project, scale) {
+      try {
+        const defaultLogging = opts.defaultLogging;
+        return {
+          ok: true,
+          desired: desiredState(project, { scale, ...(defaultLogging ? { defaultLogging } : {}) }),
+        };
+      } catch (err) {
+        // desiredState throws for what only the whole project shows; it reaches the client as a load failure.
+        if (err instanceof DesiredStateError) {
+          return {
+            code: 'INVALID_PROJECT',
+            errors: [
+              {
+                code: err.code,
+                message: err.message,
+                ...(err.path ? { path: err.path } : {}),
+                ...(err.hint ? { hint: err.hint } : {}),
+              },
+            ],
+            warnings: [],
+          };
+        }
+        throw err;
+      }
+    },
+    async resolveName(target) {
+      if ('name' in target) return { name: target.name };
+      const loaded = await ctx.load(target.source);
+      if (!loaded.ok) {
+        if (target.source.projectName) return { name: target.source.projectName };
+        throw new OrcError('INVALID_REQUEST', loaded.errors.map(formatProblem).join('\n'), {
+          errors: loaded.errors,
+        });
+      }
+      return { name: loaded.project.name, project: loaded.project };
+    },
+    async desiredFor(name, project) {
+      const record = await store.get(name);
+      if (record?.desired) return record.desired;
+      if (!project) return undefined;
+      const d = ctx.toDesired(project, record?.scale ?? {});
+      return 'desired' in d ? d.desired : undefined;
+    },
+    async remember(record, previous) {
+      if (!previous || !sameRecord(previous, record)) await store.put(record);
+      if (record.desired) applied.set(record.name, record.desired);
+      ctx.supervisor?.track(record.name);
+    },
+    async loadDesired(source) {
+      const loaded = await ctx.load(source);
+      if (!loaded.ok)
+        return { code: 'INVALID_PROJECT' as const, errors: loaded.errors, warnings: loaded.warnings };
+      const d = ctx.toDesired(loaded.project, (await store.get(loaded.project.name))?.scale ?? {});
+      return 'desired' in d ? { project: loaded.project, desired: d.desired } : d;
+    },
+  };
+  return ctx;
+}

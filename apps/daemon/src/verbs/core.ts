@@ -1,0 +1,94 @@
+/**
+ * `createCore`: the daemon's verbs, one module each (up.ts, down.ts, service-action.ts, scale.ts, run.ts,
+ * images-ops.ts, query.ts), over the shared context (context.ts), with the supervisor that keeps the
+ * registered projects converged (reconcile.ts) and the restarter of `deploy.restart_policy`.
+ */
+import type { Engine } from '../engine/engine.js';
+import type { ProjectStore } from '../store/store.js';
+import { probeOutputReader } from '../supervise/health.js';
+import { createRestarter } from '../supervise/restarter.js';
+import { createSupervisor, type Supervisor } from '../supervise/supervisor.js';
+import { type CoreOptions, createVerbContext } from './context.js';
+import { createDown } from './down.js';
+import { createImageOps } from './images-ops.js';
+import { createQueries } from './query.js';
+import { createReconcile } from './reconcile.js';
+import { createRunner } from './run.js';
+import { createScale } from './scale.js';
+import { createServiceAction } from './service-action.js';
+import type { Core } from './types.js';
+import { createUp } from './up.js';
+
+export type { CoreLogger, CoreOptions } from './context.js';
+
+export interface CoreInternals {
+  engine: Engine;
+  store: ProjectStore;
+  supervisor?: Supervisor;
+  /** Resolves when the supervisor's startup pass is over (tests, main). */
+  ready: Promise<void>;
+}
+
+export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInternals } {
+  const ctx = createVerbContext(opts);
+  const { engine, store, bus, locks, ops, images, log } = ctx;
+
+  // deploy.restart_policy and restart-on-unhealthy: the daemon's own restarts, fed by the supervisor's events.
+  const restarter = createRestarter({
+    engine,
+    bus,
+    wanted: async (name, service) => {
+      const record = await store.get(name);
+      if (!record?.desired || (record.runState[service] ?? 'running') !== 'running') return undefined;
+      if (record.services && !record.services.includes(service)) return undefined;
+      return record.desired.services.find((s) => s.name === service);
+    },
+    withLock: (name, task) => locks.run(name, task),
+    ...(opts.restartBackoff ? { backoff: opts.restartBackoff } : {}),
+    log,
+  });
+  const supervisor =
+    opts.supervise === false
+      ? undefined
+      : createSupervisor({
+          engine,
+          bus,
+          registered: async () => (await store.list()).map((r) => r.name),
+          networksOf: (name) => ctx.applied.get(name)?.networks.map((n) => n.name) ?? [],
+          reconcile: createReconcile(ctx),
+          // The restarter's hook always runs; hooks given by the caller (tests) come after it.
+          hooks: [restarter.hook, ...(opts.hooks ?? [])],
+          probeOutput: probeOutputReader(engine),
+          ...(opts.resyncIntervalMs ? { resyncIntervalMs: opts.resyncIntervalMs } : {}),
+          log,
+        });
+  if (supervisor) {
+    ctx.supervisor = supervisor;
+    ctx.run.nudge = supervisor.nudge;
+  }
+  const ready = supervisor ? supervisor.start() : Promise.resolve();
+
+  const up = createUp(ctx);
+  const imageOps = createImageOps({ images, ops, desired: ctx.loadDesired });
+
+  return {
+    internals: { engine, store, ...(supervisor ? { supervisor } : {}), ready },
+    ...createQueries(ctx, restarter),
+    up,
+    down: createDown(ctx),
+    serviceAction: createServiceAction(ctx),
+    scale: createScale(ctx),
+    build: imageOps.build,
+    pull: imageOps.pull,
+    run: createRunner({ engine, images, desired: ctx.loadDesired, up: (s, o) => up(s, o) }),
+    getOperation: (id) => ops.get(id),
+    operationProgress: (id, signal) => ops.progress(id, signal),
+    events: (filter, signal) => bus.subscribe(filter, signal),
+    async close() {
+      restarter.stop();
+      await supervisor?.stop();
+      await Promise.all(ops.running());
+      await locks.idle();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/** `down`: unregister first (the supervisor must not bring back what goes), then plan and run the removal. */
+import type { DownOptions } from '../contract/types.js';
+import { observeProject } from '../observe/observe.js';
+import { planDown } from '../plan/index.js';
+import type { VerbContext } from './context.js';
+import { runPlan } from './converge.js';
+import { checkProjectOwner } from './guard.js';
+import { removeProjectImages } from './remove-images.js';
+import type { OperationHandle, ProjectTarget } from './types.js';
+
+export type Down = (target: ProjectTarget, o: DownOptions) => Promise<OperationHandle>;
+
+export function createDown(ctx: VerbContext): Down {
+  const { engine, store, ops, run, images } = ctx;
+  return async (target, o) => {
+    const { name, project } = await ctx.resolveName(target);
+    if (project) await checkProjectOwner(engine, name, project.working_dir, false);
+    const desired = await ctx.desiredFor(name, project);
+    // Unregistered first: the supervisor must not bring back what we are taking down.
+    await store.remove(name);
+    ctx.applied.delete(name);
+    ctx.supervisor?.untrack(name);
+    return ops.start(
+      name,
+      'down',
+      async (scope) => {
+        const observed = await observeProject(engine, name);
+        await runPlan(
+          run,
+          scope,
+          planDown(desired, observed, {
+            ...(o.volumes ? { volumes: true } : {}),
+            ...(o.removeOrphans ? { removeOrphans: true } : {}),
+            ...(o.timeoutSeconds !== undefined ? { timeoutSeconds: o.timeoutSeconds } : {}),
+            ...(project ? { disabledServices: Object.keys(project.disabled_services ?? {}) } : {}),
+          }),
+        );
+        if (o.rmi && desired) await removeProjectImages(images, desired, o.rmi, scope);
+      },
+      ctx.underLock(name),
+    );
+  };
+}

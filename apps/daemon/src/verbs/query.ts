@@ -1,0 +1,99 @@
+/** The read-only verbs: ps/ls (project summaries), config, logs, exec, top, images, health. */
+import { Labels } from '@orc/spec';
+import { OrcError } from '../contract/errors.js';
+import type { ProjectSummary } from '../contract/types.js';
+import { openExec } from '../engine/exec.js';
+import { followProjectLogs } from '../logs/container-logs.js';
+import { observeProject } from '../observe/observe.js';
+import type { Restarter } from '../supervise/restarter.js';
+import type { VerbContext } from './context.js';
+import { projectSummary } from './summary.js';
+import { projectImages, projectTop } from './top.js';
+import type { Core, ProjectTarget } from './types.js';
+
+type Queries = Pick<
+  Core,
+  'health' | 'listProjects' | 'getProject' | 'config' | 'logs' | 'exec' | 'top' | 'images'
+>;
+
+export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'annotate'>): Queries {
+  const { engine, store, bus } = ctx;
+
+  const getProject = async (target: ProjectTarget): Promise<ProjectSummary | undefined> => {
+    let name: string;
+    try {
+      name = (await ctx.resolveName(target)).name;
+    } catch (err) {
+      if (err instanceof OrcError && err.code === 'INVALID_REQUEST') return undefined;
+      throw err;
+    }
+    const [record, observed] = await Promise.all([
+      store.get(name),
+      observeProject(engine, name, { detail: true }),
+    ]);
+    if (!record && observed.containers.length === 0) return undefined;
+    return restarter.annotate(
+      projectSummary({
+        name,
+        containers: observed.containers,
+        registered: Boolean(record),
+        ...(record?.desired ? { desired: record.desired } : {}),
+        ...(record ? { runState: record.runState } : {}),
+      }),
+    );
+  };
+
+  return {
+    async health() {
+      const v = await engine.version();
+      return { engineVersion: v.Version, engineApiVersion: v.ApiVersion };
+    },
+    getProject,
+    async listProjects() {
+      const [records, containers] = await Promise.all([
+        store.list(),
+        engine.listContainers({ label: [Labels.project] }),
+      ]);
+      const names = new Set([
+        ...records.map((r) => r.name),
+        ...containers.map((c) => c.Labels?.[Labels.project] ?? ''),
+      ]);
+      names.delete('');
+      const summaries = await Promise.all([...names].sort().map((name) => getProject({ name })));
+      return summaries.filter((s): s is ProjectSummary => s !== undefined);
+    },
+    async config(source) {
+      const loaded = await ctx.load(source);
+      if (!loaded.ok) return { code: 'INVALID_PROJECT', errors: loaded.errors, warnings: loaded.warnings };
+      const d = ctx.toDesired(loaded.project, {});
+      const hashes =
+        'desired' in d ? Object.fromEntries(d.desired.services.map((x) => [x.name, x.hash])) : {};
+      return { ok: true, project: loaded.project, warnings: loaded.warnings, hashes };
+    },
+    async *logs(target, o, signal) {
+      const { name } = await ctx.resolveName(target);
+      yield* followProjectLogs(engine, name, o, signal, bus);
+    },
+    async exec(target, o) {
+      const { name } = await ctx.resolveName(target);
+      const observed = await observeProject(engine, name);
+      const index = o.index ?? 1;
+      const c = observed.containers.find((x) => x.service === o.service && x.number === index && !x.oneoff);
+      if (!c) {
+        throw new OrcError(
+          'NOT_FOUND',
+          `service ${o.service} of project ${name} has no container number ${index}`,
+        );
+      }
+      if (c.state !== 'running') {
+        throw new OrcError(
+          'CONFLICT',
+          `container ${c.name} is ${c.state}, not running; start it first (orc start ${o.service})`,
+        );
+      }
+      return openExec(engine, c.id, o);
+    },
+    top: async (target, services) => projectTop(engine, (await ctx.resolveName(target)).name, services),
+    images: async (target, services) => projectImages(engine, (await ctx.resolveName(target)).name, services),
+  };
+}

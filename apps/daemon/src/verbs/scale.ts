@@ -1,0 +1,53 @@
+/** `scale`: new replica overrides written to the record, then an up of those services alone. */
+import { formatProblem } from '@orc/spec';
+import { OrcError } from '../contract/errors.js';
+import { plan as planUp } from '../plan/index.js';
+import type { VerbContext } from './context.js';
+import { observeFor, runPlan } from './converge.js';
+import type { OperationHandle, ProjectTarget } from './types.js';
+
+export type Scale = (target: ProjectTarget, replicas: Record<string, number>) => Promise<OperationHandle>;
+
+export function createScale(ctx: VerbContext): Scale {
+  const { store, ops, run } = ctx;
+  return async (target, replicas) => {
+    const { name } = await ctx.resolveName(target);
+    const record = await store.get(name);
+    if (!record?.desired) {
+      throw new OrcError(
+        'PROJECT_NOT_FOUND',
+        `project ${name} is not registered with the daemon; run \`orc up\` first`,
+      );
+    }
+    const loaded = await ctx.load(record.source);
+    if (!loaded.ok) {
+      throw new OrcError('INVALID_REQUEST', loaded.errors.map(formatProblem).join('\n'), {
+        errors: loaded.errors,
+      });
+    }
+    const newScale = { ...record.scale, ...replicas };
+    const d = ctx.toDesired(loaded.project, newScale);
+    if (!('desired' in d)) throw new OrcError('INVALID_REQUEST', d.errors.map(formatProblem).join('\n'));
+    const desired = d.desired;
+    await ctx.remember({ ...record, scale: newScale, desired, updatedAt: new Date().toISOString() });
+    return ops.start(
+      name,
+      'scale',
+      async (scope) => {
+        const observed = await observeFor(run, name, desired);
+        await runPlan(
+          run,
+          scope,
+          planUp(desired, observed, {
+            services: Object.keys(replicas),
+            noDeps: true,
+            desiredRunState: record.runState,
+            startExited: true,
+          }),
+          ctx.ensureFor(desired, record.source.env, {}),
+        );
+      },
+      ctx.underLock(name),
+    );
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * The daemon's verbs as the API sees them (`Core`): one instance per daemon process. Wire shapes come
+ * from the ground floor (contract/types.ts); what is here holds streams and promises, never sent as JSON.
+ */
+import type { SpecWarning } from '@orc/spec';
+import type {
+  BuildOptions,
+  ContainerImage,
+  ContainerTop,
+  DaemonEvent,
+  DownOptions,
+  ExecOptions,
+  LoadFailure,
+  LogLine,
+  LogOptions,
+  OperationRecord,
+  ProgressEvent,
+  ProjectSource,
+  ProjectSummary,
+  PullOptions,
+  RunOptions,
+  ServiceAction,
+  ServiceActionOptions,
+  UpOptions,
+} from '../contract/types.js';
+import type { ExecSession } from '../engine/exec.js';
+
+export type { ExecSession } from '../engine/exec.js';
+
+/** A project named by the client: by name (`-p`, or a script), or by its files (the CLI in a project folder). */
+export type ProjectTarget = { name: string } | { source: ProjectSource };
+
+export interface OperationHandle {
+  /** The record at the moment the operation was accepted (state `running`). */
+  record: OperationRecord;
+  /** Settles (never rejects) when the operation ends. */
+  done: Promise<OperationRecord>;
+}
+
+/** An attached one-off: like an exec session, plus the container's name. */
+export interface RunSession extends ExecSession {
+  container: string;
+  /** The client went away before the one-off ended (Ctrl-C): stop it (then `rm` applies as usual). */
+  abandon(): Promise<void>;
+}
+
+/** What the API calls. One instance per daemon process. */
+export interface Core {
+  health(): Promise<{ engineVersion: string; engineApiVersion: string }>;
+  listProjects(): Promise<ProjectSummary[]>;
+  getProject(target: ProjectTarget): Promise<ProjectSummary | undefined>;
+  /** Load + validate + normalise; returns the Project as JSON-ready data, or the located errors. */
+  config(
+    source: ProjectSource,
+  ): Promise<
+    { ok: true; project: unknown; warnings: SpecWarning[]; hashes?: Record<string, string> } | LoadFailure
+  >;
+  up(source: ProjectSource, opts: UpOptions): Promise<OperationHandle | LoadFailure>;
+  down(target: ProjectTarget, opts: DownOptions): Promise<OperationHandle>;
+  serviceAction(
+    target: ProjectTarget,
+    action: ServiceAction,
+    opts: ServiceActionOptions,
+  ): Promise<OperationHandle>;
+  scale(target: ProjectTarget, replicas: Record<string, number>): Promise<OperationHandle>;
+  getOperation(id: string): OperationRecord | undefined;
+  /** Past progress of the operation, then live progress until it ends (or the signal aborts). */
+  operationProgress(id: string, signal: AbortSignal): AsyncIterable<ProgressEvent>;
+  /** Live daemon events (optionally one project's) until the signal aborts. */
+  events(filter: { project?: string }, signal: AbortSignal): AsyncIterable<DaemonEvent>;
+  logs(target: ProjectTarget, opts: LogOptions, signal: AbortSignal): AsyncIterable<LogLine>;
+  exec(target: ProjectTarget, opts: ExecOptions): Promise<ExecSession>;
+  build(source: ProjectSource, opts: BuildOptions): Promise<OperationHandle | LoadFailure>;
+  pull(source: ProjectSource, opts: PullOptions): Promise<OperationHandle | LoadFailure>;
+  top(target: ProjectTarget, services?: string[]): Promise<ContainerTop[]>;
+  images(target: ProjectTarget, services?: string[]): Promise<ContainerImage[]>;
+  /** Detached: the container's name once started; else a session streaming its output until it exits. */
+  run(source: ProjectSource, opts: RunOptions): Promise<{ container: string } | RunSession | LoadFailure>;
+  /** Finish running operations, stop watching the engine. */
+  close(): Promise<void>;
+}
