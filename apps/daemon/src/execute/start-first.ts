@@ -38,7 +38,7 @@ export async function passGate(engine: Engine, op: GateOp, wait: WaitOptions): P
  */
 async function takeOver(engine: Engine, op: GateOp): Promise<void> {
   for (const ep of op.gate.endpoints) {
-    const settings = ep.settings ?? endpointSettings(ep);
+    const settings = endpointSettings(ep);
     await engine.disconnectNetwork(ep.name, op.name);
     await engine.connectNetwork(ep.name, op.name, settings);
   }
