@@ -270,7 +270,9 @@ function keep(
   }
   const stoppedEarly = ctx.infra.stoppedForNetwork.get(c.name);
   const state = stoppedEarly ? 'exited' : c.state;
-  const startable = state === 'created' || (state === 'exited' && options.startExited !== false);
+  const startable =
+    state === 'created' ||
+    (state === 'exited' && options.startExited !== false && !options.leaveExited?.has(c.id));
   const base = { name: dc.name, ...(named ? { named } : {}) };
   const after = named ? [named] : [];
   // Stopped and disconnected because a network goes away: starting it again must come after that.

@@ -134,6 +134,11 @@ export interface PlanOptions {
    */
   startExited?: boolean;
   /**
+   * Ids of exited containers that stay exited even when `startExited` holds: those the daemon's restarter
+   * gave up on (`deploy.restart_policy` max_attempts). Its history outlives the daemon, and so does the give-up.
+   */
+  leaveExited?: ReadonlySet<string>;
+  /**
    * Dependency order after the fact (the supervisor's passes; `up` leaves it unset, as compose does): a
    * running dependent that declares `depends_on: {restart: true}` is restarted once its dependency is ready
    * again when that dependency started after it (a crash, restart-on-unhealthy) or starts again in this plan.

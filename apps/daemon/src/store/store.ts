@@ -59,7 +59,7 @@ function fileOf(dir: string, name: string): string {
   return join(dir, `${name}.json`);
 }
 
-async function ensureDir(dir: string): Promise<void> {
+export async function ensureDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
 }

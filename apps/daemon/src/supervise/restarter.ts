@@ -12,6 +12,7 @@ import type { EventBus } from '../contract/event-bus.js';
 import type { ContainerSummary, DaemonEvent, ProjectSummary } from '../contract/types.js';
 import type { Engine } from '../engine/engine.js';
 import type { EngineContainerDetails, EngineEvent } from '../engine/types.js';
+import type { Ledger, LedgerEntry, RestartLedgerStore } from '../store/restart-ledger.js';
 import { type BackoffOptions, DEFAULT_BACKOFF, formatDelay } from './backoff.js';
 import { lastProbeOutput } from './health.js';
 import {
@@ -42,6 +43,8 @@ export interface RestarterOptions {
   unhealthyDelayMs?: number;
   now?: () => number;
   log?: { warn(msg: string, fields?: Record<string, unknown>): void };
+  /** Where restart history outlives the daemon (absent: memory only). */
+  ledger?: RestartLedgerStore;
 }
 
 export interface RestartStatus {
@@ -60,6 +63,12 @@ export interface Restarter {
   status(containerId: string): RestartStatus | undefined;
   /** Adds the daemon's restarts, a pending backoff and the last probe output to a project summary. */
   annotate(summary: ProjectSummary): Promise<ProjectSummary>;
+  /** Reads the kept history of these projects (at startup, before the first pass plans). */
+  restore(projects: string[]): Promise<void>;
+  /** Ids of the project's containers the daemon gave up on: a startup pass must leave them exited. */
+  heldDown(project: string): Set<string>;
+  /** The project is no longer kept (`down`): its history goes. */
+  forget(project: string): Promise<void>;
   stop(): void;
 }
 
@@ -77,6 +86,10 @@ interface Slot {
   stoppedByHand: boolean;
   /** Engine events our own start/restart will cause, so they are not taken for a crash or a manual start. */
   own: { die: number; stop: number; start: number; until: number };
+  /** `State.StartedAt` of the run the history is about. */
+  startedAt?: string;
+  /** History read back from the ledger, not yet checked against the container (was it started since?). */
+  restored: boolean;
 }
 
 const OWN_EVENTS_TTL_MS = 60_000;
@@ -86,22 +99,49 @@ export function createRestarter(opts: RestarterOptions): Restarter {
   const backoff = opts.backoff ?? DEFAULT_BACKOFF;
   const now = opts.now ?? Date.now;
   let stopped = false;
+  /** Per project, the history as kept on disk (read by `restore`, written on every change). */
+  const kept = new Map<string, Ledger>();
+  const writes = new Map<string, Promise<void>>();
 
   const slotOf = (id: string, project: string, service: string, name: string): Slot => {
     let s = slots.get(id);
     if (!s) {
+      const entry = kept.get(project)?.[id];
       s = {
         project,
         service,
         name,
-        history: emptyHistory(),
-        total: 0,
+        history: entry ? { restarts: [...entry.restarts], consecutive: entry.consecutive } : emptyHistory(),
+        total: entry?.total ?? 0,
         stoppedByHand: false,
         own: { die: 0, stop: 0, start: 0, until: 0 },
+        restored: entry !== undefined,
+        ...(entry?.gaveUp ? { gaveUp: entry.gaveUp } : {}),
+        ...(entry?.reason ? { reason: entry.reason } : {}),
+        ...(entry?.startedAt ? { startedAt: entry.startedAt } : {}),
       };
       slots.set(id, s);
     }
     return s;
+  };
+
+  /** Writes the project's ledger after a change; writes of one project are serialised, failures logged. */
+  const persist = (id: string, s: Slot | undefined, project: string) => {
+    if (!opts.ledger) return;
+    const ledger = { ...(kept.get(project) ?? {}) };
+    const entry = s ? entryOf(s) : undefined;
+    if (entry) ledger[id] = entry;
+    else if (ledger[id]) delete ledger[id];
+    else return;
+    kept.set(project, ledger);
+    const store = opts.ledger;
+    const previous = writes.get(project) ?? Promise.resolve();
+    const next = previous
+      .then(() => store.save(project, ledger))
+      .catch((err) =>
+        opts.log?.warn('cannot keep restart history', { project, error: (err as Error).message }),
+      );
+    writes.set(project, next);
   };
 
   const publish = (s: Slot, action: string, reason: string, attributes?: Record<string, string>) => {
@@ -163,6 +203,13 @@ export function createRestarter(opts: RestarterOptions): Restarter {
     if (!policy) return;
     const d = await opts.engine.inspectContainer(id);
     if (!d || stopped || s.stoppedByHand) return;
+    if (s.restored && s.startedAt !== undefined && d.State.StartedAt !== s.startedAt) {
+      // Started by someone else while the daemon was away: a fresh start, as after `docker start`.
+      s.history = emptyHistory();
+      s.gaveUp = undefined;
+    }
+    s.restored = false;
+    s.startedAt = d.State.StartedAt;
     let trigger: Trigger;
     if (kind === 'exit') {
       if (d.State.Running || d.State.Restarting) return;
@@ -184,6 +231,7 @@ export function createRestarter(opts: RestarterOptions): Restarter {
     if (decision.kind === 'stay-down') return;
     if (decision.kind === 'give-up') {
       s.gaveUp = decision.reason;
+      persist(id, s, s.project);
       publish(s, 'give-up', decision.reason, exitAttributes(trigger));
       return;
     }
@@ -248,6 +296,7 @@ export function createRestarter(opts: RestarterOptions): Restarter {
     }
     s.history = recordRestart(policy, s.history, now(), trigger.ranMs, backoff);
     s.total++;
+    persist(id, s, s.project);
     publish(s, 'restart', reason, { ...exitAttributes(trigger), restarts: String(s.total) });
   };
 
@@ -262,6 +311,7 @@ export function createRestarter(opts: RestarterOptions): Restarter {
       const s = slots.get(id);
       if (s) cancel(s);
       slots.delete(id);
+      persist(id, undefined, project);
       return;
     }
     const s = slotOf(id, project, service, name);
@@ -282,10 +332,13 @@ export function createRestarter(opts: RestarterOptions): Restarter {
       case 'start':
         if (!ownEvent(s, 'start')) {
           // Started by someone else (the user, `up`, a repair): a fresh start, as after `docker start`.
+          const had = s.gaveUp !== undefined || s.history.restarts.length > 0 || s.restored;
           s.stoppedByHand = false;
           s.gaveUp = undefined;
           s.history = emptyHistory();
+          s.restored = false;
           cancel(s);
+          if (had) persist(id, s, project);
         }
         break;
       default:
@@ -306,7 +359,10 @@ export function createRestarter(opts: RestarterOptions): Restarter {
 
   const annotateOne = async (c: ContainerSummary): Promise<ContainerSummary> => {
     const out: ContainerSummary = { ...c };
-    const s = slots.get(c.ID);
+    // History kept from before a daemon restart counts too, before any new event about the container.
+    const s =
+      slots.get(c.ID) ??
+      (kept.get(c.Project)?.[c.ID] ? slotOf(c.ID, c.Project, c.Service, c.Name) : undefined);
     if (s) {
       out.RestartCount = c.RestartCount + s.total;
       if (s.dueAt !== undefined && c.State !== 'running') {
@@ -342,10 +398,57 @@ export function createRestarter(opts: RestarterOptions): Restarter {
     async annotate(summary) {
       return { ...summary, containers: await Promise.all(summary.containers.map(annotateOne)) };
     },
+    async restore(projects) {
+      const store = opts.ledger;
+      if (!store) return;
+      await Promise.all(
+        projects.map(async (project) => {
+          try {
+            kept.set(project, await store.load(project));
+          } catch (err) {
+            opts.log?.warn('cannot read restart history', { project, error: (err as Error).message });
+          }
+        }),
+      );
+    },
+    heldDown(project) {
+      const ids = new Set<string>();
+      for (const [id, e] of Object.entries(kept.get(project) ?? {})) {
+        const live = slots.get(id);
+        if (live ? live.gaveUp !== undefined : e.gaveUp !== undefined) ids.add(id);
+      }
+      return ids;
+    },
+    async forget(project) {
+      kept.delete(project);
+      for (const [id, s] of slots) {
+        if (s.project !== project) continue;
+        cancel(s);
+        slots.delete(id);
+      }
+      await (writes.get(project) ?? Promise.resolve());
+      writes.delete(project);
+      await opts.ledger?.remove(project).catch(() => undefined);
+    },
     stop() {
       stopped = true;
       for (const s of slots.values()) cancel(s);
     },
+  };
+}
+
+/** What is worth keeping of a slot; undefined when it holds nothing a restart would need. */
+function entryOf(s: Slot): LedgerEntry | undefined {
+  if (s.total === 0 && s.gaveUp === undefined && s.history.restarts.length === 0) return undefined;
+  return {
+    service: s.service,
+    name: s.name,
+    restarts: [...s.history.restarts],
+    consecutive: s.history.consecutive,
+    total: s.total,
+    ...(s.gaveUp !== undefined ? { gaveUp: s.gaveUp } : {}),
+    ...(s.reason !== undefined ? { reason: s.reason } : {}),
+    ...(s.startedAt !== undefined ? { startedAt: s.startedAt } : {}),
   };
 }
 

@@ -28,6 +28,7 @@ import {
   type ProjectStore,
 } from '../store/store.js';
 import type { BackoffOptions } from '../supervise/backoff.js';
+import type { Restarter } from '../supervise/restarter.js';
 import type { EngineEventHook, Supervisor } from '../supervise/supervisor.js';
 import type { RunContext } from './converge.js';
 import { imageEnsurer } from './images.js';
@@ -78,6 +79,9 @@ export interface VerbContext {
   run: RunContext;
   /** Set by `createCore` once the supervisor exists (absent when supervision is off). */
   supervisor?: Supervisor;
+  /** The restarter's kept history, as the verbs need it (set by `createCore`). */
+  restarts?: Pick<Restarter, 'heldDown' | 'forget'>;
+  stateDir: string;
   /** The desired state each registered project was last applied with (also kept in its record). */
   applied: Map<string, DesiredState>;
   /** Bumped after each operation on a project: tells whether an earlier observation may be reused. */
@@ -152,6 +156,7 @@ export function createVerbContext(opts: CoreOptions): VerbContext {
     opts,
     engine,
     store,
+    stateDir,
     images,
     log,
     bus,

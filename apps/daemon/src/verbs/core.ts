@@ -4,6 +4,7 @@
  * registered projects converged (reconcile.ts) and the restarter of `deploy.restart_policy`.
  */
 import type { Engine } from '../engine/engine.js';
+import { createRestartLedgerStore } from '../store/restart-ledger.js';
 import type { ProjectStore } from '../store/store.js';
 import { probeOutputReader } from '../supervise/health.js';
 import { createRestarter } from '../supervise/restarter.js';
@@ -46,7 +47,9 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     withLock: (name, task) => locks.run(name, task),
     ...(opts.restartBackoff ? { backoff: opts.restartBackoff } : {}),
     log,
+    ledger: createRestartLedgerStore(ctx.stateDir, log),
   });
+  ctx.restarts = restarter;
   const supervisor =
     opts.supervise === false
       ? undefined
@@ -66,7 +69,14 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     ctx.supervisor = supervisor;
     ctx.run.nudge = supervisor.nudge;
   }
-  const ready = supervisor ? supervisor.start() : Promise.resolve();
+  // The kept restart history is read before the first pass plans, so a give-up outlives the daemon.
+  const ready = supervisor
+    ? store
+        .list()
+        .then((records) => restarter.restore(records.map((r) => r.name)))
+        .catch((err) => log.warn('cannot read restart history', { error: (err as Error).message }))
+        .then(() => supervisor.start())
+    : Promise.resolve();
 
   const up = createUp(ctx);
   const imageOps = createImageOps({ images, ops, desired: ctx.loadDesired });

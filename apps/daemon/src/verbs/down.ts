@@ -20,6 +20,7 @@ export function createDown(ctx: VerbContext): Down {
     await store.remove(name);
     ctx.applied.delete(name);
     ctx.supervisor?.untrack(name);
+    await ctx.restarts?.forget(name);
     return ops.start(
       name,
       'down',

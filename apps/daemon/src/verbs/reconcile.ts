@@ -25,6 +25,7 @@ export function createReconcile(ctx: VerbContext): Reconcile {
       const planned = planUp(desired, observed, {
         desiredRunState: record.runState,
         startExited,
+        ...(startExited && ctx.restarts ? { leaveExited: ctx.restarts.heldDown(name) } : {}),
         restoreDependencyOrder: engineRestarted ? 'engine-restarted' : 'started-before',
         // The recorded set already holds the dependencies it needs (see `up`): a dependency removed with
         // `rm` must not be pulled back by its dependents.
