@@ -97,7 +97,9 @@ function waitForDependencies(ctx: UpContext, outcome: ServiceOutcome): void {
       const wait = addOp(ctx.draft, {
         kind: 'wait-container',
         id: waitId(replica.name, until, dependency.required),
-        after: replica.ready ? [replica.ready] : [],
+        // A replica that stays stopped has no `ready`, but may still be created (or renamed) by this plan:
+        // its wait must come after that, or it looks for a container that does not exist yet.
+        after: replica.ready ? [replica.ready] : replica.named ? [replica.named] : [],
         cause: `${outcome.service.name} depends on ${dep} (${dependency.condition})`,
         service: dep,
         name: replica.name,
