@@ -4,6 +4,7 @@ import { createEventBus } from '../contract/event-bus.js';
 import type { ContainerSummary, DaemonEvent } from '../contract/types.js';
 import type { Engine } from '../engine/engine.js';
 import type { EngineContainerDetails, EngineEvent } from '../engine/types.js';
+import { executePlan, summariseFailure } from '../execute/executor.js';
 import { createRestarter } from './restarter.js';
 
 const sleep = (ms: number) => vi.advanceTimersByTimeAsync(ms);
@@ -82,6 +83,15 @@ function setup(svc: DesiredService | null = service()) {
     bus,
     wanted: async () => wanted,
     withLock: (_p, task) => task(),
+    // The real executor over the fake engine: restarts are plans like every other change.
+    execute: async (plan) => {
+      const result = await executePlan(plan, {
+        engine,
+        operationId: 'test',
+        ensureImage: async () => undefined,
+      });
+      if (!result.ok) throw summariseFailure(result);
+    },
     backoff: { floorMs: 100, capMs: 60_000, resetAfterMs: 10_000 },
   });
   const emit = (action: string, labels?: Record<string, string>) => r.hook(event(action, labels), 'demo');

@@ -12,6 +12,8 @@ import type { EventBus } from '../contract/event-bus.js';
 import type { ContainerSummary, DaemonEvent, ProjectSummary } from '../contract/types.js';
 import type { Engine } from '../engine/engine.js';
 import type { EngineContainerDetails, EngineEvent } from '../engine/types.js';
+import { planDaemonRestart } from '../plan/restart.js';
+import type { Plan } from '../plan/types.js';
 import type { Ledger, LedgerEntry, RestartLedgerStore } from '../store/restart-ledger.js';
 import { type BackoffOptions, DEFAULT_BACKOFF, formatDelay } from './backoff.js';
 import { lastProbeOutput } from './health.js';
@@ -29,8 +31,11 @@ import type { EngineEventHook } from './supervisor.js';
 export const RESTART_ON_UNHEALTHY_LABEL = 'dev.orc.restart-on-unhealthy';
 
 export interface RestarterOptions {
+  /** Reads only (inspect): every restart is a plan that `execute` runs. */
   engine: Engine;
   bus: EventBus;
+  /** Runs a plan with the executor (the daemon-wide bound on engine calls, its error mapping); throws on failure. */
+  execute(plan: Plan): Promise<void>;
   /**
    * The desired service, when its project is registered and the user wants it running (not stopped,
    * paused or removed from the converged set); undefined otherwise.
@@ -270,11 +275,19 @@ export function createRestarter(opts: RestarterOptions): Restarter {
     const d = await opts.engine.inspectContainer(id);
     // Someone else started, restarted or removed it meanwhile: nothing left to do.
     if (!d || d.State.StartedAt !== startedAt) return;
+    const what = {
+      project: s.project,
+      service: s.service,
+      name: s.name,
+      containerId: id,
+      cause: reason,
+      timeoutSeconds: service.stop_grace_period,
+    };
     if (kind === 'exit') {
       if (d.State.Running || d.State.Restarting || d.State.Paused) return;
       s.own = { ...s.own, start: s.own.start + 1, until: now() + OWN_EVENTS_TTL_MS };
       try {
-        await opts.engine.startContainer(id);
+        await opts.execute(planDaemonRestart({ ...what, trigger: 'exit' }));
       } catch (err) {
         s.own.start = Math.max(0, s.own.start - 1);
         throw err;
@@ -288,7 +301,7 @@ export function createRestarter(opts: RestarterOptions): Restarter {
         until: now() + OWN_EVENTS_TTL_MS,
       };
       try {
-        await opts.engine.restartContainer(id, service.stop_grace_period);
+        await opts.execute(planDaemonRestart({ ...what, trigger: 'unhealthy' }));
       } catch (err) {
         s.own = { die: 0, stop: 0, start: 0, until: 0 };
         throw err;

@@ -4,6 +4,7 @@
  * registered projects converged (reconcile.ts) and the restarter of `deploy.restart_policy`.
  */
 import type { Engine } from '../engine/engine.js';
+import { executePlan, summariseFailure } from '../execute/executor.js';
 import { createRestartLedgerStore } from '../store/restart-ledger.js';
 import type { ProjectStore } from '../store/store.js';
 import { probeOutputReader } from '../supervise/health.js';
@@ -38,6 +39,17 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
   const restarter = createRestarter({
     engine,
     bus,
+    execute: async (plan) => {
+      const result = await executePlan(plan, {
+        engine,
+        operationId: `restart-${plan.project}`,
+        parallelism: 1,
+        ...(ctx.run.engineLimit ? { engineLimit: ctx.run.engineLimit } : {}),
+        ensureImage: ctx.run.ensureImage,
+        waitTimeoutMs: ctx.run.waitTimeoutMs,
+      });
+      if (!result.ok) throw summariseFailure(result);
+    },
     wanted: async (name, service) => {
       const record = await store.get(name);
       if (!record?.desired || (record.runState[service] ?? 'running') !== 'running') return undefined;
