@@ -165,7 +165,7 @@ describe('executor on the real engine', () => {
     ]);
   });
 
-  it('adopts its own leftover on a name conflict and refuses a foreign holder', async () => {
+  it('decides nothing on a name conflict: a holder of this project is a stale plan, a foreign one is refused', async () => {
     const name = `${project}-dup-1`;
     const body = containerBody(project, 'dup', ['sleep', '600']);
     const plan = (): Plan => ({
@@ -176,8 +176,12 @@ describe('executor on the real engine', () => {
     });
     expect((await executePlan(plan(), { engine, operationId: 'a', ensureImage: noImages })).ok).toBe(true);
     const firstId = await docker('inspect', '--format', '{{.Id}}', name);
-    // A crash after create: the same plan again must adopt the container, not fail or duplicate it.
-    expect((await executePlan(plan(), { engine, operationId: 'b', ensureImage: noImages })).ok).toBe(true);
+    // The same plan again (as after a crash): the step ends as a stale plan, naming the holder, and the
+    // container is left as it is; `up` plans again from what exists (verbs/up-phases.ts).
+    const again = await executePlan(plan(), { engine, operationId: 'b', ensureImage: noImages });
+    expect(again.ok).toBe(false);
+    expect(again.failures.map((f) => f.code)).toEqual(['STALE_PLAN']);
+    expect(again.failures[0]?.message).toContain(`container name ${name} was taken since the plan was made`);
     expect(await docker('inspect', '--format', '{{.Id}}', name)).toBe(firstId);
 
     const foreign = `${project}-foreign-1`;

@@ -23,6 +23,8 @@ export const HTTP_STATUS = {
   NAME_IN_USE: 409,
   PROJECT_NAME_IN_USE: 409,
   OPERATION_IN_PROGRESS: 409,
+  /** A step met a world that changed since the plan was made (a name taken meanwhile); plan again. */
+  STALE_PLAN: 409,
   PORT_ALLOCATED: 409,
   INVALID_PROJECT: 422,
   // Images (images/): registry and build failures.

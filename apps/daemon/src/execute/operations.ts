@@ -161,7 +161,7 @@ async function createContainer(op: Op<'create-container'>, ctx: OpContext): Prom
     containerId = await ctx.engine.createContainer(op.createAs, body);
   } catch (err) {
     if (!isOrcError(err, 'CONFLICT')) throw err;
-    containerId = await resolveNameConflict(op, body.Labels, ctx);
+    throw await nameConflict(op, ctx);
   }
   // API 1.41 takes one network at create: connect the others before the container starts.
   for (const ep of op.endpoints.slice(1)) {
@@ -182,35 +182,29 @@ function withoutAliases(body: ContainerCreateBody): ContainerCreateBody {
 }
 
 /**
- * A 409 on create: someone holds the name. Ours (a leftover of an interrupted pass) is adopted when it is
- * exactly what we want, else replaced; anyone else's is never touched.
+ * A 409 on create: someone holds the name. The executor decides nothing about it: it says who holds it
+ * and ends the step. A container of this project (a leftover of an interrupted pass, or one made since
+ * the plan was made) is a stale plan: the verb plans again from what exists, and the planner adopts or
+ * replaces it by its usual rules. Anyone else's is a name in use, never touched.
  */
-async function resolveNameConflict(
-  op: Op<'create-container'>,
-  labels: Record<string, string>,
-  ctx: OpContext,
-): Promise<string> {
+async function nameConflict(op: Op<'create-container'>, ctx: OpContext): Promise<OrcError> {
   const holder = await ctx.engine.inspectContainer(op.createAs);
-  if (!holder) return ctx.engine.createContainer(op.createAs, { ...op.body, Labels: labels });
-  const hl = holder.Config.Labels ?? {};
-  if (hl[Labels.project] !== ctx.project) {
-    const owner = hl[Labels.project] ? `project ${hl[Labels.project]}` : 'something orc does not manage';
-    throw new OrcError(
-      'NAME_IN_USE',
-      `container name ${op.createAs} is already used by container ${holder.Id.slice(0, 12)} (${owner}); ` +
-        `orc left it untouched. Remove or rename it, or set another container_name / project name (-p)`,
-      { containerId: holder.Id },
+  const holderProject = holder?.Config.Labels?.[Labels.project];
+  if (!holder || holderProject === ctx.project) {
+    return new OrcError(
+      'STALE_PLAN',
+      `container name ${op.createAs} was taken since the plan was made` +
+        (holder ? ` (by container ${holder.Id.slice(0, 12)} of this project)` : ' (and freed again)'),
+      { name: op.createAs, ...(holder ? { containerId: holder.Id } : {}) },
     );
   }
-  const same =
-    holder.Id !== op.replaces &&
-    hl[Labels.service] === labels[Labels.service] &&
-    hl[Labels.containerNumber] === labels[Labels.containerNumber] &&
-    hl[Labels.configHash] === labels[Labels.configHash] &&
-    hl[Labels.image] === labels[Labels.image];
-  if (same) return holder.Id;
-  await ctx.engine.removeContainer(holder.Id, { force: true });
-  return ctx.engine.createContainer(op.createAs, { ...op.body, Labels: labels });
+  const owner = holderProject ? `project ${holderProject}` : 'something orc does not manage';
+  return new OrcError(
+    'NAME_IN_USE',
+    `container name ${op.createAs} is already used by container ${holder.Id.slice(0, 12)} (${owner}); ` +
+      `orc left it untouched. Remove or rename it, or set another container_name / project name (-p)`,
+    { containerId: holder.Id },
+  );
 }
 
 async function stopContainer(op: Op<'stop-container'>, ctx: OpContext): Promise<void> {
