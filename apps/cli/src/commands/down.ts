@@ -8,6 +8,7 @@ interface DownFlags {
   removeOrphans?: boolean;
   rmi?: string;
   timeout?: number;
+  force?: boolean;
 }
 
 export function registerDown(program: Command): Command {
@@ -18,6 +19,7 @@ export function registerDown(program: Command): Command {
     .option('--remove-orphans', 'remove containers for services not defined in the compose file')
     .option('--rmi <type>', 'remove images used by services: "local" (no custom tag) or "all"')
     .option('-t, --timeout <seconds>', 'shutdown timeout', seconds('-t'))
+    .option('--force', 'take the project down even though another live orc daemon keeps it')
     .action(
       handler<[], DownFlags>(async (ctx, flags) => {
         if (flags.rmi !== undefined && flags.rmi !== 'all' && flags.rmi !== 'local') {
@@ -29,6 +31,7 @@ export function registerDown(program: Command): Command {
           ...(flags.removeOrphans ? { removeOrphans: true } : {}),
           ...(flags.rmi ? { rmi: flags.rmi } : {}),
           ...(flags.timeout !== undefined ? { timeoutSeconds: flags.timeout } : {}),
+          ...(flags.force ? { force: true } : {}),
         };
         await followOperation(ctx, client, await client.action(ctx.target(), 'down', body));
       }),

@@ -22,6 +22,8 @@ export const HTTP_STATUS = {
   CONFLICT: 409,
   NAME_IN_USE: 409,
   PROJECT_NAME_IN_USE: 409,
+  /** Another live orc daemon keeps this project on the engine (see verbs/lease.ts). */
+  PROJECT_KEPT_ELSEWHERE: 409,
   OPERATION_IN_PROGRESS: 409,
   /** A step met a world that changed since the plan was made (a name taken meanwhile); plan again. */
   STALE_PLAN: 409,

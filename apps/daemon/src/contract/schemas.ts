@@ -95,6 +95,9 @@ export const DownBodySchema = Type.Object(
     removeOrphans: Type.Optional(Type.Boolean()),
     timeoutSeconds: Seconds,
     rmi: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('local')])),
+    force: Type.Optional(
+      Type.Boolean({ description: 'Take the project down even though another live orc daemon keeps it' }),
+    ),
   },
   strict,
 );

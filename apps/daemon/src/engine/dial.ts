@@ -1,4 +1,6 @@
+import { posix } from 'node:path';
 import type Docker from 'dockerode';
+import { OrcError } from '../contract/errors.js';
 
 /** docker-modem's request options: `_query` goes to the URL, `_body` is sent as JSON. */
 export interface DialRequest {
@@ -24,6 +26,8 @@ interface Modem {
  * that "already done" statuses (304, 404 on delete) are ours to decide.
  */
 export function dial<T>(docker: Docker, req: DialRequest): Promise<T> {
+  const unclean = uncleanPath(req.path);
+  if (unclean) return Promise.reject(unclean);
   const modem = docker.modem as unknown as Modem;
   const statusCodes: Record<number, boolean | string> = { 200: true, 201: true, 204: true };
   for (const s of req.ok ?? []) statusCodes[s] = true;
@@ -57,4 +61,23 @@ export function dial<T>(docker: Docker, req: DialRequest): Promise<T> {
       (err, data) => (err ? reject(err) : resolve(data as T)),
     );
   });
+}
+
+/**
+ * The engine answers a path that is not clean once decoded (a `..` or `.` segment, `//`) with a redirect,
+ * and the modem follows redirects on the unix socket into an error nobody listens for: the process dies.
+ * Names come from requests (`/v1/projects/..%2F..%2Fetc`), so such a path is refused before it is sent.
+ */
+function uncleanPath(path: string): OrcError | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return new OrcError('INVALID_REQUEST', `invalid engine request path ${JSON.stringify(path)}`);
+  }
+  if (posix.normalize(decoded) === decoded) return undefined;
+  return new OrcError(
+    'INVALID_REQUEST',
+    `invalid name in ${JSON.stringify(decoded)}: a name may not hold "..", "." or "//" path segments`,
+  );
 }

@@ -25,6 +25,13 @@ export interface ProjectRecord {
   desired?: DesiredState;
   /** Services brought up so far (`up web` keeps only web and its dependencies); absent = all. */
   services?: string[];
+  /** This daemon holds the project's lease on the engine (verbs/lease.ts); absent on records from before leases. */
+  leased?: boolean;
+  /**
+   * Another daemon took the project over, or its lease was removed: this daemon no longer converges it.
+   * The next `up` here keeps it again.
+   */
+  released?: { reason: string; at: string };
   createdAt: string;
   updatedAt: string;
 }

@@ -75,6 +75,8 @@ export interface Restarter {
   /** The project is no longer kept (`down`): its history goes. */
   forget(project: string): Promise<void>;
   stop(): void;
+  /** Resolves when every history write begun so far has ended (shutdown, tests). */
+  flush(): Promise<void>;
 }
 
 interface Slot {
@@ -446,6 +448,9 @@ export function createRestarter(opts: RestarterOptions): Restarter {
     stop() {
       stopped = true;
       for (const s of slots.values()) cancel(s);
+    },
+    async flush() {
+      await Promise.all(writes.values());
     },
   };
 }

@@ -21,6 +21,7 @@ import { createEngine, type Engine } from '../engine/engine.js';
 import { createLimiter } from '../execute/limiter.js';
 import type { OpContext } from '../execute/operations.js';
 import { createImageEngine, createImageService, type ImageService } from '../images/index.js';
+import { type DaemonIdentity, loadDaemonIdentity } from '../store/daemon-identity.js';
 import {
   createProjectStore,
   defaultStateDir,
@@ -79,6 +80,8 @@ export interface VerbContext {
   run: RunContext;
   /** Set by `createCore` once the supervisor exists (absent when supervision is off). */
   supervisor?: Supervisor;
+  /** This daemon, as other daemons on the engine see it (its lease on the projects it keeps). */
+  identity(): Promise<DaemonIdentity>;
   /** The restarter's kept history, as the verbs need it (set by `createCore`). */
   restarts?: Pick<Restarter, 'heldDown' | 'forget'>;
   stateDir: string;
@@ -151,6 +154,7 @@ export function createVerbContext(opts: CoreOptions): VerbContext {
   };
   const applied = new Map<string, DesiredState>();
   const generations = new Map<string, number>();
+  let identity: Promise<DaemonIdentity> | undefined;
 
   const ctx: VerbContext = {
     opts,
@@ -165,6 +169,13 @@ export function createVerbContext(opts: CoreOptions): VerbContext {
     run,
     applied,
     generations,
+    identity: () => {
+      identity ??= loadDaemonIdentity(stateDir);
+      identity.catch(() => {
+        identity = undefined;
+      });
+      return identity;
+    },
     underLock: (project) => (task) =>
       locks.run(project, async () => {
         try {

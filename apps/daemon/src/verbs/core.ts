@@ -52,7 +52,8 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     },
     wanted: async (name, service) => {
       const record = await store.get(name);
-      if (!record?.desired || (record.runState[service] ?? 'running') !== 'running') return undefined;
+      if (!record?.desired || record.released || (record.runState[service] ?? 'running') !== 'running')
+        return undefined;
       if (record.services && !record.services.includes(service)) return undefined;
       return record.desired.services.find((s) => s.name === service);
     },
@@ -68,7 +69,7 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
       : createSupervisor({
           engine,
           bus,
-          registered: async () => (await store.list()).map((r) => r.name),
+          registered: async () => (await store.list()).filter((r) => !r.released).map((r) => r.name),
           networksOf: (name) => ctx.applied.get(name)?.networks.map((n) => n.name) ?? [],
           reconcile: createReconcile(ctx),
           // The restarter's hook always runs; hooks given by the caller (tests) come after it.
@@ -82,13 +83,18 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     ctx.run.nudge = supervisor.nudge;
   }
   // The kept restart history is read before the first pass plans, so a give-up outlives the daemon.
+  // The daemon's identity (its id file) is settled at start, not by the first request that needs it.
+  const identity = ctx
+    .identity()
+    .then(() => undefined)
+    .catch((err) => log.warn('cannot read or write the daemon id', { error: (err as Error).message }));
   const ready = supervisor
-    ? store
-        .list()
+    ? identity
+        .then(() => store.list())
         .then((records) => restarter.restore(records.map((r) => r.name)))
         .catch((err) => log.warn('cannot read restart history', { error: (err as Error).message }))
         .then(() => supervisor.start())
-    : Promise.resolve();
+    : identity;
 
   const up = createUp(ctx);
   const imageOps = createImageOps({ images, ops, desired: ctx.loadDesired });
@@ -109,6 +115,7 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     async close() {
       restarter.stop();
       await supervisor?.stop();
+      await restarter.flush();
       await Promise.all(ops.running());
       await locks.idle();
     },

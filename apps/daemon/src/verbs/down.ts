@@ -5,6 +5,7 @@ import { planDown } from '../plan/index.js';
 import type { VerbContext } from './context.js';
 import { runPlan } from './converge.js';
 import { checkProjectOwner } from './guard.js';
+import { checkLease, dropLease } from './lease.js';
 import { removeProjectImages } from './remove-images.js';
 import type { OperationHandle, ProjectTarget } from './types.js';
 
@@ -15,12 +16,16 @@ export function createDown(ctx: VerbContext): Down {
   return async (target, o) => {
     const { name, project } = await ctx.resolveName(target);
     if (project) await checkProjectOwner(engine, name, project.working_dir, false);
+    // Another live daemon keeping it would bring it straight back: refuse unless told, and say who.
+    await checkLease({ engine, me: await ctx.identity() }, name, o.force ?? false);
     const desired = await ctx.desiredFor(name, project);
     // Unregistered first: the supervisor must not bring back what we are taking down.
     await store.remove(name);
     ctx.applied.delete(name);
     ctx.supervisor?.untrack(name);
     await ctx.restarts?.forget(name);
+    // No keeper any more: a daemon that kept it (this one, or another with --force) stops and says so.
+    await dropLease(engine, name);
     return ops.start(
       name,
       'down',

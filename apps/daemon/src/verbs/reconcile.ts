@@ -3,8 +3,10 @@
  * plan as `up` would for what the user asked, run the plan as a `repair` operation when there is work.
  */
 import { plan as planUp } from '../plan/index.js';
+import type { ProjectRecord } from '../store/store.js';
 import type { VerbContext } from './context.js';
 import { observeFor, runPlan } from './converge.js';
+import { claimLease, describeKeeper, keeperState, readLease } from './lease.js';
 
 export type Reconcile = (
   name: string,
@@ -18,7 +20,8 @@ export function createReconcile(ctx: VerbContext): Reconcile {
   return (name, reason, startExited, engineRestarted = false) =>
     locks.run(name, async () => {
       const record = await store.get(name);
-      if (!record?.desired) return { changed: false };
+      if (!record?.desired || record.released) return { changed: false };
+      if (!(await stillKeeper(ctx, record))) return { changed: false };
       const desired = record.desired;
       ctx.applied.set(name, desired);
       const observed = await observeFor(run, name, desired);
@@ -49,4 +52,32 @@ export function createReconcile(ctx: VerbContext): Reconcile {
       ctx.generations.set(name, (ctx.generations.get(name) ?? 0) + 1);
       return { changed: true };
     });
+}
+
+/**
+ * Whether this daemon still keeps the project. Its lease names it: go on (after a daemon restart the
+ * lease is renewed with the new pid). A record from before leases claims one. Another daemon's lease,
+ * or none where this daemon had one (taken down with --force elsewhere, or removed by hand), means it
+ * no longer converges the project: the record is marked released, and an event and a log line say why.
+ */
+async function stillKeeper(ctx: VerbContext, record: ProjectRecord): Promise<boolean> {
+  const me = await ctx.identity();
+  const lease = await readLease(ctx.engine, record.name);
+  const keeper = keeperState(lease, me);
+  if (keeper === 'self' || (keeper === 'none' && !record.leased)) {
+    if (keeper === 'none' || lease?.pid !== me.pid || lease.procStart !== me.procStart) {
+      await claimLease({ engine: ctx.engine, me }, record.name, false);
+      if (!record.leased) await ctx.store.put({ ...record, leased: true });
+    }
+    return true;
+  }
+  const reason = lease
+    ? `the project is now kept by ${describeKeeper(lease)}; this daemon no longer converges it (orc up here takes it back)`
+    : `its lease (volume orc-lease.${record.name}) is gone: another daemon took the project down, or the volume was removed; this daemon no longer converges it (orc up here keeps it again)`;
+  await ctx.store.put({ ...record, released: { reason, at: new Date().toISOString() } });
+  ctx.applied.delete(record.name);
+  ctx.supervisor?.untrack(record.name);
+  ctx.bus.publish({ type: 'repair', project: record.name, action: 'released', reason });
+  ctx.log.warn('project released', { project: record.name, reason });
+  return false;
 }

@@ -13,6 +13,7 @@ import type { PlanOptions } from '../plan/types.js';
 import type { VerbContext } from './context.js';
 import { observeFor, planFailure, type RunContext } from './converge.js';
 import { assertProjectOwner } from './guard.js';
+import { checkLease, claimLease, describeKeeper } from './lease.js';
 import { toOperationError } from './operations.js';
 import { omit, sameJson } from './record.js';
 import { rolledBackDesired } from './rollback.js';
@@ -76,7 +77,9 @@ export function createUp(ctx: VerbContext): Up {
       startExited: true,
     };
     const warnings = loaded.warnings.map(formatProblem);
+    const lease = { engine, me: await ctx.identity() };
 
+    if (o.dryRun || o.keep === false) await checkLease(lease, name, o.force ?? false);
     if (o.dryRun) {
       const planned = planUp(desired, observedEarly, planOptions);
       const refused = planFailure(planned);
@@ -96,6 +99,13 @@ export function createUp(ctx: VerbContext): Up {
         o.services?.length && (!previous || previous.services)
           ? [...new Set([...(previous?.services ?? []), ...covered])].sort()
           : undefined;
+      // One keeper per project on the engine: refused while another live daemon keeps it (unless --force).
+      const { from } = await claimLease(lease, name, o.force ?? false);
+      if (from) {
+        const reason = `took the project over from ${describeKeeper(from)}`;
+        warnings.push(reason);
+        bus.publish({ type: 'repair', project: name, action: 'take-over', reason });
+      }
       // Written before acting: a crash from here on is repaired by the next start, toward this state.
       await ctx.remember(
         {
@@ -105,6 +115,7 @@ export function createUp(ctx: VerbContext): Up {
           scale,
           ...(services ? { services } : {}),
           desired,
+          leased: true,
           createdAt: previous?.createdAt ?? now,
           updatedAt: now,
         },

@@ -292,8 +292,9 @@ describe('API fuzz: every route, generated from the OpenAPI document', () => {
         if (process.env.ORC_FUZZ_LOG) console.log(label.slice(0, 200));
 
         if (res.statusCode >= 500) {
-          expect(res.statusCode, label).toBe(503);
-          expect(res.json().code, label).toMatch(/^ENGINE_/);
+          // Only the engine's own trouble, or an accepted operation's workload failing (`?wait=true`).
+          const err = res.json() as { code?: string; details?: { operation?: unknown } };
+          expect(err.code?.startsWith('ENGINE_') || err.details?.operation !== undefined, label).toBe(true);
         }
         if (res.statusCode >= 400) {
           const err = res.json() as { code?: unknown; message?: unknown };

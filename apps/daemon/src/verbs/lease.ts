@@ -1,0 +1,150 @@
+/**
+ * One keeper per project on an engine. A daemon that keeps a project converged marks it on the engine
+ * with a lease (an empty volume `orc-lease.PROJECT`: no image, no address, labels any client can read)
+ * naming the daemon: its id, host, pid and state directory. Another daemon that meets the project
+ * (`up`, `down`) refuses to act while that keeper is alive, says who it is, and takes over with
+ * `--force` or when the keeper is gone; a keeper whose lease was taken or removed stops converging the
+ * project and says why, so two daemons never fight over one project.
+ *
+ * Liveness without a heartbeat: on the same host a keeper is alive while its pid runs with the same
+ * start time; a keeper on another host cannot be checked from here and counts as alive.
+ */
+import { OrcError } from '../contract/errors.js';
+import type { Engine } from '../engine/engine.js';
+import type { EngineVolume } from '../engine/types.js';
+import { type DaemonIdentity, processStart } from '../store/daemon-identity.js';
+
+const L = {
+  lease: 'dev.orc.lease',
+  owner: 'dev.orc.lease.owner',
+  host: 'dev.orc.lease.host',
+  pid: 'dev.orc.lease.pid',
+  procStart: 'dev.orc.lease.proc-start',
+  stateDir: 'dev.orc.lease.state-dir',
+} as const;
+
+export interface Lease {
+  project: string;
+  owner: string;
+  host: string;
+  pid: number;
+  procStart: string;
+  stateDir: string;
+}
+
+export type Keeper = 'none' | 'self' | 'alive' | 'gone' | 'unknown';
+
+const projectName = /^[a-z0-9][a-z0-9_-]*$/;
+
+export function leaseVolume(project: string): string {
+  // Compose project names only: anything else is refused before it reaches the engine.
+  if (!projectName.test(project)) {
+    throw new OrcError('INVALID_REQUEST', `invalid project name ${JSON.stringify(project)}`);
+  }
+  return `orc-lease.${project}`;
+}
+
+export function leaseOf(v: EngineVolume | undefined): Lease | undefined {
+  const l = v?.Labels ?? {};
+  if (!v || !l[L.lease] || !l[L.owner]) return undefined;
+  return {
+    project: l[L.lease] ?? '',
+    owner: l[L.owner] ?? '',
+    host: l[L.host] ?? '',
+    pid: Number(l[L.pid] ?? 0),
+    procStart: l[L.procStart] ?? '',
+    stateDir: l[L.stateDir] ?? '',
+  };
+}
+
+/** Whether the keeper a lease names still runs; `probe` reads a pid's start time (undefined: no such process). */
+export function keeperState(
+  lease: Lease | undefined,
+  me: DaemonIdentity,
+  probe: (pid: number) => string | undefined = processStart,
+): Keeper {
+  if (!lease) return 'none';
+  if (lease.owner === me.id) return 'self';
+  if (lease.host !== me.host) return 'unknown';
+  const start = probe(lease.pid);
+  if (start === undefined) return 'gone';
+  return lease.procStart && start !== lease.procStart ? 'gone' : 'alive';
+}
+
+export function describeKeeper(lease: Lease): string {
+  return `orc daemon ${lease.owner} (state dir ${lease.stateDir}, pid ${lease.pid}, host ${lease.host})`;
+}
+
+export interface LeaseDeps {
+  engine: Engine;
+  me: DaemonIdentity;
+  probe?: (pid: number) => string | undefined;
+}
+
+export async function readLease(engine: Engine, project: string): Promise<Lease | undefined> {
+  return leaseOf(await engine.inspectVolume(leaseVolume(project)));
+}
+
+/**
+ * Makes this daemon the project's keeper. Refuses while another live keeper holds it, unless `force`.
+ * Returns the keeper it took the project from, when it took it from another daemon.
+ */
+export async function claimLease(
+  deps: LeaseDeps,
+  project: string,
+  force: boolean,
+): Promise<{ from?: Lease; keeper: Keeper }> {
+  const current = await readLease(deps.engine, project);
+  const keeper = keeperState(current, deps.me, deps.probe);
+  if (keeper === 'self' && current?.pid === deps.me.pid && current.procStart === deps.me.procStart) {
+    return { keeper };
+  }
+  if ((keeper === 'alive' || keeper === 'unknown') && !force && current) {
+    throw keptElsewhere(project, current, keeper);
+  }
+  if (current) await deps.engine.removeVolume(leaseVolume(project));
+  await deps.engine.createVolume({
+    Name: leaseVolume(project),
+    Labels: {
+      [L.lease]: project,
+      [L.owner]: deps.me.id,
+      [L.host]: deps.me.host,
+      [L.pid]: String(deps.me.pid),
+      [L.procStart]: deps.me.procStart,
+      [L.stateDir]: deps.me.stateDir,
+    },
+  });
+  return { ...(current && keeper !== 'self' ? { from: current } : {}), keeper };
+}
+
+/** Before acting on a project this daemon may not keep (`down`): refuse while another live keeper has it. */
+export async function checkLease(
+  deps: LeaseDeps,
+  project: string,
+  force: boolean,
+): Promise<Lease | undefined> {
+  const current = await readLease(deps.engine, project);
+  const keeper = keeperState(current, deps.me, deps.probe);
+  if ((keeper === 'alive' || keeper === 'unknown') && !force && current) {
+    throw keptElsewhere(project, current, keeper);
+  }
+  return current;
+}
+
+export async function dropLease(engine: Engine, project: string): Promise<void> {
+  await engine.removeVolume(leaseVolume(project));
+}
+
+function keptElsewhere(project: string, lease: Lease, keeper: Keeper): OrcError {
+  const why =
+    keeper === 'unknown'
+      ? 'it runs on another host, so whether it is alive cannot be told from here'
+      : 'it is running';
+  return new OrcError(
+    'PROJECT_KEPT_ELSEWHERE',
+    `project "${project}" is kept by another ${describeKeeper(lease)}; ${why}, and it would undo what this ` +
+      'daemon does. Run the command against that daemon (its ORC_HOST), stop it, or pass --force to take the ' +
+      'project over (the other daemon then stops converging it and says so)',
+    { project, keeper: lease },
+  );
+}
