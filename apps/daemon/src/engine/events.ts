@@ -24,40 +24,53 @@ export function watchEngineEvents(engine: Engine, opts: EventWatchOptions): Prom
   const { min, max } = opts.backoff ?? { min: 100, max: 5000 };
   let delay = min;
 
+  /**
+   * One connection, with its own signal: the long-lived `opts.signal` gets one listener per attempt, and
+   * loses it when the attempt ends. (Adding to it per attempt leaked a listener on every reconnect: while
+   * the engine is away for long, that is thousands.)
+   */
   const openOnce = async (): Promise<void> => {
-    const stream = await dial<Readable>(engine.docker, {
-      path: '/events',
-      method: 'GET',
-      query: { filters: JSON.stringify({ type: ['container', 'network', 'volume'] }) },
-      isStream: true,
-      signal: opts.signal,
-    });
-    delay = min;
-    opts.onConnected?.();
-    await new Promise<void>((resolve, reject) => {
-      let buf = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        buf += chunk;
-        let nl = buf.indexOf('\n');
-        while (nl >= 0) {
-          const line = buf.slice(0, nl).trim();
-          buf = buf.slice(nl + 1);
-          if (line) {
-            try {
-              opts.onEvent(JSON.parse(line) as EngineEvent);
-            } catch {
-              // A malformed line is dropped: the periodic resync covers whatever it said.
-            }
-          }
-          nl = buf.indexOf('\n');
-        }
+    const attempt = new AbortController();
+    const stop = () => attempt.abort();
+    opts.signal.addEventListener('abort', stop, { once: true });
+    try {
+      const stream = await dial<Readable>(engine.docker, {
+        path: '/events',
+        method: 'GET',
+        query: { filters: JSON.stringify({ type: ['container', 'network', 'volume'] }) },
+        isStream: true,
+        signal: attempt.signal,
       });
-      stream.once('end', resolve);
-      stream.once('close', resolve);
-      stream.once('error', reject);
-      opts.signal.addEventListener('abort', () => stream.destroy(), { once: true });
-    });
+      delay = min;
+      opts.onConnected?.();
+      await new Promise<void>((resolve, reject) => {
+        let buf = '';
+        stream.setEncoding('utf8');
+        stream.on('data', (chunk: string) => {
+          buf += chunk;
+          let nl = buf.indexOf('\n');
+          while (nl >= 0) {
+            const line = buf.slice(0, nl).trim();
+            buf = buf.slice(nl + 1);
+            if (line) {
+              try {
+                opts.onEvent(JSON.parse(line) as EngineEvent);
+              } catch {
+                // A malformed line is dropped: the periodic resync covers whatever it said.
+              }
+            }
+            nl = buf.indexOf('\n');
+          }
+        });
+        stream.once('end', resolve);
+        stream.once('close', resolve);
+        stream.once('error', reject);
+        attempt.signal.addEventListener('abort', () => stream.destroy(), { once: true });
+      });
+    } finally {
+      opts.signal.removeEventListener('abort', stop);
+      attempt.abort();
+    }
   };
 
   return (async () => {
@@ -76,16 +89,15 @@ export function watchEngineEvents(engine: Engine, opts: EventWatchOptions): Prom
   })();
 }
 
+/** Waits `ms`, or less when `signal` aborts; leaves no listener behind either way. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 }
