@@ -82,9 +82,19 @@ describe('orc’s answers when things go wrong (and --wait when they go right)',
     expect(r.code, explain(r)).toBe(1);
     expect(r.stderr).toContain(`${p}-migrate-1`);
     expect(r.stderr).toMatch(/exit(ed)?( with)?( code)? 3|code 3/i);
-    // The dependent never started.
-    const app = await docker('ps', '-a', '--filter', `name=${p}-app-1`, '--format', '{{.State}}');
-    expect(['', 'created'], `app is ${app}`).toContain(app);
+    // The dependent never started, and the project holds at most one container for app #1: found by
+    // labels (a name filter matches substrings, so it would also list a temporary `<id>_<name>`).
+    const app = await docker(
+      'ps',
+      '-a',
+      '--filter',
+      `label=com.docker.compose.project=${p}`,
+      '--filter',
+      'label=com.docker.compose.service=app',
+      '--format',
+      '{{.Label "com.docker.compose.container-number"}} {{.State}}',
+    );
+    expect(['', '1 created'], `app is ${app}`).toContain(app);
   });
 
   it('--wait returns once every service is healthy', async () => {

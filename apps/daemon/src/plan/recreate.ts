@@ -59,7 +59,10 @@ function networkReasons(input: RecreateInput, service: DesiredService, c: Observ
     if (!endpoint) reasons.push(`network ${key}: not connected`);
     else if (
       input.infra.recreatedNetworks.has(network.name) ||
-      (currentId && endpoint.networkId !== currentId)
+      // A container that never ran has no endpoint yet: the engine reports an empty network id until
+      // its first start (measured on 20.10). Empty is "not attached yet", not "another network": read as
+      // a mismatch, every supervisor pass replaced a created container (issue 22: two `created` app-1).
+      (currentId && endpoint.networkId !== '' && endpoint.networkId !== currentId)
     )
       reasons.push(`network ${key}: recreated`);
   }

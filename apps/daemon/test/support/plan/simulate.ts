@@ -96,7 +96,8 @@ export function applyPlan(observed: ObservedProject, plan: Plan): ObservedProjec
           if (!n) fail(op, `no such network ${endpoint.name}`);
           const sameName = state.networks.filter((x) => x.name === endpoint.name);
           if (sameName.length > 1) fail(op, `network name ${endpoint.name} is ambiguous`);
-          networks[endpoint.name] = { networkId: n.id, aliases: endpoint.aliases };
+          // As the engine reports it: a container that never ran has no endpoint id yet (attached at start).
+          networks[endpoint.name] = { networkId: '', aliases: endpoint.aliases };
         }
         const mounts: ObservedContainer['mounts'] = [];
         for (const m of op.body.HostConfig.Mounts ?? []) {
@@ -134,6 +135,14 @@ export function applyPlan(observed: ObservedProject, plan: Plan): ObservedProjec
       case 'start-container': {
         const c = container(op, op.name);
         for (const [name, e] of Object.entries(c.networks)) {
+          if (e.networkId === '') {
+            // First start: the engine attaches it to the network of that name now.
+            const byName =
+              state.networks.find((n) => n.name === name)?.id ?? state.foreign.networksByName[name]?.id;
+            if (!byName) fail(op, `network ${name} of ${c.name} is gone`);
+            e.networkId = byName;
+            continue;
+          }
           const exists =
             state.networks.some((n) => n.id === e.networkId) ||
             state.foreign.networksByName[name]?.id === e.networkId;
@@ -182,7 +191,10 @@ export function applyPlan(observed: ObservedProject, plan: Plan): ObservedProjec
         const c = container(op, op.container);
         const n = state.networks.find((x) => x.name === op.network || x.id === op.network);
         if (!n) fail(op, `no such network ${op.network}`);
-        c.networks[n.name] = { networkId: n.id, aliases: op.endpoint.aliases };
+        c.networks[n.name] = {
+          networkId: c.state === 'created' ? '' : n.id,
+          aliases: op.endpoint.aliases,
+        };
         break;
       }
       case 'disconnect-network': {
