@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -58,5 +58,50 @@ describe('project store', () => {
     expect(defaultStateDir({}, 0)).toBe('/var/lib/orc');
     expect(defaultStateDir({ XDG_STATE_HOME: '/xdg' }, 1000)).toBe('/xdg/orc');
     expect(defaultStateDir({ HOME: '/home/u' }, 1000)).toBe('/home/u/.local/state/orc');
+  });
+});
+
+describe('records are versioned and checked on read', () => {
+  const record = (name: string) => ({
+    name,
+    source: { workingDir: '/srv/x', env: {} },
+    runState: {},
+    scale: {},
+    createdAt: 't',
+    updatedAt: 't',
+  });
+
+  it('writes the version; reads records from before versions; sets a bad one aside and goes on', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'orc-store-v-'));
+    const bad: string[] = [];
+    const store = createProjectStore(root, { onBadRecord: (b) => bad.push(`${b.project}: ${b.reason}`) });
+    await store.put(record('good') as ProjectRecord);
+    expect(JSON.parse(await readFile(join(root, 'projects', 'good.json'), 'utf8')).version).toBe(1);
+    await writeFile(join(root, 'projects', 'legacy.json'), JSON.stringify(record('legacy')));
+    await writeFile(join(root, 'projects', 'garbage.json'), '\u0000\u0001 not json');
+    await writeFile(join(root, 'projects', 'renamed.json'), JSON.stringify(record('other')));
+    await writeFile(
+      join(root, 'projects', 'future.json'),
+      JSON.stringify({ ...record('future'), version: 2 }),
+    );
+    await writeFile(
+      join(root, 'projects', 'scaled.json'),
+      JSON.stringify({ ...record('scaled'), scale: { web: -1 } }),
+    );
+    expect((await store.list()).map((r) => r.name)).toEqual(['good', 'legacy']);
+    expect(bad.sort()).toEqual([
+      expect.stringMatching(/^future: written by a newer orc/),
+      expect.stringMatching(/^garbage: not JSON/),
+      expect.stringMatching(/^renamed: its name "other" is not its file's/),
+      expect.stringMatching(/^scaled: scale is not a map of replica counts/),
+    ]);
+    const files = await readdir(join(root, 'projects'));
+    expect(files.filter((f) => f.includes('.bad-'))).toHaveLength(4);
+    // Set aside once: the next read does not see them again.
+    bad.length = 0;
+    expect((await store.list()).map((r) => r.name)).toEqual(['good', 'legacy']);
+    expect(bad).toEqual([]);
+    expect((await store.get('good'))?.name).toBe('good');
+    expect(await store.get('garbage')).toBeUndefined();
   });
 });

@@ -88,43 +88,129 @@ export async function writeFileAtomic(file: string, data: string): Promise<void>
   }
 }
 
-export function createProjectStore(stateDir: string = defaultStateDir()): ProjectStore {
+/** A record file that could not be trusted: set aside (renamed), never read again, never a crash. */
+export interface BadRecord {
+  project: string;
+  file: string;
+  /** Where the file now is (`NAME.json.bad-TIME`); absent when it could not be moved (it could not be read). */
+  movedTo?: string;
+  reason: string;
+}
+
+export interface ProjectStoreOptions {
+  /** Told of each record set aside (the daemon logs it and publishes an event with how to re-adopt). */
+  onBadRecord?(bad: BadRecord): void;
+}
+
+/** The record format this daemon writes; records without a version are from before versions (same shape). */
+export const RECORD_VERSION = 1;
+
+export function createProjectStore(
+  stateDir: string = defaultStateDir(),
+  opts: ProjectStoreOptions = {},
+): ProjectStore {
   const dir = join(stateDir, 'projects');
   let ready: Promise<void> | undefined;
   const init = () => {
     ready ??= ensureDir(stateDir).then(() => ensureDir(dir));
     return ready;
   };
-  const read = async (file: string): Promise<ProjectRecord | undefined> => {
+  const setAside = async (file: string, project: string, reason: string): Promise<undefined> => {
+    const movedTo = `${file}.bad-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    const moved = await rename(file, movedTo).then(
+      () => true,
+      () => false,
+    );
+    opts.onBadRecord?.({ project, file, ...(moved ? { movedTo } : {}), reason });
+    return undefined;
+  };
+  const read = async (file: string, project: string): Promise<ProjectRecord | undefined> => {
+    let text: string;
     try {
-      return JSON.parse(await readFile(file, 'utf8')) as ProjectRecord;
+      text = await readFile(file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new OrcError(
-        'INTERNAL',
-        `cannot read the project registry file ${file}: ${(err as Error).message}`,
-      );
+      opts.onBadRecord?.({ project, file, reason: `cannot read it: ${(err as Error).message}` });
+      return undefined;
     }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      return setAside(file, project, `not JSON: ${(err as Error).message}`);
+    }
+    const problem = checkRecord(value, project);
+    if (problem) return setAside(file, project, problem);
+    const { version: _v, ...record } = value as ProjectRecord & { version?: number };
+    return record;
   };
   return {
     dir,
     async list() {
       await init();
       const names = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
-      const records = await Promise.all(names.map((f) => read(join(dir, f))));
+      const records = await Promise.all(names.map((f) => read(join(dir, f), f.slice(0, -'.json'.length))));
       return records.filter((r): r is ProjectRecord => r !== undefined);
     },
     async get(name) {
       await init();
-      return read(fileOf(dir, name));
+      return read(fileOf(dir, name), name);
     },
     async put(record) {
       await init();
-      await writeFileAtomic(fileOf(dir, record.name), `${JSON.stringify(record, null, 2)}\n`);
+      await writeFileAtomic(
+        fileOf(dir, record.name),
+        `${JSON.stringify({ version: RECORD_VERSION, ...record }, null, 2)}\n`,
+      );
     },
     async remove(name) {
       await init();
       await rm(fileOf(dir, name), { force: true });
     },
   };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const isStringMap = (v: unknown): boolean =>
+  isObject(v) && Object.values(v).every((x) => typeof x === 'string');
+
+/**
+ * What is wrong with a parsed record, or undefined. The shape the daemon relies on is checked; the
+ * desired state inside is checked to the depth the supervisor reads before anything else does.
+ */
+export function checkRecord(value: unknown, project: string): string | undefined {
+  if (!isObject(value)) return 'not an object';
+  const version = value.version;
+  if (version !== undefined && version !== RECORD_VERSION) {
+    return typeof version === 'number' && version > RECORD_VERSION
+      ? `written by a newer orc (record version ${version}; this one reads ${RECORD_VERSION})`
+      : `unknown record version ${JSON.stringify(version)}`;
+  }
+  if (value.name !== project) return `its name ${JSON.stringify(value.name)} is not its file's (${project})`;
+  const source = value.source;
+  if (!isObject(source) || typeof source.workingDir !== 'string') return 'source.workingDir is missing';
+  if (source.env !== undefined && !isStringMap(source.env)) return 'source.env is not a map of strings';
+  if (!isStringMap(value.runState)) return 'runState is not a map of strings';
+  if (
+    !isObject(value.scale) ||
+    !Object.values(value.scale).every((n) => Number.isInteger(n) && (n as number) >= 0)
+  )
+    return 'scale is not a map of replica counts';
+  const desired = value.desired;
+  if (desired !== undefined) {
+    if (!isObject(desired) || desired.project !== project) return 'desired.project is not the project';
+    for (const key of ['services', 'networks', 'volumes'] as const) {
+      if (!Array.isArray(desired[key])) return `desired.${key} is not a list`;
+    }
+  }
+  if (
+    value.services !== undefined &&
+    !(Array.isArray(value.services) && value.services.every((x) => typeof x === 'string'))
+  )
+    return 'services is not a list of names';
+  if (typeof value.createdAt !== 'string' || typeof value.updatedAt !== 'string')
+    return 'createdAt/updatedAt missing';
+  return undefined;
 }

@@ -9,6 +9,7 @@ import {
   DesiredStateError,
   desiredState,
   formatProblem,
+  Labels,
   type LoadResult,
   type LogDefaults,
   loadProject,
@@ -115,15 +116,35 @@ const silent: CoreLogger = { info: () => undefined, warn: () => undefined, error
 export function createVerbContext(opts: CoreOptions): VerbContext {
   const engine = opts.engine ?? createEngine();
   const stateDir = opts.stateDir ?? defaultStateDir();
-  const store = opts.store ?? createProjectStore(stateDir);
+  const log = opts.log ?? silent;
+  const bus = createEventBus();
+  // One bad record never takes the daemon down: it is set aside, and the log and an event say which,
+  // why, and the command that makes the project kept again.
+  const store =
+    opts.store ??
+    createProjectStore(stateDir, {
+      onBadRecord: (bad) => {
+        void readoptCommand(engine, bad.project).then((command) => {
+          const where = bad.movedTo ? `; set aside as ${bad.movedTo}` : '';
+          const how = command
+            ? `; to keep the project again, run: ${command}`
+            : '; nothing of it runs on the engine';
+          log.warn('project record set aside', { ...bad, ...(command ? { command } : {}) });
+          bus.publish({
+            type: 'store',
+            project: bad.project,
+            action: 'record-set-aside',
+            reason: `the record ${bad.file} cannot be trusted (${bad.reason})${where}${how}`,
+          });
+        });
+      },
+    });
   const images =
     opts.images ??
     createImageService({
       engine: createImageEngine(engine.docker),
       pullLogPath: join(stateDir, 'pulls.json'),
     });
-  const log = opts.log ?? silent;
-  const bus = createEventBus();
   const locks = createKeyedLock();
   const ops = createOperationRegistry({
     onStateChange: (r) => {
@@ -244,4 +265,22 @@ export function createVerbContext(opts: CoreOptions): VerbContext {
     },
   };
   return ctx;
+}
+
+/** `cd DIR && orc -p NAME -f FILE… up -d`, from the labels of the project's containers; undefined without any. */
+async function readoptCommand(engine: Engine, project: string): Promise<string | undefined> {
+  const containers = await engine.listContainers({ label: [`${Labels.project}=${project}`] }).catch(() => []);
+  const labels = containers.map((c) => c.Labels ?? {}).find((l) => l[Labels.workingDir]);
+  if (!labels) return undefined;
+  const q = (x: string) => (/^[\w@%+=:,./-]+$/.test(x) ? x : `'${x.replace(/'/g, `'\\''`)}'`);
+  const files = (labels[Labels.configFiles] ?? '').split(',').filter(Boolean);
+  return [
+    `cd ${q(labels[Labels.workingDir] ?? '')} &&`,
+    'orc',
+    '-p',
+    q(project),
+    ...files.flatMap((f) => ['-f', q(f)]),
+    'up',
+    '-d',
+  ].join(' ');
 }
