@@ -108,7 +108,22 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     scale: createScale(ctx),
     build: imageOps.build,
     pull: imageOps.pull,
-    run: createRunner({ engine, images, desired: ctx.loadDesired, up: (s, o) => up(s, o) }),
+    run: createRunner({
+      engine,
+      execute: async (plan, env, desired) => {
+        const result = await executePlan(plan, {
+          engine,
+          operationId: `run-${plan.project}`,
+          parallelism: ctx.run.parallelism,
+          ...(ctx.run.engineLimit ? { engineLimit: ctx.run.engineLimit } : {}),
+          ensureImage: ctx.ensureFor(desired, env, {}),
+          waitTimeoutMs: ctx.run.waitTimeoutMs,
+        });
+        if (!result.ok) throw summariseFailure(result);
+      },
+      desired: ctx.loadDesired,
+      up: (s, o) => up(s, o),
+    }),
     getOperation: (id) => ops.get(id),
     operationProgress: (id, signal) => ops.progress(id, signal),
     events: (filter, signal) => bus.subscribe(filter, signal),

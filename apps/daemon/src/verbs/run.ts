@@ -6,18 +6,20 @@
 import { randomBytes } from 'node:crypto';
 import type { ContainerCreateBody, DesiredService, DesiredState } from '@orc/spec';
 import { Labels } from '@orc/spec';
-import { isOrcError, OrcError } from '../contract/errors.js';
+import { OrcError } from '../contract/errors.js';
 import type { LoadFailure, ProjectSource, RunOptions, UpOptions } from '../contract/types.js';
 import type { Engine } from '../engine/engine.js';
 import { attachContainer, resizeContainer } from '../engine/oneoff.js';
-import { endpointSettings } from '../execute/endpoint.js';
-import type { ImageService } from '../images/index.js';
+import { planOneOff, planOneOffStep } from '../plan/oneoff.js';
+import type { Plan } from '../plan/types.js';
 import { chosenServices, loadNaming } from './images-ops.js';
 import type { OperationHandle, RunSession } from './types.js';
 
 export interface RunDeps {
+  /** Reads only (inspect, attach, wait): every change is a plan that `execute` runs. */
   engine: Engine;
-  images: ImageService;
+  /** Runs a plan with the executor; `env` and `desired` serve its image step (the client's registry auth). */
+  execute(plan: Plan, env: Record<string, string>, desired: DesiredState): Promise<void>;
   desired(source: ProjectSource): Promise<{ desired: DesiredState } | LoadFailure>;
   up(source: ProjectSource, opts: UpOptions): Promise<OperationHandle | LoadFailure>;
 }
@@ -48,7 +50,6 @@ export function oneOffBody(
   svc: DesiredService,
   desired: DesiredState,
   o: RunOptions,
-  imageId: string,
 ): ContainerCreateBody & { HostConfig: { AutoRemove?: boolean } } {
   const base = svc.containers[0]?.create;
   if (!base) throw new OrcError('INTERNAL', `service ${svc.name} has no container definition`);
@@ -61,7 +62,7 @@ export function oneOffBody(
     Labels: {
       ...base.Labels,
       [Labels.oneoff]: 'True',
-      [Labels.image]: imageId,
+      // The image id label is added by the executor's create, as for every container.
       [Labels.project]: desired.project,
     },
     ...(o.cmd?.length ? { Cmd: o.cmd } : {}),
@@ -91,22 +92,6 @@ export function oneOffBody(
   };
 }
 
-/** The service's networks and volumes, created when missing (a one-off may come before any `up`). */
-async function ensureInfra(engine: Engine, desired: DesiredState, svc: DesiredService): Promise<void> {
-  for (const key of svc.networks) {
-    const n = desired.networks.find((x) => x.key === key);
-    if (!n || n.external || (await engine.inspectNetwork(n.name))) continue;
-    await engine.createNetwork(n.create).catch((err: unknown) => {
-      if (!isOrcError(err, 'CONFLICT')) throw err;
-    });
-  }
-  for (const key of svc.volumes) {
-    const v = desired.volumes.find((x) => x.key === key);
-    if (!v || v.external || (await engine.inspectVolume(v.name))) continue;
-    await engine.createVolume(v.create);
-  }
-}
-
 export function createRunner(deps: RunDeps) {
   const { engine } = deps;
   return async (
@@ -132,39 +117,48 @@ export function createRunner(deps: RunDeps) {
         );
       }
     }
-    await ensureInfra(engine, desired, svc);
-
-    const ensured = await deps.images.ensureImage(
-      {
-        service: svc.name,
-        image: svc.image,
-        pullPolicy: svc.pull_policy,
-        ...(svc.build ? { build: svc.build } : {}),
-        ...(svc.platform ? { platform: svc.platform } : {}),
-        project: desired.project,
-        env: source.env,
-      },
-      () => undefined,
-    );
-    const imageId = ensured.imageId;
-
+    // Every change is a plan the executor runs: image, missing networks and volumes, the container, and
+    // (detached) its start. Reads stay reads: which networks and volumes exist now.
+    const existingNetworks = new Set<string>();
+    const existingVolumes = new Set<string>();
+    for (const key of svc.networks) {
+      const n = desired.networks.find((x) => x.key === key);
+      if (n && (await engine.inspectNetwork(n.name))) existingNetworks.add(n.name);
+    }
+    for (const key of svc.volumes) {
+      const v = desired.volumes.find((x) => x.key === key);
+      if (v && (await engine.inspectVolume(v.name))) existingVolumes.add(v.name);
+    }
     const name = `${desired.project}-${svc.name}-run-${randomBytes(6).toString('hex')}`;
-    const id = await engine.createContainer(name, oneOffBody(svc, desired, o, imageId));
+    const step = (kind: Parameters<typeof planOneOffStep>[3]) =>
+      deps.execute(planOneOffStep(desired.project, svc.name, name, kind), source.env, desired);
     const cleanup = async () => {
-      if (o.rm) await engine.removeContainer(id, { force: true, volumes: true }).catch(() => undefined);
+      if (o.rm) await step({ kind: 'remove' }).catch(() => undefined);
     };
     try {
-      for (const ep of svc.containers[0]?.endpoints.slice(1) ?? []) {
-        const { Aliases: _a, ...settings } = endpointSettings(ep);
-        await engine.connectNetwork(ep.name, id, settings);
-      }
-      if (o.detach) {
-        await engine.startContainer(id);
-        return { container: name };
-      }
+      await deps.execute(
+        planOneOff({
+          desired,
+          service: svc,
+          name,
+          body: oneOffBody(svc, desired, o),
+          existingNetworks,
+          existingVolumes,
+          start: o.detach ?? false,
+        }),
+        source.env,
+        desired,
+      );
+    } catch (err) {
+      await cleanup();
+      throw err;
+    }
+    const id = name;
+    try {
+      if (o.detach) return { container: name };
       // Attached before start, so not a byte of its output is missed.
       const stream = await attachContainer(engine, id, o.interactive ?? false);
-      await engine.startContainer(id);
+      await step({ kind: 'start' });
       let code: Promise<number> | undefined;
       let ended = false;
       const exitCode = () => {
@@ -183,7 +177,7 @@ export function createRunner(deps: RunDeps) {
         async abandon() {
           if (ended) return;
           // As compose on Ctrl-C: the one-off stops with its client; waiting for it then removes it (rm).
-          await engine.stopContainer(id, svc.stop_grace_period).catch(() => undefined);
+          await step({ kind: 'stop', timeoutSeconds: svc.stop_grace_period }).catch(() => undefined);
           await exitCode().catch(() => undefined);
         },
       };
