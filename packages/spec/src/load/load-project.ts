@@ -26,7 +26,7 @@ import { formatPath } from './path.js';
 import { locate, type SourceMap } from './positions.js';
 import { applyProfiles } from './profiles.js';
 import { decideProjectName, type NameSource } from './project-name.js';
-import { type ParsedFile, parseComposeYaml } from './yaml.js';
+import { DEFAULT_YAML_LIMITS, type ParsedFile, parseComposeYaml } from './yaml.js';
 
 /** Collects problems of one load; errors fail it, warnings travel with the result. */
 export interface Problems {
@@ -495,7 +495,8 @@ function collectSources(
       problems.errors.push({
         code: 'FILE_TOO_LARGE',
         file: p,
-        message: `compose file is too large (${r.detail})`,
+        message: `compose file is ${r.detail}, more than the limit of ${DEFAULT_YAML_LIMITS.maxBytes} bytes`,
+        hint: 'split the project into several files or remove unused content',
       });
     } else {
       problems.errors.push({

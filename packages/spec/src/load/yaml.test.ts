@@ -141,3 +141,43 @@ describe('duplicate keys', () => {
     expect(r.ok && (r.parsed.tree as { c: unknown }).c).toEqual({ x: 1, y: 1, z: 1 });
   });
 });
+
+describe('exact locations of syntax and limit errors (issue 16 item 8)', () => {
+  it('an unclosed quote is reported where it opens, not where the file ends', () => {
+    const text = [
+      'services:',
+      '  web:',
+      '    image: x',
+      '    environment:',
+      '      A: "unclosed',
+      '    command: y',
+      '  db:',
+      '',
+    ].join('\n');
+    const r = parseComposeYaml('f.yaml', text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]).toMatchObject({ code: 'YAML_SYNTAX', line: 5, col: 10 });
+    const single = parseComposeYaml('f.yaml', "services:\n  web:\n    image: 'x\n");
+    if (!single.ok) expect(single.errors[0]).toMatchObject({ line: 3, col: 12 });
+    expect(single.ok).toBe(false);
+  });
+
+  it('a quote closed after an escaped one is not taken for an unclosed one', () => {
+    expect(parseComposeYaml('f.yaml', 'services:\n  web:\n    image: "a\\\\"\n').ok).toBe(true);
+  });
+
+  it('an alias bomb names the line of the alias that crossed the limit', () => {
+    const r = parseComposeYaml('f.yaml', billionLaughs(10));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    // Level 6 is the first whose expansion (10^6 nodes) crosses the default limit of 1,000,000.
+    expect(r.errors[0]).toMatchObject({ code: 'YAML_LIMIT', line: 7 });
+    expect(r.errors[0]?.col).toBeGreaterThan(1);
+    expect(r.errors[0]?.message).toMatch(/more than the limit of 1000000; the alias here crossed it/);
+  });
+
+  it('a file over the size limit says its size and the limit', () => {
+    const r = parseComposeYaml('f.yaml', 'x'.repeat(2000), { limits: { maxBytes: 1000 } });
+    expect(!r.ok && r.errors[0]?.message).toBe('file is 2000 bytes, more than the limit of 1000');
+  });
+});

@@ -1,4 +1,5 @@
 import {
+  type Alias,
   type CollectionTag,
   type Document,
   isAlias,
@@ -8,6 +9,7 @@ import {
   isSeq,
   LineCounter,
   type Node,
+  Parser,
   parseDocument,
   type ScalarTag,
 } from 'yaml';
@@ -103,7 +105,9 @@ export function parseComposeYaml(file: string, text: string, opts: ParseOptions 
     return {
       ok: false,
       errors: doc.errors.map((e) => {
-        const pos = at(e.pos[0]);
+        // yaml reports an unclosed quote where the text ends; the reader needs the line that opened it.
+        const quote = /^Missing closing .?quote/.test(e.message) ? unclosedQuote(text) : undefined;
+        const pos = at(quote ?? e.pos[0]);
         return {
           code: 'YAML_SYNTAX' as const,
           file,
@@ -116,7 +120,10 @@ export function parseComposeYaml(file: string, text: string, opts: ParseOptions 
     };
   }
   const walked = walk(doc.contents as Node | null, limits);
-  if (walked.limit) return { ok: false, errors: [limitError(file, walked.limit)] };
+  if (walked.limit) {
+    const where = walked.limitOffset !== undefined ? at(walked.limitOffset) : undefined;
+    return { ok: false, errors: [{ ...limitError(file, walked.limit), ...(where ?? {}) }] };
+  }
   if (walked.duplicates.length > 0) {
     return {
       ok: false,
@@ -190,6 +197,8 @@ function yamlHint(code: string): string | undefined {
 /** What one walk of the document found: its expanded size, and the duplicate keys. */
 interface Walked {
   limit?: string;
+  /** Where the expansion crossed the node limit: the alias (or node) that made it too big. */
+  limitOffset?: number;
   duplicates: Array<{ name: string; offset: number }>;
 }
 
@@ -205,8 +214,10 @@ function walk(root: Node | null, limits: YamlLimits): Walked {
   const inProgress = new Set<Node>();
   const duplicates: Walked['duplicates'] = [];
   let nodes = 0;
-  const add = (n: number): void => {
+  let crossedAt: number | undefined;
+  const add = (n: number, at?: Node | Alias): void => {
     nodes = Math.min(nodes + n, Number.MAX_SAFE_INTEGER);
+    if (crossedAt === undefined && nodes > limits.maxNodes) crossedAt = at?.range?.[0];
   };
   // Adds the node's expanded size to `nodes` and returns its expanded depth.
   const visit = (node: unknown): number => {
@@ -214,10 +225,10 @@ function walk(root: Node | null, limits: YamlLimits): Walked {
       const target = anchors.get(node.source);
       const known = target && !inProgress.has(target) ? memo.get(target) : undefined;
       if (!known) {
-        add(1);
+        add(1, node);
         return 1;
       }
-      add(known.nodes);
+      add(known.nodes, node);
       return known.depth;
     }
     if (!node || typeof node !== 'object') {
@@ -242,7 +253,7 @@ function walk(root: Node | null, limits: YamlLimits): Walked {
     return visitChildren(n);
   };
   const visitChildren = (n: Node): number => {
-    add(1);
+    add(1, n);
     let depth = 1;
     if (isMap(n)) {
       let seen: Set<string> | undefined;
@@ -273,7 +284,8 @@ function walk(root: Node | null, limits: YamlLimits): Walked {
   const depth = visit(root);
   if (nodes > limits.maxNodes) {
     return {
-      limit: `the document expands to ${nodes > 1e15 ? 'more than 10^15' : nodes} nodes through its aliases, more than the limit of ${limits.maxNodes}`,
+      limit: `the document expands to ${nodes > 1e15 ? 'more than 10^15' : nodes} nodes through its aliases, more than the limit of ${limits.maxNodes}${crossedAt !== undefined ? '; the alias here crossed it' : ''}`,
+      ...(crossedAt !== undefined ? { limitOffset: crossedAt } : {}),
       duplicates,
     };
   }
@@ -284,4 +296,39 @@ function walk(root: Node | null, limits: YamlLimits): Walked {
     };
   }
   return { duplicates };
+}
+
+/**
+ * The offset of the first quoted scalar that never closes, read from yaml's concrete syntax tree (which
+ * keeps each token's offset); undefined when there is none.
+ */
+function unclosedQuote(text: string): number | undefined {
+  let found: number | undefined;
+  const seen = new Set<object>();
+  const visit = (o: unknown): void => {
+    if (found !== undefined || !o || typeof o !== 'object' || seen.has(o)) return;
+    seen.add(o);
+    const t = o as { type?: string; source?: string; offset?: number };
+    if (
+      (t.type === 'double-quoted-scalar' || t.type === 'single-quoted-scalar') &&
+      typeof t.source === 'string' &&
+      typeof t.offset === 'number' &&
+      !closed(t.source, t.type === 'double-quoted-scalar' ? '"' : "'")
+    ) {
+      found = t.offset;
+      return;
+    }
+    for (const v of Object.values(o)) visit(v);
+  };
+  for (const token of new Parser().parse(text)) visit(token);
+  return found;
+}
+
+function closed(source: string, quote: '"' | "'"): boolean {
+  if (source.length < 2 || !source.endsWith(quote)) return false;
+  if (quote === "'") return true;
+  // `"a\\"` closes; `"a\"` (an odd run of backslashes before the last quote) does not.
+  let slashes = 0;
+  for (let i = source.length - 2; i >= 0 && source[i] === '\\'; i--) slashes++;
+  return slashes % 2 === 0;
 }
