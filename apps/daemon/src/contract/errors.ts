@@ -57,6 +57,8 @@ export const HTTP_STATUS = {
   CANCELLED: 503,
   NOT_IMPLEMENTED: 501,
   INTERNAL: 500,
+  /** The state directory has no room for a record: nothing was done (records are written before acting). */
+  STATE_DIR_FULL: 507,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof HTTP_STATUS;

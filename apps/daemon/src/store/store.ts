@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, rename, rm, statfs } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DesiredState } from '@orc/spec';
 import { OrcError } from '../contract/errors.js';
 import type { DesiredRunState, ProjectSource } from '../contract/types.js';
@@ -71,21 +71,51 @@ export async function ensureDir(dir: string): Promise<void> {
   await chmod(dir, 0o700);
 }
 
+/**
+ * Write to a temporary file, fsync it, rename it over the target, fsync the directory: a crash leaves the
+ * old file or the new one. A full disk leaves neither a temporary file nor a half-written target, and is
+ * said as such (`STATE_DIR_FULL`, with the directory and the space left).
+ */
 export async function writeFileAtomic(file: string, data: string): Promise<void> {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const fh = await open(tmp, 'w', 0o600);
   try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
+    const fh = await open(tmp, 'w', 0o600);
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });
-    throw err;
+    throw await diskError(err, file, Buffer.byteLength(data));
   }
+  await syncDir(dirname(file));
+}
+
+/** The rename is durable only once the directory is on disk too. */
+async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r').catch(() => undefined);
+  if (!fh) return;
+  await fh.sync().catch(() => undefined);
+  await fh.close();
+}
+
+async function diskError(err: unknown, file: string, bytes: number): Promise<unknown> {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return err;
+  const dir = dirname(file);
+  const free = await statfs(dir).then(
+    (s) => `${s.bavail * s.bsize} bytes free`,
+    () => 'free space unknown',
+  );
+  return new OrcError(
+    'STATE_DIR_FULL',
+    `cannot write ${file} (${bytes} bytes): no space left in ${dir} (${free}); nothing was changed on the ` +
+      'engine. Free some space there (or point ORC_STATE_DIR elsewhere) and run the command again',
+    { file, bytes },
+  );
 }
 
 /** A record file that could not be trusted: set aside (renamed), never read again, never a crash. */

@@ -79,7 +79,8 @@ export function createUp(ctx: VerbContext): Up {
     const warnings = loaded.warnings.map(formatProblem);
     const lease = { engine, me: await ctx.identity() };
 
-    if (o.dryRun || o.keep === false) await checkLease(lease, name, o.force ?? false);
+    // Read-only before the record is written: a refused up writes nothing and creates nothing.
+    await checkLease(lease, name, o.force ?? false);
     if (o.dryRun) {
       const planned = planUp(desired, observedEarly, planOptions);
       const refused = planFailure(planned);
@@ -99,14 +100,8 @@ export function createUp(ctx: VerbContext): Up {
         o.services?.length && (!previous || previous.services)
           ? [...new Set([...(previous?.services ?? []), ...covered])].sort()
           : undefined;
-      // One keeper per project on the engine: refused while another live daemon keeps it (unless --force).
-      const { from } = await claimLease(lease, name, o.force ?? false);
-      if (from) {
-        const reason = `took the project over from ${describeKeeper(from)}`;
-        warnings.push(reason);
-        bus.publish({ type: 'repair', project: name, action: 'take-over', reason });
-      }
-      // Written before acting: a crash from here on is repaired by the next start, toward this state.
+      // Written before acting: a crash from here on is repaired by the next start, toward this state; a
+      // full state directory fails the up here, before anything is created on the engine.
       await ctx.remember(
         {
           name,
@@ -121,6 +116,13 @@ export function createUp(ctx: VerbContext): Up {
         },
         previous,
       );
+      // One keeper per project on the engine (checked above; claimed once the record is safe).
+      const { from } = await claimLease(lease, name, o.force ?? false);
+      if (from) {
+        const reason = `took the project over from ${describeKeeper(from)}`;
+        warnings.push(reason);
+        bus.publish({ type: 'repair', project: name, action: 'take-over', reason });
+      }
     }
 
     // What we observed is still the truth if no operation on the project ran or is queued since.
