@@ -10,6 +10,8 @@ export const ExitCode = {
   usage: 2,
   /** No daemon answers at ORC_HOST (and none could be started). */
   unreachable: 3,
+  /** The daemon did not answer within ORC_TIMEOUT (as timeout(1) exits). */
+  timeout: 124,
   /** Interrupted by Ctrl-C (128 + SIGINT), like compose and shells. */
   interrupted: 130,
 } as const;

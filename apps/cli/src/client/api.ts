@@ -166,6 +166,7 @@ export function api(address: DaemonAddress): Api {
     runDetached: async (name, body) =>
       (
         await call<{ container: string }>(address, 'POST', `/v1/projects/${encodeURIComponent(name)}/run`, {
+          timeoutMs: 0,
           body,
         })
       ).container,

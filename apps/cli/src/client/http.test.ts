@@ -147,3 +147,44 @@ describe('the client against a socket server', () => {
     expect(lines).toEqual([]);
   });
 });
+
+describe('ORC_TIMEOUT bounds a call to a daemon that never answers (issue 16 item 4)', () => {
+  it('ends with exit code 124 and a message that names the request and the setting', async () => {
+    const { createServer: netServer } = await import('node:net');
+    const { call, TimeoutError, requestTimeoutMs } = await import('./http.js');
+    const dir = mkdtempSync(join(tmpdir(), 'orc-timeout-'));
+    const socketPath = join(dir, 's.sock');
+    // Accepts and never answers, as a daemon whose engine is stopped might.
+    const held: import('node:net').Socket[] = [];
+    const server = netServer((sock) => held.push(sock));
+    await new Promise<void>((r) => server.listen(socketPath, r));
+    const before = process.env.ORC_TIMEOUT;
+    process.env.ORC_TIMEOUT = '0.3';
+    try {
+      expect(requestTimeoutMs()).toBe(300);
+      const address: DaemonAddress = { kind: 'unix', socketPath, display: `unix://${socketPath}` };
+      const err = await call(address, 'GET', '/v1/projects').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TimeoutError);
+      expect((err as InstanceType<typeof TimeoutError>).exitCode).toBe(124);
+      expect((err as Error).message).toMatch(
+        /did not answer GET \/v1\/projects within 0.3 s \(ORC_TIMEOUT\)/,
+      );
+      // An explicit 0 (a detached run that builds first) is not bounded by it.
+      const unbounded = call(address, 'GET', '/v1/x', { timeoutMs: 0 });
+      unbounded.catch(() => undefined); // ends when the test closes the socket
+      const raced = await Promise.race([
+        unbounded.then(() => 'answered'),
+        new Promise((r) => setTimeout(() => r('waiting'), 500)),
+      ]);
+      expect(raced).toBe('waiting');
+      process.env.ORC_TIMEOUT = '0';
+      expect(requestTimeoutMs()).toBe(0);
+    } finally {
+      if (before === undefined) delete process.env.ORC_TIMEOUT;
+      else process.env.ORC_TIMEOUT = before;
+      for (const s of held) s.destroy();
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

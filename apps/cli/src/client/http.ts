@@ -33,6 +33,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Extra headers (e.g. `Accept`). */
   headers?: Record<string, string>;
+  /** Overrides ORC_TIMEOUT (ms; 0: no bound), for calls that legitimately last (a detached run builds first). */
+  timeoutMs?: number;
   /** For `Upgrade` requests: receives the raw socket (and bytes already read past the head) on 101. */
   onUpgrade?: (socket: Socket, head: Buffer) => void;
 }
@@ -107,12 +109,53 @@ function errorMessage(status: number, body: unknown): string {
   return `the daemon answered ${status}`;
 }
 
-/** A JSON call: resolves with the parsed body on 2xx, rejects with ApiError otherwise. */
+/** `ORC_TIMEOUT` in seconds (default 120; 0: wait as long as it takes). */
+export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const s = Number(env.ORC_TIMEOUT ?? 120);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : 0;
+}
+
+/**
+ * A JSON call: resolves with the parsed body on 2xx, rejects with ApiError otherwise. It is bounded by
+ * ORC_TIMEOUT: a daemon that does not answer (its engine stalled, say) ends the command with exit 124
+ * instead of a hang. Streams (logs -f, events, progress) are not bounded.
+ */
 export async function call<T>(
   address: DaemonAddress,
   method: string,
   path: string,
   opts: CallOptions = {},
+): Promise<T> {
+  const ms = opts.timeoutMs ?? requestTimeoutMs();
+  if (ms === 0) return callOnce<T>(address, method, path, opts);
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(new TimeoutError(method, path, ms)), ms);
+  const stop = () => ac.abort(opts.signal?.reason);
+  opts.signal?.addEventListener('abort', stop, { once: true });
+  try {
+    return await callOnce<T>(address, method, path, { ...opts, signal: ac.signal });
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', stop);
+  }
+}
+
+export class TimeoutError extends CliError {
+  constructor(method: string, path: string, ms: number) {
+    super(
+      `the orc daemon did not answer ${method} ${path.split('?')[0]} within ${ms / 1000} s (ORC_TIMEOUT); ` +
+        'its engine may be stalled (orc daemon health: GET /v1/health). Raise ORC_TIMEOUT, or 0 to wait',
+      ExitCode.timeout,
+    );
+    this.name = 'TimeoutError';
+  }
+}
+
+async function callOnce<T>(
+  address: DaemonAddress,
+  method: string,
+  path: string,
+  opts: CallOptions,
 ): Promise<T> {
   const res = await send(address, method, path, opts);
   const body = parseJson(await readText(res));

@@ -14,6 +14,11 @@ export interface DialRequest {
   hijack?: boolean;
   openStdin?: boolean;
   signal?: AbortSignal;
+  /**
+   * Give up when the engine has not answered within this time (a stopped or wedged dockerd accepts the
+   * connection and never answers): `ENGINE_UNAVAILABLE`. Absent: no limit (streams, waits, long stops).
+   */
+  timeoutMs?: number;
 }
 
 interface Modem {
@@ -28,6 +33,7 @@ interface Modem {
 export function dial<T>(docker: Docker, req: DialRequest): Promise<T> {
   const unclean = uncleanPath(req.path);
   if (unclean) return Promise.reject(unclean);
+  if (req.timeoutMs !== undefined) return withTimeout(docker, req, req.timeoutMs);
   const modem = docker.modem as unknown as Modem;
   const statusCodes: Record<number, boolean | string> = { 200: true, 201: true, 204: true };
   for (const s of req.ok ?? []) statusCodes[s] = true;
@@ -80,4 +86,28 @@ function uncleanPath(path: string): OrcError | undefined {
     'INVALID_REQUEST',
     `invalid name in ${JSON.stringify(decoded)}: a name may not hold "..", "." or "//" path segments`,
   );
+}
+
+async function withTimeout<T>(docker: Docker, req: DialRequest, ms: number): Promise<T> {
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  req.signal?.addEventListener('abort', stop, { once: true });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ac.abort();
+  }, ms);
+  try {
+    return await dial<T>(docker, { ...req, signal: ac.signal, timeoutMs: undefined });
+  } catch (err) {
+    if (!timedOut) throw err;
+    throw new OrcError(
+      'ENGINE_UNAVAILABLE',
+      `the Docker Engine did not answer ${req.method} ${req.path.split('?')[0]} within ${ms} ms: ` +
+        'is dockerd stopped, wedged or overloaded? orc goes on once it answers again',
+    );
+  } finally {
+    clearTimeout(timer);
+    req.signal?.removeEventListener('abort', stop);
+  }
 }

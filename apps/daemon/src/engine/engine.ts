@@ -26,7 +26,8 @@ import type {
 export interface Engine {
   /** The dockerode client, for the other `engine/` modules (images, logs, exec) only. */
   readonly docker: Docker;
-  version(): Promise<EngineVersion>;
+  /** `timeoutMs`: answer ENGINE_UNAVAILABLE when the engine is silent that long (health checks). */
+  version(timeoutMs?: number): Promise<EngineVersion>;
 
   listContainers(filters: EngineFilters): Promise<EngineContainerListItem[]>;
   inspectContainer(idOrName: string): Promise<EngineContainerDetails | undefined>;
@@ -59,10 +60,25 @@ export interface Engine {
 
 const enc = encodeURIComponent;
 
-export function createEngine(docker: Docker = createDockerClient()): Engine {
+/**
+ * Reads (GET, not streamed) give up after this long when the engine does not answer, so a stalled
+ * dockerd makes `ps`, `ls` and the supervisor's passes fail with a clear error instead of hanging.
+ * Writes have no such bound: a stop legitimately lasts its grace period.
+ */
+export const ENGINE_READ_TIMEOUT_MS = Number(process.env.ORC_ENGINE_TIMEOUT_MS ?? 30_000);
+
+export function createEngine(
+  docker: Docker = createDockerClient(),
+  opts: { readTimeoutMs?: number } = {},
+): Engine {
+  const readTimeoutMs = opts.readTimeoutMs ?? ENGINE_READ_TIMEOUT_MS;
+  const bounded = (req: Parameters<typeof dial>[1]): Parameters<typeof dial>[1] =>
+    req.method === 'GET' && !req.isStream && req.timeoutMs === undefined
+      ? { ...req, timeoutMs: readTimeoutMs }
+      : req;
   const call = async <T>(what: string, req: Parameters<typeof dial>[1]): Promise<T> => {
     try {
-      return await dial<T>(docker, req);
+      return await dial<T>(docker, bounded(req));
     } catch (err) {
       throw mapEngineError(err, what);
     }
@@ -70,7 +86,7 @@ export function createEngine(docker: Docker = createDockerClient()): Engine {
   /** `undefined` on 404: "is it there?" questions are not errors. */
   const lookup = async <T>(what: string, req: Parameters<typeof dial>[1]): Promise<T | undefined> => {
     try {
-      return await dial<T>(docker, req);
+      return await dial<T>(docker, bounded(req));
     } catch (err) {
       if (engineStatus(err) === 404) return undefined;
       throw mapEngineError(err, what);
@@ -80,7 +96,12 @@ export function createEngine(docker: Docker = createDockerClient()): Engine {
 
   return {
     docker,
-    version: () => call<EngineVersion>('engine version', { path: '/version', method: 'GET' }),
+    version: (timeoutMs) =>
+      call<EngineVersion>('engine version', {
+        path: '/version',
+        method: 'GET',
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      }),
 
     listContainers: (f) =>
       call('container list', {

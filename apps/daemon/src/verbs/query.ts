@@ -45,7 +45,8 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
 
   return {
     async health() {
-      const v = await engine.version();
+      // A health check answers within a second, whatever state the engine is in.
+      const v = await engine.version(900);
       return { engineVersion: v.Version, engineApiVersion: v.ApiVersion };
     },
     getProject,
