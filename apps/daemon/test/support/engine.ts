@@ -30,4 +30,6 @@ export async function removeProject(project: string): Promise<void> {
   if (nets.length) await docker('network', 'rm', ...nets).catch(() => undefined);
   const vols = (await docker('volume', 'ls', '-q', '--filter', filter)).split('\n').filter(Boolean);
   if (vols.length) await docker('volume', 'rm', '-f', ...vols).catch(() => undefined);
+  // The keeper's lease (apps/daemon/src/verbs/lease.ts) carries no compose label: by its name.
+  await docker('volume', 'rm', '-f', `orc-lease.${project}`).catch(() => undefined);
 }
