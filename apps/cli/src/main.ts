@@ -11,15 +11,16 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${version}\n`);
     return;
   }
-  const [{ daemonState }, { ExitCode }, { buildProgram, report }] = await Promise.all([
+  const [{ daemonState }, { ExitCode }, { buildProgram, report }, { splitShortEquals }] = await Promise.all([
     import('./commands/daemon.js'),
     import('./errors.js'),
     import('./program.js'),
+    import('./argv.js'),
   ]);
   const debug = argv.includes('--debug');
   let code: number = ExitCode.ok;
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram().parseAsync(splitShortEquals(argv));
   } catch (err) {
     code = report(err, debug);
   }

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: compose files spell ${VAR} literally
 import { describe, expect, it } from 'vitest';
-import { expectErrors, loadText } from '../load/temp-project.js';
+import { expectErrors, expectOk, loadText } from '../load/temp-project.js';
 import type { SpecErrorCode } from '../model/errors.js';
 
 interface Case {
@@ -483,5 +483,31 @@ describe('located errors: code, file:line:col, key path, message, hint', () => {
     expect(w).toMatchObject({ file: '<inline>', line: 3, col: 12, path: 'services.web.image' });
     expect(w?.message).toMatch(/"SUFFIX" variable is not set/);
     if (r.ok) expect(r.project.services.web?.image).toBe('nginx');
+  });
+});
+
+describe('platform must be one of build.platforms (issue 21 item 6, as compose-go checks)', () => {
+  it('refuses a platform outside build.platforms, at the platform key', async () => {
+    const errors = expectErrors(
+      await loadText(
+        [
+          'services:',
+          '  web:',
+          '    image: x',
+          '    platform: linux/arm64',
+          '    build:',
+          '      context: .',
+          '      platforms: [linux/amd64]',
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(errors[0]).toMatchObject({ code: 'SCHEMA', line: 4 });
+    expect(errors[0]?.message).toMatch(/build.platforms \(linux\/amd64\) must include platform linux\/arm64/);
+    expectOk(
+      await loadText(
+        'services:\n  web:\n    image: x\n    platform: linux/amd64\n    build:\n      context: .\n      platforms: [linux/amd64, linux/arm64]\n',
+      ),
+    );
   });
 });

@@ -47,6 +47,17 @@ export function checkProject(project: Project): PathProblem[] {
         hint: 'add `image:` or `build:`',
       });
     }
+    // compose-go: "service.build.platforms MUST include service.platform".
+    const platforms = svc.build?.platforms;
+    if (svc.platform && platforms?.length && !platforms.includes(svc.platform)) {
+      out.push({
+        code: 'SCHEMA',
+        path: [...base, 'platform'],
+        at: 'value',
+        message: `service "${name}": build.platforms (${platforms.join(', ')}) must include platform ${svc.platform}`,
+        hint: `add ${svc.platform} to build.platforms, or change platform to one of them`,
+      });
+    }
     for (const [dep, d] of Object.entries(svc.depends_on)) {
       if (services[dep]) continue;
       const problem = unknownService([...base, 'depends_on', dep], dep, 'depends on', 'key');
