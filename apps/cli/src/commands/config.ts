@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { failure, usageError } from '../errors.js';
+import { formatProblem, isProblem } from '../render/problems.js';
 import { handler } from './util.js';
 
 interface ConfigFlags {
@@ -51,16 +52,25 @@ export function registerConfig(program: Command): Command {
         if (f.format !== 'yaml' && f.format !== 'json')
           throw usageError(`--format ${f.format}: expected yaml or json`);
         const client = await ctx.connect();
-        const listing = f.services || f.volumes || f.profiles || f.hash !== undefined || f.quiet;
-        const format = listing ? 'json' : f.format;
-        const answer = await client.config(ctx.source(), format);
+        // The model first: its warnings (keys orc does not act on, deprecated forms) go to stderr, located,
+        // as compose prints them; the YAML rendering is a second call only when it is what was asked for.
+        const answer = (await client.config(ctx.source(), 'json')) as {
+          project: ProjectJson;
+          warnings?: unknown[];
+          hashes?: Record<string, string>;
+        };
+        for (const w of answer.warnings ?? []) {
+          if (isProblem(w)) ctx.stderr.write(`warning: ${formatProblem(w)}\n`);
+        }
         if (f.quiet) return;
-        if (format === 'yaml') {
-          const text = typeof answer === 'string' ? answer : JSON.stringify(answer, null, 2);
+        const listing = f.services || f.volumes || f.profiles || f.hash !== undefined;
+        if (!listing && f.format === 'yaml') {
+          const yaml = await client.config(ctx.source(), 'yaml');
+          const text = typeof yaml === 'string' ? yaml : JSON.stringify(yaml, null, 2);
           ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
           return;
         }
-        const { project, hashes } = answer as { project: ProjectJson; hashes?: Record<string, string> };
+        const { project, hashes } = answer;
         const out = configListing(f, hashes ? { ...project, hashes } : project);
         ctx.stdout.write(out ?? `${JSON.stringify(project, null, 2)}\n`);
       }),

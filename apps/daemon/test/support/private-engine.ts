@@ -1,10 +1,13 @@
 /**
- * A private dockerd for tests that must stop, stall or restart an engine: its own data root, exec root,
- * socket and pid file, no default bridge and no iptables rules, so it never touches the shared engine
- * the other tests use. The fixture image is copied into it with save/load.
+ * A private dockerd for tests that must stop, stall or restart an engine: its own network namespace,
+ * data root, exec root, socket and pid file, so it never touches the shared engine the other tests use.
+ * (In the host's namespace, a second dockerd started with `--bridge=none` deleted the shared engine's
+ * `docker0`, and every build's RUN step failed after it: measured.) The fixture image is copied into it
+ * with save/load.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { docker, FIXTURE_IMAGE } from './engine.js';
@@ -19,9 +22,38 @@ export interface PrivateEngine {
 export async function startPrivateEngine(): Promise<PrivateEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'orc-dockerd-'));
   const socket = join(dir, 'docker.sock');
+  const netns = `orc-test-${randomBytes(3).toString('hex')}`;
+  execFileSync('ip', ['netns', 'add', netns]);
+  execFileSync('ip', ['netns', 'exec', netns, 'ip', 'link', 'set', 'lo', 'up']);
+  // `ip netns exec` enters the namespace in a private mount namespace whose fresh /sys hides the cgroup
+  // mounts: the inner shell mounts the host's cgroup layout again (as ../shared/swarm-lab.sh does), then
+  // execs dockerd in the same process, so the child's pid is dockerd's.
+  const cgroups = readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' '))
+    .filter(([, dir, type]) => (type === 'cgroup' || type === 'cgroup2') && dir?.startsWith('/sys/fs/cgroup'))
+    .map(([, dir, type, opts]) => `${dir} ${type} ${opts}`)
+    .join('\n');
+  const inner = [
+    'set -e',
+    'if [ "$(printf "%s\\n" "$CG" | awk \'$1=="/sys/fs/cgroup"{print $2}\')" = cgroup2 ]; then',
+    '  mount -t cgroup2 cgroup2 /sys/fs/cgroup',
+    'else',
+    '  mount -t tmpfs -o mode=755 cgroup /sys/fs/cgroup',
+    '  printf "%s\\n" "$CG" | while read -r dir type opts; do mkdir -p "$dir"; mount -t "$type" -o "$opts" cgroup "$dir"; done',
+    'fi',
+    'exec dockerd "$@"',
+  ].join('\n');
   const proc: ChildProcess = spawn(
-    'dockerd',
+    'ip',
     [
+      'netns',
+      'exec',
+      netns,
+      'sh',
+      '-c',
+      inner,
+      'private-dockerd',
       '--data-root',
       join(dir, 'data'),
       '--exec-root',
@@ -30,12 +62,14 @@ export async function startPrivateEngine(): Promise<PrivateEngine> {
       join(dir, 'dockerd.pid'),
       '-H',
       `unix://${socket}`,
+      '--cgroup-parent',
+      `/${netns}`,
       '--bridge=none',
       '--iptables=false',
       '--ip-masq=false',
       '--storage-driver=vfs',
     ],
-    { stdio: 'ignore' },
+    { stdio: 'ignore', env: { ...process.env, CG: cgroups } },
   );
   const host = `unix://${socket}`;
   const deadline = Date.now() + 30_000;
@@ -49,6 +83,7 @@ export async function startPrivateEngine(): Promise<PrivateEngine> {
     }
     if (Date.now() > deadline || proc.exitCode !== null) {
       proc.kill('SIGKILL');
+      execFileSync('ip', ['netns', 'del', netns]);
       throw new Error('the private dockerd did not start within 30 s');
     }
     await new Promise((r) => setTimeout(r, 200));
@@ -72,6 +107,7 @@ export async function startPrivateEngine(): Promise<PrivateEngine> {
       proc.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
       if (proc.exitCode === null) proc.kill('SIGKILL');
+      execFileSync('ip', ['netns', 'del', netns]);
       rmSync(dir, { recursive: true, force: true });
     },
   };

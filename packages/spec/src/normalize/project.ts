@@ -17,6 +17,16 @@ export interface NormalizeInput {
 /** Turns the merged compose tree into the Project model: long syntax everywhere, names defaulted. */
 export function normalizeProject(input: NormalizeInput, ctx: NormalizeContext): Project {
   const { tree } = input;
+  if (tree.models != null) {
+    // compose's model runner (AI models as a top-level resource): nothing orc runs yet.
+    ctx.report({
+      code: 'NOT_SUPPORTED',
+      severity: 'warning',
+      path: ['models'],
+      at: 'key',
+      message: 'the top-level "models" is not supported by orc yet and is ignored',
+    });
+  }
   const services: Record<string, Service> = {};
   for (const [name, raw] of Object.entries(dictOf(tree.services))) {
     services[name] = normalizeService(name, isDict(raw) ? raw : {}, ctx);

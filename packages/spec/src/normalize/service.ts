@@ -351,6 +351,16 @@ function normalizeBuild(value: unknown, path: KeyPath, ctx: NormalizeContext): B
     return undefined;
   }
   const context = scalarString(raw.context) ?? '.';
+  if (raw.entitlements != null) {
+    ctx.report({
+      code: 'NOT_SUPPORTED',
+      severity: 'warning',
+      path: [...path, 'entitlements'],
+      at: 'key',
+      message: '"build.entitlements" is not supported by orc yet and is ignored',
+      hint: 'the engine builds without extra privileges (network.host, security.insecure)',
+    });
+  }
   const b: BuildConfig = {
     context: isRemoteContext(context) ? context : resolveHostPath(context, ctx.workingDir, ctx.env),
   };

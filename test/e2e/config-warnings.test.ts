@@ -1,0 +1,54 @@
+/** `orc config` says what it does not act on, located, on stderr (issue 21 item 7), as compose warns. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, explain, type OrcEnv, orc, orcEnv, stopDaemon } from './orc.js';
+
+describe('orc config warnings', () => {
+  const o: OrcEnv = orcEnv('cfgwarn');
+  let dir: string;
+  beforeAll(() => {
+    assertBuilt();
+    dir = join(o.dir, 'project');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      [
+        'services:',
+        '  web:',
+        '    image: busybox',
+        '    build:',
+        '      context: .',
+        '      entitlements: [network.host]',
+        '    post_start:',
+        '      - command: echo hi',
+        'models:',
+        '  llm:',
+        '    model: ai/smollm2',
+        '',
+      ].join('\n'),
+    );
+  });
+  afterAll(async () => {
+    await stopDaemon(o);
+  });
+
+  it('prints each ignored key with file:line:col on stderr and the rendering on stdout', async () => {
+    const r = await orc(o, ['-p', 'cfgwarn', 'config'], { cwd: dir });
+    expect(r.code, explain(r)).toBe(0);
+    const file = join(dir, 'compose.yaml');
+    expect(r.stderr).toContain(
+      `warning: ${file}:6:7: "build.entitlements" is not supported by orc yet and is ignored`,
+    );
+    expect(r.stderr).toContain(
+      `warning: ${file}:7:5: "post_start" is not supported by orc yet and is ignored`,
+    );
+    expect(r.stderr).toContain(
+      `warning: ${file}:9:1: the top-level "models" is not supported by orc yet and is ignored`,
+    );
+    expect(r.stdout).toMatch(/^name: cfgwarn\n/);
+    const quiet = await orc(o, ['-p', 'cfgwarn', 'config', '-q'], { cwd: dir });
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).toBe('');
+  });
+});
