@@ -105,3 +105,34 @@ describe('env_file and environment of a service', () => {
     expect(errors[0]?.hint).toMatch(/required: false/);
   });
 });
+
+describe('.env of the directory compose runs in, over the project directory one (issue 21 item 4)', () => {
+  it('in a nested folder the nearer .env wins, for variables and COMPOSE_PROFILES', async () => {
+    tmp = tempProject({
+      'compose.yaml':
+        'services:\n  s:\n    image: "img:${TAG}"\n  dbg:\n    image: d\n    profiles: [debug]\n',
+      '.env': 'TAG=project\nONLY_PROJECT=p\n',
+      'sub/.env': 'TAG=nearer\nCOMPOSE_PROFILES=debug\n',
+    });
+    const p = expectOk(
+      await loadProject({ workingDir: tmp.path('sub'), files: ['../compose.yaml'], env: {} }),
+    );
+    expect(p.services.s?.image).toBe('img:nearer');
+    expect(Object.keys(p.services).sort()).toEqual(['dbg', 's']);
+    // The client's environment still wins over both files.
+    const q = expectOk(
+      await loadProject({ workingDir: tmp.path('sub'), files: ['../compose.yaml'], env: { TAG: 'client' } }),
+    );
+    expect(q.services.s?.image).toBe('img:client');
+  });
+
+  it('run from the project directory itself, only its .env counts', async () => {
+    tmp = tempProject({
+      'compose.yaml': 'services:\n  s:\n    image: "img:${TAG}"\n',
+      '.env': 'TAG=project\n',
+    });
+    expect(expectOk(await loadProject({ workingDir: tmp.dir, env: {} })).services.s?.image).toBe(
+      'img:project',
+    );
+  });
+});

@@ -83,7 +83,8 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
 
   // COMPOSE_* may come from the `.env` of the working (or project) directory before files are known.
   const earlyDir = opts.projectDirectory ? resolve(workingDir, opts.projectDirectory) : workingDir;
-  const earlyEnv = { ...readDotenvQuietly(earlyDir, opts, clientEnv), ...clientEnv };
+  const earlyDotenv = readDotenvQuietly(earlyDir, opts, clientEnv);
+  const earlyEnv = { ...earlyDotenv, ...clientEnv };
 
   const texts = collectSources(opts, workingDir, earlyEnv, problems);
   if (!texts || failed()) return undefined;
@@ -104,7 +105,10 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
       message: e.message,
     });
   }
-  const env: Record<string, string> = { ...dotenv.values, ...clientEnv };
+  // compose v2 reads the `.env` of the directory it runs in (COMPOSE_* and variables alike) over the
+  // project directory's: in a nested folder the nearer file wins. With --env-file, those files only.
+  const nearer = !opts.envFiles?.length && earlyDir !== projectDir ? earlyDotenv : {};
+  const env: Record<string, string> = { ...dotenv.values, ...nearer, ...clientEnv };
 
   const parsed: ParsedFile[] = [];
   for (const t of texts) {
