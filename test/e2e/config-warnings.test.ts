@@ -51,4 +51,20 @@ describe('orc config warnings', () => {
     expect(quiet.code).toBe(0);
     expect(quiet.stdout).toBe('');
   });
+
+  it('--no-consistency renders a project with an undefined dependency, and says what is wrong (issue 21 item 5)', async () => {
+    const other = join(o.dir, 'inconsistent');
+    mkdirSync(other, { recursive: true });
+    writeFileSync(
+      join(other, 'compose.yaml'),
+      'services:\n  web:\n    image: busybox\n    depends_on: [missing]\n',
+    );
+    const strict = await orc(o, ['-p', 'cfgcons', 'config'], { cwd: other });
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/undefined service "missing"/);
+    const relaxed = await orc(o, ['-p', 'cfgcons', 'config', '--no-consistency'], { cwd: other });
+    expect(relaxed.code, explain(relaxed)).toBe(0);
+    expect(relaxed.stderr).toMatch(/warning: .*compose.yaml:4:\d+: .*undefined service "missing"/);
+    expect(relaxed.stdout).toContain('missing');
+  });
 });

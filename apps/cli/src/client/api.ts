@@ -63,7 +63,7 @@ export interface Api {
   getProject(name: string): Promise<ProjectSummary>;
   up(source: ProjectSource, options: UpOptions): Promise<OperationRecord>;
   action(target: Target, action: ActionName, body: Record<string, unknown>): Promise<OperationRecord>;
-  config(source: ProjectSource, format: 'json' | 'yaml'): Promise<unknown>;
+  config(source: ProjectSource, format: 'json' | 'yaml', consistency?: boolean): Promise<unknown>;
   getOperation(id: string): Promise<OperationRecord>;
   progress(id: string, signal?: AbortSignal): AsyncGenerator<ProgressItem>;
   logs(name: string, query: LogQuery, signal?: AbortSignal): AsyncGenerator<LogLine>;
@@ -142,9 +142,9 @@ export function api(address: DaemonAddress): Api {
           },
         )
       ).operation,
-    config: (source, format) =>
+    config: (source, format, consistency) =>
       call(address, 'POST', `/v1/config?format=${format}`, {
-        body: { source, format },
+        body: { source, format, ...(consistency === false ? { consistency: false } : {}) },
         headers: { Accept: format === 'yaml' ? 'text/yaml, application/json' : 'application/json' },
       }),
     top: async (name, services) =>

@@ -10,6 +10,8 @@ interface ConfigFlags {
   profiles?: boolean;
   hash?: string;
   quiet?: boolean;
+  /** commander's `--no-consistency` sets `consistency: false`. */
+  consistency?: boolean;
 }
 
 interface ProjectJson {
@@ -47,6 +49,10 @@ export function registerConfig(program: Command): Command {
     .option('--profiles', 'print the profile names, one per line')
     .option('--hash <services>', 'print the service config hash, one per line ("*" for all)')
     .option('-q, --quiet', 'only validate the configuration, print nothing')
+    .option(
+      '--no-consistency',
+      'do not refuse cross-reference problems (undefined services, networks, volumes): warn',
+    )
     .action(
       handler<[], ConfigFlags>(async (ctx, f) => {
         if (f.format !== 'yaml' && f.format !== 'json')
@@ -54,7 +60,7 @@ export function registerConfig(program: Command): Command {
         const client = await ctx.connect();
         // The model first: its warnings (keys orc does not act on, deprecated forms) go to stderr, located,
         // as compose prints them; the YAML rendering is a second call only when it is what was asked for.
-        const answer = (await client.config(ctx.source(), 'json')) as {
+        const answer = (await client.config(ctx.source(), 'json', f.consistency)) as {
           project: ProjectJson;
           warnings?: unknown[];
           hashes?: Record<string, string>;
@@ -65,7 +71,7 @@ export function registerConfig(program: Command): Command {
         if (f.quiet) return;
         const listing = f.services || f.volumes || f.profiles || f.hash !== undefined;
         if (!listing && f.format === 'yaml') {
-          const yaml = await client.config(ctx.source(), 'yaml');
+          const yaml = await client.config(ctx.source(), 'yaml', f.consistency);
           const text = typeof yaml === 'string' ? yaml : JSON.stringify(yaml, null, 2);
           ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
           return;

@@ -120,7 +120,16 @@ export const LookupBodySchema = Type.Object({ source: ProjectSourceSchema }, str
 
 export const ConfigFormat = Type.Union([Type.Literal('json'), Type.Literal('yaml')]);
 export const ConfigBodySchema = Type.Object(
-  { source: ProjectSourceSchema, format: Type.Optional(ConfigFormat) },
+  {
+    source: ProjectSourceSchema,
+    format: Type.Optional(ConfigFormat),
+    consistency: Type.Optional(
+      Type.Boolean({
+        description:
+          'false (`config --no-consistency`): cross-reference problems (an undefined service, network, volume) become warnings',
+      }),
+    ),
+  },
   strict,
 );
 

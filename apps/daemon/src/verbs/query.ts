@@ -1,7 +1,7 @@
 /** The read-only verbs: ps/ls (project summaries), config, logs, exec, top, images, health. */
-import { Labels } from '@orc/spec';
+import { Labels, type LoadResult, loadProject } from '@orc/spec';
 import { OrcError } from '../contract/errors.js';
-import type { ProjectSummary } from '../contract/types.js';
+import type { ProjectSource, ProjectSummary } from '../contract/types.js';
 import { openExec } from '../engine/exec.js';
 import { followProjectLogs } from '../logs/container-logs.js';
 import { observeProject } from '../observe/observe.js';
@@ -63,8 +63,9 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
       const summaries = await Promise.all([...names].sort().map((name) => getProject({ name })));
       return summaries.filter((s): s is ProjectSummary => s !== undefined);
     },
-    async config(source) {
-      const loaded = await ctx.load(source);
+    async config(source, opts = {}) {
+      // `--no-consistency`: the model as written, cross-reference problems kept as warnings (compose skips them).
+      const loaded = opts.consistency === false ? await relaxedLoad(source) : await ctx.load(source);
       if (!loaded.ok) return { code: 'INVALID_PROJECT', errors: loaded.errors, warnings: loaded.warnings };
       const d = ctx.toDesired(loaded.project, {});
       const hashes =
@@ -97,4 +98,13 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
     top: async (target, services) => projectTop(engine, (await ctx.resolveName(target)).name, services),
     images: async (target, services) => projectImages(engine, (await ctx.resolveName(target)).name, services),
   };
+}
+
+/** Loads twice when needed: strictly, and without the consistency check, whose errors become warnings. */
+async function relaxedLoad(source: ProjectSource): Promise<LoadResult> {
+  const strict = await loadProject(source);
+  if (strict.ok) return strict;
+  const relaxed = await loadProject({ ...source, skipConsistencyCheck: true });
+  if (!relaxed.ok) return relaxed;
+  return { ...relaxed, warnings: [...relaxed.warnings, ...strict.errors] };
 }

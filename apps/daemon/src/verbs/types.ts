@@ -52,6 +52,7 @@ export interface Core {
   /** Load + validate + normalise; returns the Project as JSON-ready data, or the located errors. */
   config(
     source: ProjectSource,
+    opts?: { consistency?: boolean },
   ): Promise<
     { ok: true; project: unknown; warnings: SpecWarning[]; hashes?: Record<string, string> } | LoadFailure
   >;

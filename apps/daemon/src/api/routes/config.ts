@@ -37,7 +37,9 @@ export const configRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, c
     },
     async (request, reply) => {
       const format = request.query.format ?? request.body.format ?? 'json';
-      const loaded = await ctx.core.config(toSource(request.body.source));
+      const loaded = await ctx.core.config(toSource(request.body.source), {
+        ...(request.body.consistency === false ? { consistency: false } : {}),
+      });
       if (isLoadFailure(loaded)) throw invalidProject(loaded);
       const project = withoutSecretContents(loaded.project);
       if (format === 'json')
