@@ -268,7 +268,7 @@ export function createVerbContext(opts: CoreOptions): VerbContext {
 }
 
 /** `cd DIR && orc -p NAME -f FILE… up -d`, from the labels of the project's containers; undefined without any. */
-async function readoptCommand(engine: Engine, project: string): Promise<string | undefined> {
+export async function readoptCommand(engine: Engine, project: string): Promise<string | undefined> {
   const containers = await engine.listContainers({ label: [`${Labels.project}=${project}`] }).catch(() => []);
   const labels = containers.map((c) => c.Labels ?? {}).find((l) => l[Labels.workingDir]);
   if (!labels) return undefined;

@@ -148,3 +148,21 @@ function keptElsewhere(project: string, lease: Lease, keeper: Keeper): OrcError 
     { project, keeper: lease },
   );
 }
+
+/**
+ * Projects this daemon holds a lease on but keeps no record of (the record was deleted, or set aside):
+ * the labels say it kept them. Their record cannot be rebuilt from labels alone (they hold each service's
+ * definition, not the client environment the files were interpolated with), so the daemon says so, with
+ * the command that keeps the project again, at start.
+ */
+export async function leasedWithoutRecord(
+  engine: Engine,
+  me: DaemonIdentity,
+  recorded: ReadonlySet<string>,
+): Promise<string[]> {
+  const volumes = await engine.listVolumes({ label: [`${L.owner}=${me.id}`] });
+  return volumes
+    .map((v) => leaseOf(v)?.project)
+    .filter((p): p is string => p !== undefined && p !== '' && !recorded.has(p))
+    .sort();
+}

@@ -19,6 +19,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // OrcError from the registry), and under systemd it would crash-loop. One bad file must never do that.
 describe('a project record that cannot be trusted', () => {
   const project = uniqueProject('badrec');
+  const lost = uniqueProject('lostrec');
   const state = mkdtempSync(join(tmpdir(), 'orc-badrec-'));
   const work = mkdtempSync(join(tmpdir(), 'orc-badrec-work-'));
   let d: DaemonProcess | undefined;
@@ -26,6 +27,7 @@ describe('a project record that cannot be trusted', () => {
     await d?.stop();
     cleanupDaemon(d);
     await removeProject(project);
+    await removeProject(lost);
     rmSync(state, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
   });
@@ -41,6 +43,10 @@ describe('a project record that cannot be trusted', () => {
       source: { workingDir: work, projectName: project, files: ['compose.yaml'], env: {} },
     });
     expect(up.status, up.text).toBe(200);
+    const up2 = await d.request('POST', '/v1/projects?wait=true', {
+      source: { workingDir: work, projectName: lost, files: ['compose.yaml'], env: {} },
+    });
+    expect(up2.status, up2.text).toBe(200);
     expect(await d.stop()).toBe(0);
     cleanupDaemon(d);
 
@@ -48,6 +54,8 @@ describe('a project record that cannot be trusted', () => {
     writeFileSync(join(projects, `${project}.json`), '{"name": "half a reco');
     mkdirSync(projects, { recursive: true });
     writeFileSync(join(projects, 'newer.json'), JSON.stringify({ version: 99, name: 'newer' }));
+    // A record deleted by hand: the lease on the engine still names this daemon.
+    rmSync(join(projects, `${lost}.json`));
 
     d = await startDaemon({ env: { ORC_STATE_DIR: state } });
     await sleep(1500); // the startup pass reads every record
@@ -72,6 +80,8 @@ describe('a project record that cannot be trusted', () => {
     expect(log).toContain('project record set aside');
     expect(log).toMatch(/written by a newer orc \(record version 99/);
     expect(log).toContain(`orc -p ${project} -f ${join(work, 'compose.yaml')} up -d`);
+    expect(log).toContain('project record missing');
+    expect(log).toContain(`orc -p ${lost} -f ${join(work, 'compose.yaml')} up -d`);
     expect(log).not.toMatch(/unhandled|uncaught/i);
   });
 });
