@@ -1,17 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DaemonEvent } from '../src/contract/types.js';
-import { eventually, finish, inlineSource, isHandle, startCore, type TestCore } from './support/core.js';
+import {
+  eventually,
+  finish,
+  inlineSource,
+  isHandle,
+  recordEvents,
+  startCore,
+  type TestCore,
+} from './support/core.js';
 import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from './support/engine.js';
-
-function record(core: TestCore, project: string) {
-  const events: DaemonEvent[] = [];
-  const ac = new AbortController();
-  void (async () => {
-    for await (const e of core.events({ project }, ac.signal)) events.push(e);
-  })();
-  return { events, stop: () => ac.abort() };
-}
 
 const yaml = `services:\n  web:\n    image: ${FIXTURE_IMAGE}\n    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 86400 & wait"]\n`;
 
@@ -52,7 +50,7 @@ describe('two daemons on one engine: one keeper per project', () => {
     expect(await docker('inspect', '--format', '{{.Id}}', `${project}-web-1`)).toBe(id);
 
     // With --force, B takes it down; A does not bring it back, and says why.
-    const aEvents = record(a.core, project);
+    const aEvents = recordEvents(a.core, project);
     const down = await b.core.down({ name: project }, { force: true });
     expect((await down.done).error).toBeUndefined();
     const released = await eventually(async () => aEvents.events.find((e) => e.action === 'released'));

@@ -3,21 +3,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DaemonEvent } from '../../src/contract/types.js';
 import { createCore } from '../../src/verbs/core.js';
-import { eventually, finish, inlineSource, type TestCore } from '../support/core.js';
+import { eventually, finish, inlineSource, recordEvents, type TestCore } from '../support/core.js';
 import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from '../support/engine.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function record(core: TestCore, project: string) {
-  const events: DaemonEvent[] = [];
-  const ac = new AbortController();
-  void (async () => {
-    for await (const e of core.events({ project }, ac.signal)) events.push(e);
-  })();
-  return { events, stop: () => ac.abort() };
-}
 
 const startedAt = async (name: string) => docker('inspect', '--format', '{{.State.StartedAt}}', name);
 
@@ -50,7 +40,7 @@ describe('restart history outlives the daemon', () => {
   it('keeps a give-up across a daemon restart, and starts over when someone starts the container', async () => {
     core = createCore({ stateDir });
     await core.internals.ready;
-    const first = record(core, project);
+    const first = recordEvents(core, project);
     const { record: op } = await finish(core, core.up(inlineSource(project, yaml), {}));
     expect(op.error).toBeUndefined();
     await eventually(async () => (first.events.some((e) => e.action === 'give-up') ? true : undefined));
@@ -68,7 +58,7 @@ describe('restart history outlives the daemon', () => {
 
     // A new daemon on the same state: its startup pass starts exited containers, but not this one.
     core = createCore({ stateDir });
-    const second = record(core, project);
+    const second = recordEvents(core, project);
     await core.internals.ready;
     await sleep(3000);
     expect(await docker('inspect', '--format', '{{.State.Status}}', name)).toBe('exited');

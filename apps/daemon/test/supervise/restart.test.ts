@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ContainerSummary, DaemonEvent } from '../../src/contract/types.js';
-import { eventually, finish, inlineSource, startCore, type TestCore } from '../support/core.js';
+import type { ContainerSummary } from '../../src/contract/types.js';
+import { eventually, finish, inlineSource, recordEvents, startCore, type TestCore } from '../support/core.js';
 import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from '../support/engine.js';
 
 interface Inspected {
@@ -14,16 +14,6 @@ async function inspect(name: string): Promise<Inspected> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Collects a project's daemon events from now on. */
-function record(core: TestCore, project: string) {
-  const events: DaemonEvent[] = [];
-  const ac = new AbortController();
-  void (async () => {
-    for await (const e of core.events({ project }, ac.signal)) events.push(e);
-  })();
-  return { events, stop: () => ac.abort() };
-}
 
 async function container(core: TestCore, project: string, service: string): Promise<ContainerSummary> {
   const p = await core.getProject({ name: project });
@@ -127,7 +117,7 @@ services:
         delay: 1s
         max_attempts: 2
 `;
-    const rec = record(core, project);
+    const rec = recordEvents(core, project);
     try {
       const { record: r } = await finish(core, core.up(inlineSource(project, yaml), {}));
       expect(r.error).toBeUndefined();
@@ -186,7 +176,7 @@ services:
 `;
     const { record: r } = await finish(core, core.up(inlineSource(project, yaml), { removeOrphans: true }));
     expect(r.error).toBeUndefined();
-    const rec = record(core, project);
+    const rec = recordEvents(core, project);
     try {
       const { record: s } = await finish(
         core,

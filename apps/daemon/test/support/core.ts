@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LoadFailure, OperationRecord, ProgressEvent, ProjectSource } from '../../src/contract/types.js';
+import type {
+  DaemonEvent,
+  LoadFailure,
+  OperationRecord,
+  ProgressEvent,
+  ProjectSource,
+} from '../../src/contract/types.js';
 import { type CoreOptions, createCore } from '../../src/verbs/core.js';
 import type { OperationHandle } from '../../src/verbs/types.js';
 
@@ -60,4 +66,14 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
       throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Collects a project's daemon events from now on; `stop` ends the subscription. */
+export function recordEvents(core: TestCore, project: string): { events: DaemonEvent[]; stop(): void } {
+  const events: DaemonEvent[] = [];
+  const ac = new AbortController();
+  void (async () => {
+    for await (const e of core.events({ project }, ac.signal)) events.push(e);
+  })();
+  return { events, stop: () => ac.abort() };
 }
