@@ -10,11 +10,11 @@ import type { ProjectStore } from '../store/store.js';
 import { probeOutputReader } from '../supervise/health.js';
 import { createRestarter } from '../supervise/restarter.js';
 import { createSupervisor, type Supervisor } from '../supervise/supervisor.js';
-import { type CoreOptions, createVerbContext, readoptCommand } from './context.js';
+import { type CoreOptions, createVerbContext } from './context.js';
 import { createDown } from './down.js';
 import { createImageOps } from './images-ops.js';
-import { leasedWithoutRecord } from './lease.js';
 import { createQueries } from './query.js';
+import { readoptLeasedProjects } from './readopt.js';
 import { createReconcile } from './reconcile.js';
 import { createRunner } from './run.js';
 import { createScale } from './scale.js';
@@ -84,22 +84,10 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     ctx.run.nudge = supervisor.nudge;
   }
   // The kept restart history is read before the first pass plans, so a give-up outlives the daemon.
-  /** At start: the projects whose lease names this daemon but whose record is gone, said with how to re-adopt. */
-  const reportMissingRecords = async () => {
-    try {
-      const recorded = new Set((await store.list()).map((r) => r.name));
-      for (const project of await leasedWithoutRecord(engine, await ctx.identity(), recorded)) {
-        const command = await readoptCommand(engine, project);
-        const reason =
-          `this daemon kept ${project} (its lease says so) but has no record of it; it is not converged ` +
-          `until kept again${command ? `: ${command}` : ''}`;
-        log.warn('project record missing', { project, ...(command ? { command } : {}) });
-        bus.publish({ type: 'store', project, action: 'record-missing', reason });
-      }
-    } catch (err) {
-      log.warn('cannot look for projects without a record', { error: (err as Error).message });
-    }
-  };
+  const reportMissingRecords = () =>
+    readoptLeasedProjects(ctx).catch((err) =>
+      log.warn('cannot look for projects without a record', { error: (err as Error).message }),
+    );
   // The daemon's identity (its id file) is settled at start, not by the first request that needs it.
   const identity = ctx
     .identity()

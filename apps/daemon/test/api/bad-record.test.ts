@@ -1,12 +1,4 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -43,8 +35,19 @@ describe('a project record that cannot be trusted', () => {
       source: { workingDir: work, projectName: project, files: ['compose.yaml'], env: {} },
     });
     expect(up.status, up.text).toBe(200);
+    // This one depends on the client's environment, which no label keeps: it cannot be rebuilt.
+    mkdirSync(join(work, 'lost'), { recursive: true });
+    writeFileSync(
+      join(work, 'lost', 'compose.yaml'),
+      `services:\n  web:\n    image: ${FIXTURE_IMAGE}\n    command: ["sh", "-c", "echo \${MSG}; trap 'exit 0' TERM; sleep 86400 & wait"]\n`,
+    );
     const up2 = await d.request('POST', '/v1/projects?wait=true', {
-      source: { workingDir: work, projectName: lost, files: ['compose.yaml'], env: {} },
+      source: {
+        workingDir: join(work, 'lost'),
+        projectName: lost,
+        files: ['compose.yaml'],
+        env: { MSG: 'hi' },
+      },
     });
     expect(up2.status, up2.text).toBe(200);
     expect(await d.stop()).toBe(0);
@@ -64,24 +67,30 @@ describe('a project record that cannot be trusted', () => {
     expect(health.status).toBe(200);
     const list = await d.request('GET', '/v1/projects');
     expect(list.status).toBe(200);
-    // Found on the engine, no longer kept.
-    expect(list.json.projects.find((p: { name: string }) => p.name === project)).toMatchObject({
-      registered: false,
-    });
+    // Its files give exactly what runs: re-adopted from the labels. The other one is found, not kept.
+    const byName = (n: string) => list.json.projects.find((p: { name: string }) => p.name === n);
+    expect(byName(project)).toMatchObject({ registered: true });
+    expect(byName(lost)).toMatchObject({ registered: false });
 
     const files = readdirSync(projects);
     const aside = files.find((f) => f.startsWith(`${project}.json.bad-`));
     expect(aside, files.join(' ')).toBeDefined();
     expect(readFileSync(join(projects, aside ?? ''), 'utf8')).toBe('{"name": "half a reco');
-    expect(existsSync(join(projects, `${project}.json`))).toBe(false);
+    expect(JSON.parse(readFileSync(join(projects, `${project}.json`), 'utf8'))).toMatchObject({
+      version: 1,
+      name: project,
+      leased: true,
+    });
     expect(files.some((f) => f.startsWith('newer.json.bad-'))).toBe(true);
 
     const log = d.log();
     expect(log).toContain('project record set aside');
     expect(log).toMatch(/written by a newer orc \(record version 99/);
     expect(log).toContain(`orc -p ${project} -f ${join(work, 'compose.yaml')} up -d`);
+    expect(log).toContain('project re-adopted');
     expect(log).toContain('project record missing');
-    expect(log).toContain(`orc -p ${lost} -f ${join(work, 'compose.yaml')} up -d`);
+    expect(log).toMatch(/another definition of web than the one running/);
+    expect(log).toContain(`orc -p ${lost} -f ${join(work, 'lost', 'compose.yaml')} up -d`);
     expect(log).not.toMatch(/unhandled|uncaught/i);
   });
 });
