@@ -8,9 +8,11 @@ describe('classifyRegistryFailure', () => {
     ['Head "http://127.0.0.1:5902/v2/exp/bb/manifests/1": no basic auth credentials', 500, 'REGISTRY_AUTH'],
     ['unauthorized: authentication required', 500, 'REGISTRY_AUTH'],
     [
+      // The engine's words for a repository the registry lacks (seen on an open local registry, in turn
+      // with "manifest unknown" for the same pull): not found first, the login as the other possibility.
       "pull access denied for nope, repository does not exist or may require 'docker login': denied: requested access to the resource is denied",
       404,
-      'REGISTRY_AUTH',
+      'IMAGE_NOT_FOUND',
     ],
     [
       'manifest for 127.0.0.1:5901/exp/bb:nope not found: manifest unknown: manifest unknown',

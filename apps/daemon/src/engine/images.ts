@@ -128,6 +128,17 @@ export function classifyRegistryFailure(
 ): ImageError {
   const details = { image: ctx.image, registry: ctx.registry, engine: text };
   const where = ctx.registry === 'docker.io' ? 'Docker Hub (docker.io)' : `registry ${ctx.registry}`;
+  // The engine says "pull access denied for X, repository does not exist or may require 'docker login'"
+  // for a repository the registry does not have (it cannot tell that from a hidden one): a missing image
+  // first, with the login as the other possibility. A registry that wants credentials says
+  // "unauthorized" / "no basic auth credentials" instead (below). Seen both ways for the same request.
+  if (/repository does not exist/i.test(text)) {
+    return new ImageError(
+      'IMAGE_NOT_FOUND',
+      `${ctx.action} ${ctx.image}: ${where} has no such repository, or it needs a login (${text}); check the name, or \`docker login ${ctx.registry}\``,
+      details,
+    );
+  }
   if (
     /unauthorized|authentication required|no basic auth credentials|denied|forbidden|incorrect username or password|401/i.test(
       text,
