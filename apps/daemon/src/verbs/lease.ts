@@ -86,38 +86,33 @@ export async function readLease(engine: Engine, project: string): Promise<Lease 
 }
 
 /**
- * Makes this daemon the project's keeper. Refuses while another live keeper holds it, unless `force`.
- * Returns the keeper it took the project from, when it took it from another daemon.
+ * Makes this daemon the project's keeper, given the lease read just before (by `checkLease`, which
+ * refused if it had to): a no-op when the lease already names this very process. Returns the keeper it
+ * took the project from, when that was another daemon.
  */
 export async function claimLease(
   deps: LeaseDeps,
   project: string,
-  force: boolean,
-): Promise<{ from?: Lease; keeper: Keeper }> {
-  const current = await readLease(deps.engine, project);
-  const keeper = keeperState(current, deps.me, deps.probe);
-  if (keeper === 'self' && current?.pid === deps.me.pid && current.procStart === deps.me.procStart) {
-    return { keeper };
-  }
-  if ((keeper === 'alive' || keeper === 'unknown') && !force && current) {
-    throw keptElsewhere(project, current, keeper);
-  }
+  current: Lease | undefined,
+): Promise<{ from?: Lease }> {
+  const { me } = deps;
+  if (current?.owner === me.id && current.pid === me.pid && current.procStart === me.procStart) return {};
   if (current) await deps.engine.removeVolume(leaseVolume(project));
   await deps.engine.createVolume({
     Name: leaseVolume(project),
     Labels: {
       [L.lease]: project,
-      [L.owner]: deps.me.id,
-      [L.host]: deps.me.host,
-      [L.pid]: String(deps.me.pid),
-      [L.procStart]: deps.me.procStart,
-      [L.stateDir]: deps.me.stateDir,
+      [L.owner]: me.id,
+      [L.host]: me.host,
+      [L.pid]: String(me.pid),
+      [L.procStart]: me.procStart,
+      [L.stateDir]: me.stateDir,
     },
   });
-  return { ...(current && keeper !== 'self' ? { from: current } : {}), keeper };
+  return current && current.owner !== me.id ? { from: current } : {};
 }
 
-/** Before acting on a project this daemon may not keep (`down`): refuse while another live keeper has it. */
+/** Before acting on a project (`up`, `down`): refuse while another live keeper has it; the lease read. */
 export async function checkLease(
   deps: LeaseDeps,
   project: string,

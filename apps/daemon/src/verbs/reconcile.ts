@@ -65,10 +65,9 @@ async function stillKeeper(ctx: VerbContext, record: ProjectRecord): Promise<boo
   const lease = await readLease(ctx.engine, record.name);
   const keeper = keeperState(lease, me);
   if (keeper === 'self' || (keeper === 'none' && !record.leased)) {
-    if (keeper === 'none' || lease?.pid !== me.pid || lease.procStart !== me.procStart) {
-      await claimLease({ engine: ctx.engine, me }, record.name, false);
-      if (!record.leased) await ctx.store.put({ ...record, leased: true });
-    }
+    // After a daemon restart the lease names this daemon's old pid: renewed (a no-op when current).
+    await claimLease({ engine: ctx.engine, me }, record.name, lease);
+    if (!record.leased) await ctx.store.put({ ...record, leased: true });
     return true;
   }
   const reason = lease

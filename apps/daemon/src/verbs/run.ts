@@ -153,16 +153,15 @@ export function createRunner(deps: RunDeps) {
       await cleanup();
       throw err;
     }
-    const id = name;
     try {
       if (o.detach) return { container: name };
       // Attached before start, so not a byte of its output is missed.
-      const stream = await attachContainer(engine, id, o.interactive ?? false);
+      const stream = await attachContainer(engine, name, o.interactive ?? false);
       await step({ kind: 'start' });
       let code: Promise<number> | undefined;
       let ended = false;
       const exitCode = () => {
-        code ??= engine.waitContainer(id).finally(async () => {
+        code ??= engine.waitContainer(name).finally(async () => {
           ended = true;
           await cleanup();
         });
@@ -172,7 +171,7 @@ export function createRunner(deps: RunDeps) {
         container: name,
         stream,
         tty: o.tty ?? false,
-        resize: (rows, cols) => resizeContainer(engine, id, rows, cols),
+        resize: (rows, cols) => resizeContainer(engine, name, rows, cols),
         exitCode,
         async abandon() {
           if (ended) return;

@@ -80,7 +80,7 @@ export function createUp(ctx: VerbContext): Up {
     const lease = { engine, me: await ctx.identity() };
 
     // Read-only before the record is written: a refused up writes nothing and creates nothing.
-    await checkLease(lease, name, o.force ?? false);
+    const held = await checkLease(lease, name, o.force ?? false);
     if (o.dryRun) {
       const planned = planUp(desired, observedEarly, planOptions);
       const refused = planFailure(planned);
@@ -117,7 +117,7 @@ export function createUp(ctx: VerbContext): Up {
         previous,
       );
       // One keeper per project on the engine (checked above; claimed once the record is safe).
-      const { from } = await claimLease(lease, name, o.force ?? false);
+      const { from } = await claimLease(lease, name, held);
       if (from) {
         const reason = `took the project over from ${describeKeeper(from)}`;
         warnings.push(reason);
