@@ -46,6 +46,8 @@ export const HTTP_STATUS = {
   // The workload failed (not the daemon): the containers are the "upstream" of an up.
   UNHEALTHY: 502,
   CONTAINER_EXITED: 502,
+  /** A lifecycle hook (pre_start step, post_start, pre_stop) exited non-zero. */
+  HOOK_FAILED: 502,
   DEPENDENCY_FAILED: 502,
   WAIT_TIMEOUT: 504,
   // The engine.

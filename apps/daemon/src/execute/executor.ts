@@ -24,7 +24,8 @@ export interface ExecuteOptions {
   engineLimit?: Limiter;
 }
 
-const unbounded = new Set<Operation['kind']>(['wait-container', 'ensure-image']);
+// Hooks run user commands of any length: holding an engine slot meanwhile would stall other plans.
+const unbounded = new Set<Operation['kind']>(['wait-container', 'ensure-image', 'run-init', 'exec-hook']);
 
 export interface OperationFailure {
   op: Operation;
@@ -64,6 +65,10 @@ export function describeOperation(op: Operation): Display {
       return { kind: 'container', resource: op.container, action: `${op.kind.split('-')[0]} ${op.network}` };
     case 'wait-container':
       return { kind: 'container', resource: op.name, action: `wait ${op.until}` };
+    case 'run-init':
+      return { kind: 'container', resource: op.name, action: `pre_start ${op.step.index}` };
+    case 'exec-hook':
+      return { kind: 'container', resource: op.name, action: `${op.phase} ${op.hook.index}` };
     default:
       return { kind: 'container', resource: op.name, action: op.kind.split('-')[0]! };
   }

@@ -1,26 +1,15 @@
 import { type ContainerCreateBody, Labels } from '@orc/spec';
 import { isOrcError, OrcError } from '../contract/errors.js';
-import type { Engine } from '../engine/engine.js';
 import type { Operation } from '../plan/types.js';
 import { endpointSettings } from './endpoint.js';
+import { execHook, runInit } from './hooks.js';
+import type { OpContext } from './op-context.js';
 import { isGate, passGate } from './start-first.js';
 import { waitForContainer } from './wait.js';
 
-type Op<K extends Operation['kind']> = Extract<Operation, { kind: K }>;
+export type { OpContext } from './op-context.js';
 
-export interface OpContext {
-  engine: Engine;
-  project: string;
-  /** Pulls/builds an image as the plan says; the images module's `ensureImage` in production. */
-  ensureImage(op: Op<'ensure-image'>, report: (message: string) => void): Promise<void>;
-  /** Default timeout of `wait-container` (ms). */
-  waitTimeoutMs: number;
-  nudge?: (containerName: string) => Promise<void>;
-  signal?: AbortSignal;
-  /** Image reference → id, filled as images are inspected (one inspect per image per run). */
-  imageIds: Map<string, Promise<string>>;
-  report(message: string): void;
-}
+type Op<K extends Operation['kind']> = Extract<Operation, { kind: K }>;
 
 /** Runs one plan operation against the engine. Every step is safe to repeat after a crash. */
 export async function runOperation(op: Operation, ctx: OpContext): Promise<void> {
@@ -60,6 +49,10 @@ export async function runOperation(op: Operation, ctx: OpContext): Promise<void>
       return engine.connectNetwork(op.network, op.container, endpointSettings(op.endpoint));
     case 'disconnect-network':
       return engine.disconnectNetwork(op.network, op.container);
+    case 'run-init':
+      return runInit(op, ctx);
+    case 'exec-hook':
+      return execHook(op, ctx);
     case 'wait-container': {
       const wait = {
         ...(op.service ? { service: op.service } : {}),

@@ -5,6 +5,7 @@
 import type { DesiredService, DesiredState } from '@orc/spec';
 import type { ObservedContainer, ObservedProject } from '../observe/types.js';
 import { addAfter, addError, addOp, addWarning, type Draft, finishPlan, newDraft } from './draft.js';
+import { addHooks } from './hooks.js';
 import { removeContainerId, startContainerId, stopContainerId, waitId } from './ids.js';
 import { isActive } from './infra.js';
 import { stopSettings } from './service.js';
@@ -131,6 +132,7 @@ export function planServiceAction(
   if (action === 'start' || action === 'restart')
     orderAfterDependencies(draft, services, containers, byService);
   if (action === 'stop') orderAfterDependents(draft, services, byService);
+  addHooks(draft, desired, observed);
   return finishPlan(draft);
 }
 

@@ -6,6 +6,7 @@
 import type { DesiredService, DesiredState } from '@orc/spec';
 import type { ObservedContainer, ObservedProject } from '../observe/types.js';
 import { addOp, addWarning, finishPlan, newDraft } from './draft.js';
+import { addHooks } from './hooks.js';
 import { removeContainerId, removeNetworkId, stopContainerId } from './ids.js';
 import { isActive } from './infra.js';
 import { stopSettings } from './service.js';
@@ -62,6 +63,7 @@ export function planDown(
       for (const id of stops.get(dependent) ?? []) if (!op.after.includes(id)) op.after.push(id);
     }
   }
+  addHooks(draft, desired, observed);
   const removals: OpId[] = leaving.map(
     (c) =>
       addOp(draft, {

@@ -9,3 +9,6 @@ export const disconnectId = (container: string, network: string) =>
 export const removeNetworkId = (id: string) => `remove-network:${id.slice(0, 12)}`;
 export const waitId = (name: string, until: string, required: boolean) =>
   `wait-container:${name}:${until}${required ? '' : ':optional'}`;
+export const runInitId = (name: string) => `run-init:${name}`;
+export const execHookId = (phase: string, container: string, index: number) =>
+  `exec-hook:${phase}:${container}:${index}`;

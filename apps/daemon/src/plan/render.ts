@@ -38,9 +38,19 @@ export function renderOperation(op: Operation): string {
       return `connect container ${op.container} to network ${op.network}${why}`;
     case 'disconnect-network':
       return `disconnect container ${op.container} from network ${shortRef(op.network)}${why}`;
+    case 'run-init':
+      return `run pre_start step ${op.step.index} of ${op.service} in ${op.name} (${op.step.create.Image}: ${words(op.step.create.Cmd)})${why}`;
+    case 'exec-hook':
+      return `run ${op.phase} hook ${op.hook.index} in container ${op.name} (${words(op.hook.Cmd)})${why}`;
     case 'wait-container':
       return `wait for container ${op.name} ${op.until}${op.required ? '' : ' (optional)'}${why}`;
   }
+}
+
+/** A command as a user would type it (exec form shown joined); the image's default when absent. */
+function words(cmd: string[] | undefined): string {
+  if (!cmd || cmd.length === 0) return "the image's command";
+  return cmd.map((w) => (/[\s'"]/.test(w) ? JSON.stringify(w) : w)).join(' ');
 }
 
 /** Engine ids (64 hex) are shown as docker shows them (12); names as they are. */

@@ -2,7 +2,7 @@
  * The containers of one service for `up`: group by container number, keep the best of duplicates, then
  * create, replace, rename, start or leave each replica; remove replicas beyond the scale.
  */
-import type { DesiredContainer, DesiredService, DesiredState } from '@orc/spec';
+import { type DesiredContainer, type DesiredService, type DesiredState, Labels } from '@orc/spec';
 import type { ObservedContainer, ObservedProject } from '../observe/types.js';
 import { addError, addOp, type Draft } from './draft.js';
 import {
@@ -271,7 +271,7 @@ function keep(
   const stoppedEarly = ctx.infra.stoppedForNetwork.get(c.name);
   const state = stoppedEarly ? 'exited' : c.state;
   const startable =
-    state === 'created' ||
+    (state === 'created' && !(options.startExited === false && preStartFailed(ctx.observed, service))) ||
     (state === 'exited' && options.startExited !== false && !options.leaveExited?.has(c.id));
   const base = { name: dc.name, ...(named ? { named } : {}) };
   const after = named ? [named] : [];
@@ -315,6 +315,26 @@ function keep(
   if (!named && state === 'running') outcome.untouched.push(c);
   const idle = state !== 'running' && state !== 'paused' && state !== 'restarting';
   return { ...base, ...(named ? { ready: named } : {}), idle };
+}
+
+/**
+ * The service's pre_start steps (as defined now) failed and their container was kept: the supervisor's
+ * passes do not retry them on their own (each retry would run the user's steps again, on a loop); the
+ * user's next `up` or `start` does.
+ */
+function preStartFailed(observed: ObservedProject, service: DesiredService): boolean {
+  const hash = service.hooks?.pre_start_hash;
+  return (
+    hash !== undefined &&
+    observed.containers.some(
+      (c) =>
+        c.service === service.name &&
+        c.labels[Labels.orcHook] === 'pre_start' &&
+        c.labels[Labels.orcPreStart] === hash &&
+        c.state === 'exited' &&
+        c.exitCode !== 0,
+    )
+  );
 }
 
 function startFirstWanted(ctx: UpContext, service: DesiredService): boolean {

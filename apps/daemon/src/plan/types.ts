@@ -2,7 +2,14 @@
  * A Plan is a DAG of small operations. The planner (pure) builds it; the executor walks it.
  * Every operation carries a cause, so a plan reads as text (`up --dry-run`, events, table tests).
  */
-import type { ContainerCreateBody, DesiredEndpoint, NetworkCreateBody, VolumeCreateBody } from '@orc/spec';
+import type {
+  ContainerCreateBody,
+  DesiredEndpoint,
+  DesiredExecHook,
+  DesiredInitStep,
+  NetworkCreateBody,
+  VolumeCreateBody,
+} from '@orc/spec';
 
 export type OpId = string;
 
@@ -56,6 +63,18 @@ export type Operation =
   | (OpBase & { kind: 'unpause-container'; name: string; containerId: string })
   | (OpBase & { kind: 'connect-network'; container: string; network: string; endpoint: DesiredEndpoint })
   | (OpBase & { kind: 'disconnect-network'; container: string; network: string })
+  /** A `pre_start` step: an init container created, run to its end (exit 0 or the op fails), removed. */
+  | (OpBase & { kind: 'run-init'; name: string; service: string; step: DesiredInitStep })
+  /** A `post_start` / `pre_stop` hook: an exec in the service's container `name`; non-zero exit fails the op. */
+  | (OpBase & {
+      kind: 'exec-hook';
+      /** The container's name, for the reader; `target` is what the exec is sent to (its id when known). */
+      name: string;
+      target: string;
+      service: string;
+      phase: 'post_start' | 'pre_stop';
+      hook: DesiredExecHook;
+    })
   | (OpBase & {
       kind: 'wait-container';
       name: string;

@@ -2,6 +2,7 @@
 import type { DesiredService, DesiredState } from '@orc/spec';
 import type { ObservedContainer, ObservedProject } from '../observe/types.js';
 import { addAfter, addError, addOp, addWarning, type Draft, finishPlan, newDraft } from './draft.js';
+import { addHooks } from './hooks.js';
 import { waitId } from './ids.js';
 import { ensureImage } from './images.js';
 import { planInfrastructure } from './infra.js';
@@ -60,6 +61,7 @@ export function plan(desired: DesiredState, observed: ObservedProject, options: 
   }
   planOrphans(draft, desired, observed, options);
   orderNameReuse(draft, observed);
+  addHooks(draft, desired, observed);
   return finishPlan(draft);
 }
 

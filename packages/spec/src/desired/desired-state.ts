@@ -1,9 +1,11 @@
 import { sortedRecord } from '../hash/canonical.js';
 import { definitionHash, serviceDefinition } from '../hash/service-hash.js';
 import type { DesiredBuild, DesiredService, DesiredState, OrcServiceExtension } from '../model/desired.js';
+import { Labels } from '../model/labels.js';
 import type { BuildConfig, Project, Service } from '../model/project.js';
 import { containerBody, DEFAULT_LOGGING, type LogDefaults, serviceEndpoints } from './container.js';
 import { DesiredStateError } from './errors.js';
+import { desiredHooks, preStartHash } from './hooks.js';
 import { containerName, imageName } from './names.js';
 import { dependencyOrder, usedServices } from './order.js';
 import { fixedHostPorts } from './ports.js';
@@ -78,17 +80,14 @@ function desiredService(
   const hash = definitionHash(definition);
   const image = imageName(project.name, service);
   const ctx = { project, service, image, hash, definition, logging };
+  const preStart = service.pre_start?.length ? preStartHash(service.pre_start) : undefined;
   const containers = [];
   for (let number = 1; number <= replicas; number++) {
     const name = containerName(project.name, service, number);
     const endpoints = serviceEndpoints(project, service, name);
-    containers.push({
-      service: service.name,
-      number,
-      name,
-      create: containerBody(ctx, number, endpoints),
-      endpoints,
-    });
+    const create = containerBody(ctx, number, endpoints);
+    if (preStart) create.Labels = sortedRecord({ ...create.Labels, [Labels.orcPreStart]: preStart });
+    containers.push({ service: service.name, number, name, create, endpoints });
   }
   const networks =
     service.network_mode === undefined ? serviceEndpoints(project, service, '').map((e) => e.key) : [];
@@ -118,6 +117,8 @@ function desiredService(
     definition,
     containers,
   };
+  const hooks = desiredHooks(service, containers[0]);
+  if (hooks) out.hooks = hooks;
   if (service.build) out.build = desiredBuild(service.build, image);
   if (service.platform) out.platform = service.platform;
   if (service.stop_signal) out.stop_signal = service.stop_signal;

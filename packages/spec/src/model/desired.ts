@@ -110,6 +110,38 @@ export interface DesiredService {
    */
   definition: string;
   containers: DesiredContainer[];
+  /** Lifecycle hooks; absent when the service declares none. */
+  hooks?: DesiredHooks;
+}
+
+export interface DesiredHooks {
+  /** Hash of the `pre_start` steps (label `dev.orc.pre-start` on the service's containers). */
+  pre_start_hash?: string;
+  /** Init containers, run in order before the service's first container starts (once per definition). */
+  pre_start: DesiredInitStep[];
+  /** Run in each container after it starts. */
+  post_start: DesiredExecHook[];
+  /** Run in each running container before it is stopped. */
+  pre_stop: DesiredExecHook[];
+}
+
+export interface DesiredInitStep {
+  /** 1-based position in `pre_start`. */
+  index: number;
+  /** `<first replica's name>-pre_start-<index>`. */
+  name: string;
+  create: ContainerCreateBody;
+  endpoints: DesiredEndpoint[];
+}
+
+/** An exec in the service's container; the container's own environment is inherited by the engine. */
+export interface DesiredExecHook {
+  index: number;
+  Cmd: string[];
+  User?: string;
+  Privileged?: boolean;
+  WorkingDir?: string;
+  Env?: string[];
 }
 
 export interface OrcServiceExtension {

@@ -19,6 +19,11 @@ export const Labels = {
   orcVersion: 'dev.orc.version',
   orcConfigHash: 'dev.orc.config-hash',
   orcDefinition: 'dev.orc.service-definition',
+  /** On a service's containers: the hash of the `pre_start` steps they start after (run once per definition). */
+  orcPreStart: 'dev.orc.pre-start',
+  /** On an init container: `pre_start`, and which step (`dev.orc.hook-index`, 1-based). */
+  orcHook: 'dev.orc.hook',
+  orcHookIndex: 'dev.orc.hook-index',
 } as const;
 
 /** The compose version we claim in `com.docker.compose.version` (the format compose's own tools parse). */

@@ -162,6 +162,26 @@ export interface Ulimit {
   hard: number;
 }
 
+/**
+ * A lifecycle hook: `post_start` / `pre_stop` run it inside the service's container (exec); a `pre_start`
+ * step runs it in a container of its own (an init container) before the service's container starts.
+ */
+export interface LifecycleHook {
+  /** Exec form; a string in the file is split as shell words, as `command:` is. Absent: the image's. */
+  command?: string[];
+  user?: string;
+  privileged?: boolean;
+  working_dir?: string;
+  /** Added to the service's environment (wins over it). */
+  environment?: Record<string, string | null>;
+}
+
+/** A `pre_start` step: `image` defaults to the service's; `entrypoint` to the image's. */
+export interface PreStartHook extends LifecycleHook {
+  image?: string;
+  entrypoint?: string[];
+}
+
 export interface Service {
   name: string;
   image?: string;
@@ -237,6 +257,9 @@ export interface Service {
   isolation?: string;
   storage_opt?: Record<string, string>;
   label_file?: string[];
+  pre_start?: PreStartHook[];
+  post_start?: LifecycleHook[];
+  pre_stop?: LifecycleHook[];
   extensions: Extensions;
 }
 

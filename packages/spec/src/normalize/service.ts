@@ -25,6 +25,7 @@ import {
   toInt,
   toNumber,
 } from './context.js';
+import { normalizeHooks, normalizePreStart } from './hooks.js';
 import { isRemoteContext, resolveHostPath } from './paths.js';
 import { parseShortPort, portSourceIndex } from './ports.js';
 import { splitShellWords } from './shellwords.js';
@@ -89,8 +90,6 @@ export const UNCARRIED_SERVICE_KEYS = new Set([
   'mem_swappiness',
   'models',
   'oom_kill_disable',
-  'post_start',
-  'pre_stop',
   'provider',
   'use_api_socket',
 ]);
@@ -224,6 +223,9 @@ export function normalizeService(name: string, raw: Dict, ctx: NormalizeContext)
   if (raw.devices != null) svc.devices = normalizeDevices(raw.devices, at('devices'), ctx);
   if (raw.secrets != null) svc.secrets = fileReferences(raw.secrets, at('secrets'), ctx);
   if (raw.configs != null) svc.configs = fileReferences(raw.configs, at('configs'), ctx);
+  if (raw.pre_start != null) svc.pre_start = normalizePreStart(raw.pre_start, at('pre_start'), ctx);
+  if (raw.post_start != null) svc.post_start = normalizeHooks(raw.post_start, at('post_start'), ctx);
+  if (raw.pre_stop != null) svc.pre_stop = normalizeHooks(raw.pre_stop, at('pre_stop'), ctx);
   if (raw.deploy != null) {
     const d = normalizeDeploy(raw.deploy, at('deploy'), ctx);
     if (d) svc.deploy = d;

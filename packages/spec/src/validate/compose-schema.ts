@@ -211,6 +211,18 @@ const lifecycleHook = list(
   ]),
 );
 
+const preStartHook = list(
+  obj({
+    command: strOrList,
+    entrypoint: strOrList,
+    image: str,
+    user: str,
+    privileged: bool,
+    working_dir: str,
+    environment: listOrDict,
+  }),
+);
+
 export const serviceShape: Shape = obj({
   annotations: listOrDict,
   attach: bool,
@@ -296,6 +308,7 @@ export const serviceShape: Shape = obj({
   pids_limit: intLike,
   platform: str,
   ports: list(port),
+  pre_start: preStartHook,
   post_start: lifecycleHook,
   pre_stop: lifecycleHook,
   privileged: bool,

@@ -206,6 +206,14 @@ export function applyPlan(observed: ObservedProject, plan: Plan): ObservedProjec
         delete c.networks[entry[0]];
         break;
       }
+      case 'run-init':
+        // Created, run and removed by the executor: it leaves nothing behind.
+        break;
+      case 'exec-hook': {
+        const c = container(op, op.target);
+        if (c.state !== 'running') fail(op, `${c.name} is ${c.state}: a hook cannot run in it`);
+        break;
+      }
       case 'wait-container': {
         const c = container(op, op.name);
         if (
