@@ -32,3 +32,4 @@ export * from './model/errors.js';
 export * from './model/labels.js';
 export type * from './model/project.js';
 export * from './render/index.js';
+export { problemsFor } from './validate/applicable.js';

@@ -63,7 +63,13 @@ export interface Api {
   getProject(name: string): Promise<ProjectSummary>;
   up(source: ProjectSource, options: UpOptions): Promise<OperationRecord>;
   action(target: Target, action: ActionName, body: Record<string, unknown>): Promise<OperationRecord>;
-  config(source: ProjectSource, format: 'json' | 'yaml', consistency?: boolean): Promise<unknown>;
+  /** `services`: what the output is about (`config --hash a,b`): other services' problems do not refuse it. */
+  config(
+    source: ProjectSource,
+    format: 'json' | 'yaml',
+    consistency?: boolean,
+    services?: string[],
+  ): Promise<unknown>;
   getOperation(id: string): Promise<OperationRecord>;
   progress(id: string, signal?: AbortSignal): AsyncGenerator<ProgressItem>;
   logs(name: string, query: LogQuery, signal?: AbortSignal): AsyncGenerator<LogLine>;
@@ -142,9 +148,14 @@ export function api(address: DaemonAddress): Api {
           },
         )
       ).operation,
-    config: (source, format, consistency) =>
+    config: (source, format, consistency, services) =>
       call(address, 'POST', `/v1/config?format=${format}`, {
-        body: { source, format, ...(consistency === false ? { consistency: false } : {}) },
+        body: {
+          source,
+          format,
+          ...(consistency === false ? { consistency: false } : {}),
+          ...(services?.length ? { services } : {}),
+        },
         headers: { Accept: format === 'yaml' ? 'text/yaml, application/json' : 'application/json' },
       }),
     top: async (name, services) =>

@@ -39,6 +39,13 @@ export function configListing(flags: ConfigFlags, project: ProjectJson): string 
   return undefined;
 }
 
+/** The services `--hash` names; undefined for `*` or without it (every service is checked). */
+export function hashedServices(hash: string | undefined): string[] | undefined {
+  if (hash === undefined || hash === '*') return undefined;
+  const names = hash.split(',').filter((s) => s !== '');
+  return names.length > 0 ? names : undefined;
+}
+
 export function registerConfig(program: Command): Command {
   return program
     .command('config')
@@ -60,7 +67,10 @@ export function registerConfig(program: Command): Command {
         const client = await ctx.connect();
         // The model first: its warnings (keys orc does not act on, deprecated forms) go to stderr, located,
         // as compose prints them; the YAML rendering is a second call only when it is what was asked for.
-        const answer = (await client.config(ctx.source(), 'json', f.consistency)) as {
+        // `--hash a,b` is about those services only: compose refuses it for their problems (a missing
+        // env_file, a container_name clash between them), not for the other services'.
+        const about = hashedServices(f.hash);
+        const answer = (await client.config(ctx.source(), 'json', f.consistency, about)) as {
           project: ProjectJson;
           warnings?: unknown[];
           hashes?: Record<string, string>;

@@ -374,6 +374,22 @@ describe('API server', () => {
     expect(bad.json().details.errors[0]).toMatchObject({ code: 'YAML_SYNTAX', line: 3, col: 5 });
   });
 
+  it('passes config --hash services to the core, so only their problems refuse it (issue 21 item 3)', async () => {
+    const seen: unknown[] = [];
+    const api = await server(
+      fakeCore({
+        config: async (_source, opts) => {
+          seen.push(opts);
+          return { ok: true, project: { name: 'demo', services: {} }, warnings: [], hashes: {} };
+        },
+      }).core,
+    );
+    const res = await api.inject({ method: 'POST', url: '/v1/config', payload: { source, services: ['a'] } });
+    expect(res.statusCode).toBe(200);
+    await api.inject({ method: 'POST', url: '/v1/config', payload: { source } });
+    expect(seen).toEqual([{ services: ['a'] }, {}]);
+  });
+
   it('refuses browsers on any transport, and TCP without the token or with a foreign Host', async () => {
     const unix = await server(fakeCore().core, 'unix');
     const browser = await unix.inject({

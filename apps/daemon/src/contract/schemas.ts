@@ -129,6 +129,12 @@ export const ConfigBodySchema = Type.Object(
           'false (`config --no-consistency`): cross-reference problems (an undefined service, network, volume) become warnings',
       }),
     ),
+    services: Type.Optional(
+      Type.Array(Type.String(), {
+        description:
+          'The services the request is about (`config --hash a,b`): a missing env_file or a container_name clash of other services does not refuse it. Absent: every service, as compose validates them all',
+      }),
+    ),
   },
   strict,
 );

@@ -8,6 +8,7 @@ import { OrcError } from '../contract/errors.js';
 import type { BuildOptions, LoadFailure, ProjectSource, PullOptions } from '../contract/types.js';
 import type { BatchResult, EnsureImageRequest, ImageProgress, ImageService } from '../images/index.js';
 import type { OperationRegistry, OperationScope } from './operations.js';
+import { selectionFailure } from './selection.js';
 import type { OperationHandle } from './types.js';
 
 export interface ImageOpsDeps {
@@ -96,7 +97,14 @@ export function createImageOps(deps: ImageOpsDeps) {
     const d = await loadNaming(deps.desired, source, o.services);
     if ('code' in d) return d;
     const { desired } = d;
-    const services = chosenServices(desired, o.services).filter((s) => s.build);
+    const chosen = chosenServices(desired, o.services);
+    const problem = selectionFailure(
+      d.project,
+      chosen.map((s) => s.name),
+      [],
+    );
+    if (problem) return problem;
+    const services = chosen.filter((s) => s.build);
     const overrides = {
       ...(o.noCache ? { noCache: true } : {}),
       ...(o.pull ? { pull: true } : {}),
@@ -118,7 +126,14 @@ export function createImageOps(deps: ImageOpsDeps) {
     const d = await loadNaming(deps.desired, source, o.services);
     if ('code' in d) return d;
     const { desired } = d;
-    const reqs = chosenServices(desired, o.services).map((s) => request(desired, s, source.env));
+    const chosen = chosenServices(desired, o.services);
+    const problem = selectionFailure(
+      d.project,
+      chosen.map((s) => s.name),
+      [],
+    );
+    if (problem) return problem;
+    const reqs = chosen.map((s) => request(desired, s, source.env));
     return deps.ops.start(desired.project, 'pull', async (scope) => {
       const batch = await deps.images.pullImages(
         reqs,

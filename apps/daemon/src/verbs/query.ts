@@ -1,5 +1,5 @@
 /** The read-only verbs: ps/ls (project summaries), config, logs, exec, top, images, health. */
-import { Labels, type LoadResult, loadProject } from '@orc/spec';
+import { formatProblem, Labels, type LoadResult, loadProject, problemsFor } from '@orc/spec';
 import { OrcError } from '../contract/errors.js';
 import type { ProjectSource, ProjectSummary } from '../contract/types.js';
 import { openExec } from '../engine/exec.js';
@@ -7,6 +7,7 @@ import { followProjectLogs } from '../logs/container-logs.js';
 import { observeProject } from '../observe/observe.js';
 import type { Restarter } from '../supervise/restarter.js';
 import type { VerbContext } from './context.js';
+import { selectionFailure } from './selection.js';
 import { projectSummary } from './summary.js';
 import { projectImages, projectTop } from './top.js';
 import type { Core, ProjectTarget } from './types.js';
@@ -67,10 +68,15 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
       // `--no-consistency`: the model as written, cross-reference problems kept as warnings (compose skips them).
       const loaded = opts.consistency === false ? await relaxedLoad(source) : await ctx.load(source);
       if (!loaded.ok) return { code: 'INVALID_PROJECT', errors: loaded.errors, warnings: loaded.warnings };
-      const d = ctx.toDesired(loaded.project, {});
+      // compose's `config` validates every service; `config --hash a` only the services it prints.
+      const { serviceProblems: _problems, ...project } = loaded.project;
+      const selected = opts.services?.length ? opts.services : Object.keys(project.services);
+      const problem = selectionFailure(loaded.project, selected, loaded.warnings);
+      if (problem) return problem;
+      const d = ctx.toDesired(project, {});
       const hashes =
         'desired' in d ? Object.fromEntries(d.desired.services.map((x) => [x.name, x.hash])) : {};
-      return { ok: true, project: loaded.project, warnings: loaded.warnings, hashes };
+      return { ok: true, project, warnings: loaded.warnings, hashes };
     },
     async *logs(target, o, signal) {
       const { name } = await ctx.resolveName(target);
@@ -100,11 +106,19 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
   };
 }
 
-/** Loads twice when needed: strictly, and without the consistency check, whose errors become warnings. */
+/**
+ * Loads twice when needed: strictly, and without the consistency check, whose errors become warnings. A
+ * container_name clash is a consistency problem kept on the strict Project (it fails only the commands
+ * selecting both services): the relaxed load has none, and the strict one's becomes a warning too.
+ */
 async function relaxedLoad(source: ProjectSource): Promise<LoadResult> {
   const strict = await loadProject(source);
-  if (strict.ok) return strict;
+  if (strict.ok && !strict.project.serviceProblems) return strict;
   const relaxed = await loadProject({ ...source, skipConsistencyCheck: true });
   if (!relaxed.ok) return relaxed;
-  return { ...relaxed, warnings: [...relaxed.warnings, ...strict.errors] };
+  if (!strict.ok) return { ...relaxed, warnings: [...relaxed.warnings, ...strict.errors] };
+  const all = (p: typeof strict.project) => problemsFor(p, Object.keys(p.services));
+  const kept = new Set(all(relaxed.project).map(formatProblem));
+  const skipped = all(strict.project).filter((p) => !kept.has(formatProblem(p)));
+  return { ...relaxed, warnings: [...relaxed.warnings, ...skipped] };
 }

@@ -9,6 +9,7 @@
 import { Labels } from '@orc/spec';
 import { readoptCommand, type VerbContext } from './context.js';
 import { leasedWithoutRecord } from './lease.js';
+import { selectionFailure } from './selection.js';
 
 export async function readoptLeasedProjects(ctx: VerbContext): Promise<void> {
   const { engine, store, bus, log } = ctx;
@@ -51,6 +52,9 @@ async function tryReadopt(ctx: VerbContext, project: string): Promise<string | u
     const s = c.Labels?.[Labels.service];
     if (s) counts[s] = (counts[s] ?? 0) + 1;
   }
+  // The services it would keep converged are those running: their env_file and container_name problems.
+  const problem = selectionFailure(loaded.project, Object.keys(counts), loaded.warnings);
+  if (problem) return `its files do not load for the services it runs (${problem.errors[0]?.message})`;
   const d = ctx.toDesired(loaded.project, counts);
   if (!('desired' in d)) return 'its files do not give a desired state';
   const hashOf = new Map(d.desired.services.map((s) => [s.name, s.hash]));

@@ -4,7 +4,7 @@
  * them that does not register the project), its networks and volumes made if missing.
  */
 import { randomBytes } from 'node:crypto';
-import type { ContainerCreateBody, DesiredService, DesiredState } from '@orc/spec';
+import type { ContainerCreateBody, DesiredService, DesiredState, Project } from '@orc/spec';
 import { Labels } from '@orc/spec';
 import { OrcError } from '../contract/errors.js';
 import type { LoadFailure, ProjectSource, RunOptions, UpOptions } from '../contract/types.js';
@@ -13,6 +13,7 @@ import { attachContainer, resizeContainer } from '../engine/oneoff.js';
 import { planOneOff, planOneOffStep } from '../plan/oneoff.js';
 import type { Plan } from '../plan/types.js';
 import { chosenServices, loadNaming } from './images-ops.js';
+import { selectionFailure } from './selection.js';
 import type { OperationHandle, RunSession } from './types.js';
 
 export interface RunDeps {
@@ -20,7 +21,7 @@ export interface RunDeps {
   engine: Engine;
   /** Runs a plan with the executor; `env` and `desired` serve its image step (the client's registry auth). */
   execute(plan: Plan, env: Record<string, string>, desired: DesiredState): Promise<void>;
-  desired(source: ProjectSource): Promise<{ desired: DesiredState } | LoadFailure>;
+  desired(source: ProjectSource): Promise<{ project: Project; desired: DesiredState } | LoadFailure>;
   up(source: ProjectSource, opts: UpOptions): Promise<OperationHandle | LoadFailure>;
 }
 
@@ -106,6 +107,10 @@ export function createRunner(deps: RunDeps) {
     if (!svc) throw new OrcError('SERVICE_NOT_FOUND', `no such service: ${o.service}`);
 
     const deps_ = o.noDeps ? [] : dependencies(desired, svc.name);
+    // The one-off's own problems (its env_file); the up below checks the dependencies it starts. A one-off
+    // never takes its service's container_name, so it clashes with no one.
+    const problem = selectionFailure(d.project, [svc.name], []);
+    if (problem) return problem;
     if (deps_.length) {
       const started = await deps.up(source, { services: deps_, keep: false });
       if ('code' in started) return started;

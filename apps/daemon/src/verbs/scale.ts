@@ -4,6 +4,7 @@ import { OrcError } from '../contract/errors.js';
 import { plan as planUp } from '../plan/index.js';
 import type { VerbContext } from './context.js';
 import { observeFor, runPlan } from './converge.js';
+import { keptWithoutProblems, selectionFailure } from './selection.js';
 import type { OperationHandle, ProjectTarget } from './types.js';
 
 export type Scale = (target: ProjectTarget, replicas: Record<string, number>) => Promise<OperationHandle>;
@@ -25,11 +26,26 @@ export function createScale(ctx: VerbContext): Scale {
         errors: loaded.errors,
       });
     }
+    const scaled = Object.keys(replicas);
+    // Only the scaled services' problems refuse it (their env_file, a clash between two of them).
+    const problem = selectionFailure(loaded.project, scaled, loaded.warnings);
+    if (problem) {
+      throw new OrcError('INVALID_REQUEST', problem.errors.map(formatProblem).join('\n'), {
+        errors: problem.errors,
+      });
+    }
+    const services = keptWithoutProblems(loaded.project, record.services, scaled);
     const newScale = { ...record.scale, ...replicas };
     const d = ctx.toDesired(loaded.project, newScale);
     if (!('desired' in d)) throw new OrcError('INVALID_REQUEST', d.errors.map(formatProblem).join('\n'));
     const desired = d.desired;
-    await ctx.remember({ ...record, scale: newScale, desired, updatedAt: new Date().toISOString() });
+    await ctx.remember({
+      ...record,
+      scale: newScale,
+      ...(services ? { services } : {}),
+      desired,
+      updatedAt: new Date().toISOString(),
+    });
     return ops.start(
       name,
       'scale',
@@ -39,7 +55,7 @@ export function createScale(ctx: VerbContext): Scale {
           run,
           scope,
           planUp(desired, observed, {
-            services: Object.keys(replicas),
+            services: scaled,
             noDeps: true,
             desiredRunState: record.runState,
             startExited: true,

@@ -52,7 +52,8 @@ export interface Core {
   /** Load + validate + normalise; returns the Project as JSON-ready data, or the located errors. */
   config(
     source: ProjectSource,
-    opts?: { consistency?: boolean },
+    /** `services`: what the output is about (`config --hash a,b`): only their service problems apply. */
+    opts?: { consistency?: boolean; services?: string[] },
   ): Promise<
     { ok: true; project: unknown; warnings: SpecWarning[]; hashes?: Record<string, string> } | LoadFailure
   >;

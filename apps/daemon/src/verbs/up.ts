@@ -17,6 +17,7 @@ import { checkLease, claimLease, describeKeeper } from './lease.js';
 import { toOperationError } from './operations.js';
 import { omit, sameJson } from './record.js';
 import { rolledBackDesired } from './rollback.js';
+import { keptWithoutProblems, selectionFailure } from './selection.js';
 import type { OperationHandle } from './types.js';
 import { runImagesThenPlan } from './up-phases.js';
 
@@ -43,6 +44,9 @@ export function createUp(ctx: VerbContext): Up {
     const covering = ctx.toDesired(project, { ...(previous?.scale ?? {}), ...(o.scale ?? {}) });
     if (!('desired' in covering)) return covering;
     const covered = coveredServices(covering.desired, o.services, o.noDeps ?? false);
+    // A missing env_file or a container_name clash fails the up only if it covers the services concerned.
+    const problem = selectionFailure(project, covered, loaded.warnings);
+    if (problem) return problem;
     const scale = { ...(o.services?.length ? omit(previous?.scale ?? {}, covered) : {}), ...(o.scale ?? {}) };
     const d = sameJson(scale, { ...(previous?.scale ?? {}), ...(o.scale ?? {}) })
       ? covering
@@ -96,10 +100,13 @@ export function createUp(ctx: VerbContext): Up {
     if (o.keep !== false) {
       const now = new Date().toISOString();
       // With their dependencies (unless --no-deps): the supervisor converges exactly this set.
-      const services =
+      const services = keptWithoutProblems(
+        project,
         o.services?.length && (!previous || previous.services)
           ? [...new Set([...(previous?.services ?? []), ...covered])].sort()
-          : undefined;
+          : undefined,
+        covered,
+      );
       // Written before acting: a crash from here on is repaired by the next start, toward this state; a
       // full state directory fails the up here, before anything is created on the engine.
       await ctx.remember(

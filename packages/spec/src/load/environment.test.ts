@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: compose files spell ${VAR} literally
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProject } from './load-project.js';
-import { expectErrors, expectOk, type TempProject, tempProject } from './temp-project.js';
+import { expectErrors, expectErrorsForAll, expectOk, type TempProject, tempProject } from './temp-project.js';
 
 let tmp: TempProject | undefined;
 afterEach(() => {
@@ -98,9 +98,9 @@ describe('env_file and environment of a service', () => {
     expect(p.services.s?.environment).toEqual(expected);
   });
 
-  it('a missing required env_file is located at its entry', async () => {
+  it('a missing required env_file is located at its entry (a problem of its service, not of the load)', async () => {
     tmp = tempProject({ 'compose.yaml': 'services:\n  s:\n    image: x\n    env_file:\n      - gone.env\n' });
-    const errors = expectErrors(await loadProject({ workingDir: tmp.dir, env: {} }));
+    const errors = expectErrorsForAll(await loadProject({ workingDir: tmp.dir, env: {} }));
     expect(errors[0]).toMatchObject({ code: 'ENV_FILE', line: 5, col: 9, path: 'services.s.env_file[0]' });
     expect(errors[0]?.hint).toMatch(/required: false/);
   });

@@ -1,5 +1,5 @@
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import type { SpecProblem } from '../model/errors.js';
+import type { ServiceProblem, SpecProblem } from '../model/errors.js';
 import type { Project } from '../model/project.js';
 import type { Dict, PathProblem } from '../normalize/context.js';
 import { isDict } from '../normalize/context.js';
@@ -28,10 +28,14 @@ import { applyProfiles } from './profiles.js';
 import { decideProjectName, type NameSource } from './project-name.js';
 import { DEFAULT_YAML_LIMITS, type ParsedFile, parseComposeYaml } from './yaml.js';
 
-/** Collects problems of one load; errors fail it, warnings travel with the result. */
+/**
+ * Collects problems of one load; errors fail it, warnings travel with the result, and service problems
+ * travel with the Project, to fail only the commands that select their services.
+ */
 export interface Problems {
   errors: SpecProblem[];
   warnings: SpecProblem[];
+  services: ServiceProblem[];
 }
 
 const yamlTags = composeTags;
@@ -49,10 +53,14 @@ interface SourceText {
  * or every located error found. Never throws on bad input.
  */
 export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
-  const problems: Problems = { errors: [], warnings: [] };
+  const problems: Problems = { errors: [], warnings: [], services: [] };
   try {
     const project = loadInto(opts, problems, { chain: [] })?.project;
-    if (project && problems.errors.length === 0) return { ok: true, project, warnings: problems.warnings };
+    if (project && problems.errors.length === 0) {
+      // Includes share `problems`: their services' problems are here too.
+      if (problems.services.length > 0) project.serviceProblems = problems.services;
+      return { ok: true, project, warnings: problems.warnings };
+    }
   } catch (err) {
     problems.errors.push({
       code: 'SCHEMA',
@@ -432,6 +440,7 @@ export function report(
       ...(p.hint ? { hint: p.hint } : {}),
     };
     if (p.severity === 'warning') problems.warnings.push(located);
+    else if (p.services) problems.services.push({ ...located, services: p.services });
     else problems.errors.push(located);
   }
 }

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { SpecProblem } from '../model/errors.js';
 import { formatProblem } from '../model/errors.js';
 import type { Project } from '../model/project.js';
+import { problemsFor } from '../validate/applicable.js';
 import { loadProject } from './load-project.js';
 import type { LoadOptions, LoadResult } from './options.js';
 
@@ -56,4 +57,15 @@ export function expectOk(r: LoadResult): Project {
 export function expectErrors(r: LoadResult): SpecProblem[] {
   if (r.ok) throw new Error('expected errors, the project loaded');
   return r.errors;
+}
+
+/**
+ * The errors a command acting on every service meets: the load's own, else the project's service
+ * problems that apply to all of its services (a missing env_file, a container_name clash).
+ */
+export function expectErrorsForAll(r: LoadResult): SpecProblem[] {
+  if (!r.ok) return r.errors;
+  const problems = problemsFor(r.project, Object.keys(r.project.services));
+  if (problems.length === 0) throw new Error('expected errors, the project loaded without any');
+  return problems;
 }

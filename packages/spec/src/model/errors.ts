@@ -44,6 +44,15 @@ export type SpecErrorCode =
   | 'DEPRECATED'
   | 'NOT_SUPPORTED';
 
+/**
+ * A problem that fails only the commands acting on its services, as compose checks these per command
+ * (a missing `env_file` fails `up b`, not `up a` or `ps`). It applies when every one of `services` is
+ * selected: one service for an env_file, the two services of a `container_name` clash.
+ */
+export interface ServiceProblem extends SpecProblem {
+  services: string[];
+}
+
 export type SpecWarning = SpecProblem;
 export type SpecError = SpecProblem;
 

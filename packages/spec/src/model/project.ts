@@ -7,6 +7,8 @@
  * nanoseconds and byte sizes are bytes (numbers); the renderer turns them back into `1m30s` / `512m`.
  */
 
+import type { ServiceProblem } from './errors.js';
+
 /** `x-*` keys, kept wherever the specification allows them. */
 export type Extensions = Record<`x-${string}`, unknown>;
 
@@ -26,6 +28,11 @@ export interface Project {
   /** Active profiles after `--profile`, `COMPOSE_PROFILES` and explicitly targeted services. */
   profiles: string[];
   extensions: Extensions;
+  /**
+   * Problems that fail only the commands selecting their services (see `problemsFor`). Absent when
+   * there are none; not part of the compose model (`config` output leaves it out).
+   */
+  serviceProblems?: ServiceProblem[];
 }
 
 export type Protocol = 'tcp' | 'udp' | 'sctp';

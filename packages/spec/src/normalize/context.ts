@@ -10,6 +10,8 @@ export interface PathProblem {
   /** Point at the key rather than at its value. */
   at?: 'key' | 'value';
   severity?: 'error' | 'warning';
+  /** Fails only commands that select all of these services (a ServiceProblem), not the load. */
+  services?: string[];
 }
 
 export interface NormalizeContext {

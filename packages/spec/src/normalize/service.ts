@@ -189,7 +189,7 @@ export function normalizeService(name: string, raw: Dict, ctx: NormalizeContext)
     ...stringMap(raw.labels, at('labels'), ctx),
   };
   svc.environment = {
-    ...readEnvFiles(raw.env_file, at('env_file'), ctx),
+    ...readEnvFiles(name, raw.env_file, at('env_file'), ctx),
     ...listOrDict(raw.environment, at('environment'), ctx),
   };
   // `KEY` alone takes the value from the environment the project is loaded with (the client's), as compose does.
@@ -293,7 +293,12 @@ function fileList(
   return out;
 }
 
-function readEnvFiles(value: unknown, path: KeyPath, ctx: NormalizeContext): Record<string, string> {
+function readEnvFiles(
+  service: string,
+  value: unknown,
+  path: KeyPath,
+  ctx: NormalizeContext,
+): Record<string, string> {
   const values: Record<string, string> = {};
   const many = Array.isArray(value);
   for (const f of fileList(value)) {
@@ -302,8 +307,10 @@ function readEnvFiles(value: unknown, path: KeyPath, ctx: NormalizeContext): Rec
     const text = ctx.readText(abs);
     if (text === undefined) {
       if (f.required) {
+        // compose reads env files only for the services a command acts on: `up other` still works.
         ctx.report({
           code: 'ENV_FILE',
+          services: [service],
           path: p,
           message: `env file ${abs} not found`,
           hint: 'create the file, or declare it with `required: false`',

@@ -153,19 +153,25 @@ function checkRefs(
   });
 }
 
+/**
+ * One problem per pair of services that share a container_name, in file order: compose refuses only a
+ * command that would run both, so each pair applies when both are selected (see `problemsFor`).
+ */
 function checkContainerNames(project: Project, out: PathProblem[]): void {
-  const seen = new Map<string, string>();
+  const users = new Map<string, string[]>();
   for (const [name, svc] of Object.entries(project.services)) {
     if (!svc.container_name) continue;
-    const first = seen.get(svc.container_name);
-    if (first) {
+    const earlier = users.get(svc.container_name) ?? [];
+    for (const first of earlier) {
       out.push({
         code: 'DUPLICATE_CONTAINER_NAME',
+        services: [first, name],
         path: ['services', name, 'container_name'],
         message: `container_name "${svc.container_name}" is also used by service "${first}"`,
         hint: 'container names must be unique on the engine',
       });
-    } else seen.set(svc.container_name, name);
+    }
+    users.set(svc.container_name, [...earlier, name]);
   }
 }
 

@@ -39,6 +39,7 @@ export const configRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, c
       const format = request.query.format ?? request.body.format ?? 'json';
       const loaded = await ctx.core.config(toSource(request.body.source), {
         ...(request.body.consistency === false ? { consistency: false } : {}),
+        ...(request.body.services?.length ? { services: request.body.services } : {}),
       });
       if (isLoadFailure(loaded)) throw invalidProject(loaded);
       const project = withoutSecretContents(loaded.project);
