@@ -20,8 +20,8 @@ describe('orc config warnings', () => {
         '    build:',
         '      context: .',
         '      entitlements: [network.host]',
-        '    post_start:',
-        '      - command: echo hi',
+        '    oom_kill_disable: true',
+        '    gpus: all',
         'models:',
         '  llm:',
         '    model: ai/smollm2',
@@ -41,12 +41,21 @@ describe('orc config warnings', () => {
       `warning: ${file}:6:7: "build.entitlements" is not supported by orc yet and is ignored`,
     );
     expect(r.stderr).toContain(
-      `warning: ${file}:7:5: "post_start" is not supported by orc yet and is ignored`,
+      `warning: ${file}:7:5: "oom_kill_disable" is not supported by orc yet and is ignored`,
     );
     expect(r.stderr).toContain(
       `warning: ${file}:9:1: the top-level "models" is not supported by orc yet and is ignored`,
     );
     expect(r.stdout).toMatch(/^name: cfgwarn\n/);
+    // `up` says the same, located (here a dry run: nothing is created).
+    const up = await orc(o, ['-p', 'cfgwarn', 'up', '-d', '--dry-run'], { cwd: dir });
+    expect(up.code, explain(up)).toBe(0);
+    expect(up.stderr).toContain(
+      `WARN ${file}:7:5: "oom_kill_disable" is not supported by orc yet and is ignored`,
+    );
+    expect(up.stderr).toContain(
+      `WARN ${file}:9:1: the top-level "models" is not supported by orc yet and is ignored`,
+    );
     const quiet = await orc(o, ['-p', 'cfgwarn', 'config', '-q'], { cwd: dir });
     expect(quiet.code).toBe(0);
     expect(quiet.stdout).toBe('');

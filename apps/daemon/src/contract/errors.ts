@@ -46,6 +46,10 @@ export const HTTP_STATUS = {
   // The workload failed (not the daemon): the containers are the "upstream" of an up.
   UNHEALTHY: 502,
   CONTAINER_EXITED: 502,
+  /** A provider service's provider failed (an `error` message or a non-zero exit). */
+  PROVIDER_FAILED: 502,
+  /** A provider service's provider is not installed where the daemon runs. */
+  PROVIDER_UNAVAILABLE: 501,
   /** A lifecycle hook (pre_start step, post_start, pre_stop) exited non-zero. */
   HOOK_FAILED: 502,
   DEPENDENCY_FAILED: 502,

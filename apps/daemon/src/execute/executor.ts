@@ -25,7 +25,13 @@ export interface ExecuteOptions {
 }
 
 // Hooks run user commands of any length: holding an engine slot meanwhile would stall other plans.
-const unbounded = new Set<Operation['kind']>(['wait-container', 'ensure-image', 'run-init', 'exec-hook']);
+const unbounded = new Set<Operation['kind']>([
+  'wait-container',
+  'ensure-image',
+  'run-init',
+  'exec-hook',
+  'run-provider',
+]);
 
 export interface OperationFailure {
   op: Operation;
@@ -65,6 +71,8 @@ export function describeOperation(op: Operation): Display {
       return { kind: 'container', resource: op.container, action: `${op.kind.split('-')[0]} ${op.network}` };
     case 'wait-container':
       return { kind: 'container', resource: op.name, action: `wait ${op.until}` };
+    case 'run-provider':
+      return { kind: 'service', resource: op.service, action: `provider ${op.command}` };
     case 'run-init':
       return { kind: 'container', resource: op.name, action: `pre_start ${op.step.index}` };
     case 'exec-hook':

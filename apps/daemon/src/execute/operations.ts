@@ -4,6 +4,7 @@ import type { Operation } from '../plan/types.js';
 import { endpointSettings } from './endpoint.js';
 import { execHook, runInit } from './hooks.js';
 import type { OpContext } from './op-context.js';
+import { runProvider } from './provider.js';
 import { isGate, passGate } from './start-first.js';
 import { waitForContainer } from './wait.js';
 
@@ -51,6 +52,8 @@ export async function runOperation(op: Operation, ctx: OpContext): Promise<void>
       return engine.disconnectNetwork(op.network, op.container);
     case 'run-init':
       return runInit(op, ctx);
+    case 'run-provider':
+      return runProvider(op, ctx);
     case 'exec-hook':
       return execHook(op, ctx);
     case 'wait-container': {

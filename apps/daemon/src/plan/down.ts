@@ -5,14 +5,14 @@
  */
 import type { DesiredService, DesiredState } from '@orc/spec';
 import type { ObservedContainer, ObservedProject } from '../observe/types.js';
-import { addOp, addWarning, finishPlan, newDraft } from './draft.js';
+import { addAfter, addOp, addWarning, finishPlan, newDraft } from './draft.js';
 import { addHooks } from './hooks.js';
 import { removeContainerId, removeNetworkId, stopContainerId } from './ids.js';
 import { isActive } from './infra.js';
 import { stopSettings } from './service.js';
 import { dependentsOf } from './services.js';
 import type { OpId, Plan, PlanDownOptions } from './types.js';
-import { orphanWarning } from './up.js';
+import { orphanWarning, providerOp } from './up.js';
 
 /** `desired` may be absent: a project known only from the engine's labels is taken down whole. */
 export function planDown(
@@ -64,6 +64,12 @@ export function planDown(
     }
   }
   addHooks(draft, desired, observed);
+  for (const service of services.values()) {
+    if (!service.provider || (only && !only.has(service.name))) continue;
+    // Taken down once nothing that uses it runs any more, as a container dependency would be.
+    const op = providerOp(draft, service, 'down');
+    for (const dependent of dependents.get(service.name) ?? []) addAfter(op, ...(stops.get(dependent) ?? []));
+  }
   const removals: OpId[] = leaving.map(
     (c) =>
       addOp(draft, {

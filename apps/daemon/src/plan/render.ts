@@ -38,6 +38,8 @@ export function renderOperation(op: Operation): string {
       return `connect container ${op.container} to network ${op.network}${why}`;
     case 'disconnect-network':
       return `disconnect container ${op.container} from network ${shortRef(op.network)}${why}`;
+    case 'run-provider':
+      return `run provider ${op.provider.type} ${op.command} for service ${op.service}${why}`;
     case 'run-init':
       return `run pre_start step ${op.step.index} of ${op.service} in ${op.name} (${op.step.create.Image}: ${words(op.step.create.Cmd)})${why}`;
     case 'exec-hook':

@@ -5,6 +5,7 @@
 import { type DesiredContainer, type DesiredService, type DesiredState, Labels } from '@orc/spec';
 import type { ObservedContainer, ObservedProject } from '../observe/types.js';
 import { addError, addOp, type Draft } from './draft.js';
+import { everStarted } from './hooks.js';
 import {
   createContainerId,
   removeContainerId,
@@ -271,7 +272,7 @@ function keep(
   const stoppedEarly = ctx.infra.stoppedForNetwork.get(c.name);
   const state = stoppedEarly ? 'exited' : c.state;
   const startable =
-    (state === 'created' && !(options.startExited === false && preStartFailed(ctx.observed, service))) ||
+    (state === 'created' && !(options.startExited === false && leftCreated(ctx, service))) ||
     (state === 'exited' && options.startExited !== false && !options.leaveExited?.has(c.id));
   const base = { name: dc.name, ...(named ? { named } : {}) };
   const after = named ? [named] : [];
@@ -315,6 +316,22 @@ function keep(
   if (!named && state === 'running') outcome.untouched.push(c);
   const idle = state !== 'running' && state !== 'paused' && state !== 'restarting';
   return { ...base, ...(named ? { ready: named } : {}), idle };
+}
+
+/**
+ * A supervisor pass leaves a never-run container alone when what must come before its first start is
+ * the user's business: pre_start steps that failed, or a provider service it depends on (providers run
+ * on the user's `up` only) while no container of the service ever ran.
+ */
+function leftCreated(ctx: UpContext, service: DesiredService): boolean {
+  if (preStartFailed(ctx.observed, service)) return true;
+  const providers = Object.keys(service.depends_on).filter(
+    (dep) => ctx.desired.services.find((s) => s.name === dep)?.provider,
+  );
+  return (
+    providers.length > 0 &&
+    !ctx.observed.containers.some((c) => c.service === service.name && !c.oneoff && everStarted(c))
+  );
 }
 
 /**

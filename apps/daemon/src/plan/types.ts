@@ -63,6 +63,15 @@ export type Operation =
   | (OpBase & { kind: 'unpause-container'; name: string; containerId: string })
   | (OpBase & { kind: 'connect-network'; container: string; network: string; endpoint: DesiredEndpoint })
   | (OpBase & { kind: 'disconnect-network'; container: string; network: string })
+  /** A provider service: its provider binary (or docker CLI plugin) run with `compose … up|down SERVICE`. */
+  | (OpBase & {
+      kind: 'run-provider';
+      /** The service name (a provider service has no container). */
+      name: string;
+      service: string;
+      command: 'up' | 'down';
+      provider: { type: string; options: Record<string, string | string[]> };
+    })
   /** A `pre_start` step: an init container created, run to its end (exit 0 or the op fails), removed. */
   | (OpBase & { kind: 'run-init'; name: string; service: string; step: DesiredInitStep })
   /** A `post_start` / `pre_stop` hook: an exec in the service's container `name`; non-zero exit fails the op. */

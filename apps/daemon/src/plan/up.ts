@@ -49,8 +49,15 @@ export function plan(desired: DesiredState, observed: ObservedProject, options: 
     recreatedServices: new Set(),
     outcomes: new Map(),
   };
+  const providers = new Map<string, string>();
   for (const service of dependencyOrder(desired.services)) {
     if (!selected.has(service.name)) continue;
+    if (service.provider) {
+      // The user's up runs the provider (as compose does, every time: the provider is idempotent, and
+      // only it knows what it made); the supervisor's passes never do.
+      if (options.startExited !== false) providers.set(service.name, providerOp(draft, service, 'up').id);
+      continue;
+    }
     if (options.build || options.pull === 'always' || options.pull === 'policy')
       ensureImage(draft, service, observed, options, false);
     ctx.outcomes.set(service.name, planService(ctx, service));
@@ -58,6 +65,7 @@ export function plan(desired: DesiredState, observed: ObservedProject, options: 
   for (const outcome of ctx.outcomes.values()) {
     restartDependents(ctx, outcome);
     waitForDependencies(ctx, outcome);
+    waitForProviders(ctx, outcome, providers);
   }
   planOrphans(draft, desired, observed, options);
   orderNameReuse(draft, observed);
@@ -114,6 +122,32 @@ function waitForDependencies(ctx: UpContext, outcome: ServiceOutcome): void {
       }
     }
   }
+}
+
+/** A provider service is ready once its provider's `up` succeeded: dependents start after that. */
+function waitForProviders(ctx: UpContext, outcome: ServiceOutcome, providers: Map<string, string>): void {
+  for (const dep of Object.keys(outcome.service.depends_on)) {
+    const id = providers.get(dep);
+    if (!id) continue;
+    for (const start of outcome.startLike) {
+      const op = ctx.draft.ops.get(start);
+      if (op) addAfter(op, id);
+    }
+  }
+}
+
+export function providerOp(draft: Draft, service: DesiredService, command: 'up' | 'down') {
+  const provider = service.provider as NonNullable<DesiredService['provider']>;
+  return addOp(draft, {
+    kind: 'run-provider',
+    id: `run-provider:${command}:${service.name}`,
+    after: [],
+    cause: command === 'up' ? 'provider service' : 'down',
+    service: service.name,
+    name: service.name,
+    command,
+    provider,
+  });
 }
 
 /**

@@ -68,7 +68,8 @@ function desiredService(
   opts: DesiredStateOptions,
   logging: LogDefaults,
 ): DesiredService {
-  const replicas = replicaCount(service, opts);
+  // A provider service has no container of its own: its provider makes whatever it stands for.
+  const replicas = service.provider ? 0 : replicaCount(service, opts);
   if (service.container_name && replicas > 1) {
     throw new DesiredStateError(
       'SCALE_CONFLICT',
@@ -90,7 +91,9 @@ function desiredService(
     containers.push({ service: service.name, number, name, create, endpoints });
   }
   const networks =
-    service.network_mode === undefined ? serviceEndpoints(project, service, '').map((e) => e.key) : [];
+    service.network_mode === undefined && !service.provider
+      ? serviceEndpoints(project, service, '').map((e) => e.key)
+      : [];
   const volumes = [
     ...new Set(
       (service.volumes ?? []).filter((v) => v.type === 'volume' && v.source).map((v) => v.source as string),
@@ -117,6 +120,7 @@ function desiredService(
     definition,
     containers,
   };
+  if (service.provider) out.provider = { type: service.provider.type, options: service.provider.options };
   const hooks = desiredHooks(service, containers[0]);
   if (hooks) out.hooks = hooks;
   if (service.build) out.build = desiredBuild(service.build, image);

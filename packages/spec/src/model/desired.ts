@@ -110,6 +110,8 @@ export interface DesiredService {
    */
   definition: string;
   containers: DesiredContainer[];
+  /** A provider service (`provider:`): no containers; its provider binary sets it up on `up`, down on `down`. */
+  provider?: { type: string; options: Record<string, string | string[]> };
   /** Lifecycle hooks; absent when the service declares none. */
   hooks?: DesiredHooks;
 }

@@ -189,6 +189,16 @@ export interface PreStartHook extends LifecycleHook {
   entrypoint?: string[];
 }
 
+/**
+ * `provider:` a service that is not a container: an external binary (or a docker CLI plugin) sets it up
+ * and takes it down (`<type> compose --project-name P up --opt=value … SERVICE`).
+ */
+export interface ServiceProvider {
+  type: string;
+  /** Each option becomes `--key=value`; a list repeats the flag. */
+  options: Record<string, string | string[]>;
+}
+
 export interface Service {
   name: string;
   image?: string;
@@ -264,6 +274,7 @@ export interface Service {
   isolation?: string;
   storage_opt?: Record<string, string>;
   label_file?: string[];
+  provider?: ServiceProvider;
   pre_start?: PreStartHook[];
   post_start?: LifecycleHook[];
   pre_stop?: LifecycleHook[];

@@ -11,6 +11,7 @@ import type {
   ServiceFileReference,
   ServiceNetwork,
   ServicePort,
+  ServiceProvider,
   ServiceVolume,
   Ulimit,
   UpdateConfig,
@@ -90,7 +91,6 @@ export const UNCARRIED_SERVICE_KEYS = new Set([
   'mem_swappiness',
   'models',
   'oom_kill_disable',
-  'provider',
   'use_api_socket',
 ]);
 
@@ -223,6 +223,10 @@ export function normalizeService(name: string, raw: Dict, ctx: NormalizeContext)
   if (raw.devices != null) svc.devices = normalizeDevices(raw.devices, at('devices'), ctx);
   if (raw.secrets != null) svc.secrets = fileReferences(raw.secrets, at('secrets'), ctx);
   if (raw.configs != null) svc.configs = fileReferences(raw.configs, at('configs'), ctx);
+  if (raw.provider != null) {
+    const provider = normalizeProvider(raw.provider, at('provider'), ctx);
+    if (provider) svc.provider = provider;
+  }
   if (raw.pre_start != null) svc.pre_start = normalizePreStart(raw.pre_start, at('pre_start'), ctx);
   if (raw.post_start != null) svc.post_start = normalizeHooks(raw.post_start, at('post_start'), ctx);
   if (raw.pre_stop != null) svc.pre_stop = normalizeHooks(raw.pre_stop, at('pre_stop'), ctx);
@@ -255,6 +259,34 @@ export function normalizeService(name: string, raw: Dict, ctx: NormalizeContext)
     }
   }
   return svc;
+}
+
+function normalizeProvider(
+  value: unknown,
+  path: KeyPath,
+  ctx: NormalizeContext,
+): ServiceProvider | undefined {
+  if (!isDict(value)) return undefined;
+  const type = scalarString(value.type);
+  if (!type) {
+    ctx.report({
+      code: 'INVALID_VALUE',
+      path,
+      at: 'key',
+      message: 'provider needs a `type`',
+      hint: 'name the provider binary or plugin, e.g. `type: model`',
+    });
+    return undefined;
+  }
+  const options: Record<string, string | string[]> = {};
+  const text = (x: unknown) => scalarString(x) ?? JSON.stringify(x);
+  if (isDict(value.options)) {
+    for (const [k, v] of Object.entries(value.options)) {
+      if (Array.isArray(v)) options[k] = v.filter((x) => x != null).map(text);
+      else if (v != null) options[k] = text(v);
+    }
+  }
+  return { type, options };
 }
 
 function badDuration(ctx: NormalizeContext, path: KeyPath, value: unknown): void {

@@ -38,7 +38,8 @@ export function checkProject(project: Project): PathProblem[] {
 
   for (const [name, svc] of Object.entries(services)) {
     const base = ['services', name];
-    if (!svc.image && !svc.build) {
+    // A provider service is set up by its provider, not run from an image (compose exempts it too).
+    if (!svc.image && !svc.build && !svc.provider) {
       out.push({
         code: 'SCHEMA',
         path: base,

@@ -206,6 +206,7 @@ export function applyPlan(observed: ObservedProject, plan: Plan): ObservedProjec
         delete c.networks[entry[0]];
         break;
       }
+      case 'run-provider':
       case 'run-init':
         // Created, run and removed by the executor: it leaves nothing behind.
         break;
