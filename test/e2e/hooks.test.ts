@@ -66,12 +66,12 @@ describe('lifecycle hooks on the real engine', () => {
 
     const dry = await orc(o, ['-p', p, 'up', '-d', '--dry-run'], { cwd: dir });
     expect(dry.code, explain(dry)).toBe(0);
-    expect(dry.stdout).toContain(`run pre_start step 1 of web in ${p}-web-1-pre_start-1`);
-    expect(dry.stdout).toContain(`run post_start hook 1 in container ${p}-web-1`);
+    expect(dry.stdout).toContain(`run pre_start[0] of web in ${p}-web-1-pre_start-1`);
+    expect(dry.stdout).toContain(`run post_start[0] in container ${p}-web-1`);
 
     const up = await orc(o, ['-p', p, 'up', '-d'], { cwd: dir });
     expect(up.code, explain(up)).toBe(0);
-    expect(up.stderr).toContain('service web: pre_start step 2 exited with code 0');
+    expect(up.stderr).toContain('service web: pre_start[1] exited with code 0');
     // What the service saw when it started: both steps, in order, with the step's and the service's environment.
     expect((await docker('exec', `${p}-web-1`, 'cat', '/seen')).trim().split('\n')).toEqual([
       'step1',
@@ -118,7 +118,7 @@ describe('lifecycle hooks on the real engine', () => {
     write({ step2: `sh -c 'echo boom; exit 3'` });
     const up = await orc(o, ['-p', p, 'up', '-d'], { cwd: dir });
     expect(up.code, explain(up)).toBe(1);
-    expect(up.stderr).toContain('service web: pre_start step 2 exited with code 3');
+    expect(up.stderr).toContain('service web: pre_start[1] exited with code 3');
     expect(up.stderr).toContain('boom');
     expect(up.stderr).toContain(`docker logs ${p}-web-1-pre_start-2`);
     expect(up.stderr).not.toMatch(/\n\s+at /);
@@ -152,7 +152,31 @@ describe('lifecycle hooks on the real engine', () => {
     writeFileSync(join(dir, 'compose.yaml'), yaml);
     const up = await orc(o, ['-p', p, 'up', '-d'], { cwd: dir });
     expect(up.code, explain(up)).toBe(1);
-    expect(up.stderr).toContain(`service web: post_start hook 1 in ${p}-web-1 exited with code 7`);
+    expect(up.stderr).toContain(`service web: post_start[0] in ${p}-web-1 exited with code 7`);
     expect(up.stderr).toContain('nope');
+  });
+
+  it('a step writes through its own read-write mount of a volume the service mounts read-only', async () => {
+    const p = uniqueProject('hookvol');
+    projects.push(p);
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      `services:
+  app:
+    image: ${FIXTURE_IMAGE}
+    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 300 & wait"]
+    volumes: ["data:/data:ro"]
+    pre_start:
+      - command: sh -c 'echo initialized > /data/init.txt'
+        volumes: ["data:/data"]
+volumes:
+  data: {}
+`,
+    );
+    const up = await orc(o, ['-p', p, 'up', '-d'], { cwd: dir });
+    expect(up.code, explain(up)).toBe(0);
+    expect(await docker('exec', `${p}-app-1`, 'cat', '/data/init.txt')).toBe('initialized');
+    const touch = await docker('exec', `${p}-app-1`, 'sh', '-c', 'touch /data/x 2>&1 || true');
+    expect(touch).toContain('Read-only file system');
   });
 });

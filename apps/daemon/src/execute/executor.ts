@@ -74,9 +74,9 @@ export function describeOperation(op: Operation): Display {
     case 'run-provider':
       return { kind: 'service', resource: op.service, action: `provider ${op.command}` };
     case 'run-init':
-      return { kind: 'container', resource: op.name, action: `pre_start ${op.step.index}` };
+      return { kind: 'container', resource: op.name, action: `pre_start[${op.step.index - 1}]` };
     case 'exec-hook':
-      return { kind: 'container', resource: op.name, action: `${op.phase} ${op.hook.index}` };
+      return { kind: 'container', resource: op.name, action: `${op.phase}[${op.hook.index - 1}]` };
     default:
       return { kind: 'container', resource: op.name, action: op.kind.split('-')[0]! };
   }

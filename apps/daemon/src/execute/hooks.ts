@@ -21,7 +21,7 @@ const TAIL_BYTES = 2048;
 export async function runInit(op: Op<'run-init'>, ctx: OpContext): Promise<void> {
   const { engine } = ctx;
   const { step } = op;
-  const what = `service ${op.service}: pre_start step ${step.index}`;
+  const what = `service ${op.service}: pre_start[${step.index - 1}]`;
   // A step may name an image of its own, which nothing else in the plan pulls.
   if (!(await engine.inspectImage(step.create.Image))) {
     const image = step.create.Image;
@@ -77,7 +77,7 @@ async function removeLeftover(engine: Engine, name: string, project: string): Pr
 }
 
 export async function execHook(op: Op<'exec-hook'>, ctx: OpContext): Promise<void> {
-  const what = `service ${op.service}: ${op.phase} hook ${op.hook.index} in ${op.name}`;
+  const what = `service ${op.service}: ${op.phase}[${op.hook.index - 1}] in ${op.name}`;
   let session: Awaited<ReturnType<typeof openExec>>;
   try {
     session = await openExec(ctx.engine, op.target, {

@@ -80,10 +80,10 @@ describe('pre_start', () => {
     const p = plan(desired, nothing());
     const lines = renderPlan(p);
     expect(lines).toContain(
-      'run pre_start step 1 of web in demo-web-1-pre_start-1 (orc-fixture/busybox:1: sh -c "echo one >> /data/log") (before the first start)',
+      'run pre_start[0] of web in demo-web-1-pre_start-1 (orc-fixture/busybox:1: sh -c "echo one >> /data/log") (before the first start)',
     );
     expect(lines).toContain(
-      'run pre_start step 2 of web in demo-web-1-pre_start-2 (other/image:2: true) (before the first start)',
+      'run pre_start[1] of web in demo-web-1-pre_start-2 (other/image:2: true) (before the first start)',
     );
     expect(after(p, 'run-init:demo-web-1-pre_start-1')).toEqual([
       'create-container:demo-web-1',
@@ -127,6 +127,10 @@ describe('pre_start', () => {
     const recreate = plan(otherEnv, state);
     expect(ids(recreate, 'create-container:demo-web-1')).toHaveLength(1);
     expect(ids(recreate, 'run-init')).toEqual([]);
+
+    // --force-recreate starts from scratch, steps included.
+    const forced = plan(first, state, { forceRecreate: true });
+    expect(ids(forced, 'run-init')).toHaveLength(2);
 
     const otherStep = await desiredFrom(compose({ step: '["true"]' }));
     const rerun = plan(otherStep, state);
@@ -172,7 +176,7 @@ describe('post_start and pre_stop', () => {
     const desired = await desiredFrom(`${yaml}volumes:\n  data: {}\n`);
     const p = plan(desired, nothing());
     expect(renderPlan(p)).toContain(
-      'run post_start hook 1 in container demo-web-1 (sh -c "echo started") (after start)',
+      'run post_start[0] in container demo-web-1 (sh -c "echo started") (after start)',
     );
     expect(after(p, 'exec-hook:post_start:demo-web-1:1')).toEqual(['start-container:demo-web-1']);
     expect(after(p, 'wait-container:demo-web-1:running')).toContain('exec-hook:post_start:demo-web-1:1');
@@ -186,7 +190,7 @@ describe('post_start and pre_stop', () => {
     expect(ids(down, 'exec-hook')).toEqual(['exec-hook:pre_stop:demo-web-1:1']);
     expect(after(down, 'stop-container:demo-web-1')).toContain('exec-hook:pre_stop:demo-web-1:1');
     expect(renderPlan(down)).toContain(
-      'run pre_stop hook 1 in container demo-web-1 (sh -c "echo bye") (before down)',
+      'run pre_stop[0] in container demo-web-1 (sh -c "echo bye") (before down)',
     );
     expect(() => applyPlan(state, down)).not.toThrow();
   });

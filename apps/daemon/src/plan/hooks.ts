@@ -3,7 +3,7 @@
  * the plan is drafted, so every planner (up, down, start/stop/restart) gets them by the same rules:
  *
  * - `pre_start`: init containers, in order, before the first start of a service's container that has
- *   never run, once per definition of the steps: skipped when a container of the service that carries
+ *   never run, once per definition of the steps (and again with `--force-recreate`): skipped when a container of the service that carries
  *   the same steps' hash (label `dev.orc.pre-start`) has ever started (it could only start after they
  *   succeeded). So a no-op `up`, a scale-up or a recreate for another reason does not run them again; a
  *   change to the steps (which recreates the containers) does. They wait for what the starts wait for
@@ -23,12 +23,17 @@ import type { Operation, OpId } from './types.js';
 
 type Op<K extends Operation['kind']> = Extract<Operation, { kind: K }>;
 
-export function addHooks(draft: Draft, desired: DesiredState | undefined, observed: ObservedProject): void {
+export function addHooks(
+  draft: Draft,
+  desired: DesiredState | undefined,
+  observed: ObservedProject,
+  options: { forceRecreate?: boolean } = {},
+): void {
   const services = (desired?.services ?? []).filter((s) => s.hooks);
   if (services.length === 0) return;
   const ops = [...draft.ops.values()];
   for (const service of services) {
-    addPreStart(draft, service, observed, ops);
+    addPreStart(draft, service, observed, ops, options.forceRecreate ?? false);
     addPostStart(draft, service, ops);
     addPreStop(draft, service, observed, ops);
   }
@@ -44,13 +49,18 @@ function addPreStart(
   service: DesiredService,
   observed: ObservedProject,
   ops: Operation[],
+  forceRecreate: boolean,
 ): void {
   const hooks = service.hooks;
   const hash = hooks?.pre_start_hash;
   if (!hooks || !hash || hooks.pre_start.length === 0) return;
-  const done = observed.containers.some(
-    (c) => c.service === service.name && !c.oneoff && c.labels[Labels.orcPreStart] === hash && everStarted(c),
-  );
+  // `--force-recreate` asks for everything from scratch, the steps included (as compose does).
+  const done =
+    !forceRecreate &&
+    observed.containers.some(
+      (c) =>
+        c.service === service.name && !c.oneoff && c.labels[Labels.orcPreStart] === hash && everStarted(c),
+    );
   if (done) return;
   const firstStarts = ops.filter(
     (op): op is Op<'start-container'> =>

@@ -41,9 +41,9 @@ export function renderOperation(op: Operation): string {
     case 'run-provider':
       return `run provider ${op.provider.type} ${op.command} for service ${op.service}${why}`;
     case 'run-init':
-      return `run pre_start step ${op.step.index} of ${op.service} in ${op.name} (${op.step.create.Image}: ${words(op.step.create.Cmd)})${why}`;
+      return `run pre_start[${op.step.index - 1}] of ${op.service} in ${op.name} (${op.step.create.Image}: ${words(op.step.create.Cmd)})${why}`;
     case 'exec-hook':
-      return `run ${op.phase} hook ${op.hook.index} in container ${op.name} (${words(op.hook.Cmd)})${why}`;
+      return `run ${op.phase}[${op.hook.index - 1}] in container ${op.name} (${words(op.hook.Cmd)})${why}`;
     case 'wait-container':
       return `wait for container ${op.name} ${op.until}${op.required ? '' : ' (optional)'}${why}`;
   }

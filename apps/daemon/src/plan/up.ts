@@ -69,7 +69,7 @@ export function plan(desired: DesiredState, observed: ObservedProject, options: 
   }
   planOrphans(draft, desired, observed, options);
   orderNameReuse(draft, observed);
-  addHooks(draft, desired, observed);
+  addHooks(draft, desired, observed, options);
   return finishPlan(draft);
 }
 

@@ -121,7 +121,10 @@ function desiredService(
     containers,
   };
   if (service.provider) out.provider = { type: service.provider.type, options: service.provider.options };
-  const hooks = desiredHooks(service, containers[0]);
+  const first = containers[0];
+  const hooks = desiredHooks(service, first, (variant) =>
+    containerBody({ ...ctx, service: variant }, 1, first?.endpoints ?? []),
+  );
   if (hooks) out.hooks = hooks;
   if (service.build) out.build = desiredBuild(service.build, image);
   if (service.platform) out.platform = service.platform;

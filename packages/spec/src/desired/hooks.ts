@@ -19,6 +19,7 @@ import type { LifecycleHook, PreStartHook, Service } from '../model/project.js';
 export function desiredHooks(
   service: Service,
   first: DesiredContainer | undefined,
+  bodyFor: (variant: Service) => ContainerCreateBody,
 ): DesiredHooks | undefined {
   const preStart = service.pre_start ?? [];
   const postStart = service.post_start ?? [];
@@ -26,7 +27,8 @@ export function desiredHooks(
   if (preStart.length + postStart.length + preStop.length === 0) return undefined;
   const hash = preStart.length > 0 ? preStartHash(preStart) : undefined;
   const hooks: DesiredHooks = {
-    pre_start: first && hash ? preStart.map((step, i) => initStep(step, i + 1, first, hash)) : [],
+    pre_start:
+      first && hash ? preStart.map((step, i) => initStep(service, step, i + 1, first, hash, bodyFor)) : [],
     post_start: postStart.map((h, i) => execHook(h, i + 1)),
     pre_stop: preStop.map((h, i) => execHook(h, i + 1)),
   };
@@ -49,18 +51,61 @@ function execHook(hook: LifecycleHook, index: number): DesiredExecHook {
   return out;
 }
 
-function initStep(step: PreStartHook, index: number, first: DesiredContainer, hash: string): DesiredInitStep {
-  const base = first.create;
+/**
+ * The step as the service it runs as: the service with the step's keys on top (volumes by target,
+ * extra_hosts and environment by key, the rest replaced), minus what belongs to the service's own
+ * containers (ports, healthcheck, restart policy, hooks).
+ */
+function stepService(service: Service, step: PreStartHook): Service {
+  const {
+    command: _command,
+    entrypoint: _entrypoint,
+    healthcheck: _healthcheck,
+    restart: _restart,
+    pre_start: _pre,
+    post_start: _post,
+    pre_stop: _stop,
+    hostname: _hostname,
+    mac_address: _mac,
+    privileged: _privileged,
+    ...rest
+  } = service;
+  const redeclared = new Set((step.volumes ?? []).map((v) => v.target));
+  const variant: Service = {
+    ...rest,
+    ports: [],
+    expose: [],
+    environment: { ...service.environment, ...(step.environment ?? {}) },
+    volumes: [...service.volumes.filter((v) => !redeclared.has(v.target)), ...(step.volumes ?? [])],
+  };
+  if (service.extra_hosts || step.extra_hosts)
+    variant.extra_hosts = { ...(service.extra_hosts ?? {}), ...(step.extra_hosts ?? {}) };
+  if (step.command) variant.command = step.command;
+  if (step.entrypoint) variant.entrypoint = step.entrypoint;
+  if (step.user) variant.user = step.user;
+  if (step.working_dir) variant.working_dir = step.working_dir;
+  if (step.privileged) variant.privileged = true;
+  return variant;
+}
+
+function initStep(
+  service: Service,
+  step: PreStartHook,
+  index: number,
+  first: DesiredContainer,
+  hash: string,
+  bodyFor: (variant: Service) => ContainerCreateBody,
+): DesiredInitStep {
+  const built = bodyFor(stepService(service, step));
   const {
     PortBindings: _ports,
     PublishAllPorts: _all,
     RestartPolicy: _restart,
-    Privileged: _privileged,
     ...hostConfig
-  } = base.HostConfig;
+  } = built.HostConfig;
   const labels: Record<string, string> = {};
   for (const key of [Labels.project, Labels.service, Labels.workingDir, Labels.configFiles, Labels.version]) {
-    const value = base.Labels[key];
+    const value = first.create.Labels[key];
     if (value !== undefined) labels[key] = value;
   }
   Object.assign(labels, {
@@ -72,19 +117,15 @@ function initStep(step: PreStartHook, index: number, first: DesiredContainer, ha
     [Labels.orcPreStart]: hash,
   });
   const create: ContainerCreateBody = {
-    Image: step.image ?? base.Image,
+    Image: step.image ?? built.Image,
     Labels: labels,
-    HostConfig: { ...hostConfig, ...(step.privileged ? { Privileged: true } : {}) },
+    HostConfig: hostConfig,
   };
-  if (step.command) create.Cmd = [...step.command];
-  if (step.entrypoint) create.Entrypoint = [...step.entrypoint];
-  // The service's environment, with the step's on top (as post_start's exec inherits the container's).
-  const env = mergeEnv(base.Env ?? [], envList(step.environment));
-  if (env.length > 0) create.Env = env;
-  const user = step.user ?? base.User;
-  if (user) create.User = user;
-  const workingDir = step.working_dir ?? base.WorkingDir;
-  if (workingDir) create.WorkingDir = workingDir;
+  if (built.Cmd) create.Cmd = built.Cmd;
+  if (built.Entrypoint) create.Entrypoint = built.Entrypoint;
+  if (built.Env) create.Env = built.Env;
+  if (built.User) create.User = built.User;
+  if (built.WorkingDir) create.WorkingDir = built.WorkingDir;
   const endpoints = first.endpoints.map(bare);
   const net = endpoints[0];
   if (net) create.NetworkingConfig = { EndpointsConfig: { [net.name]: net.settings ?? {} } };
@@ -104,10 +145,4 @@ function envList(env: Record<string, string | null> | undefined): string[] {
       const v = env?.[k];
       return v === null || v === undefined ? [] : [`${k}=${v}`];
     });
-}
-
-function mergeEnv(base: string[], over: string[]): string[] {
-  const byKey = new Map<string, string>();
-  for (const kv of [...base, ...over]) byKey.set(kv.split('=', 1)[0] ?? kv, kv);
-  return [...byKey.keys()].sort().map((k) => byKey.get(k) as string);
 }

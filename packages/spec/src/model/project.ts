@@ -183,10 +183,18 @@ export interface LifecycleHook {
   environment?: Record<string, string | null>;
 }
 
-/** A `pre_start` step: `image` defaults to the service's; `entrypoint` to the image's. */
+/**
+ * A `pre_start` step, run as a container shaped after the service: `image` defaults to the service's,
+ * `entrypoint` to the image's; `volumes` complete the service's (by target), `extra_hosts` and
+ * `environment` (with `env_file` read into it) theirs (by key).
+ */
 export interface PreStartHook extends LifecycleHook {
   image?: string;
   entrypoint?: string[];
+  volumes?: ServiceVolume[];
+  extra_hosts?: Record<string, string[]>;
+  /** compose's per-replica mode; orc runs the steps once for the service (warned). */
+  per_replica?: boolean;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { desiredState } from '../desired/desired-state.js';
-import { expectErrors, expectOk, loadText } from '../load/temp-project.js';
+import { expectErrors, expectOk, loadText, tempProject } from '../load/temp-project.js';
 import { Labels } from '../model/labels.js';
 import { renderConfig } from '../render/render-config.js';
 
@@ -113,5 +113,40 @@ describe('lifecycle hooks: pre_start, post_start, pre_stop', () => {
     const web = desiredState(expectOk(await loadText(file('')))).services[0]!;
     expect(web.hooks).toBeUndefined();
     expect(web.containers[0]?.create.Labels[Labels.orcPreStart]).toBeUndefined();
+  });
+
+  it('a step completes the service: volumes by target (rw over ro), extra_hosts and env_file by key; per_replica warned', async () => {
+    const t = tempProject({ 'step.env': 'C=3\nB=from-file\n' });
+    const p = expectOk(
+      await loadText(
+        `services:
+  web:
+    image: busybox
+    environment: {A: "1", B: "1"}
+    extra_hosts: ["db=10.0.0.1", "cache=10.0.0.2"]
+    volumes: ["data:/data:ro", "conf:/conf:ro"]
+    pre_start:
+      - command: ["true"]
+        env_file: step.env
+        environment: {B: "2"}
+        extra_hosts: ["db=10.0.0.9"]
+        volumes: ["data:/data"]
+        per_replica: true
+volumes: {data: {}, conf: {}}
+`,
+        { workingDir: t.dir },
+      ),
+    );
+    t.remove();
+    const step = desiredState(p).services[0]?.hooks?.pre_start[0];
+    expect(step?.create.Env).toEqual(['A=1', 'B=2', 'C=3']);
+    const mounts = JSON.stringify(step?.create.HostConfig);
+    expect(mounts).toMatch(/"Target":"\/data"(?![^}]*"ReadOnly":true)/);
+    expect(mounts).toMatch(/"Target":"\/conf"[^}]*"ReadOnly":true/);
+    expect(step?.create.HostConfig.ExtraHosts?.sort()).toEqual(['cache:10.0.0.2', 'db:10.0.0.9']);
+    const warned = await loadText(
+      'services:\n  web:\n    image: busybox\n    pre_start:\n      - command: ["true"]\n        per_replica: true\n',
+    );
+    expect(warned.warnings.map((w) => w.message).join()).toContain('per_replica');
   });
 });

@@ -1,6 +1,6 @@
 import type { KeyPath } from '../load/path.js';
-import type { LifecycleHook, PreStartHook } from '../model/project.js';
-import { listOrDict } from './collections.js';
+import type { LifecycleHook, PreStartHook, ServiceVolume } from '../model/project.js';
+import { extraHosts, listOrDict } from './collections.js';
 import { type Dict, isDict, type NormalizeContext, scalarString, toBool } from './context.js';
 import { splitShellWords } from './shellwords.js';
 
@@ -9,14 +9,42 @@ export function normalizeHooks(value: unknown, path: KeyPath, ctx: NormalizeCont
   return hookItems(value, path, ctx).map(([raw, at]) => hook(raw, at, ctx));
 }
 
-/** `pre_start`: a list of init-container steps, each with an optional image and entrypoint of its own. */
-export function normalizePreStart(value: unknown, path: KeyPath, ctx: NormalizeContext): PreStartHook[] {
+/** The service normaliser's readers a step shares (passed in: the service module imports this one). */
+export interface StepReaders {
+  volumes(value: unknown, path: KeyPath, ctx: NormalizeContext): ServiceVolume[];
+  envFiles(value: unknown, path: KeyPath, ctx: NormalizeContext): Record<string, string>;
+}
+
+/** `pre_start`: a list of init-container steps, each shaped after the service with its own keys on top. */
+export function normalizePreStart(
+  value: unknown,
+  path: KeyPath,
+  ctx: NormalizeContext,
+  read: StepReaders,
+): PreStartHook[] {
   return hookItems(value, path, ctx).map(([raw, at]) => {
     const out: PreStartHook = hook(raw, at, ctx);
     const image = scalarString(raw.image);
     if (image) out.image = image;
     const entrypoint = words(raw.entrypoint, [...at, 'entrypoint'], ctx);
     if (entrypoint) out.entrypoint = entrypoint;
+    if (raw.env_file != null) {
+      // Files first, the step's own environment wins, as for a service.
+      const fromFiles = read.envFiles(raw.env_file, [...at, 'env_file'], ctx);
+      if (Object.keys(fromFiles).length > 0) out.environment = { ...fromFiles, ...(out.environment ?? {}) };
+    }
+    if (raw.volumes != null) out.volumes = read.volumes(raw.volumes, [...at, 'volumes'], ctx);
+    if (raw.extra_hosts != null) out.extra_hosts = extraHosts(raw.extra_hosts, [...at, 'extra_hosts'], ctx);
+    if (toBool(raw.per_replica)) {
+      out.per_replica = true;
+      ctx.report({
+        code: 'NOT_SUPPORTED',
+        severity: 'warning',
+        path: [...at, 'per_replica'],
+        at: 'key',
+        message: '"per_replica" is not supported by orc yet: the step runs once for the service',
+      });
+    }
     return out;
   });
 }

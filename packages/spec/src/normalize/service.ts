@@ -227,7 +227,12 @@ export function normalizeService(name: string, raw: Dict, ctx: NormalizeContext)
     const provider = normalizeProvider(raw.provider, at('provider'), ctx);
     if (provider) svc.provider = provider;
   }
-  if (raw.pre_start != null) svc.pre_start = normalizePreStart(raw.pre_start, at('pre_start'), ctx);
+  if (raw.pre_start != null) {
+    svc.pre_start = normalizePreStart(raw.pre_start, at('pre_start'), ctx, {
+      volumes: normalizeVolumes,
+      envFiles: (value, path, c) => readEnvFiles(name, value, path, c),
+    });
+  }
   if (raw.post_start != null) svc.post_start = normalizeHooks(raw.post_start, at('post_start'), ctx);
   if (raw.pre_stop != null) svc.pre_stop = normalizeHooks(raw.pre_stop, at('pre_stop'), ctx);
   if (raw.deploy != null) {

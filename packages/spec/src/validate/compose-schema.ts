@@ -211,6 +211,8 @@ const lifecycleHook = list(
   ]),
 );
 
+// A pre_start step is a container of its own, shaped after the service: these keys complete or replace
+// the service's (volumes by target, extra_hosts and environment by key).
 const preStartHook = list(
   obj({
     command: strOrList,
@@ -220,6 +222,10 @@ const preStartHook = list(
     privileged: bool,
     working_dir: str,
     environment: listOrDict,
+    env_file: envFile,
+    volumes: list(serviceVolume),
+    extra_hosts: extraHosts,
+    per_replica: bool,
   }),
 );
 
