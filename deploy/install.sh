@@ -9,12 +9,16 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: deploy/install.sh [--prefix DIR] [--unit-dir DIR] [--no-start] [--no-build] [--uninstall [--purge]]
+Usage: deploy/install.sh [--prefix DIR] [--unit-dir DIR] [--no-start] [--no-build] [--compose-plugin]
+                         [--uninstall [--purge]]
 
   --prefix DIR     install under DIR (default /usr/local): DIR/lib/orc and DIR/bin/orc
   --unit-dir DIR   where orc.service goes (default /etc/systemd/system)
   --no-start       install the unit but do not enable or start it
   --no-build       install what is built already (default: build the cli, daemon and spec first)
+  --compose-plugin also answer `docker compose` with orc, for every user (the docker CLI plugin in
+                   /usr/local/lib/docker/cli-plugins; what was there is kept aside, put back by --uninstall)
+  --plugin-dir DIR the docker CLI plugin directory for --compose-plugin (and --uninstall)
   --uninstall      stop, disable and remove orc (state in /var/lib/orc is kept)
   --purge          with --uninstall: also remove /var/lib/orc (registered projects; not their containers)
 USAGE
@@ -26,6 +30,8 @@ START=1
 BUILD=1
 UNINSTALL=0
 PURGE=0
+PLUGIN=0
+PLUGIN_DIR=/usr/local/lib/docker/cli-plugins
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) PREFIX=${2:?--prefix needs a directory}; shift 2 ;;
@@ -34,6 +40,8 @@ while [ $# -gt 0 ]; do
     --no-build) BUILD=0; shift ;;
     --uninstall) UNINSTALL=1; shift ;;
     --purge) PURGE=1; shift ;;
+    --compose-plugin) PLUGIN=1; shift ;;
+    --plugin-dir) PLUGIN_DIR=${2:?--plugin-dir needs a directory}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "install.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -54,6 +62,10 @@ if [ "$UNINSTALL" = 1 ]; then
   fi
   rm -f "$UNIT"
   have_systemd && systemctl daemon-reload || true
+  # The compose plugin, if it is ours: put back what it replaced (while orc is still there to do it).
+  if grep -qs 'installed by `orc install-plugin`' "$PLUGIN_DIR/docker-compose" && [ -x "$BIN" ]; then
+    "$BIN" uninstall-plugin --dir "$PLUGIN_DIR" | sed 's/^/orc install: /'
+  fi
   # Only our own symlink: never a foreign `orc` someone else installed.
   if [ -L "$BIN" ] && [ "$(readlink "$BIN")" = "$LIB/apps/cli/bin/orc.js" ]; then rm -f "$BIN"; fi
   rm -rf "$LIB" "$LIB.new" "$LIB.old"
@@ -100,6 +112,7 @@ sed "s#^ExecStart=/usr/local/bin/orc #ExecStart=$BIN #" "$REPO/deploy/orc.servic
 chmod 0644 "$UNIT.tmp"
 mv "$UNIT.tmp" "$UNIT"
 say "installed $("$BIN" --version) into $LIB, $BIN and $UNIT"
+if [ "$PLUGIN" = 1 ]; then "$BIN" install-plugin --dir "$PLUGIN_DIR" | sed 's/^/orc install: /'; fi
 
 if ! have_systemd; then
   say "systemd is not running here: start the daemon yourself with '$BIN daemon' (see docs/running-as-a-service.md)"

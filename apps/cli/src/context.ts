@@ -30,7 +30,7 @@ export interface Context {
 }
 
 export function createContext(cmd: Command): Context {
-  const globals = readGlobals(cmd);
+  const globals = readGlobals(cmd, process.env);
   const env = process.env;
   const address = resolveAddress(env, process.getuid?.() ?? 0);
   const cwd = process.cwd();

@@ -60,8 +60,14 @@ interface RawGlobals {
   debug?: boolean;
 }
 
-/** The program's values, then the subcommand's (repeatable flags add up; single ones: the later wins). */
-export function readGlobals(cmd: Command): GlobalOptions {
+const PROGRESS = new Set(['auto', 'tty', 'plain', 'json', 'quiet']);
+const ANSI = new Set(['never', 'always', 'auto']);
+
+/**
+ * The program's values, then the subcommand's (repeatable flags add up; single ones: the later wins);
+ * compose's variables fill in what no flag gave: COMPOSE_PROGRESS, COMPOSE_ANSI, COMPOSE_ENV_FILES.
+ */
+export function readGlobals(cmd: Command, env: NodeJS.ProcessEnv = process.env): GlobalOptions {
   const chain: Command[] = [];
   for (let c: Command | null = cmd; c; c = c.parent) chain.unshift(c);
   const merged: GlobalOptions = {
@@ -82,6 +88,16 @@ export function readGlobals(cmd: Command): GlobalOptions {
     if (o.progress !== undefined) merged.progress = o.progress;
     if (o.ansi !== undefined) merged.ansi = o.ansi;
     if (o.debug) merged.debug = true;
+  }
+  const given = (key: keyof RawGlobals) => chain.some((c) => c.getOptionValueSource(key) === 'cli');
+  if (!given('progress') && env.COMPOSE_PROGRESS && PROGRESS.has(env.COMPOSE_PROGRESS))
+    merged.progress = env.COMPOSE_PROGRESS as ProgressMode;
+  if (!given('ansi') && env.COMPOSE_ANSI && ANSI.has(env.COMPOSE_ANSI))
+    merged.ansi = env.COMPOSE_ANSI as AnsiMode;
+  if (merged.envFile.length === 0 && env.COMPOSE_ENV_FILES) {
+    merged.envFile = env.COMPOSE_ENV_FILES.split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
   }
   return merged;
 }
@@ -115,4 +131,9 @@ export function projectSource(
     ...(g.profile.length ? { profiles: g.profile } : {}),
     ...(services?.length ? { services } : {}),
   };
+}
+
+/** compose reads boolean variables with Go's strconv.ParseBool. */
+export function envTrue(value: string | undefined): boolean {
+  return value !== undefined && ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value);
 }

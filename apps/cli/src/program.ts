@@ -11,6 +11,7 @@ import { registerImages } from './commands/images.js';
 import { registerLifecycle } from './commands/lifecycle.js';
 import { registerLogs } from './commands/logs.js';
 import { registerLs } from './commands/ls.js';
+import { registerPlugin } from './commands/plugin.js';
 import { registerPort } from './commands/port.js';
 import { registerPs } from './commands/ps.js';
 import { registerRun } from './commands/run.js';
@@ -24,7 +25,14 @@ import { addGlobalOptions } from './globals.js';
 import { version } from './version.js';
 
 /** Commands that take no project flags. */
-const WITHOUT_PROJECT = new Set(['daemon', 'completion', 'version', 'ls']);
+const WITHOUT_PROJECT = new Set([
+  'daemon',
+  'completion',
+  'version',
+  'ls',
+  'install-plugin',
+  'uninstall-plugin',
+]);
 
 export function buildProgram(): Command {
   const program = new Command('orc')
@@ -76,6 +84,7 @@ Exit codes: 0 success, 1 the operation failed, 2 usage error, 3 daemon unreachab
   registerVersion(program);
   registerCompletion(program);
   registerDaemon(program);
+  registerPlugin(program);
   for (const cmd of program.commands) {
     if (!WITHOUT_PROJECT.has(cmd.name())) addGlobalOptions(cmd, true);
   }

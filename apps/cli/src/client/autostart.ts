@@ -75,7 +75,7 @@ export async function ensureDaemon(
   const child = spawn(process.execPath, [entry, 'daemon', '--log-file', logFile], {
     detached: true,
     stdio: ['ignore', out, out],
-    env: { ...env, ORC_HOST: address.display, ORC_STATE_DIR: dir },
+    env: daemonEnv(env, address.display, dir),
   });
   closeSync(out);
   let exited: number | null | undefined;
@@ -102,4 +102,20 @@ export async function ensureDaemon(
     ExitCode.unreachable,
     `see ${logFile} and ${outFile}; or ${howToStart}`,
   );
+}
+
+/**
+ * The daemon's environment: the client's, with its address and state dir, without the marks of a compose
+ * stand-in run (the daemon is orc's own), and with compose's parallel limit as its bound when given.
+ */
+export function daemonEnv(env: NodeJS.ProcessEnv, address: string, stateDir: string): NodeJS.ProcessEnv {
+  const {
+    ORC_INVOKED_AS: _as,
+    ORC_AS_COMPOSE: _compose,
+    DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND: _plugin,
+    ...rest
+  } = env;
+  const out: NodeJS.ProcessEnv = { ...rest, ORC_HOST: address, ORC_STATE_DIR: stateDir };
+  if (!out.ORC_PARALLELISM && env.COMPOSE_PARALLEL_LIMIT) out.ORC_PARALLELISM = env.COMPOSE_PARALLEL_LIMIT;
+  return out;
 }

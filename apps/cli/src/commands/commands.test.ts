@@ -130,7 +130,7 @@ describe('completion', () => {
       ])
         .toString()
         .trim();
-    expect(complete('orc', 'u')).toBe('up unpause');
+    expect(complete('orc', 'u')).toBe('up unpause uninstall-plugin');
     expect(complete('orc', 'up', '--re')).toBe('--remove-orphans');
     expect(complete('orc', 'down', '-').split(' ')).toContain('--volumes');
     expect(complete('orc', 'down', '-').split(' ')).not.toContain('--version');

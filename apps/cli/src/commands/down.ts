@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { usageError } from '../errors.js';
+import { envTrue } from '../globals.js';
 import { followOperation } from '../render/operation.js';
 import { handler, seconds } from './util.js';
 
@@ -28,7 +29,7 @@ export function registerDown(program: Command): Command {
         const client = await ctx.connect();
         const body = {
           ...(flags.volumes ? { volumes: true } : {}),
-          ...(flags.removeOrphans ? { removeOrphans: true } : {}),
+          ...(flags.removeOrphans || envTrue(ctx.env.COMPOSE_REMOVE_ORPHANS) ? { removeOrphans: true } : {}),
           ...(flags.rmi ? { rmi: flags.rmi } : {}),
           ...(flags.timeout !== undefined ? { timeoutSeconds: flags.timeout } : {}),
           ...(flags.force ? { force: true } : {}),

@@ -45,7 +45,9 @@ export function registerPs(program: Command): Command {
           const names = [...new Set(containers.map((c) => c.Service))].sort();
           if (names.length) ctx.stdout.write(`${names.join('\n')}\n`);
         } else if (f.format === 'json') {
-          ctx.stdout.write(`${psJson(containers)}\n`);
+          // Standing in for compose: its line-per-container JSON (nothing at all when there is none).
+          const asCompose = Boolean(ctx.env.ORC_AS_COMPOSE);
+          if (!asCompose || containers.length) ctx.stdout.write(`${psJson(containers, asCompose)}\n`);
         } else {
           ctx.stdout.write(`${psTable(containers, Date.now())}\n`);
         }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Api, UpOptions } from '../client/api.js';
 import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
+import { envTrue } from '../globals.js';
 import { followOperation } from '../render/operation.js';
 import { attachLogs } from './attach.js';
 import { handler, scaleArg, seconds } from './util.js';
@@ -48,6 +49,7 @@ export function upOptions(flags: UpFlags, services: string[]): UpOptions {
 
 async function up(ctx: Context, flags: UpFlags, services: string[]): Promise<void> {
   const options = upOptions(flags, services);
+  if (envTrue(ctx.env.COMPOSE_REMOVE_ORPHANS)) options.removeOrphans = true;
   const client: Api = await ctx.connect();
   const accepted = await client.up(ctx.source(services), options);
   const final = await followOperation(ctx, client, accepted);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { resolveAddress } from '../client/address.js';
 import { api } from '../client/api.js';
 import { UnreachableError } from '../client/http.js';
-import { version } from '../version.js';
+import { composeVersion, version } from '../version.js';
 import { handler } from './util.js';
 
 export function registerVersion(program: Command): Command {
@@ -13,6 +13,14 @@ export function registerVersion(program: Command): Command {
     .option('--format <format>', 'pretty or json', 'pretty')
     .action(
       handler<[], { short?: boolean; format: string }>(async (ctx, f) => {
+        // Standing in for compose: answer as compose does (scripts parse it), and say it is orc.
+        if (ctx.env.ORC_AS_COMPOSE) {
+          if (f.short) ctx.stdout.write(`${composeVersion}\n`);
+          else if (f.format === 'json')
+            ctx.stdout.write(`${JSON.stringify({ version: `v${composeVersion}`, orc: version })}\n`);
+          else ctx.stdout.write(`Docker Compose version v${composeVersion} (orc ${version})\n`);
+          return;
+        }
         if (f.short) {
           ctx.stdout.write(`${version}\n`);
           return;

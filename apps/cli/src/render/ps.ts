@@ -53,23 +53,26 @@ export function psTable(containers: ContainerSummary[], now: number): string {
 }
 
 /** compose v2's `ps --format json`: one JSON array, its field names. */
-export function psJson(containers: ContainerSummary[]): string {
-  return JSON.stringify(
-    containers.map((c) => ({
-      ID: c.ID,
-      Name: c.Name,
-      Image: c.Image,
-      Command: c.Command,
-      Project: c.Project,
-      Service: c.Service,
-      Created: c.Created,
-      State: c.State,
-      Status: c.Status,
-      Health: c.Health,
-      ExitCode: c.ExitCode,
-      Publishers: c.Publishers ?? [],
-      Networks: c.Networks ?? [],
-      RestartCount: c.RestartCount,
-    })),
-  );
+/**
+ * `ps --format json`: an array (orc's own); `lines`: one object per line, as compose since 2.21 prints it
+ * (what scripts written for `docker compose ps --format json` parse).
+ */
+export function psJson(containers: ContainerSummary[], lines = false): string {
+  const rows = containers.map((c) => ({
+    ID: c.ID,
+    Name: c.Name,
+    Image: c.Image,
+    Command: c.Command,
+    Project: c.Project,
+    Service: c.Service,
+    Created: c.Created,
+    State: c.State,
+    Status: c.Status,
+    Health: c.Health,
+    ExitCode: c.ExitCode,
+    Publishers: c.Publishers ?? [],
+    Networks: c.Networks ?? [],
+    RestartCount: c.RestartCount,
+  }));
+  return lines ? rows.map((r) => JSON.stringify(r)).join('\n') : JSON.stringify(rows);
 }

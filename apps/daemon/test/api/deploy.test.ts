@@ -1,6 +1,6 @@
 /** deploy/: the systemd unit passes `systemd-analyze verify`; install.sh installs a working orc and removes it. */
 import { execFile } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,10 +59,23 @@ describe('deploy/install.sh', () => {
   it('installs a working orc under a prefix, idempotently, and uninstalls it', async () => {
     const prefix = join(scratch, 'prefix');
     const unitDir = join(scratch, 'units');
+    // A compose plugin that was there before: moved aside by --compose-plugin, put back by --uninstall.
+    const pluginDir = join(scratch, 'cli-plugins');
+    mkdirSync(pluginDir, { recursive: true });
+    writeFileSync(join(pluginDir, 'docker-compose'), '#!/bin/sh\necho the real one\n', { mode: 0o755 });
+    const pluginFlags = ['--compose-plugin', '--plugin-dir', pluginDir];
     const install = () =>
       run(
         'bash',
-        [join(root, 'deploy/install.sh'), '--prefix', prefix, '--unit-dir', unitDir, '--no-build'],
+        [
+          join(root, 'deploy/install.sh'),
+          '--prefix',
+          prefix,
+          '--unit-dir',
+          unitDir,
+          '--no-build',
+          ...pluginFlags,
+        ],
         {
           maxBuffer: 16 * 1024 * 1024,
         },
@@ -77,6 +90,11 @@ describe('deploy/install.sh', () => {
     expect(help).toContain('Usage: orc daemon');
     const unit = readFileSync(join(unitDir, 'orc.service'), 'utf8');
     expect(unit).toContain(`ExecStart=${bin} daemon`);
+    const plugin = readFileSync(join(pluginDir, 'docker-compose'), 'utf8');
+    expect(plugin).toContain(join(prefix, 'lib/orc'));
+    expect(readFileSync(join(pluginDir, 'docker-compose.before-orc'), 'utf8')).toContain('the real one');
+    const { stdout: composeVersion } = await run(join(pluginDir, 'docker-compose'), ['version', '--short']);
+    expect(composeVersion.trim()).toMatch(/^2\.\d+\.\d+$/);
 
     await run('bash', [
       join(root, 'deploy/install.sh'),
@@ -85,7 +103,11 @@ describe('deploy/install.sh', () => {
       '--unit-dir',
       unitDir,
       '--uninstall',
+      '--plugin-dir',
+      pluginDir,
     ]);
+    expect(readFileSync(join(pluginDir, 'docker-compose'), 'utf8')).toContain('the real one');
+    expect(existsSync(join(pluginDir, 'docker-compose.before-orc'))).toBe(false);
     expect(existsSync(bin)).toBe(false);
     expect(existsSync(join(prefix, 'lib/orc'))).toBe(false);
     expect(existsSync(join(unitDir, 'orc.service'))).toBe(false);
