@@ -58,6 +58,23 @@ describe('attached up', () => {
     expect(states.split('\n').sort()).toEqual(['exited', 'exited']);
   });
 
+  it('SIGTERM (a cancelled CI job) stops the services as Ctrl-C does, and exits 130 as compose does', async () => {
+    const p = uniqueProject('attterm');
+    const dir = join(o.dir, 'term');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      `services:\n  ticker:\n    image: ${FIXTURE_IMAGE}\n    command: ["sh", "-c", "trap 'exit 0' TERM; while true; do echo tick; sleep 0.3; done"]\n`,
+    );
+    const run = start(o, ['-p', p, '--ansi', 'never', 'up'], { cwd: dir });
+    await waitForOutput(run.child, (out) => /^ticker-1\s+\| tick$/m.test(out));
+    run.child.kill('SIGTERM');
+    const r = await run.result;
+    await removeProject(p);
+    expect(r.code, explain(r)).toBe(130);
+    expect(r.stderr).toContain('Gracefully stopping...');
+  });
+
   it('returns once every service has exited, saying how each ended', async () => {
     const dir = join(o.dir, 'oneshot');
     mkdirSync(dir, { recursive: true });

@@ -63,7 +63,10 @@ export async function attachLogs(
     stopping.catch(() => undefined);
     stopLogs.abort();
   };
+  // SIGTERM (a CI runner cancelling the job, `timeout`, a supervisor) stops the services as Ctrl-C does,
+  // and ends with the same 130, as compose does: an abandoned run must not look like a finished one.
   process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
   try {
     const known = await client
       .getProject(project)
@@ -101,6 +104,7 @@ export async function attachLogs(
     }
   } finally {
     process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
   }
 }
 
