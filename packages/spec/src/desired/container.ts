@@ -273,6 +273,7 @@ function hostConfig(ctx: ServiceContext, endpoints: DesiredEndpoint[]): HostConf
       CgroupPermissions: d.permissions ?? 'rwm',
     }));
   }
+  if (nonEmpty(service.device_cgroup_rules)) host.DeviceCgroupRules = [...service.device_cgroup_rules];
   if (nonEmpty(service.security_opt)) host.SecurityOpt = [...service.security_opt];
   const tmpfs = tmpfsMap(service.tmpfs, mounts.Tmpfs);
   if (tmpfs) host.Tmpfs = tmpfs;

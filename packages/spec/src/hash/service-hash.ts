@@ -19,6 +19,9 @@ export function serviceDefinitionValue(service: Service, project?: Project): Rec
     scale: _scale,
     depends_on: _dependsOn,
     profiles: _profiles,
+    // Where values came from, not what they are: `environment` and `labels` hold them.
+    env_file: _envFile,
+    label_file: _labelFile,
     extensions,
     deploy,
     ...rest

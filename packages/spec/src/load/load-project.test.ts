@@ -48,7 +48,7 @@ describe('loadProject, the common case', () => {
         read_only: true,
         bind: { create_host_path: true },
       },
-      { type: 'volume', source: 'data', target: '/data' },
+      { type: 'volume', source: 'data', target: '/data', volume: {} },
     ]);
     expect(web.depends_on).toEqual({ db: { condition: 'service_started', required: true, restart: false } });
     expect(web.networks).toEqual({ default: null });

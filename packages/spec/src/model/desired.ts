@@ -261,6 +261,7 @@ export interface HostConfigBody {
   Sysctls?: Record<string, string>;
   Ulimits?: Array<{ Name: string; Soft: number; Hard: number }>;
   Devices?: Array<{ PathOnHost: string; PathInContainer: string; CgroupPermissions: string }>;
+  DeviceCgroupRules?: string[];
   SecurityOpt?: string[];
   Tmpfs?: Record<string, string>;
   VolumesFrom?: string[];

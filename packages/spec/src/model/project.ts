@@ -142,6 +142,16 @@ export interface Resources {
   memory?: number;
   pids?: number;
   devices?: Array<Record<string, unknown>>;
+  /** Swarm's generic resources (`{discrete_resource_spec: {kind, value}}`); the local engine has none. */
+  generic_resources?: Array<{ discrete_resource_spec: { kind: string; value: number } }>;
+}
+
+/** An `env_file` entry as written (absolute path): its values are in `environment` already. */
+export interface EnvFileRef {
+  path: string;
+  /** Only `false` is kept (true is the default). */
+  required?: false;
+  format?: string;
 }
 
 export interface Deploy {
@@ -281,7 +291,10 @@ export interface Service {
   uts?: string;
   isolation?: string;
   storage_opt?: Record<string, string>;
+  /** The files `environment` and `labels` were read from (absolute), for `config` to show. */
+  env_file?: EnvFileRef[];
   label_file?: string[];
+  device_cgroup_rules?: string[];
   provider?: ServiceProvider;
   pre_start?: PreStartHook[];
   post_start?: LifecycleHook[];

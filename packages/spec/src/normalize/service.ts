@@ -71,6 +71,7 @@ const LIST_KEYS = [
   'group_add',
   'profiles',
   'tmpfs',
+  'device_cgroup_rules',
 ] as const;
 const MAP_KEYS = ['sysctls', 'storage_opt', 'annotations'] as const;
 
@@ -86,7 +87,6 @@ export const UNCARRIED_SERVICE_KEYS = new Set([
   'cpu_rt_runtime',
   'credential_spec',
   'develop',
-  'device_cgroup_rules',
   'gpus',
   'mem_swappiness',
   'models',
@@ -188,6 +188,16 @@ export function normalizeService(name: string, raw: Dict, ctx: NormalizeContext)
     ...readLabelFiles(raw.label_file, at('label_file'), ctx),
     ...stringMap(raw.labels, at('labels'), ctx),
   };
+  if (raw.env_file != null) {
+    svc.env_file = fileList(raw.env_file).map((f) => ({
+      path: resolveHostPath(f.path, ctx.workingDir, ctx.env),
+      ...(f.required ? {} : { required: false as const }),
+      ...(f.format ? { format: f.format } : {}),
+    }));
+  }
+  if (raw.label_file != null) {
+    svc.label_file = fileList(raw.label_file).map((f) => resolveHostPath(f.path, ctx.workingDir, ctx.env));
+  }
   svc.environment = {
     ...readEnvFiles(name, raw.env_file, at('env_file'), ctx),
     ...listOrDict(raw.environment, at('environment'), ctx),
@@ -802,6 +812,14 @@ function normalizeResources(value: unknown, path: KeyPath, ctx: NormalizeContext
   const pids = toInt(value.pids);
   if (pids !== undefined) r.pids = pids;
   if (Array.isArray(value.devices)) r.devices = value.devices.filter(isDict);
+  if (Array.isArray(value.generic_resources)) {
+    r.generic_resources = value.generic_resources.filter(isDict).flatMap((g) => {
+      const spec = isDict(g.discrete_resource_spec) ? g.discrete_resource_spec : undefined;
+      const kind = scalarString(spec?.kind);
+      const n = toNumber(spec?.value);
+      return kind && n !== undefined ? [{ discrete_resource_spec: { kind, value: n } }] : [];
+    });
+  }
   return r;
 }
 

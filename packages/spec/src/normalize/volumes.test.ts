@@ -4,9 +4,12 @@ import { parseShortVolume } from './volumes.js';
 
 describe('parseShortVolume', () => {
   it.each<[string, ServiceVolume]>([
-    ['/data', { type: 'volume', target: '/data' }],
-    ['db:/var/lib/db', { type: 'volume', source: 'db', target: '/var/lib/db' }],
-    ['db:/var/lib/db:ro', { type: 'volume', source: 'db', target: '/var/lib/db', read_only: true }],
+    ['/data', { type: 'volume', target: '/data', volume: {} }],
+    ['db:/var/lib/db', { type: 'volume', source: 'db', target: '/var/lib/db', volume: {} }],
+    [
+      'db:/var/lib/db:ro',
+      { type: 'volume', source: 'db', target: '/var/lib/db', read_only: true, volume: {} },
+    ],
     ['db:/x:nocopy', { type: 'volume', source: 'db', target: '/x', volume: { nocopy: true } }],
     ['./src:/app', { type: 'bind', source: './src', target: '/app', bind: { create_host_path: true } }],
     [

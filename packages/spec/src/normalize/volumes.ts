@@ -80,5 +80,7 @@ export function parseShortVolume(spec: string): VolumeResult {
     }
   }
   if (volume.type === 'bind') volume.bind = { create_host_path: true, ...volume.bind };
+  // compose-go gives a short-syntax volume an (empty) volume section: `docker compose config` prints `volume: {}`.
+  else volume.volume = { ...volume.volume };
   return { ok: true, volume };
 }

@@ -9,6 +9,12 @@ type Shape = { order: readonly string[]; transforms?: Record<string, Transform>;
 export interface DocumentOptions {
   /** Print inline secret/config `content`. Off by default: secrets never reach output unless asked for. */
   showSecretContent?: boolean;
+  /**
+   * The JSON form follows compose-go's JSON tags, which differ from its YAML ones: `x-*` extensions are
+   * left out (`json:"-"`), and a few fields are printed even when empty (`command`, `entrypoint` as null,
+   * a network's `ipam` as {}).
+   */
+  json?: boolean;
 }
 
 const duration: Transform = (v) => (typeof v === 'number' ? formatDuration(v) : v);
@@ -230,6 +236,7 @@ const SERVICE: Shape = {
     deploy: (v) => shaped(v, DEPLOY),
     devices: (v) => list(v, { order: ['source', 'target', 'permissions'] }),
     environment: sortedMap,
+    env_file: (v) => list(v, { order: ['path', 'required', 'format'] }),
     expose: (v) => (Array.isArray(v) ? v.map(String) : v),
     extra_hosts: (v) => extraHosts(v),
     healthcheck: (v) => shaped(v, HEALTHCHECK),
@@ -316,8 +323,9 @@ export function projectDocument(project: Project, opts: DocumentOptions = {}): R
       content: (v) => (opts.showSecretContent ? v : undefined),
     },
   };
+  const json = opts.json ?? false;
   const doc: Record<string, unknown> = { name: project.name };
-  doc.services = mapValues(sortRecord(project.services), (s) => serviceDocument(s as Service));
+  doc.services = mapValues(sortRecord(project.services), (s) => serviceDocument(s as Service, json));
   const sections: Array<[string, Record<string, unknown> | undefined, Shape]> = [
     ['networks', project.networks, NETWORK],
     ['volumes', project.volumes, VOLUME],
@@ -327,25 +335,34 @@ export function projectDocument(project: Project, opts: DocumentOptions = {}): R
   ];
   for (const [key, section, shape] of sections) {
     if (section && Object.keys(section).length > 0) {
-      doc[key] = mapValues(sortRecord(section), (item) => shaped(flattenExtensions(item), shape));
+      doc[key] = mapValues(sortRecord(section), (item) => {
+        const out = shaped(flattenExtensions(item, json), shape);
+        return json && key === 'networks' && isRecord(out) && !('ipam' in out) ? { ...out, ipam: {} } : out;
+      });
     }
   }
+  // compose-go's Project keeps its own `x-*` keys in JSON (only nested ones are `json:"-"`).
   Object.assign(doc, sortRecord(project.extensions ?? {}));
   return doc;
 }
 
-export function serviceDocument(service: Service): Record<string, unknown> {
-  const { name: _name, scale, ...rest } = flattenExtensions(service) as Record<string, unknown>;
+export function serviceDocument(service: Service, json = false): Record<string, unknown> {
+  const { name: _name, scale, ...rest } = flattenExtensions(service, json) as Record<string, unknown>;
   // `scale` and `deploy.replicas` are one number in the model: print it once, where it was meaningful.
   const replicas = service.deploy?.replicas;
   if (scale !== undefined && scale !== (replicas ?? 1)) rest.scale = scale;
+  if (json) {
+    rest.command ??= null;
+    rest.entrypoint ??= null;
+  }
   return shaped(rest, SERVICE) as Record<string, unknown>;
 }
 
-function flattenExtensions(item: unknown): unknown {
+/** `x-*` keys inline, as compose's YAML prints them; JSON leaves them out, as compose-go's does. */
+function flattenExtensions(item: unknown, json = false): unknown {
   if (!isRecord(item)) return item;
   const { extensions, ...rest } = item;
-  return isRecord(extensions) ? { ...rest, ...extensions } : rest;
+  return isRecord(extensions) && !json ? { ...rest, ...extensions } : rest;
 }
 
 /** Orders an object's keys by `shape` (then the rest, sorted, `x-*` last) and applies its transforms. */

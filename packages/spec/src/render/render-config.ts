@@ -24,7 +24,7 @@ export function renderConfig(project: Project, opts: RenderOptions = {}): string
   const selected =
     opts.services && opts.services.length > 0 ? selectServices(project, opts.services) : project;
   if (opts.hash) return renderHashes(selected, opts.hash);
-  const doc = projectDocument(selected, opts);
+  const doc = projectDocument(selected, { ...opts, json: opts.format === 'json' });
   const text =
     opts.format === 'json'
       ? `${JSON.stringify(doc, null, 2)}\n`
