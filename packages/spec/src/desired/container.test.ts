@@ -159,6 +159,16 @@ const cases: Array<[string, Partial<Service>, string, unknown]> = [
     ['/srv/demo/conf:/conf:ro,z'],
   ],
   [
+    'named volume relabelled with :z → Binds with its engine name (Mounts cannot relabel)',
+    {
+      volumes: [
+        { type: 'volume', source: 'data', target: '/data', bind: { selinux: 'z' }, volume: { nocopy: true } },
+      ],
+    },
+    'HostConfig.Binds',
+    ['demo_data:/data:rw,z,nocopy'],
+  ],
+  [
     'long-syntax bind that must not create its source → Mounts',
     { volumes: [{ type: 'bind', source: '/opt/data', target: '/data', bind: { propagation: 'rshared' } }] },
     'HostConfig.Mounts',

@@ -41,6 +41,15 @@ describe('desiredState: shape', () => {
     }
   });
 
+  it('refuses healthcheck.start_interval without start_period, as compose does when it creates the container', () => {
+    const bad = proj([svc('web', { healthcheck: { test: ['CMD', 'true'], start_interval: 1e9 } })]);
+    expect(() => desiredState(bad)).toThrow(/start_interval requires healthcheck.start_period/);
+    const good = proj([
+      svc('web', { healthcheck: { test: ['CMD', 'true'], start_interval: 1e9, start_period: 5e9 } }),
+    ]);
+    expect(desiredState(good).services[0]?.containers[0]?.create.Healthcheck?.StartInterval).toBe(1e9);
+  });
+
   it('refuses container_name with more than one replica', () => {
     const project = proj([svc('web', { container_name: 'fixed', scale: 2 })]);
     expect(() => desiredState(project)).toThrow(/container_name/);

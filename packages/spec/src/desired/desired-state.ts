@@ -77,6 +77,14 @@ function desiredService(
       { path: `services.${service.name}.container_name`, hint: 'remove container_name, or scale to 1' },
     );
   }
+  // compose refuses it when it creates the container (not at load: `config` shows the file as it is).
+  if (service.healthcheck?.start_interval !== undefined && service.healthcheck.start_period === undefined) {
+    throw new DesiredStateError(
+      'INVALID_VALUE',
+      `service "${service.name}": healthcheck.start_interval requires healthcheck.start_period to be set`,
+      { path: `services.${service.name}.healthcheck.start_interval`, hint: 'add start_period (e.g. 30s)' },
+    );
+  }
   const definition = serviceDefinition(service, project);
   const hash = definitionHash(definition);
   const image = imageName(project.name, service);

@@ -32,6 +32,11 @@ export function containerMounts(service: Service, project: Project): ContainerMo
       tmpfs[volume.target] = tmpfsOptions(volume);
       continue;
     }
+    // A named volume relabelled with `:z`/`:Z`: only the Binds form carries the relabel.
+    if (volume.type === 'volume' && volume.source && volume.bind?.selinux) {
+      binds.push(volumeBindString(volume, volumeEngineName(project, volume.source)));
+      continue;
+    }
     const mount = mountBody(volume, project);
     if (mount) mounts.push(mount);
   }
@@ -86,6 +91,12 @@ function bindString(volume: ServiceVolume): string {
   if (volume.bind?.selinux) options.push(volume.bind.selinux);
   if (volume.bind?.propagation) options.push(volume.bind.propagation);
   return `${volume.source ?? ''}:${volume.target}:${options.join(',')}`;
+}
+
+function volumeBindString(volume: ServiceVolume, name: string): string {
+  const options = [volume.read_only ? 'ro' : 'rw', volume.bind?.selinux ?? ''];
+  if (volume.volume?.nocopy) options.push('nocopy');
+  return `${name}:${volume.target}:${options.filter(Boolean).join(',')}`;
 }
 
 function mountBody(volume: ServiceVolume, project: Project): MountBody | undefined {

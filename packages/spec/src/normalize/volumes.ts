@@ -55,8 +55,7 @@ export function parseShortVolume(spec: string): VolumeResult {
     if (opt === 'ro') volume.read_only = true;
     else if (opt === 'rw') volume.read_only = false;
     else if (opt === 'z' || opt === 'Z') {
-      if (volume.type !== 'bind')
-        return { ok: false, message: `invalid volume "${spec}": "${opt}" applies to bind mounts only` };
+      // Named volumes take it too (the engine relabels their content); compose-go keeps it under `bind`.
       volume.bind = { ...volume.bind, selinux: opt };
     } else if (opt === 'nocopy') {
       if (volume.type !== 'volume')
