@@ -19,6 +19,7 @@ import { registerTop } from './commands/top.js';
 import { registerUnsupported } from './commands/unsupported.js';
 import { registerUp } from './commands/up.js';
 import { registerVersion } from './commands/version.js';
+import { registerWait } from './commands/wait.js';
 import { explainApiError } from './context.js';
 import { CliError, ExitCode, formatError } from './errors.js';
 import { addGlobalOptions } from './globals.js';
@@ -80,6 +81,7 @@ Exit codes: 0 success, 1 the operation failed, 2 usage error, 3 daemon unreachab
   registerBuild(program);
   registerRun(program);
   registerTop(program);
+  registerWait(program);
   registerUnsupported(program);
   registerVersion(program);
   registerCompletion(program);

@@ -1,0 +1,51 @@
+/** `orc wait`: compose's wait, through the built CLI on the real engine. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from '../support/engine.js';
+import { assertBuilt, explain, type OrcEnv, orc, orcEnv, stopDaemon } from './orc.js';
+
+describe('orc wait', () => {
+  const o: OrcEnv = orcEnv('wait');
+  const project = uniqueProject('wait');
+  const dir = join(o.dir, 'app');
+
+  beforeAll(() => {
+    assertBuilt();
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      [
+        'services:',
+        '  job:',
+        `    image: ${FIXTURE_IMAGE}`,
+        '    command: ["sh", "-c", "sleep 1; exit 4"]',
+        '  web:',
+        `    image: ${FIXTURE_IMAGE}`,
+        `    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 300 & wait"]`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  afterAll(async () => {
+    await stopDaemon(o);
+    await removeProject(project);
+  });
+
+  it('blocks until the first container of the services stops and exits with its code; --down-project takes the project down', async () => {
+    const up = await orc(o, ['-p', project, 'up', '-d'], { cwd: dir });
+    expect(up.code, explain(up)).toBe(0);
+    const started = Date.now();
+    const wait = await orc(o, ['-p', project, 'wait', 'job', 'web'], { cwd: dir });
+    expect(wait.code, explain(wait)).toBe(4);
+    expect(Date.now() - started).toBeGreaterThan(300);
+    // Already stopped: answers at once, with the same code; then the project goes down.
+    const again = await orc(o, ['-p', project, 'wait', 'job', '--down-project'], { cwd: dir });
+    expect(again.code, explain(again)).toBe(4);
+    expect(await docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`)).toBe('');
+    const none = await orc(o, ['-p', project, 'wait', 'job'], { cwd: dir });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('no project named');
+  });
+});
