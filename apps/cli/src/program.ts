@@ -15,6 +15,7 @@ import { registerPlugin } from './commands/plugin.js';
 import { registerPort } from './commands/port.js';
 import { registerPs } from './commands/ps.js';
 import { registerRun } from './commands/run.js';
+import { registerStats } from './commands/stats.js';
 import { registerTop } from './commands/top.js';
 import { registerUnsupported } from './commands/unsupported.js';
 import { registerUp } from './commands/up.js';
@@ -81,6 +82,7 @@ Exit codes: 0 success, 1 the operation failed, 2 usage error, 3 daemon unreachab
   registerBuild(program);
   registerRun(program);
   registerTop(program);
+  registerStats(program);
   registerWait(program);
   registerUnsupported(program);
   registerVersion(program);

@@ -5,6 +5,7 @@
 import type { DaemonAddress } from './address.js';
 import { call, stream } from './http.js';
 import type {
+  ContainerStats,
   DaemonEvent,
   LogLine,
   OperationError,
@@ -76,6 +77,8 @@ export interface Api {
   events(project: string | undefined, signal?: AbortSignal): AsyncGenerator<DaemonEvent>;
   top(name: string, services: string[]): Promise<ContainerTop[]>;
   images(name: string, services: string[]): Promise<ContainerImage[]>;
+  /** One resource sample per service container (`all`: stopped ones too). */
+  stats(name: string, services: string[], all: boolean): Promise<ContainerStats[]>;
   /** A detached `run`: the one-off container's name. */
   runDetached(name: string, body: Record<string, unknown>): Promise<string>;
 }
@@ -166,6 +169,17 @@ export function api(address: DaemonAddress): Api {
           `/v1/projects/${encodeURIComponent(name)}/top${servicesQuery(services)}`,
         )
       ).containers,
+    stats: async (name, services, all) => {
+      const query = servicesQuery(services);
+      const allQuery = all ? `${query ? '&' : '?'}all=true` : '';
+      return (
+        await call<{ containers: ContainerStats[] }>(
+          address,
+          'GET',
+          `/v1/projects/${encodeURIComponent(name)}/stats${query}${allQuery}`,
+        )
+      ).containers;
+    },
     images: async (name, services) =>
       (
         await call<{ images: ContainerImage[] }>(

@@ -117,6 +117,7 @@ function fakeCore(overrides: Partial<Core> = {}) {
     build: async () => operation('build'),
     pull: async () => operation('pull'),
     top: async () => [],
+    stats: async () => [],
     images: async () => [],
     run: async () => ({ container: 'demo-web-run-0' }),
     close: async () => undefined,

@@ -347,6 +347,24 @@ export const ContainerTopSchema = Type.Object(
   open,
 );
 
+export const ContainerStatsSchema = Type.Object(
+  {
+    container: Type.String(),
+    service: Type.String(),
+    id: Type.String(),
+    cpuPercent: Type.Number({ description: 'Of one CPU (100 = one core busy), as docker stats shows it' }),
+    memUsage: Type.Number({ description: 'Bytes, without the page cache (as docker stats)' }),
+    memLimit: Type.Number(),
+    memPercent: Type.Number(),
+    netRx: Type.Number(),
+    netTx: Type.Number(),
+    blockRead: Type.Number(),
+    blockWrite: Type.Number(),
+    pids: Type.Number(),
+  },
+  open,
+);
+
 export const ContainerImageSchema = Type.Object(
   {
     container: Type.String(),

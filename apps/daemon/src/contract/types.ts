@@ -8,6 +8,7 @@ import type { LoadOptions, SpecError, SpecWarning } from '@orc/spec';
 import type {
   BuildBodySchema,
   ContainerImageSchema,
+  ContainerStatsSchema,
   ContainerSummarySchema,
   ContainerTopSchema,
   DaemonEventSchema,
@@ -67,6 +68,7 @@ export type DaemonEvent = Static<typeof DaemonEventSchema>;
 export type LogLine = Static<typeof LogLineSchema>;
 /** `orc top`: one container's processes (engine `GET /containers/{id}/top`). */
 export type ContainerTop = Static<typeof ContainerTopSchema>;
+export type ContainerStats = Static<typeof ContainerStatsSchema>;
 /** `orc images`: the image a container runs, with the engine's id and size. */
 export type ContainerImage = Static<typeof ContainerImageSchema>;
 /** The run state the user asked for a service (`orc stop web` keeps web stopped until `orc start`/`up`). */

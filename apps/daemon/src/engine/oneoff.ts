@@ -23,6 +23,29 @@ export async function topContainer(engine: Engine, id: string): Promise<TopAnswe
   }
 }
 
+/** The parts of `GET /containers/{id}/stats` that `orc stats` reads (cgroup v1 and v2 alike). */
+export interface StatsAnswer {
+  cpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number; online_cpus?: number };
+  precpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number };
+  memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> };
+  networks?: Record<string, { rx_bytes?: number; tx_bytes?: number }>;
+  blkio_stats?: { io_service_bytes_recursive?: Array<{ op?: string; value?: number }> | null };
+  pids_stats?: { current?: number };
+}
+
+/** One sample (`stream=false`: the engine waits for a second reading, so CPU has a delta). */
+export async function containerStats(engine: Engine, id: string): Promise<StatsAnswer> {
+  try {
+    return await dial<StatsAnswer>(engine.docker, {
+      path: `/containers/${enc(id)}/stats`,
+      method: 'GET',
+      query: { stream: false },
+    });
+  } catch (err) {
+    throw mapEngineError(err, `container ${id}`);
+  }
+}
+
 /** Id and size of a local image; `undefined` when it is gone (a container can outlive its image's tag). */
 export async function imageSize(
   engine: Engine,

@@ -4,9 +4,9 @@
  */
 
 import { OrcError } from '../contract/errors.js';
-import type { ContainerImage, ContainerTop } from '../contract/types.js';
+import type { ContainerImage, ContainerStats, ContainerTop } from '../contract/types.js';
 import type { Engine } from '../engine/engine.js';
-import { imageSize, topContainer } from '../engine/oneoff.js';
+import { containerStats, imageSize, type StatsAnswer, topContainer } from '../engine/oneoff.js';
 import { observeProject } from '../observe/observe.js';
 import type { ObservedContainer } from '../observe/types.js';
 
@@ -68,4 +68,61 @@ export async function projectImages(
       };
     }),
   );
+}
+
+/** One resource sample per running container, computed as `docker stats` computes its columns. */
+export async function projectStats(
+  engine: Engine,
+  project: string,
+  services: string[] | undefined,
+  all = false,
+): Promise<ContainerStats[]> {
+  const containers = (await serviceContainers(engine, project, services)).filter(
+    (c) => all || c.state === 'running' || c.state === 'paused',
+  );
+  return Promise.all(
+    containers.map(async (c) => {
+      const running = c.state === 'running' || c.state === 'paused';
+      return statsRow(c.name, c.service, c.id, running ? await containerStats(engine, c.id) : {});
+    }),
+  );
+}
+
+export function statsRow(container: string, service: string, id: string, s: StatsAnswer): ContainerStats {
+  const cpuDelta = (s.cpu_stats?.cpu_usage?.total_usage ?? 0) - (s.precpu_stats?.cpu_usage?.total_usage ?? 0);
+  const systemDelta = (s.cpu_stats?.system_cpu_usage ?? 0) - (s.precpu_stats?.system_cpu_usage ?? 0);
+  const cpus = s.cpu_stats?.online_cpus ?? 1;
+  const cpuPercent = cpuDelta > 0 && systemDelta > 0 ? (cpuDelta / systemDelta) * cpus * 100 : 0;
+  const m = s.memory_stats ?? {};
+  // The docker CLI leaves the page cache out: cgroup v2 reports it as inactive_file, v1 as total_inactive_file.
+  const cache = m.stats?.inactive_file ?? m.stats?.total_inactive_file ?? 0;
+  const memUsage = Math.max(0, (m.usage ?? 0) - cache);
+  const memLimit = m.limit ?? 0;
+  let netRx = 0;
+  let netTx = 0;
+  for (const n of Object.values(s.networks ?? {})) {
+    netRx += n.rx_bytes ?? 0;
+    netTx += n.tx_bytes ?? 0;
+  }
+  let blockRead = 0;
+  let blockWrite = 0;
+  for (const e of s.blkio_stats?.io_service_bytes_recursive ?? []) {
+    const op = (e.op ?? '').toLowerCase();
+    if (op === 'read') blockRead += e.value ?? 0;
+    else if (op === 'write') blockWrite += e.value ?? 0;
+  }
+  return {
+    container,
+    service,
+    id,
+    cpuPercent,
+    memUsage,
+    memLimit,
+    memPercent: memLimit > 0 ? (memUsage / memLimit) * 100 : 0,
+    netRx,
+    netTx,
+    blockRead,
+    blockWrite,
+    pids: s.pids_stats?.current ?? 0,
+  };
 }

@@ -6,6 +6,7 @@ import type { SpecWarning } from '@orc/spec';
 import type {
   BuildOptions,
   ContainerImage,
+  ContainerStats,
   ContainerTop,
   DaemonEvent,
   DownOptions,
@@ -75,6 +76,8 @@ export interface Core {
   build(source: ProjectSource, opts: BuildOptions): Promise<OperationHandle | LoadFailure>;
   pull(source: ProjectSource, opts: PullOptions): Promise<OperationHandle | LoadFailure>;
   top(target: ProjectTarget, services?: string[]): Promise<ContainerTop[]>;
+  /** One resource sample per service container (running ones, or all with `all`). */
+  stats(target: ProjectTarget, services?: string[], all?: boolean): Promise<ContainerStats[]>;
   images(target: ProjectTarget, services?: string[]): Promise<ContainerImage[]>;
   /** Detached: the container's name once started; else a session streaming its output until it exits. */
   run(source: ProjectSource, opts: RunOptions): Promise<{ container: string } | RunSession | LoadFailure>;

@@ -4,6 +4,7 @@ import { OrcError } from '../../contract/errors.js';
 import {
   BuildBodySchema,
   ContainerImageSchema,
+  ContainerStatsSchema,
   ContainerTopSchema,
   errorResponses,
   OperationReplySchema,
@@ -81,6 +82,32 @@ export const imageRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { 
     },
     async (request) => ({
       containers: await core.top(toTarget(request.params.name, undefined), request.query.service),
+    }),
+  );
+
+  app.get(
+    '/projects/:name/stats',
+    {
+      schema: {
+        summary: 'stats: one resource sample (CPU, memory, network, block I/O, pids) per service container',
+        tags: ['images'],
+        params: ProjectNameParams,
+        querystring: Type.Object(
+          {
+            service: Type.Optional(Type.Array(Type.String(), { description: 'Limit to these services' })),
+            all: Type.Optional(Type.Boolean({ description: 'Stopped containers too (zeros)' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ containers: Type.Array(ContainerStatsSchema) }), ...errorResponses },
+      },
+    },
+    async (request) => ({
+      containers: await core.stats(
+        toTarget(request.params.name, undefined),
+        request.query.service,
+        request.query.all ?? false,
+      ),
     }),
   );
 

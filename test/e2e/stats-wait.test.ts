@@ -1,4 +1,4 @@
-/** `orc wait`: compose's wait, through the built CLI on the real engine. */
+/** `orc stats` and `orc wait` (compose's), through the built CLI on the real engine. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +31,22 @@ describe('orc wait', () => {
   afterAll(async () => {
     await stopDaemon(o);
     await removeProject(project);
+  });
+
+  it('stats --no-stream: docker stats’ columns for the running containers; json one object per line', async () => {
+    const up = await orc(o, ['-p', project, 'up', '-d', 'web'], { cwd: dir });
+    expect(up.code, explain(up)).toBe(0);
+    const table = await orc(o, ['-p', project, 'stats', '--no-stream'], { cwd: dir });
+    expect(table.code, explain(table)).toBe(0);
+    expect(table.stdout).toMatch(/^CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE \/ LIMIT/);
+    expect(table.stdout).toContain(`${project}-web-1`);
+    const json = await orc(o, ['-p', project, 'stats', '--no-stream', '--format', 'json', 'web'], {
+      cwd: dir,
+    });
+    const row = JSON.parse(json.stdout.trim()) as { container: string; memUsage: number; pids: number };
+    expect(row.container).toBe(`${project}-web-1`);
+    expect(row.memUsage).toBeGreaterThan(0);
+    expect(row.pids).toBeGreaterThanOrEqual(1);
   });
 
   it('blocks until the first container of the services stops and exits with its code; --down-project takes the project down', async () => {
