@@ -1,11 +1,16 @@
-/** `orc stats` and `orc wait` (compose's), through the built CLI on the real engine. */
+/** `orc stats`, `orc export` and `orc wait` (compose's), through the built CLI on the real engine. */
+
+import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from '../support/engine.js';
 import { assertBuilt, explain, type OrcEnv, orc, orcEnv, stopDaemon } from './orc.js';
 
-describe('orc wait', () => {
+const run = promisify(execFile);
+
+describe('orc stats, export, wait', () => {
   const o: OrcEnv = orcEnv('wait');
   const project = uniqueProject('wait');
   const dir = join(o.dir, 'app');
@@ -47,6 +52,17 @@ describe('orc wait', () => {
     expect(row.container).toBe(`${project}-web-1`);
     expect(row.memUsage).toBeGreaterThan(0);
     expect(row.pids).toBeGreaterThanOrEqual(1);
+  });
+
+  it('export writes the service container’s filesystem as tar (to a file, or to stdout when redirected)', async () => {
+    const file = join(o.dir, 'web.tar');
+    const r = await orc(o, ['-p', project, 'export', 'web', '-o', file], { cwd: dir });
+    expect(r.code, explain(r)).toBe(0);
+    const listing = await run('tar', ['tf', file]);
+    expect(listing.stdout.split('\n')).toEqual(expect.arrayContaining(['.dockerenv', 'bin/']));
+    const missing = await orc(o, ['-p', project, 'export', 'web', '--index', '2', '-o', file], { cwd: dir });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('has no container number 2');
   });
 
   it('blocks until the first container of the services stops and exits with its code; --down-project takes the project down', async () => {

@@ -7,6 +7,7 @@ import { registerDaemon } from './commands/daemon.js';
 import { registerDown } from './commands/down.js';
 import { registerEvents } from './commands/events.js';
 import { registerExec } from './commands/exec.js';
+import { registerExport } from './commands/export.js';
 import { registerImages } from './commands/images.js';
 import { registerLifecycle } from './commands/lifecycle.js';
 import { registerLogs } from './commands/logs.js';
@@ -83,6 +84,7 @@ Exit codes: 0 success, 1 the operation failed, 2 usage error, 3 daemon unreachab
   registerRun(program);
   registerTop(program);
   registerStats(program);
+  registerExport(program);
   registerWait(program);
   registerUnsupported(program);
   registerVersion(program);

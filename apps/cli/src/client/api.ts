@@ -3,7 +3,7 @@
  * through here, so a route change is a change in one file.
  */
 import type { DaemonAddress } from './address.js';
-import { call, stream } from './http.js';
+import { apiErrorOf, call, send, stream } from './http.js';
 import type {
   ContainerStats,
   DaemonEvent,
@@ -77,6 +77,8 @@ export interface Api {
   events(project: string | undefined, signal?: AbortSignal): AsyncGenerator<DaemonEvent>;
   top(name: string, services: string[]): Promise<ContainerTop[]>;
   images(name: string, services: string[]): Promise<ContainerImage[]>;
+  /** A service container's filesystem as a tar stream (the response body, to pipe). */
+  exportContainer(name: string, service: string, index: number): Promise<NodeJS.ReadableStream>;
   /** One resource sample per service container (`all`: stopped ones too). */
   stats(name: string, services: string[], all: boolean): Promise<ContainerStats[]>;
   /** A detached `run`: the one-off container's name. */
@@ -169,6 +171,15 @@ export function api(address: DaemonAddress): Api {
           `/v1/projects/${encodeURIComponent(name)}/top${servicesQuery(services)}`,
         )
       ).containers,
+    exportContainer: async (name, service, index) => {
+      const q = new URLSearchParams({ service, index: String(index) });
+      const res = await send(address, 'GET', `/v1/projects/${encodeURIComponent(name)}/export?${q}`, {
+        headers: { Accept: 'application/x-tar, application/json' },
+      });
+      const status = res.statusCode ?? 0;
+      if (status >= 200 && status < 300) return res;
+      throw await apiErrorOf(res);
+    },
     stats: async (name, services, all) => {
       const query = servicesQuery(services);
       const allQuery = all ? `${query ? '&' : '?'}all=true` : '';

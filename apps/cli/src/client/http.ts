@@ -86,6 +86,13 @@ export async function send(
   });
 }
 
+/** The ApiError a non-2xx response stands for (its JSON body read). */
+export async function apiErrorOf(res: IncomingMessage): Promise<ApiError> {
+  const status = res.statusCode ?? 0;
+  const body = parseJson(await readText(res));
+  return new ApiError(status, body, errorMessage(status, body));
+}
+
 async function readText(res: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of res) chunks.push(chunk as Buffer);

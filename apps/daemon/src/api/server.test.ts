@@ -118,6 +118,9 @@ function fakeCore(overrides: Partial<Core> = {}) {
     pull: async () => operation('pull'),
     top: async () => [],
     stats: async () => [],
+    exportContainer: async () => {
+      throw new Error('not used');
+    },
     images: async () => [],
     run: async () => ({ container: 'demo-web-run-0' }),
     close: async () => undefined,

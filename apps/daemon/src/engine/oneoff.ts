@@ -46,6 +46,19 @@ export async function containerStats(engine: Engine, id: string): Promise<StatsA
   }
 }
 
+/** `GET /containers/{id}/export`: the container's filesystem as a tar stream. */
+export async function exportContainer(engine: Engine, id: string): Promise<NodeJS.ReadableStream> {
+  try {
+    return await dial<NodeJS.ReadableStream>(engine.docker, {
+      path: `/containers/${enc(id)}/export`,
+      method: 'GET',
+      isStream: true,
+    });
+  } catch (err) {
+    throw mapEngineError(err, `container ${id}`);
+  }
+}
+
 /** Id and size of a local image; `undefined` when it is gone (a container can outlive its image's tag). */
 export async function imageSize(
   engine: Engine,

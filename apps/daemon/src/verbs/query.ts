@@ -9,12 +9,21 @@ import type { Restarter } from '../supervise/restarter.js';
 import type { VerbContext } from './context.js';
 import { selectionFailure } from './selection.js';
 import { projectSummary } from './summary.js';
-import { projectImages, projectStats, projectTop } from './top.js';
+import { projectExport, projectImages, projectStats, projectTop } from './top.js';
 import type { Core, ProjectTarget } from './types.js';
 
 type Queries = Pick<
   Core,
-  'health' | 'listProjects' | 'getProject' | 'config' | 'logs' | 'exec' | 'top' | 'stats' | 'images'
+  | 'health'
+  | 'listProjects'
+  | 'getProject'
+  | 'config'
+  | 'logs'
+  | 'exec'
+  | 'top'
+  | 'stats'
+  | 'exportContainer'
+  | 'images'
 >;
 
 export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'annotate'>): Queries {
@@ -102,6 +111,8 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
       return openExec(engine, c.id, o);
     },
     top: async (target, services) => projectTop(engine, (await ctx.resolveName(target)).name, services),
+    exportContainer: async (target, service, index) =>
+      projectExport(engine, (await ctx.resolveName(target)).name, service, index ?? 1),
     stats: async (target, services, all) =>
       projectStats(engine, (await ctx.resolveName(target)).name, services, all ?? false),
     images: async (target, services) => projectImages(engine, (await ctx.resolveName(target)).name, services),

@@ -6,7 +6,13 @@
 import { OrcError } from '../contract/errors.js';
 import type { ContainerImage, ContainerStats, ContainerTop } from '../contract/types.js';
 import type { Engine } from '../engine/engine.js';
-import { containerStats, imageSize, type StatsAnswer, topContainer } from '../engine/oneoff.js';
+import {
+  containerStats,
+  exportContainer,
+  imageSize,
+  type StatsAnswer,
+  topContainer,
+} from '../engine/oneoff.js';
 import { observeProject } from '../observe/observe.js';
 import type { ObservedContainer } from '../observe/types.js';
 
@@ -125,4 +131,22 @@ export function statsRow(container: string, service: string, id: string, s: Stat
     blockWrite,
     pids: s.pids_stats?.current ?? 0,
   };
+}
+
+/** `orc export SERVICE`: the filesystem of the service's container number `index` (default 1), as tar. */
+export async function projectExport(
+  engine: Engine,
+  project: string,
+  service: string,
+  index = 1,
+): Promise<{ container: string; tar: NodeJS.ReadableStream }> {
+  const mine = await serviceContainers(engine, project, [service]);
+  const c = mine.find((x) => x.number === index);
+  if (!c) {
+    throw new OrcError(
+      'CONTAINER_NOT_FOUND',
+      `service ${service} of project ${project} has no container number ${index} (it has ${mine.map((x) => x.number).join(', ')})`,
+    );
+  }
+  return { container: c.name, tar: await exportContainer(engine, c.id) };
 }

@@ -76,6 +76,12 @@ export interface Core {
   build(source: ProjectSource, opts: BuildOptions): Promise<OperationHandle | LoadFailure>;
   pull(source: ProjectSource, opts: PullOptions): Promise<OperationHandle | LoadFailure>;
   top(target: ProjectTarget, services?: string[]): Promise<ContainerTop[]>;
+  /** The filesystem of a service's container (number `index`, default 1) as a tar stream. */
+  exportContainer(
+    target: ProjectTarget,
+    service: string,
+    index?: number,
+  ): Promise<{ container: string; tar: NodeJS.ReadableStream }>;
   /** One resource sample per service container (running ones, or all with `all`). */
   stats(target: ProjectTarget, services?: string[], all?: boolean): Promise<ContainerStats[]>;
   images(target: ProjectTarget, services?: string[]): Promise<ContainerImage[]>;

@@ -86,6 +86,36 @@ export const imageRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { 
   );
 
   app.get(
+    '/projects/:name/export',
+    {
+      schema: {
+        summary: "export: a service container's filesystem as a tar archive (application/x-tar)",
+        tags: ['images'],
+        params: ProjectNameParams,
+        querystring: Type.Object(
+          {
+            service: Type.String(),
+            index: Type.Optional(Type.Integer({ minimum: 1, description: 'Container number (default 1)' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Unknown({ description: 'The tar stream' }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { container, tar } = await core.exportContainer(
+        toTarget(request.params.name, undefined),
+        request.query.service,
+        request.query.index,
+      );
+      return reply
+        .type('application/x-tar')
+        .header('content-disposition', `attachment; filename="${container}.tar"`)
+        .send(tar);
+    },
+  );
+
+  app.get(
     '/projects/:name/stats',
     {
       schema: {
