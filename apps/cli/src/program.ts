@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ApiError } from './client/http.js';
+import { registerAttachService } from './commands/attach-service.js';
 import { registerBuild } from './commands/build.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
@@ -85,6 +86,7 @@ Exit codes: 0 success, 1 the operation failed, 2 usage error, 3 daemon unreachab
   registerTop(program);
   registerStats(program);
   registerExport(program);
+  registerAttachService(program);
   registerWait(program);
   registerUnsupported(program);
   registerVersion(program);

@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import { encodeFrame, FrameType as Frame, frameReader } from '@orc/daemon/frames';
 import type { DaemonAddress } from './address.js';
 import { ApiError, send } from './http.js';
-import type { ExecRequest, RunRequest } from './types.js';
+import type { AttachRequest, ExecRequest, RunRequest } from './types.js';
 
 export { encodeFrame, FrameType as Frame, frameReader } from '@orc/daemon/frames';
 export type { ExecRequest, RunRequest } from './types.js';
@@ -23,10 +23,10 @@ export interface ExecIo {
 export function execute(
   address: DaemonAddress,
   name: string,
-  req: ExecRequest | RunRequest,
+  req: ExecRequest | RunRequest | AttachRequest,
   io: ExecIo,
-  /** `run`: an attached one-off container, over the same framing. */
-  route: 'exec' | 'run' = 'exec',
+  /** `run`: an attached one-off container; `attach`: a running service container; same framing. */
+  route: 'exec' | 'run' | 'attach' = 'exec',
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     let socket: Socket | undefined;

@@ -5,6 +5,7 @@
 import type { ContainerSummary, LoadFailure } from '@orc/daemon';
 
 export type {
+  AttachRequest,
   ContainerStats,
   ContainerSummary,
   DaemonEvent,

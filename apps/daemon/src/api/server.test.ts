@@ -118,6 +118,9 @@ function fakeCore(overrides: Partial<Core> = {}) {
     pull: async () => operation('pull'),
     top: async () => [],
     stats: async () => [],
+    attach: async () => {
+      throw new Error('not used');
+    },
     exportContainer: async () => {
       throw new Error('not used');
     },

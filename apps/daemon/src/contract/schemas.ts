@@ -157,6 +157,19 @@ export const ExecBodySchema = Type.Object(
   strict,
 );
 
+export const AttachBodySchema = Type.Object(
+  {
+    source: Source,
+    service: Type.String({ minLength: 1 }),
+    index: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** Send the client's stdin to the container (when it was started with stdin open). */
+    stdin: Type.Optional(Type.Boolean()),
+    rows: Type.Optional(Type.Integer({ minimum: 1 })),
+    cols: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  strict,
+);
+
 export const ProjectNameParams = Type.Object(
   { name: Type.String({ minLength: 1, description: 'Project name, or `-` with `source` in the body' }) },
   strict,

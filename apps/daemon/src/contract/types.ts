@@ -6,6 +6,7 @@
 import type { Static } from '@fastify/type-provider-typebox';
 import type { LoadOptions, SpecError, SpecWarning } from '@orc/spec';
 import type {
+  AttachBodySchema,
   BuildBodySchema,
   ContainerImageSchema,
   ContainerStatsSchema,
@@ -69,6 +70,7 @@ export type LogLine = Static<typeof LogLineSchema>;
 /** `orc top`: one container's processes (engine `GET /containers/{id}/top`). */
 export type ContainerTop = Static<typeof ContainerTopSchema>;
 export type ContainerStats = Static<typeof ContainerStatsSchema>;
+export type AttachRequest = Static<typeof AttachBodySchema>;
 /** `orc images`: the image a container runs, with the engine's id and size. */
 export type ContainerImage = Static<typeof ContainerImageSchema>;
 /** The run state the user asked for a service (`orc stop web` keeps web stopped until `orc start`/`up`). */

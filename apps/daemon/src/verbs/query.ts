@@ -9,7 +9,7 @@ import type { Restarter } from '../supervise/restarter.js';
 import type { VerbContext } from './context.js';
 import { selectionFailure } from './selection.js';
 import { projectSummary } from './summary.js';
-import { projectExport, projectImages, projectStats, projectTop } from './top.js';
+import { projectAttach, projectExport, projectImages, projectStats, projectTop } from './top.js';
 import type { Core, ProjectTarget } from './types.js';
 
 type Queries = Pick<
@@ -23,6 +23,7 @@ type Queries = Pick<
   | 'top'
   | 'stats'
   | 'exportContainer'
+  | 'attach'
   | 'images'
 >;
 
@@ -111,6 +112,8 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
       return openExec(engine, c.id, o);
     },
     top: async (target, services) => projectTop(engine, (await ctx.resolveName(target)).name, services),
+    attach: async (target, service, index, stdin) =>
+      projectAttach(engine, (await ctx.resolveName(target)).name, service, index ?? 1, stdin ?? false),
     exportContainer: async (target, service, index) =>
       projectExport(engine, (await ctx.resolveName(target)).name, service, index ?? 1),
     stats: async (target, services, all) =>

@@ -6,10 +6,13 @@
 import { OrcError } from '../contract/errors.js';
 import type { ContainerImage, ContainerStats, ContainerTop } from '../contract/types.js';
 import type { Engine } from '../engine/engine.js';
+import type { ExecSession } from '../engine/exec.js';
 import {
+  attachContainer,
   containerStats,
   exportContainer,
   imageSize,
+  resizeContainer,
   type StatsAnswer,
   topContainer,
 } from '../engine/oneoff.js';
@@ -149,4 +152,45 @@ export async function projectExport(
     );
   }
   return { container: c.name, tar: await exportContainer(engine, c.id) };
+}
+
+/**
+ * `orc attach SERVICE`: the running container's output (and stdin when asked) until it stops; its exit
+ * code then. Leaving (or detaching) never stops it: the container is the project's, not the client's.
+ */
+export async function projectAttach(
+  engine: Engine,
+  project: string,
+  service: string,
+  index: number,
+  stdin: boolean,
+): Promise<ExecSession & { container: string }> {
+  const mine = await serviceContainers(engine, project, [service]);
+  const c = mine.find((x) => x.number === index);
+  if (!c) {
+    throw new OrcError(
+      'CONTAINER_NOT_FOUND',
+      `service ${service} of project ${project} has no container number ${index}`,
+    );
+  }
+  if (c.state !== 'running' && c.state !== 'paused') {
+    throw new OrcError(
+      'CONFLICT',
+      `container ${c.name} is ${c.state}: only a running container can be attached to`,
+    );
+  }
+  const details = await engine.inspectContainer(c.id);
+  const tty = details?.Config.Tty === true;
+  const stream = await attachContainer(engine, c.id, stdin);
+  let code: Promise<number> | undefined;
+  return {
+    container: c.name,
+    stream,
+    tty,
+    resize: (rows, cols) => resizeContainer(engine, c.id, rows, cols),
+    exitCode: () => {
+      code ??= engine.waitContainer(c.id);
+      return code;
+    },
+  };
 }

@@ -76,6 +76,8 @@ export interface Core {
   build(source: ProjectSource, opts: BuildOptions): Promise<OperationHandle | LoadFailure>;
   pull(source: ProjectSource, opts: PullOptions): Promise<OperationHandle | LoadFailure>;
   top(target: ProjectTarget, services?: string[]): Promise<ContainerTop[]>;
+  /** A running service container's output (and stdin) as a session; its exit code when it stops. */
+  attach(target: ProjectTarget, service: string, index?: number, stdin?: boolean): Promise<ExecSession>;
   /** The filesystem of a service's container (number `index`, default 1) as a tar stream. */
   exportContainer(
     target: ProjectTarget,

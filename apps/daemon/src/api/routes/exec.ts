@@ -3,7 +3,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OrcError } from '../../contract/errors.js';
 import { createFrameDecoder, encodeFrame, FrameType } from '../../contract/frames.js';
-import { ExecBodySchema, errorResponses, ProjectNameParams } from '../../contract/schemas.js';
+import {
+  AttachBodySchema,
+  ExecBodySchema,
+  errorResponses,
+  ProjectNameParams,
+} from '../../contract/schemas.js';
 import type { ExecOptions } from '../../contract/types.js';
 import type { ExecSession } from '../../verbs/types.js';
 import { type ApiContext, toTarget } from '../context.js';
@@ -34,6 +39,31 @@ export const execRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { c
       const session = await core.exec(toTarget(request.params.name, source), options as ExecOptions);
       if (rows && cols && session.tty) await session.resize(rows, cols).catch(() => undefined);
 
+      serveSession(request, reply, session, shutdown);
+    },
+  );
+
+  app.post(
+    '/projects/:name/attach',
+    {
+      schema: {
+        summary: "Attach to a running service container's output (and stdin), over `Upgrade: tcp`",
+        description:
+          'The same frames as exec; the exit frame comes when the container stops. Closing the ' +
+          'connection detaches: the container keeps running.',
+        tags: ['exec'],
+        params: ProjectNameParams,
+        body: AttachBodySchema,
+        response: { ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      if (String(request.headers.upgrade ?? '').toLowerCase() !== 'tcp') {
+        throw new OrcError('BAD_REQUEST', 'attach needs "Connection: Upgrade" and "Upgrade: tcp" headers');
+      }
+      const { source, service, index, stdin, rows, cols } = request.body;
+      const session = await core.attach(toTarget(request.params.name, source), service, index, stdin);
+      if (rows && cols && session.tty) await session.resize(rows, cols).catch(() => undefined);
       serveSession(request, reply, session, shutdown);
     },
   );

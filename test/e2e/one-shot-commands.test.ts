@@ -1,4 +1,4 @@
-/** `orc stats`, `orc export` and `orc wait` (compose's), through the built CLI on the real engine. */
+/** `orc stats`, `orc export`, `orc attach` and `orc wait` (compose's), through the built CLI on the real engine. */
 
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from '../support/engine.js';
-import { assertBuilt, explain, type OrcEnv, orc, orcEnv, stopDaemon } from './orc.js';
+import { assertBuilt, explain, type OrcEnv, orc, orcEnv, start, stopDaemon } from './orc.js';
 
 const run = promisify(execFile);
 
@@ -25,6 +25,9 @@ describe('orc stats, export, wait', () => {
         '  job:',
         `    image: ${FIXTURE_IMAGE}`,
         '    command: ["sh", "-c", "sleep 1; exit 4"]',
+        '  ticker:',
+        `    image: ${FIXTURE_IMAGE}`,
+        `    command: ["sh", "-c", "trap 'exit 0' TERM; i=0; while [ $$i -lt 6 ]; do echo tick $$i; i=$$((i+1)); sleep 0.5; done; exit 6"]`,
         '  web:',
         `    image: ${FIXTURE_IMAGE}`,
         `    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 300 & wait"]`,
@@ -63,6 +66,22 @@ describe('orc stats, export, wait', () => {
     const missing = await orc(o, ['-p', project, 'export', 'web', '--index', '2', '-o', file], { cwd: dir });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('has no container number 2');
+  });
+
+  it('attach follows a running container’s output until it stops and exits with its code; leaving detaches', async () => {
+    const up = await orc(o, ['-p', project, 'up', '-d', 'ticker'], { cwd: dir });
+    expect(up.code, explain(up)).toBe(0);
+    const attached = await orc(o, ['-p', project, 'attach', '--no-stdin', 'ticker'], { cwd: dir });
+    expect(attached.code, explain(attached)).toBe(6);
+    expect(attached.stdout).toMatch(/tick [1-5]/);
+
+    // Leaving (Ctrl-C) does not stop the container.
+    const run = start(o, ['-p', project, 'attach', '--no-stdin', 'web'], { cwd: dir });
+    await new Promise((r) => setTimeout(r, 1500));
+    run.child.kill('SIGINT');
+    const r = await run.result;
+    expect(r.code, explain(r)).toBe(130);
+    expect(await docker('inspect', '-f', '{{.State.Status}}', `${project}-web-1`)).toBe('running');
   });
 
   it('blocks until the first container of the services stops and exits with its code; --down-project takes the project down', async () => {
