@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Api } from '../client/api.js';
 import type { ContainerSummary, ProjectSummary } from '../client/types.js';
-import { watchExits } from './attach.js';
+import { attachedServices, watchExits } from './attach.js';
 
 const container = (name: string, service: string, State: string, ExitCode = 0) =>
   ({ Name: name, Service: service, State, ExitCode }) as ContainerSummary;
@@ -22,7 +22,9 @@ describe('watchExits', () => {
       [container('demo-a-1', 'a', 'exited', 3), container('demo-b-1', 'b', 'exited', 0)],
     ]);
     const exits: string[] = [];
-    const watch = watchExits(client, 'demo', [], (name, code) => exits.push(`${name}:${code}`));
+    const watch = watchExits(client, 'demo', attachedServices([], undefined, undefined), (name, code) =>
+      exits.push(`${name}:${code}`),
+    );
     await watch.allExited;
     watch.stop();
     expect(exits).toEqual(['a-1:3', 'b-1:0']);
@@ -33,7 +35,9 @@ describe('watchExits', () => {
       [container('demo-a-1', 'a', 'exited', 1), container('demo-b-1', 'b', 'running')],
     ]);
     const exits: string[] = [];
-    const watch = watchExits(client, 'demo', ['a'], (name, code) => exits.push(`${name}:${code}`));
+    const watch = watchExits(client, 'demo', attachedServices(['a'], undefined, undefined), (name, code) =>
+      exits.push(`${name}:${code}`),
+    );
     await watch.allExited;
     watch.stop();
     expect(exits).toEqual(['a-1:1']);
