@@ -4,6 +4,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from '../support/engine.js';
 import { assertBuilt, explain, type OrcEnv, orc, orcEnv, stopDaemon } from './orc.js';
 
+/** Stops this file's daemon (by its pid) and lets the next command start a new one, state kept. */
+async function restartDaemon(o: OrcEnv): Promise<void> {
+  const pid = o.daemonPid;
+  if (pid === undefined) throw new Error('no daemon pid seen');
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  delete o.daemonPid;
+  const r = await orc(o, ['ls']);
+  expect(r.code, explain(r)).toBe(0);
+}
+
 /** `up --exit-code-from` / `--abort-on-container-exit` as a CI job runs them: tests against a live web. */
 describe('up for CI', () => {
   const o: OrcEnv = orcEnv('upci');
@@ -100,5 +118,19 @@ describe('up for CI', () => {
     expect(unknown.code, explain(unknown)).toBe(2);
     expect(unknown.stderr).toMatch(/no such service: nope/);
     expect(await docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`)).toBe('');
+  });
+
+  it('--no-start creates the containers and the daemon leaves them created until up starts them', async () => {
+    const { dir, project } = app('upci-nostart', 0);
+    const r = await orc(o, ['-p', project, 'up', '--no-start'], { cwd: dir });
+    expect(r.code, explain(r)).toBe(0);
+    expect(await states(project)).toEqual(['tests=created', 'web=created']);
+    // A daemon that starts converges every project it keeps: it must not start what --no-start only created.
+    await restartDaemon(o);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(await states(project)).toEqual(['tests=created', 'web=created']);
+    const d = await orc(o, ['-p', project, 'up', '-d', 'web'], { cwd: dir });
+    expect(d.code, explain(d)).toBe(0);
+    expect(await states(project)).toEqual(['tests=created', 'web=running']);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../errors.js';
 import { buildProgram } from '../program.js';
 import { attachedServices } from './attach.js';
-import { checkUpFlags } from './up.js';
+import { checkUpFlags, upOptions } from './up.js';
 
 /** The up command's flags as commander parses them (no action runs). */
 function parseUp(...argv: string[]): Record<string, unknown> {
@@ -44,6 +44,18 @@ describe('up flags for CI and scripts', () => {
     });
   });
 
+  it('sends --no-start, --always-recreate-deps and -V to the daemon', () => {
+    const f = parseUp('--no-start', '--always-recreate-deps', '-V');
+    expect(f).toMatchObject({ start: false, alwaysRecreateDeps: true, renewAnonVolumes: true });
+    expect(upOptions(f, ['web'])).toEqual({
+      services: ['web'],
+      noStart: true,
+      alwaysRecreateDeps: true,
+      renewAnonVolumes: true,
+    });
+    expect(upOptions(parseUp(), [])).toEqual({});
+  });
+
   it('refuses what compose refuses, with exit code 2', () => {
     expect(usage(() => checkUpFlags({ detach: true, abortOnContainerExit: true }, []))).toMatch(
       /^-d cannot be combined with --abort-on-container-exit/,
@@ -59,6 +71,10 @@ describe('up flags for CI and scripts', () => {
     );
     expect(usage(() => checkUpFlags({ alwaysRecreateDeps: true, recreate: false }, []))).toMatch(
       /--always-recreate-deps and --no-recreate/,
+    );
+    expect(usage(() => checkUpFlags({ start: false, wait: true }, []))).toMatch(/^--no-start cannot/);
+    expect(usage(() => checkUpFlags({ start: false, exitCodeFrom: 'tests' }, []))).toMatch(
+      /^--no-start cannot/,
     );
     expect(() => checkUpFlags({ exitCodeFrom: 'tests' }, ['tests', 'web'])).not.toThrow();
     expect(() => checkUpFlags({ detach: true, noAttach: ['web'] }, [])).not.toThrow();

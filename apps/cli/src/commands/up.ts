@@ -90,6 +90,9 @@ export function upOptions(flags: UpFlags, services: string[]): UpOptions {
   if (flags.force) opts.force = true;
   if (flags.wait) opts.wait = true;
   if (flags.waitTimeout !== undefined) opts.waitTimeoutSeconds = flags.waitTimeout;
+  if (flags.start === false) opts.noStart = true;
+  if (flags.alwaysRecreateDeps) opts.alwaysRecreateDeps = true;
+  if (flags.renewAnonVolumes) opts.renewAnonVolumes = true;
   return opts;
 }
 
@@ -191,6 +194,12 @@ export function registerUp(program: Command): Command {
     )
     .option('--attach <service>', 'attach to (only) this service’s output (repeatable)', repeat)
     .addOption(noAttachOption())
+    .option('--no-start', 'create the containers but do not start them (nor follow them)')
+    .option('--always-recreate-deps', 'recreate the dependencies of the services named, even when up to date')
+    .option(
+      '-V, --renew-anon-volumes',
+      'new anonymous volumes for recreated containers (what orc always does: it never carries them over)',
+    )
     .option('--timestamps', 'show timestamps in the attached output')
     .option('--no-log-prefix', 'do not print a prefix in the attached output')
     .option('--no-color', 'monochrome attached output')
