@@ -65,7 +65,8 @@ Environment:
   ORC_STATE_DIR      state directory of a daemon orc starts for you
   ORC_NO_AUTOSTART   set to 1: never start a daemon, fail with exit code 3 instead
 
-Exit codes: 0 success, 1 the operation failed, 2 usage error, 3 daemon unreachable, 130 interrupted.`,
+Exit codes: 0 success, 1 the operation failed, 2 usage error, 3 daemon unreachable, 130 interrupted;
+exec, attached run and up --exit-code-from: the container's own exit code.`,
     );
   addGlobalOptions(program, false);
   program.version(version, '-v, --version', 'print the orc version');

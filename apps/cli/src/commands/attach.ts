@@ -5,18 +5,53 @@ import { CliError, ExitCode } from '../errors.js';
 import { logFormatter, shortName } from '../render/logs.js';
 import { followOperation } from '../render/operation.js';
 
+/** How an attached `up` follows and ends (compose v2's `up` flags for CI and scripts). */
+export interface AttachOptions {
+  /** Services named on the command line: what a stop (Ctrl-C, abort) covers; empty = the project. */
+  services: string[];
+  /** Whose logs and exits are followed (`--attach`, `--no-attach`); see `attachedServices`. */
+  attached: (service: string) => boolean;
+  /** The services whose logs to ask the daemon for (a superset of the attached ones); empty = all. */
+  logServices: string[];
+  timeoutSeconds?: number;
+  /** `--abort-on-container-exit`: the first attached container to exit stops them all. */
+  abortOnExit?: boolean;
+  /** `--exit-code-from`: the exit code is this service's container's (implies `abortOnExit`). */
+  exitCodeFrom?: string;
+  timestamps?: boolean;
+  /** False for `--no-log-prefix`. */
+  prefix?: boolean;
+  /** False for `--no-color`: prefixes without their colours (progress keeps `--ansi`). */
+  color?: boolean;
+}
+
+/**
+ * Which services an attached `up` follows, as compose decides: `--attach` names them (absent: the
+ * services on the command line, or all); `--no-attach` removes some.
+ */
+export function attachedServices(
+  services: string[],
+  attach: string[] | undefined,
+  noAttach: string[] | undefined,
+): (service: string) => boolean {
+  const only = attach?.length ? new Set(attach) : services.length ? new Set(services) : undefined;
+  const left = new Set(noAttach ?? []);
+  return (service) => (!only || only.has(service)) && !left.has(service);
+}
+
 /**
  * Attached `up`: follows the services' logs with coloured prefixes until they end. Ctrl-C stops the
- * services like compose (`Gracefully stopping...`); a second Ctrl-C kills them.
+ * services like compose (`Gracefully stopping...`); a second Ctrl-C kills them. With `abortOnExit`, the
+ * first exit stops them all (`Aborting on container exit...`). Resolves to the exit code for the shell.
  */
 export async function attachLogs(
   ctx: Context,
   client: Api,
   project: string,
-  services: string[],
   since: string,
-  timeoutSeconds: number | undefined,
-): Promise<void> {
+  o: AttachOptions,
+): Promise<number> {
+  const { services, timeoutSeconds } = o;
   const stopLogs = new AbortController();
   let stopping: Promise<unknown> | undefined;
   let interrupts = 0;
@@ -67,28 +102,54 @@ export async function attachLogs(
   // and ends with the same 130, as compose does: an abandoned run must not look like a finished one.
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onInterrupt);
+  // compose: the first exit decides the code unless --exit-code-from names the service that does.
+  let exitCodeFrom = o.exitCodeFrom;
+  let exitCode = 0;
+  const abort = o.abortOnExit || o.exitCodeFrom !== undefined;
+  const onAbort = () => {
+    ctx.stderr.write('Aborting on container exit...\n');
+    const body = {
+      ...(services.length ? { services } : {}),
+      ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+    };
+    stopping = client.action(target, 'stop', body).then((op) => followOperation(ctx, client, op, 'Stopping'));
+    thenStopFollowing(stopping).catch(() => undefined);
+  };
   try {
     const known = await client
       .getProject(project)
-      .then((p) => p.containers.map((c) => c.Name))
+      .then((p) => p.containers.filter((c) => o.attached(c.Service)).map((c) => c.Name))
       .catch(() => []);
-    const format = logFormatter({ project, prefix: true, timestamps: false, palette: ctx.out }, known);
-    const attached = known
-      .filter((n) => services.length === 0 || services.some((s) => n.startsWith(`${project}-${s}-`)))
-      .map((n) => shortName(project, n))
-      .sort();
+    const palette = o.color === false ? { ...ctx.out, rotate: (_n: number, s: string) => s } : ctx.out;
+    const format = logFormatter(
+      { project, prefix: o.prefix !== false, timestamps: o.timestamps === true, palette },
+      known,
+    );
+    const attached = known.map((n) => shortName(project, n)).sort();
     if (attached.length) ctx.stdout.write(`Attaching to ${attached.join(', ')}\n`);
-    const query = { follow: true, since, ...(services.length ? { services } : {}) };
+    const query = {
+      follow: true,
+      since,
+      ...(o.logServices.length ? { services: o.logServices } : {}),
+      ...(o.timestamps ? { timestamps: true } : {}),
+    };
     // Like compose: once every attached container has exited (and none restarts), we are done.
-    const exits = watchExits(client, project, services, (name, code) => {
-      if (!stopping) ctx.stdout.write(`${name} exited with code ${code}\n`);
+    const exits = watchExits(client, project, o.attached, (name, code, service) => {
+      if (abort && interrupts === 0) {
+        exitCodeFrom ??= service;
+        // Exits while aborting count too: `--exit-code-from web` after `tests` ended reports web's stop.
+        if (service === exitCodeFrom) exitCode = code;
+      }
+      if (stopping) return;
+      ctx.stdout.write(`${name} exited with code ${code}\n`);
+      if (abort) onAbort();
     });
     exits.allExited.then(() => {
       if (!stopping) setTimeout(() => stopLogs.abort(), 500).unref();
     });
     try {
       for await (const line of client.logs(project, query, stopLogs.signal)) {
-        ctx.stdout.write(`${format(line)}\n`);
+        if (o.attached(line.service)) ctx.stdout.write(`${format(line)}\n`);
       }
     } finally {
       exits.stop();
@@ -100,12 +161,25 @@ export async function attachLogs(
         current = stopping;
         await current;
       }
-      throw new CliError('', ExitCode.interrupted);
+      if (interrupts > 0) throw new CliError('', ExitCode.interrupted);
+      if (exitCodeFrom !== undefined) exitCode = await finalExitCode(client, project, exitCodeFrom, exitCode);
     }
+    return exitCode;
   } finally {
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onInterrupt);
   }
+}
+
+/**
+ * The exit code of `service` once the abort's stop is done: the poll may have stopped following before
+ * the stopped containers were seen exited. A non-zero code among its containers wins.
+ */
+async function finalExitCode(client: Api, project: string, service: string, seen: number): Promise<number> {
+  const summary = await client.getProject(project).catch(() => undefined);
+  const ended = (summary?.containers ?? []).filter((c) => c.Service === service && !ALIVE.has(c.State));
+  if (!ended.length) return seen;
+  return ended.find((c) => c.ExitCode !== 0)?.ExitCode ?? 0;
 }
 
 const ALIVE = new Set(['running', 'restarting', 'paused', 'created']);
@@ -117,8 +191,8 @@ const ALIVE = new Set(['running', 'restarting', 'paused', 'created']);
 export function watchExits(
   client: Api,
   project: string,
-  services: string[],
-  onExit: (shortName: string, exitCode: number) => void,
+  watched: (service: string) => boolean,
+  onExit: (shortName: string, exitCode: number, service: string) => void,
 ): { allExited: Promise<void>; stop(): void } {
   const reported = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -127,14 +201,12 @@ export function watchExits(
     const poll = async () => {
       const summary = await client.getProject(project).catch(() => undefined);
       if (stopped) return;
-      const mine = (summary?.containers ?? []).filter(
-        (c) => services.length === 0 || services.includes(c.Service),
-      );
+      const mine = (summary?.containers ?? []).filter((c) => watched(c.Service));
       for (const c of mine) {
         if (ALIVE.has(c.State)) reported.delete(c.Name);
         else if (!reported.has(c.Name)) {
           reported.add(c.Name);
-          onExit(shortName(project, c.Name), c.ExitCode);
+          onExit(shortName(project, c.Name), c.ExitCode, c.Service);
         }
       }
       if (summary && mine.length > 0 && mine.every((c) => !ALIVE.has(c.State))) {

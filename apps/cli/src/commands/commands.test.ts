@@ -131,7 +131,7 @@ describe('completion', () => {
         .toString()
         .trim();
     expect(complete('orc', 'u')).toBe('up unpause uninstall-plugin');
-    expect(complete('orc', 'up', '--re')).toBe('--remove-orphans');
+    expect(complete('orc', 'up', '--rem')).toBe('--remove-orphans');
     expect(complete('orc', 'down', '-').split(' ')).toContain('--volumes');
     expect(complete('orc', 'down', '-').split(' ')).not.toContain('--version');
     expect(complete('orc', 'completion', 'z')).toBe('zsh');

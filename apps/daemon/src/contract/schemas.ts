@@ -77,6 +77,21 @@ export const UpOptionsSchema = Type.Object(
     waitTimeoutSeconds: Seconds,
     force: Type.Optional(Type.Boolean()),
     keep: Type.Optional(Type.Boolean()),
+    noStart: Type.Optional(
+      Type.Boolean({
+        description:
+          'Create (and recreate) containers but start none; the services covered that were not running stay stopped until `start` or `up`',
+      }),
+    ),
+    alwaysRecreateDeps: Type.Optional(
+      Type.Boolean({ description: 'Recreate the dependencies of `services` even when they are up to date' }),
+    ),
+    renewAnonVolumes: Type.Optional(
+      Type.Boolean({
+        description:
+          'Recreated containers get new anonymous volumes: what orc always does (it never carries them over); accepted for compose clients',
+      }),
+    ),
   },
   strict,
 );

@@ -24,6 +24,9 @@ export function recreateReasons(
   if (c.state === 'dead') return ['container is dead'];
   if (input.options.noRecreate) return [];
   if (input.options.forceRecreate) return ['forced (--force-recreate)'];
+  const named = input.options.services;
+  if (input.options.alwaysRecreateDeps && named?.length && !named.includes(service.name))
+    return ['forced (--always-recreate-deps)'];
   const reasons: string[] = [];
   if (c.configHash !== service.hash) reasons.push(configCause(c, service));
   const imageId = input.observed.images[service.image];

@@ -206,7 +206,7 @@ function createFresh(
     body: dc.create,
     endpoints: dc.endpoints,
   });
-  if (runState === 'stopped') return { name: dc.name, named: create.id, idle: true };
+  if (runState === 'stopped' || ctx.options.noStart) return { name: dc.name, named: create.id, idle: true };
   const start = startOp(ctx, service, dc.name, [create.id], 'created', runState, outcome);
   return { name: dc.name, named: create.id, ready: start, idle: false };
 }
@@ -272,8 +272,9 @@ function keep(
   const stoppedEarly = ctx.infra.stoppedForNetwork.get(c.name);
   const state = stoppedEarly ? 'exited' : c.state;
   const startable =
-    (state === 'created' && !(options.startExited === false && leftCreated(ctx, service))) ||
-    (state === 'exited' && options.startExited !== false && !options.leaveExited?.has(c.id));
+    !options.noStart &&
+    ((state === 'created' && !(options.startExited === false && leftCreated(ctx, service))) ||
+      (state === 'exited' && options.startExited !== false && !options.leaveExited?.has(c.id)));
   const base = { name: dc.name, ...(named ? { named } : {}) };
   const after = named ? [named] : [];
   // Stopped and disconnected because a network goes away: starting it again must come after that.
@@ -293,7 +294,7 @@ function keep(
     }
     return { ...base, idle: true };
   }
-  if (state === 'paused' && runState === 'running') {
+  if (state === 'paused' && runState === 'running' && !options.noStart) {
     const op = addOp(draft, {
       kind: 'unpause-container',
       id: `unpause-container:${dc.name}`,
@@ -355,6 +356,8 @@ function preStartFailed(observed: ObservedProject, service: DesiredService): boo
 }
 
 function startFirstWanted(ctx: UpContext, service: DesiredService): boolean {
+  // Start-first means starting the new container before the old one goes: nothing starts under --no-start.
+  if (ctx.options.noStart) return false;
   if (ctx.options.startFirst !== undefined) return ctx.options.startFirst;
   return service.update_config?.order === 'start-first';
 }
@@ -484,7 +487,8 @@ function replace(
       runState === 'paused' ? pauseOp(draft, service.name, dc.name, rename.id, 'desired paused') : rename.id;
     return { replica: { name: dc.name, named: rename.id, ready: last, idle: false }, startLike };
   }
-  if (runState === 'stopped') return { replica: { name: dc.name, named: rename.id, idle: true }, startLike };
+  if (runState === 'stopped' || ctx.options.noStart)
+    return { replica: { name: dc.name, named: rename.id, idle: true }, startLike };
   const start = addOp(draft, {
     kind: 'start-container',
     id: startContainerId(dc.name),

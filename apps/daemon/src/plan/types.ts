@@ -180,6 +180,16 @@ export interface PlanOptions {
   noBuild?: boolean;
   /** `--pull`; default `missing` (only what is absent locally). `policy` follows each service's pull_policy. */
   pull?: 'always' | 'missing' | 'never' | 'policy';
+  /**
+   * `up --no-start`: create (and recreate) containers but start none; running ones keep running. No
+   * restarts of dependents and no providers either: both would start something.
+   */
+  noStart?: boolean;
+  /**
+   * `up --always-recreate-deps`: services covered only as dependencies of `services` are recreated even
+   * when up to date (compose recreates the dependencies, not the services named). No effect without `services`.
+   */
+  alwaysRecreateDeps?: boolean;
 }
 
 export interface PlanDownOptions {

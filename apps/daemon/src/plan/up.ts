@@ -32,6 +32,12 @@ export function plan(desired: DesiredState, observed: ObservedProject, options: 
       'INCOMPATIBLE_OPTIONS',
       '--force-recreate and --no-recreate are incompatible; use one of them',
     );
+  if (options.alwaysRecreateDeps && options.noRecreate)
+    addError(
+      draft,
+      'INCOMPATIBLE_OPTIONS',
+      '--always-recreate-deps and --no-recreate are incompatible; use one of them',
+    );
   const selected = selectServices(desired, options.services, options.noDeps ?? false, draft);
   const infra = planInfrastructure(draft, desired, observed, options, (c) =>
     stopSettings(byName.get(c.service), options),
@@ -55,7 +61,8 @@ export function plan(desired: DesiredState, observed: ObservedProject, options: 
     if (service.provider) {
       // The user's up runs the provider (as compose does, every time: the provider is idempotent, and
       // only it knows what it made); the supervisor's passes never do.
-      if (options.startExited !== false) providers.set(service.name, providerOp(draft, service, 'up').id);
+      if (options.startExited !== false && !options.noStart)
+        providers.set(service.name, providerOp(draft, service, 'up').id);
       continue;
     }
     if (options.build || options.pull === 'always' || options.pull === 'policy')
@@ -63,7 +70,7 @@ export function plan(desired: DesiredState, observed: ObservedProject, options: 
     ctx.outcomes.set(service.name, planService(ctx, service));
   }
   for (const outcome of ctx.outcomes.values()) {
-    restartDependents(ctx, outcome);
+    if (!options.noStart) restartDependents(ctx, outcome);
     waitForDependencies(ctx, outcome);
     waitForProviders(ctx, outcome, providers);
   }

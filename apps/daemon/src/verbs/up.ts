@@ -8,6 +8,7 @@ import { OrcError } from '../contract/errors.js';
 import type { DesiredRunState, LoadFailure, ProjectSource, UpOptions } from '../contract/types.js';
 import type { Engine } from '../engine/engine.js';
 import { waitForContainer } from '../execute/wait.js';
+import type { ObservedProject } from '../observe/types.js';
 import { coveredServices, plan as planUp, renderPlan } from '../plan/index.js';
 import type { PlanOptions } from '../plan/types.js';
 import type { VerbContext } from './context.js';
@@ -63,6 +64,10 @@ export function createUp(ctx: VerbContext): Up {
     );
     const runState: Record<string, DesiredRunState> = { ...(previous?.runState ?? {}) };
     for (const s of o.services?.length ? o.services : Object.keys(project.services)) delete runState[s];
+    if (o.noStart && o.wait) {
+      throw new OrcError('INVALID_REQUEST', 'noStart and wait cannot be combined: nothing would start');
+    }
+    if (o.noStart && !o.dryRun) keepStoppedWhatIsNot(runState, covered, observedEarly);
     const planOptions: PlanOptions = {
       ...(o.services?.length ? { services: o.services } : {}),
       ...(o.noDeps ? { noDeps: true } : {}),
@@ -72,6 +77,8 @@ export function createUp(ctx: VerbContext): Up {
       ...(o.timeoutSeconds !== undefined ? { timeoutSeconds: o.timeoutSeconds } : {}),
       ...(o.build ? { build: true } : {}),
       ...(o.noBuild ? { noBuild: true } : {}),
+      ...(o.noStart ? { noStart: true } : {}),
+      ...(o.alwaysRecreateDeps ? { alwaysRecreateDeps: true } : {}),
       // A user's up follows each service's pull_policy (always, build, daily, ...); the supervisor's passes
       // leave `pull` unset (missing), so they never pull or build in a loop.
       pull: o.pull ?? 'policy',
@@ -182,6 +189,27 @@ export function createUp(ctx: VerbContext): Up {
       ctx.underLock(name),
     );
   };
+}
+
+/**
+ * `up --no-start`: the supervisor would start what this up only creates (it starts `created` containers);
+ * a service with no running container is recorded as stopped, so that it waits for `start` or `up`.
+ * Running services keep running, as under compose.
+ */
+function keepStoppedWhatIsNot(
+  runState: Record<string, DesiredRunState>,
+  covered: Iterable<string>,
+  observed: ObservedProject,
+): void {
+  for (const service of covered) {
+    const running = observed.containers.some(
+      (c) =>
+        c.service === service &&
+        !c.oneoff &&
+        (c.state === 'running' || c.state === 'restarting' || c.state === 'paused'),
+    );
+    if (!running) runState[service] = 'stopped';
+  }
 }
 
 /** `up --wait`: every selected service's containers running, and healthy where they have a healthcheck. */
