@@ -144,6 +144,16 @@ describe('variables: located errors', () => {
     expect(e?.message).toContain('nope.yaml not found');
   });
 
+  it("a missing include entry's variables_file is located at its entry in the including file", async () => {
+    tmp = tempProject({
+      'compose.yaml': 'include:\n  - path: inc/compose.yaml\n    variables_file: [gone.yaml]\n',
+      'inc/compose.yaml': 'services:\n  s: {image: x}\n',
+    });
+    const [e] = expectErrors(await load(tmp));
+    expect(e).toMatchObject({ code: 'VARIABLES', file: tmp.path('compose.yaml'), line: 3, col: 22 });
+    expect(e?.message).toContain(tmp.path('inc/gone.yaml'));
+  });
+
   it('a missing --var-file is an error naming the file', async () => {
     tmp = tempProject({ 'compose.yaml': 'services:\n  s: {image: x}\n' });
     const [e] = expectErrors(await load(tmp, { variableFiles: ['gone.yaml'] }));
