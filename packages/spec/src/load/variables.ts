@@ -50,9 +50,6 @@ export interface VariableSink {
 
 const NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
 
-/** The keys a compose file (or an include entry) declares variables with; interpolation skips them. */
-export const VARIABLE_KEYS = ['variables', 'variables_file'] as const;
-
 /**
  * A `variables:` mapping → a layer. Numbers and booleans become their text (`PORT: 8080` is "8080"),
  * as every interpolated value is text; anything else is refused where it was written.
@@ -126,7 +123,10 @@ export function readVariablesFiles(
   return layers;
 }
 
-/** A `--var-file` or `variables_file` entry; `where` locates the reference when the file is missing. */
+/**
+ * A `--var-file` or `variables_file` entry. A missing file is reported where it was named (`source`
+ * at `at`); `--var-file` has no such place, so the error names the file itself.
+ */
 export function readVariablesFile(
   abs: string,
   label: VariableSource,
@@ -152,9 +152,7 @@ export function readVariablesFile(
   const tree = parsed.parsed.tree;
   const src = parsed.parsed.source;
   if (tree !== null && !isDict(tree)) {
-    sink.errors.push({
-      ...problem('SCHEMA', src, [], 'a variables file must be a mapping with `variables:`'),
-    });
+    sink.errors.push(problem('SCHEMA', src, [], 'a variables file must be a mapping with `variables:`'));
     return undefined;
   }
   for (const key of Object.keys(tree ?? {})) {
@@ -214,7 +212,7 @@ export function variableScope(
       if (d) return { value: expand(name, d), source: layer.label };
     }
     const other = fallback(name);
-    return other === undefined ? undefined : { value: other, source: 'orc' };
+    return other === undefined ? undefined : { value: other, source: 'project-name' };
   };
   const expand = (name: string, d: Declared): string => {
     const known = memo.get(d);
