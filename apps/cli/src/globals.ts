@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { ProjectSource } from './client/types.js';
+import { usageError } from './errors.js';
 import type { AnsiMode } from './render/color.js';
 
 export type ProgressMode = 'auto' | 'tty' | 'plain' | 'json' | 'quiet';
@@ -10,6 +11,9 @@ export interface GlobalOptions {
   projectDirectory?: string;
   profile: string[];
   envFile: string[];
+  /** `--var NAME=VALUE`, in the order given (a later one for the same name wins). */
+  variable: string[];
+  varFile: string[];
   progress: ProgressMode;
   ansi: AnsiMode;
   debug: boolean;
@@ -29,6 +33,8 @@ const GLOBALS: GlobalSpec[] = [
   ],
   [undefined, '--profile <name>', 'enable a profile (repeatable)'],
   [undefined, '--env-file <path>', 'alternate environment file (repeatable)'],
+  [undefined, '--var <NAME=VALUE>', 'set a compose variable (under the environment; repeatable)'],
+  [undefined, '--var-file <path>', 'file of compose `variables:` (repeatable; --var wins)'],
   [undefined, '--progress <mode>', 'progress output', ['auto', 'tty', 'plain', 'json', 'quiet']],
   [undefined, '--ansi <when>', 'control characters', ['never', 'always', 'auto']],
   [undefined, '--debug', 'show details (stack traces) on errors'],
@@ -55,6 +61,8 @@ interface RawGlobals {
   projectDirectory?: string;
   profile?: string[];
   envFile?: string[];
+  var?: string[];
+  varFile?: string[];
   progress?: ProgressMode;
   ansi?: AnsiMode;
   debug?: boolean;
@@ -74,6 +82,8 @@ export function readGlobals(cmd: Command, env: NodeJS.ProcessEnv = process.env):
     file: [],
     profile: [],
     envFile: [],
+    variable: [],
+    varFile: [],
     progress: 'auto',
     ansi: 'auto',
     debug: false,
@@ -83,6 +93,8 @@ export function readGlobals(cmd: Command, env: NodeJS.ProcessEnv = process.env):
     merged.file.push(...(o.file ?? []));
     merged.profile.push(...(o.profile ?? []));
     merged.envFile.push(...(o.envFile ?? []));
+    merged.variable.push(...(o.var ?? []));
+    merged.varFile.push(...(o.varFile ?? []));
     if (o.projectName !== undefined) merged.projectName = o.projectName;
     if (o.projectDirectory !== undefined) merged.projectDirectory = o.projectDirectory;
     if (o.progress !== undefined) merged.progress = o.progress;
@@ -126,11 +138,28 @@ export function projectSource(
     env: clientEnv(env),
     ...(g.file.length ? { files: g.file } : {}),
     ...(g.envFile.length ? { envFiles: g.envFile } : {}),
+    ...(g.variable.length ? { variables: parseVars(g.variable) } : {}),
+    ...(g.varFile.length ? { variableFiles: g.varFile } : {}),
     ...(g.projectName ? { projectName: g.projectName } : {}),
     ...(g.projectDirectory ? { projectDirectory: g.projectDirectory } : {}),
     ...(g.profile.length ? { profiles: g.profile } : {}),
     ...(services?.length ? { services } : {}),
   };
+}
+
+const VAR_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
+
+/** `--var NAME=VALUE` flags → a map; the value may hold `=`, the name must be a variable name. */
+export function parseVars(flags: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    const name = eq < 0 ? flag : flag.slice(0, eq);
+    if (eq < 0 || !VAR_NAME.test(name))
+      throw usageError(`--var ${flag}: expected NAME=VALUE, NAME being letters, digits and "_"`);
+    out[name] = flag.slice(eq + 1);
+  }
+  return out;
 }
 
 /** compose reads boolean variables with Go's strconv.ParseBool. */

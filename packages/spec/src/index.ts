@@ -27,6 +27,7 @@ export {
   stripMarkers,
   unwrap,
 } from './load/tags.js';
+export type { VariableReport, VariableSource } from './load/variables.js';
 export type * from './model/desired.js';
 export * from './model/errors.js';
 export * from './model/labels.js';

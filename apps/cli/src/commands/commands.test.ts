@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../errors.js';
-import { readGlobals } from '../globals.js';
+import { parseVars, projectSource, readGlobals } from '../globals.js';
 import { buildProgram } from '../program.js';
 import { bashCompletion, zshCompletion } from './completion.js';
 import { configListing } from './config.js';
@@ -91,6 +91,40 @@ describe('global flags', () => {
     expect(down.opts()).toMatchObject({ volumes: true });
     await program.parseAsync(['node', 'orc', 'logs', '-f', '--file', 'x.yaml'], { from: 'node' });
     expect(logs.opts()).toMatchObject({ follow: true, file: ['x.yaml'] });
+  });
+});
+
+describe('--var / --var-file', () => {
+  it('travel in the project source: --var as a map (a later one wins), --var-file in order', async () => {
+    const program = buildProgram();
+    const config = program.commands.find((c) => c.name() === 'config');
+    if (!config) throw new Error('no config command');
+    config.action(() => undefined);
+    await program.parseAsync(
+      [
+        'node',
+        'orc',
+        '--var',
+        'A=1',
+        '--var-file',
+        'v.yaml',
+        'config',
+        '--var',
+        'A=x=y',
+        '--var',
+        'B=',
+        '--variables',
+      ],
+      { from: 'node' },
+    );
+    expect(config.opts()).toMatchObject({ variables: true });
+    const source = projectSource(readGlobals(config), '/w', {});
+    expect(source).toMatchObject({ variables: { A: 'x=y', B: '' }, variableFiles: ['v.yaml'] });
+  });
+
+  it('refuse a flag that is not NAME=VALUE', () => {
+    expect(() => parseVars(['NOVALUE'])).toThrow(CliError);
+    expect(() => parseVars(['1A=b'])).toThrow(/NAME=VALUE/);
   });
 });
 

@@ -3,7 +3,7 @@ import { usageError } from '../errors.js';
 import { handler } from './util.js';
 
 /** Options whose value is a path: completed with file names. */
-const PATH_OPTIONS = new Set(['--file', '--env-file', '--project-directory']);
+const PATH_OPTIONS = new Set(['--file', '--env-file', '--var-file', '--project-directory']);
 
 interface Spec {
   name: string;
@@ -57,7 +57,7 @@ _orc() {
   esac
   for ((i = 1; i < COMP_CWORD; i++)); do
     case "\${COMP_WORDS[i]}" in
-      -f|--file|-p|--project-name|--project-directory|--profile|--env-file|--progress|--ansi) i=$((i + 1)) ;;
+      -f|--file|-p|--project-name|--project-directory|--profile|--env-file|--var|--var-file|--progress|--ansi) i=$((i + 1)) ;;
       -*) ;;
       *) cmd="\${COMP_WORDS[i]}"; break ;;
     esac

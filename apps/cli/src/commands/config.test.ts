@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashedServices } from './config.js';
+import { hashedServices, variablesTable } from './config.js';
 
 // `config --hash a,b` is about those services: the daemon refuses it only for their problems (issue 21 item 3).
 describe('config --hash: the services sent to the daemon', () => {
@@ -12,5 +12,22 @@ describe('config --hash: the services sent to the daemon', () => {
     ['a,,b', ['a', 'b']],
   ])('--hash %j → %j', (hash, expected) => {
     expect(hashedServices(hash)).toEqual(expected);
+  });
+});
+
+describe('config --variables', () => {
+  it("prints compose's columns plus the resolved value and its source", () => {
+    const out = variablesTable([
+      { name: 'APP_VERSION', required: false, value: '1.4.2', source: 'root-inline' },
+      { name: 'MODULE', required: false, defaultValue: 'empty' },
+      { name: 'TOKEN', required: true, value: 'x', source: 'environment' },
+    ]);
+    expect(out.split('\n')).toEqual([
+      'NAME          REQUIRED   DEFAULT VALUE   ALTERNATE VALUE   RESOLVED VALUE   SOURCE',
+      'APP_VERSION   false                                        1.4.2            root-inline',
+      'MODULE        false      empty',
+      'TOKEN         true                                         x                environment',
+      '',
+    ]);
   });
 });

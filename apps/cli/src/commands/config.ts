@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { failure, usageError } from '../errors.js';
 import { formatProblem, isProblem } from '../render/problems.js';
+import { table } from '../render/table.js';
 import { handler } from './util.js';
 
 interface ConfigFlags {
@@ -8,6 +9,7 @@ interface ConfigFlags {
   services?: boolean;
   volumes?: boolean;
   profiles?: boolean;
+  variables?: boolean;
   hash?: string;
   quiet?: boolean;
   /** commander's `--no-consistency` sets `consistency: false`. */
@@ -39,6 +41,33 @@ export function configListing(flags: ConfigFlags, project: ProjectJson): string 
   return undefined;
 }
 
+/** One variable as the daemon reports it (packages/spec VariableReport), read defensively. */
+interface VariableRow {
+  name: string;
+  required?: boolean;
+  defaultValue?: string;
+  alternateValue?: string;
+  value?: string;
+  source?: string;
+}
+
+/**
+ * compose's `config --variables` table (NAME, REQUIRED, DEFAULT VALUE, ALTERNATE VALUE), plus what
+ * the `variables` feature added: the value the load used and where it came from.
+ */
+export function variablesTable(rows: readonly VariableRow[]): string {
+  const body = rows.map((v) => [
+    v.name,
+    v.required ? 'true' : 'false',
+    v.defaultValue ?? '',
+    v.alternateValue ?? '',
+    v.value ?? '',
+    v.source ?? '',
+  ]);
+  return `${table(['NAME', 'REQUIRED', 'DEFAULT VALUE', 'ALTERNATE VALUE', 'RESOLVED VALUE', 'SOURCE'], body)}
+`;
+}
+
 /** The services `--hash` names; undefined for `*` or without it (every service is checked). */
 export function hashedServices(hash: string | undefined): string[] | undefined {
   if (hash === undefined || hash === '*') return undefined;
@@ -54,6 +83,7 @@ export function registerConfig(program: Command): Command {
     .option('--services', 'print the service names, one per line')
     .option('--volumes', 'print the volume names, one per line')
     .option('--profiles', 'print the profile names, one per line')
+    .option('--variables', 'print the variables used and declared, with their values and sources')
     .option('--hash <services>', 'print the service config hash, one per line ("*" for all)')
     .option('-q, --quiet', 'only validate the configuration, print nothing')
     .option(
@@ -74,11 +104,16 @@ export function registerConfig(program: Command): Command {
           project: ProjectJson;
           warnings?: unknown[];
           hashes?: Record<string, string>;
+          variables?: VariableRow[];
         };
         for (const w of answer.warnings ?? []) {
           if (isProblem(w)) ctx.stderr.write(`warning: ${formatProblem(w)}\n`);
         }
         if (f.quiet) return;
+        if (f.variables) {
+          ctx.stdout.write(variablesTable(answer.variables ?? []));
+          return;
+        }
         const listing = f.services || f.volumes || f.profiles || f.hash !== undefined;
         if (!listing && f.format === 'yaml') {
           const yaml = await client.config(ctx.source(), 'yaml', f.consistency);

@@ -33,6 +33,14 @@ export const ProjectSourceSchema = Type.Object(
       }),
     ),
     envFiles: Type.Optional(Type.Array(Type.String())),
+    variables: Type.Optional(
+      Type.Record(Type.String(), Type.String(), {
+        description: '`--var NAME=VALUE`: interpolation defaults under the environment',
+      }),
+    ),
+    variableFiles: Type.Optional(
+      Type.Array(Type.String(), { description: '`--var-file` paths, relative to workingDir' }),
+    ),
     projectName: Type.Optional(Type.String()),
     projectDirectory: Type.Optional(Type.String()),
     profiles: Type.Optional(Type.Array(Type.String())),

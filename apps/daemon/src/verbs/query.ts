@@ -86,7 +86,13 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
       const d = ctx.toDesired(project, {});
       const hashes =
         'desired' in d ? Object.fromEntries(d.desired.services.map((x) => [x.name, x.hash])) : {};
-      return { ok: true, project, warnings: loaded.warnings, hashes };
+      return {
+        ok: true,
+        project,
+        warnings: loaded.warnings,
+        hashes,
+        ...(loaded.variables ? { variables: loaded.variables } : {}),
+      };
     },
     async *logs(target, o, signal) {
       const { name } = await ctx.resolveName(target);

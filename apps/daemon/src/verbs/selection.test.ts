@@ -236,3 +236,19 @@ describe('the selection helpers', () => {
     expect(keptWithoutProblems(await loaded(text), kept, acted)).toEqual(expected);
   });
 });
+
+describe('config: --var and the variables table travel through the daemon', () => {
+  it('the source carries --var; the answer carries each variable with its value and source', async () => {
+    const { source, ctx } = project(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: compose's variable syntax
+      'variables: {TAG: "1", REPO: app}\nservices:\n  a: {image: "${REPO}:${TAG}"}\n',
+    );
+    const r = await queries(ctx).config({ ...source, variables: { TAG: '2' } });
+    if (!('ok' in r)) throw new Error('expected a project');
+    expect((r.project as Project).services.a?.image).toBe('app:2');
+    expect(r.variables?.map((v) => [v.name, v.value, v.source])).toEqual([
+      ['REPO', 'app', 'root-inline'],
+      ['TAG', '2', 'cli'],
+    ]);
+  });
+});

@@ -2,7 +2,7 @@
  * The daemon's verbs as the API sees them (`Core`): one instance per daemon process. Wire shapes come
  * from the ground floor (contract/types.ts); what is here holds streams and promises, never sent as JSON.
  */
-import type { SpecWarning } from '@orc/spec';
+import type { SpecWarning, VariableReport } from '@orc/spec';
 import type {
   BuildOptions,
   ContainerImage,
@@ -56,7 +56,15 @@ export interface Core {
     /** `services`: what the output is about (`config --hash a,b`): only their service problems apply. */
     opts?: { consistency?: boolean; services?: string[] },
   ): Promise<
-    { ok: true; project: unknown; warnings: SpecWarning[]; hashes?: Record<string, string> } | LoadFailure
+    | {
+        ok: true;
+        project: unknown;
+        warnings: SpecWarning[];
+        hashes?: Record<string, string>;
+        /** `config --variables`: every variable used or declared, with its value and source. */
+        variables?: VariableReport[];
+      }
+    | LoadFailure
   >;
   up(source: ProjectSource, opts: UpOptions): Promise<OperationHandle | LoadFailure>;
   down(target: ProjectTarget, opts: DownOptions): Promise<OperationHandle>;

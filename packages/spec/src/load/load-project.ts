@@ -26,6 +26,17 @@ import { formatPath } from './path.js';
 import { locate, type SourceMap } from './positions.js';
 import { applyProfiles } from './profiles.js';
 import { decideProjectName, type NameSource } from './project-name.js';
+import {
+  cliLayer,
+  mergeReports,
+  readVariablesBlock,
+  readVariablesFile,
+  readVariablesFiles,
+  splitVariables,
+  type VariableLayer,
+  type VariableReport,
+  variableScope,
+} from './variables.js';
 import { DEFAULT_YAML_LIMITS, type ParsedFile, parseComposeYaml } from './yaml.js';
 
 /**
@@ -55,11 +66,16 @@ interface SourceText {
 export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
   const problems: Problems = { errors: [], warnings: [], services: [] };
   try {
-    const project = loadInto(opts, problems, { chain: [] })?.project;
+    const variables: VariableReport[] = [];
+    const cli = cliVariables(opts, problems);
+    const project =
+      problems.errors.length === 0
+        ? loadInto(opts, problems, { chain: [], cli, variables })?.project
+        : undefined;
     if (project && problems.errors.length === 0) {
       // Includes share `problems`: their services' problems are here too.
       if (problems.services.length > 0) project.serviceProblems = problems.services;
-      return { ok: true, project, warnings: problems.warnings };
+      return { ok: true, project, warnings: problems.warnings, variables: mergeReports(variables) };
     }
   } catch (err) {
     problems.errors.push({
@@ -76,6 +92,22 @@ interface Nesting {
   chain: string[];
   /** Set when loading an included project: it takes the including project's name. */
   projectName?: string;
+  /** `--var`, then `--var-file` layers (read once, shared by every file and include). */
+  cli: VariableLayer[];
+  /** The `include:` entry's own variables, for the files it includes. */
+  include?: VariableLayer[];
+  /** Collects `config --variables` rows of every file loaded. */
+  variables: VariableReport[];
+}
+
+/** `--var` over `--var-file` (later files win); a missing file is an error like a missing `-f`. */
+function cliVariables(opts: LoadOptions, problems: Problems): VariableLayer[] {
+  const workingDir = resolve(opts.workingDir);
+  const files = (opts.variableFiles ?? [])
+    .map((f) => readVariablesFile(resolve(workingDir, f), `cli-file ${f}`, undefined, [], problems))
+    .filter((l): l is VariableLayer => l !== undefined)
+    .reverse();
+  return [cliLayer(opts.variables, problems), ...files];
 }
 
 interface Loaded {
@@ -143,13 +175,33 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
 
   const name = nesting.projectName ?? projectNameOf(opts, env, parsed, projectDir, problems);
   if (!name) return undefined;
-  const lookup = (v: string): string | undefined =>
-    env[v] ?? (v === 'COMPOSE_PROJECT_NAME' ? name : undefined);
+  const projectNameVar = (v: string): string | undefined => (v === 'COMPOSE_PROJECT_NAME' ? name : undefined);
+  const isIncluded = nesting.chain.length > 0;
+  const declaredIncludes: IncludeVariables[] = [];
+  const scopes = parsed.map((p, i) => {
+    const split = splitVariables(isDict(p.tree) ? p.tree : {});
+    const dir = p.file.startsWith('<') ? projectDir : dirname(p.file);
+    const own = isIncluded ? 'included' : 'root';
+    const layers = [
+      ...nesting.cli,
+      ...(nesting.include ?? []),
+      readVariablesBlock(split.inline, `${own}-inline`, p.source, ['variables'], problems),
+      ...readVariablesFiles(split.files, dir, `${own}-file`, p.source, ['variables_file'], problems, resolve),
+    ];
+    const scope = variableScope(env, clientEnv, layers, problems, projectNameVar);
+    const withoutIncludeVars = takeIncludeVariables(split.rest);
+    declaredIncludes[i] = withoutIncludeVars.declared;
+    nesting.variables.push(...scope.report(withoutIncludeVars.tree));
+    return { tree: withoutIncludeVars.tree, lookup: scope.lookup };
+  });
+  if (failed()) return undefined;
+  // extends files are interpolated like the first file: they are no file's own declarations.
+  const lookup = scopes[0]?.lookup ?? ((v: string) => env[v] ?? projectNameVar(v));
 
   const sources: SourceMap[] = parsed.map((p) => p.source);
   const trees: Dict[] = [];
-  for (const p of parsed) {
-    const r = interpolateTree(p.tree ?? {}, lookup);
+  for (const [index, p] of parsed.entries()) {
+    const r = interpolateTree(scopes[index]!.tree, scopes[index]!.lookup);
     for (const e of r.errors) {
       problems.errors.push({
         code: 'INTERPOLATION',
@@ -187,7 +239,9 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
   trees.forEach((tree, i) => {
     const file = parsed[i]!;
     const declaringDir = file.file.startsWith('<') ? projectDir : dirname(file.file);
-    included.push(...loadIncludes(tree.include, declaringDir, file, opts, problems, nesting, name));
+    included.push(
+      ...loadIncludes(tree.include, declaringDir, file, opts, problems, nesting, name, declaredIncludes[i]!),
+    );
   });
   if (failed()) return undefined;
 
@@ -316,6 +370,7 @@ function loadIncludes(
   problems: Problems,
   nesting: Nesting,
   name: string,
+  declared: IncludeVariables,
 ): Loaded[] {
   if (!Array.isArray(value)) return [];
   const out: Loaded[] = [];
@@ -370,6 +425,29 @@ function loadIncludes(
       : typeof spec.env_file === 'string'
         ? [resolve(declaringDir, spec.env_file)]
         : undefined;
+    const own = declared.get(i);
+    const entryPath: ['include', number] = ['include', i];
+    const includeLayers = own
+      ? [
+          readVariablesBlock(
+            own.inline,
+            'include-inline',
+            file.source,
+            [...entryPath, 'variables'],
+            problems,
+          ),
+          // Relative to the included project, where the fixture of compose's tests keeps the file.
+          ...readVariablesFiles(
+            own.files,
+            projectDirectory,
+            'include-file',
+            file.source,
+            [...entryPath, 'variables_file'],
+            problems,
+            resolve,
+          ),
+        ]
+      : [];
     const sub = loadInto(
       {
         ...opts,
@@ -382,11 +460,33 @@ function loadIncludes(
         projectName: name,
       },
       problems,
-      { chain: [...nesting.chain, file.file], projectName: name },
+      {
+        chain: [...nesting.chain, file.file],
+        projectName: name,
+        cli: nesting.cli,
+        include: includeLayers,
+        variables: nesting.variables,
+      },
     );
     if (sub) out.push(sub);
   });
   return out;
+}
+
+/** An include entry's `variables` / `variables_file`, by the entry's index. */
+type IncludeVariables = Map<number, { inline: unknown; files: unknown }>;
+
+/** Takes the include entries' declarations out of `tree`, which is left untouched. */
+function takeIncludeVariables(tree: Dict): { tree: Dict; declared: IncludeVariables } {
+  const declared: IncludeVariables = new Map();
+  if (!Array.isArray(tree.include)) return { tree, declared };
+  const include = tree.include.map((entry: unknown, i: number) => {
+    if (!isDict(entry)) return entry;
+    const split = splitVariables(entry);
+    if (split.had) declared.set(i, { inline: split.inline, files: split.files });
+    return split.rest;
+  });
+  return declared.size > 0 ? { tree: { ...tree, include }, declared } : { tree, declared };
 }
 
 /** Adds an included project's resources; the same name defined twice (differently) is an error. */

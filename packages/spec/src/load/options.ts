@@ -1,5 +1,6 @@
 import type { SpecError, SpecWarning } from '../model/errors.js';
 import type { Project } from '../model/project.js';
+import type { VariableReport } from './variables.js';
 
 export interface InlineFile {
   /** Shown in errors (`<inline>` when absent). */
@@ -21,6 +22,13 @@ export interface LoadOptions {
   env: Record<string, string>;
   /** `--env-file` paths (relative to workingDir); default `<project dir>/.env` when present. */
   envFiles?: string[];
+  /**
+   * `--var NAME=VALUE`: defaults for interpolation over the files' `variables`, under the
+   * environment (load/variables.ts has the whole order).
+   */
+  variables?: Record<string, string>;
+  /** `--var-file` paths (relative to workingDir), each holding `variables:`; later files win. */
+  variableFiles?: string[];
   /** `-p`. */
   projectName?: string;
   /** `--project-directory`. */
@@ -37,5 +45,11 @@ export interface LoadOptions {
 }
 
 export type LoadResult =
-  | { ok: true; project: Project; warnings: SpecWarning[] }
+  | {
+      ok: true;
+      project: Project;
+      warnings: SpecWarning[];
+      /** What `config --variables` prints: every variable used or declared, with its value and source. */
+      variables?: VariableReport[];
+    }
   | { ok: false; errors: SpecError[]; warnings: SpecWarning[] };

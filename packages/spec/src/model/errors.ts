@@ -41,6 +41,7 @@ export type SpecErrorCode =
   | 'SCALE_CONFLICT'
   | 'EXTERNAL_RESOURCE'
   | 'UNSET_VARIABLE'
+  | 'VARIABLES'
   | 'DEPRECATED'
   | 'NOT_SUPPORTED';
 

@@ -27,6 +27,12 @@ export const configRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, c
                     'Service → config hash (`com.docker.compose.config-hash`), as `config --hash` prints',
                 }),
               ),
+              variables: Type.Optional(
+                Type.Array(Type.Unknown(), {
+                  description:
+                    'Variables used or declared (`variables:`, `--var`), with the resolved value and its source, as `config --variables` prints',
+                }),
+              ),
             }),
             Type.String({ description: 'compose YAML (format=yaml)' }),
           ]),
@@ -44,7 +50,12 @@ export const configRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, c
       if (isLoadFailure(loaded)) throw invalidProject(loaded);
       const project = withoutSecretContents(loaded.project);
       if (format === 'json')
-        return { project, warnings: loaded.warnings, ...(loaded.hashes ? { hashes: loaded.hashes } : {}) };
+        return {
+          project,
+          warnings: loaded.warnings,
+          ...(loaded.hashes ? { hashes: loaded.hashes } : {}),
+          ...(loaded.variables ? { variables: loaded.variables } : {}),
+        };
       if (!ctx.renderYaml)
         throw new OrcError('NOT_IMPLEMENTED', 'YAML rendering is not available in this build');
       await reply.type('text/yaml; charset=utf-8').send(ctx.renderYaml(project));
