@@ -99,4 +99,18 @@ describe('orc stats, export, wait', () => {
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('no project named');
   });
+
+  it('create makes the containers and starts none (compose’s create: up --no-start)', async () => {
+    const other = uniqueProject('create');
+    try {
+      const r = await orc(o, ['-p', other, 'create', 'web'], { cwd: dir });
+      expect(r.code, explain(r)).toBe(0);
+      expect(await docker('inspect', '-f', '{{.State.Status}}', `${other}-web-1`)).toBe('created');
+      await new Promise((res) => setTimeout(res, 2000));
+      expect(await docker('inspect', '-f', '{{.State.Status}}', `${other}-web-1`)).toBe('created');
+    } finally {
+      await orc(o, ['-p', other, 'down', '-t', '0'], { cwd: dir });
+      await removeProject(other);
+    }
+  });
 });

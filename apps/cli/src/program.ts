@@ -20,7 +20,7 @@ import { registerRun } from './commands/run.js';
 import { registerStats } from './commands/stats.js';
 import { registerTop } from './commands/top.js';
 import { registerUnsupported } from './commands/unsupported.js';
-import { registerUp } from './commands/up.js';
+import { registerCreate, registerUp } from './commands/up.js';
 import { registerVersion } from './commands/version.js';
 import { registerWait } from './commands/wait.js';
 import { explainApiError } from './context.js';
@@ -72,6 +72,7 @@ exec, attached run and up --exit-code-from: the container's own exit code.`,
   program.version(version, '-v, --version', 'print the orc version');
 
   registerUp(program);
+  registerCreate(program);
   registerDown(program);
   registerPs(program);
   registerLogs(program);

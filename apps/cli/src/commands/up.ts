@@ -213,3 +213,24 @@ export function registerUp(program: Command): Command {
       }),
     );
 }
+
+/** `orc create`: compose's create, which is `up --no-start`: containers made, nothing started. */
+export function registerCreate(program: Command): Command {
+  return program
+    .command('create')
+    .description('create containers for the services without starting them (up --no-start)')
+    .argument('[services...]', 'services to create (and their dependencies)')
+    .option('--build', 'build images before creating containers')
+    .option('--no-build', 'do not build an image, even if it is missing')
+    .option('--pull <policy>', 'pull images before creating: always, missing, never, policy')
+    .option('--force-recreate', 'recreate containers even if their configuration has not changed')
+    .option('--no-recreate', 'do not recreate containers that exist')
+    .option('--remove-orphans', 'remove containers for services not defined in the compose file')
+    .option('--scale <service=n>', 'scale SERVICE to NUM instances (repeatable)', scaleArg)
+    .option('-y, --yes', 'assume yes (orc never prompts)')
+    .action(
+      handler<[string[]], UpFlags>(async (ctx, flags, services) =>
+        up(ctx, { ...flags, start: false }, services),
+      ),
+    );
+}
