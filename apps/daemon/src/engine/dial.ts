@@ -13,6 +13,8 @@ export interface DialRequest {
   isStream?: boolean;
   hijack?: boolean;
   openStdin?: boolean;
+  /** A raw request body (a tar for `PUT …/archive`), sent as it is instead of `body`'s JSON. */
+  file?: Buffer;
   signal?: AbortSignal;
   /**
    * Give up when the engine has not answered within this time (a stopped or wedged dockerd accepts the
@@ -62,6 +64,7 @@ export function dial<T>(docker: Docker, req: DialRequest): Promise<T> {
         isStream: req.isStream ?? false,
         hijack: req.hijack ?? false,
         openStdin: req.openStdin ?? false,
+        ...(req.file ? { file: req.file } : {}),
         abortSignal: req.signal,
       },
       (err, data) => (err ? reject(err) : resolve(data as T)),

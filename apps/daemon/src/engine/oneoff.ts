@@ -59,6 +59,31 @@ export async function exportContainer(engine: Engine, id: string): Promise<NodeJ
   }
 }
 
+/** Whether a path exists in a container (created or running): `HEAD /containers/{id}/archive`. */
+export async function pathExists(engine: Engine, id: string, path: string): Promise<boolean> {
+  try {
+    await dial(engine.docker, { path: `/containers/${enc(id)}/archive`, method: 'HEAD', query: { path } });
+    return true;
+  } catch (err) {
+    if (engineStatus(err) === 404) return false;
+    throw mapEngineError(err, `container ${id}`);
+  }
+}
+
+/** `PUT /containers/{id}/archive?path=DIR`: unpacks a tar into DIR, keeping the headers' owners and modes. */
+export async function putArchive(engine: Engine, id: string, dir: string, tar: Buffer): Promise<void> {
+  try {
+    await dial(engine.docker, {
+      path: `/containers/${enc(id)}/archive`,
+      method: 'PUT',
+      query: { path: dir },
+      file: tar,
+    });
+  } catch (err) {
+    throw mapEngineError(err, `container ${id}`);
+  }
+}
+
 /** Id and size of a local image; `undefined` when it is gone (a container can outlive its image's tag). */
 export async function imageSize(
   engine: Engine,

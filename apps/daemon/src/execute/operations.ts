@@ -2,6 +2,7 @@ import { type ContainerCreateBody, Labels } from '@orc/spec';
 import { isOrcError, OrcError } from '../contract/errors.js';
 import type { Operation } from '../plan/types.js';
 import { endpointSettings } from './endpoint.js';
+import { writeFiles } from './files.js';
 import { execHook, runInit } from './hooks.js';
 import type { OpContext } from './op-context.js';
 import { runProvider } from './provider.js';
@@ -165,6 +166,7 @@ async function createContainer(op: Op<'create-container'>, ctx: OpContext): Prom
     if (op.aliasesAfterGate) delete settings.Aliases;
     await ctx.engine.connectNetwork(ep.name, containerId, settings);
   }
+  if (op.files?.length) await writeFiles(ctx.engine, containerId, op.files);
 }
 
 /** The create body without network aliases (a start-first replacement gets them once it is ready). */

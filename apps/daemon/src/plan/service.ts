@@ -205,6 +205,7 @@ function createFresh(
     number: dc.number,
     body: dc.create,
     endpoints: dc.endpoints,
+    ...(dc.files ? { files: dc.files } : {}),
   });
   if (runState === 'stopped' || ctx.options.noStart) return { name: dc.name, named: create.id, idle: true };
   const start = startOp(ctx, service, dc.name, [create.id], 'created', runState, outcome);
@@ -420,6 +421,7 @@ function replace(
     number: dc.number,
     body: dc.create,
     endpoints: dc.endpoints,
+    ...(dc.files ? { files: dc.files } : {}),
     replaces: old.id,
     ...(startFirst && runState !== 'stopped' ? { aliasesAfterGate: true } : {}),
   });

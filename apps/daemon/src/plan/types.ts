@@ -6,6 +6,7 @@ import type {
   ContainerCreateBody,
   DesiredEndpoint,
   DesiredExecHook,
+  DesiredFile,
   DesiredInitStep,
   NetworkCreateBody,
   VolumeCreateBody,
@@ -40,6 +41,8 @@ export type Operation =
       endpoints: DesiredEndpoint[];
       /** Id of the container this one replaces (label `com.docker.compose.replace`). */
       replaces?: string;
+      /** Secrets/configs given by value: written into it after create, before it starts. */
+      files?: DesiredFile[];
       /**
        * Start-first: created without its network aliases (the service name), so no client reaches it
        * before its health gate passes; the gate then gives it the aliases and drains the old container.

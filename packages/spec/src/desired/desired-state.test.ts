@@ -133,3 +133,31 @@ describe('desiredState: labels', () => {
     expect(s.services[0]?.containers.map((c) => c.create.Labels[Labels.containerNumber])).toEqual(['1', '2']);
   });
 });
+
+describe('secrets and configs given by value', () => {
+  it('become files to write (target, owner, mode), their hash is in the definition, never their value', async () => {
+    const { loadText, expectOk } = await import('../load/temp-project.js');
+    const load = async (content: string) =>
+      desiredState(
+        expectOk(
+          await loadText(
+            `services:\n  app:\n    image: busybox\n    secrets:\n      - {source: token, uid: "1000", gid: "1001", mode: 0400}\n      - fromenv\n    configs:\n      - {source: motd, target: /etc/motd}\n secrets:\n  token: {content: ${content}}\n  fromenv: {environment: MY_SECRET}\nconfigs:\n  motd: {content: hello}\n`.replace(
+              '\n secrets:',
+              '\nsecrets:',
+            ),
+            { env: { MY_SECRET: 'from-env' } },
+          ),
+        ),
+      ).services[0]!;
+    const a = await load('s3cr3t');
+    expect(a.containers[0]?.files).toEqual([
+      { target: '/run/secrets/token', content: 's3cr3t', mode: 0o400, uid: 1000, gid: 1001 },
+      { target: '/run/secrets/fromenv', content: 'from-env', mode: 0o444, uid: 0, gid: 0 },
+      { target: '/etc/motd', content: 'hello', mode: 0o444, uid: 0, gid: 0 },
+    ]);
+    expect(a.definition).not.toContain('s3cr3t');
+    expect(JSON.stringify(a.containers[0]?.create)).not.toContain('s3cr3t');
+    const b = await load('other');
+    expect(b.hash).not.toBe(a.hash);
+  });
+});

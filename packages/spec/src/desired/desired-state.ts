@@ -6,6 +6,7 @@ import type { BuildConfig, Project, Service } from '../model/project.js';
 import { containerBody, DEFAULT_LOGGING, type LogDefaults, serviceEndpoints } from './container.js';
 import { DesiredStateError } from './errors.js';
 import { desiredHooks, preStartHash } from './hooks.js';
+import { valueFiles } from './mounts.js';
 import { containerName, imageName } from './names.js';
 import { dependencyOrder, usedServices } from './order.js';
 import { fixedHostPorts } from './ports.js';
@@ -90,13 +91,21 @@ function desiredService(
   const image = imageName(project.name, service);
   const ctx = { project, service, image, hash, definition, logging };
   const preStart = service.pre_start?.length ? preStartHash(service.pre_start) : undefined;
+  const files = valueFiles(service, project);
   const containers = [];
   for (let number = 1; number <= replicas; number++) {
     const name = containerName(project.name, service, number);
     const endpoints = serviceEndpoints(project, service, name);
     const create = containerBody(ctx, number, endpoints);
     if (preStart) create.Labels = sortedRecord({ ...create.Labels, [Labels.orcPreStart]: preStart });
-    containers.push({ service: service.name, number, name, create, endpoints });
+    containers.push({
+      service: service.name,
+      number,
+      name,
+      create,
+      endpoints,
+      ...(files.length ? { files } : {}),
+    });
   }
   const networks =
     service.network_mode === undefined && !service.provider

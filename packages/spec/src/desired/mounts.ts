@@ -1,4 +1,5 @@
-import type { MountBody } from '../model/desired.js';
+import { valueOf } from '../hash/service-hash.js';
+import type { DesiredFile, MountBody } from '../model/desired.js';
 import type { Project, Service, ServiceFileReference, ServiceVolume } from '../model/project.js';
 import { volumeEngineName } from './resources.js';
 
@@ -143,4 +144,34 @@ export function tmpfsMap(
   const sorted: Record<string, string> = {};
   for (const path of paths) sorted[path] = out[path] ?? '';
   return sorted;
+}
+
+/**
+ * Secrets and configs given by value (`content:` or `environment:`): the files to write into each
+ * container before it starts. uid, gid and mode are honoured (compose ignores uid/gid; we do not);
+ * default: root-owned, 0444, as for file-based ones.
+ */
+export function valueFiles(service: Service, project: Project): DesiredFile[] {
+  const out: DesiredFile[] = [];
+  const add = (
+    refs: ServiceFileReference[] | undefined,
+    all: Project['secrets'] | undefined,
+    target: (ref: ServiceFileReference) => string,
+  ) => {
+    for (const ref of refs ?? []) {
+      const source = all?.[ref.source];
+      const content = source ? valueOf(source) : undefined;
+      if (content === undefined) continue;
+      out.push({
+        target: target(ref),
+        content,
+        mode: ref.mode ?? 0o444,
+        uid: Number.parseInt(ref.uid ?? '0', 10) || 0,
+        gid: Number.parseInt(ref.gid ?? '0', 10) || 0,
+      });
+    }
+  };
+  add(service.secrets, project.secrets, secretTarget);
+  add(service.configs, project.configs, configTarget);
+  return out;
 }

@@ -50,12 +50,28 @@ function resolvedFiles(service: Service, project: Project): Record<string, Recor
   const pick = (refs: Service['secrets'], all: Project['secrets'] | undefined) => {
     const files: Record<string, string> = {};
     for (const ref of refs ?? []) {
-      const file = all?.[ref.source]?.file;
-      if (file) files[ref.source] = file;
+      const source = all?.[ref.source];
+      if (source?.file) files[ref.source] = source.file;
+      // A value given inline or by variable: its hash, never the value (the definition is a label).
+      else {
+        const value = source ? valueOf(source) : undefined;
+        if (value !== undefined) files[ref.source] = `sha256:${sha256Hex(value)}`;
+      }
     }
     return files;
   };
   return { secrets: pick(service.secrets, project.secrets), configs: pick(service.configs, project.configs) };
+}
+
+/** A secret's or config's value when given by value (`content:` or `environment:`), not by file. */
+export function valueOf(source: {
+  file?: string;
+  content?: string;
+  environment_value?: string;
+  external?: boolean;
+}): string | undefined {
+  if (source.external || source.file) return undefined;
+  return source.content ?? source.environment_value;
 }
 
 /** Canonical JSON of the definition: stored on containers so a recreate can be explained field by field. */

@@ -180,6 +180,20 @@ export interface DesiredContainer {
   create: ContainerCreateBody;
   /** Every network endpoint, highest priority first (the first is the one in `create`). */
   endpoints: DesiredEndpoint[];
+  /**
+   * Secrets and configs given by value (`content:`, `environment:`): written into the container after it
+   * is created and before it starts, owned and moded as declared; gone with the container.
+   */
+  files?: DesiredFile[];
+}
+
+export interface DesiredFile {
+  /** Absolute path in the container. */
+  target: string;
+  content: string;
+  mode: number;
+  uid: number;
+  gid: number;
 }
 
 /* ---- Engine API bodies (the subset we produce; names as the Engine API spells them) ---- */

@@ -338,6 +338,11 @@ export interface Secret {
   file?: string;
   environment?: string;
   content?: string;
+  /**
+   * The value of `environment`, read from the environment the project was loaded with (compose reads it
+   * then too). Never rendered: `config` shows the variable's name.
+   */
+  environment_value?: string;
   external?: boolean;
   labels?: Record<string, string>;
   extensions: Extensions;

@@ -204,7 +204,10 @@ function normalizeFileObject(
   const file = scalarString(raw.file);
   if (file !== undefined) s.file = resolveHostPath(file, ctx.workingDir, ctx.env);
   const environment = scalarString(raw.environment);
-  if (environment !== undefined) s.environment = environment;
+  if (environment !== undefined) {
+    s.environment = environment;
+    if (Object.hasOwn(ctx.env, environment)) s.environment_value = ctx.env[environment] as string;
+  }
   const content = scalarString(raw.content);
   if (content !== undefined) s.content = content;
   if (raw.labels != null) s.labels = stringMap(raw.labels, [...path, 'labels'], ctx);

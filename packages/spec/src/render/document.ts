@@ -321,6 +321,8 @@ export function projectDocument(project: Project, opts: DocumentOptions = {}): R
     transforms: {
       labels: sortedMap,
       content: (v) => (opts.showSecretContent ? v : undefined),
+      // The variable's value: never printed (the document shows the variable's name).
+      environment_value: () => undefined,
     },
   };
   const json = opts.json ?? false;
@@ -331,7 +333,11 @@ export function projectDocument(project: Project, opts: DocumentOptions = {}): R
     ['volumes', project.volumes, VOLUME],
     ['secrets', project.secrets, secretShape],
     // Config contents are not secret: printed, as compose does.
-    ['configs', project.configs, { ...secretShape, transforms: { labels: sortedMap } }],
+    [
+      'configs',
+      project.configs,
+      { ...secretShape, transforms: { labels: sortedMap, environment_value: () => undefined } },
+    ],
   ];
   for (const [key, section, shape] of sections) {
     if (section && Object.keys(section).length > 0) {
