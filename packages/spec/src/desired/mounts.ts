@@ -1,4 +1,4 @@
-import { valueOf } from '../hash/service-hash.js';
+import { inlineValue } from '../hash/service-hash.js';
 import type { DesiredFile, MountBody } from '../model/desired.js';
 import type { Project, Service, ServiceFileReference, ServiceVolume } from '../model/project.js';
 import { volumeEngineName } from './resources.js';
@@ -160,7 +160,7 @@ export function valueFiles(service: Service, project: Project): DesiredFile[] {
   ) => {
     for (const ref of refs ?? []) {
       const source = all?.[ref.source];
-      const content = source ? valueOf(source) : undefined;
+      const content = source ? inlineValue(source) : undefined;
       if (content === undefined) continue;
       out.push({
         target: target(ref),

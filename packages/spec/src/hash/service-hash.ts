@@ -54,7 +54,7 @@ function resolvedFiles(service: Service, project: Project): Record<string, Recor
       if (source?.file) files[ref.source] = source.file;
       // A value given inline or by variable: its hash, never the value (the definition is a label).
       else {
-        const value = source ? valueOf(source) : undefined;
+        const value = source ? inlineValue(source) : undefined;
         if (value !== undefined) files[ref.source] = `sha256:${sha256Hex(value)}`;
       }
     }
@@ -64,7 +64,7 @@ function resolvedFiles(service: Service, project: Project): Record<string, Recor
 }
 
 /** A secret's or config's value when given by value (`content:` or `environment:`), not by file. */
-export function valueOf(source: {
+export function inlineValue(source: {
   file?: string;
   content?: string;
   environment_value?: string;
