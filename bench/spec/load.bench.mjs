@@ -27,7 +27,7 @@ const TARGET_MS = 300;
  * A realistic-looking project: a shared `<<: *common` block (the alias trap), interpolation,
  * ports, named and bind volumes, two networks, a healthcheck, resources, and a dependency chain.
  */
-function composeText(count) {
+export function composeText(count) {
   const lines = [
     'x-common: &common',
     // biome-ignore lint/suspicious/noTemplateCurlyInString: compose interpolation, not a JS template

@@ -1,0 +1,278 @@
+/**
+ * The fast path of `parseComposeYaml`: `js-yaml` to plain data, ~10× faster than `yaml`'s
+ * position-keeping parse of the same file (bench/spec/parse.bench.mjs). It answers only when it is
+ * sure to give what the `yaml` path would give; otherwise it declines and the caller parses with
+ * `yaml` (whose errors, warnings and limit messages are the reference, located). It declines on:
+ * - anything `js-yaml` throws or warns about (syntax, duplicate keys, unknown tags, undefined aliases);
+ * - `%` directives (`%YAML 1.1` changes scalar rules), `!!`/`!<…>` explicit tags, complex keys
+ *   (`? …`, a flow collection before `:`), a quoted `"<<"` key, and null keys (`yaml` names them "",
+ *   `js-yaml` "null");
+ * - an alias written inside an anchored node, or more than 10,000 aliases: `yaml`'s `maxAliasCount`
+ *   depends on how aliases nest, which plain data no longer shows;
+ * - an expansion (nodes, depth) over half the limits, so that the exact count and message are
+ *   `yaml`'s;
+ * - a merge key (`<<`) whose value is not a map or a list of maps.
+ */
+import { FAILSAFE_SCHEMA, type LoadOptions, load, type Schema, type State, Type } from 'js-yaml';
+import { isOverride, isReset, OVERRIDE_TAG, overrideMarker, RESET_TAG, resetMarker } from './tags.js';
+
+/** The bounds of yaml.ts's `YamlLimits` that the expansion is measured against. */
+export interface ExpansionLimits {
+  maxNodes: number;
+  maxDepth: number;
+}
+
+export type FastParse = { ok: true; tree: unknown } | { ok: false; reason: string };
+
+// `js-yaml` keeps one type per tag and kind: each of `yaml`'s core tags (plus compose's octal `0440`,
+// tried first as in yaml.ts) becomes one type that tries `yaml`'s patterns in `yaml`'s order.
+const nullType = new Type('tag:yaml.org,2002:null', {
+  kind: 'scalar',
+  resolve: (s: string) => /^(?:~|[Nn]ull|NULL)?$/.test(s),
+  construct: () => null,
+});
+const boolType = new Type('tag:yaml.org,2002:bool', {
+  kind: 'scalar',
+  resolve: (s: string) => /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s),
+  construct: (s: string) => s[0] === 't' || s[0] === 'T',
+});
+const intType = new Type('tag:yaml.org,2002:int', {
+  kind: 'scalar',
+  resolve: (s: string) => /^(?:0[0-7]+|0o[0-7]+|[-+]?[0-9]+|0x[0-9a-fA-F]+)$/.test(s),
+  construct: (s: string) => {
+    if (/^0[0-7]+$/.test(s)) return Number.parseInt(s, 8);
+    if (s.startsWith('0o')) return Number.parseInt(s.slice(2), 8);
+    if (s.startsWith('0x')) return Number.parseInt(s.slice(2), 16);
+    return Number.parseInt(s, 10);
+  },
+});
+const floatType = new Type('tag:yaml.org,2002:float', {
+  kind: 'scalar',
+  resolve: (s: string) =>
+    /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s) ||
+    /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(s) ||
+    /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(s),
+  construct: (s: string) => {
+    if (/^[-+]?\.(?:inf|Inf|INF)$/.test(s)) return s[0] === '-' ? -Infinity : Infinity;
+    if (/^\.(?:nan|NaN|NAN)$/.test(s)) return Number.NaN;
+    return Number.parseFloat(s);
+  },
+});
+
+// The scalar variant of each tag comes last: an empty tagged node (`ports: !reset`) takes the last
+// type registered for its tag, and `yaml` reads an empty node as an empty scalar.
+const composeTagTypes = [
+  ...(['sequence', 'mapping', 'scalar'] as const).map(
+    (kind) => new Type(RESET_TAG, { kind, resolve: () => true, construct: () => resetMarker() }),
+  ),
+  new Type(OVERRIDE_TAG, { kind: 'sequence', construct: (v: unknown) => overrideMarker(v ?? []) }),
+  new Type(OVERRIDE_TAG, { kind: 'mapping', construct: (v: unknown) => overrideMarker(v ?? {}) }),
+  // compose-go decodes a tagged scalar as the string it spells (`!override 3` is "3").
+  new Type(OVERRIDE_TAG, {
+    kind: 'scalar',
+    resolve: () => true,
+    construct: (v: unknown) => overrideMarker(v ?? ''),
+  }),
+];
+
+const implicit = [nullType, boolType, intType, floatType];
+const plainSchema: Schema = FAILSAFE_SCHEMA.extend({ implicit });
+const composeSchema: Schema = FAILSAFE_SCHEMA.extend({ implicit, explicit: composeTagTypes });
+
+/** The inputs whose reading differs between the parsers, found in the text (a false hit only costs speed). */
+const DECLINE_TEXT: ReadonlyArray<[RegExp, string]> = [
+  [/^%/m, 'a directive'],
+  [/(?:^|[\s[{,])!(?:!|<)/, 'an explicit !! or verbatim tag'],
+  [/^[ \t-]*\?(?:[ \t]|$)/m, 'an explicit key'],
+  [/[\]}][ \t]*:/, 'a flow collection as a key'],
+  [/["']<<["']/, 'a quoted "<<" key'],
+];
+
+/** An alias token starts a node: after a line start, a blank or a flow indicator. */
+const ALIAS = /(?:^|[\s[{,])\*[^\s,[\]{}]/gm;
+
+const MAX_ALIASES = 10_000;
+
+interface AnchorState {
+  anchor?: string | null;
+}
+
+/** Plain data for `text` when `js-yaml` reads it as `yaml` would; otherwise why not. Never throws. */
+export function fastParse(text: string, limits: ExpansionLimits, composeTags: boolean): FastParse {
+  for (const [re, what] of DECLINE_TEXT) if (re.test(text)) return { ok: false, reason: what };
+  const aliases: number[] = [];
+  for (const m of text.matchAll(ALIAS)) aliases.push(m.index + m[0].indexOf('*'));
+  if (aliases.length > MAX_ALIASES) return { ok: false, reason: 'more than 10,000 aliases' };
+
+  // Anchored nodes: their text span (an alias inside one means nested aliases) and their value
+  // (the one object many paths share, measured once).
+  const spans: Array<[number, number]> = [];
+  const anchored = new Set<object>();
+  const opened: number[] = [];
+  const options: LoadOptions & { maxDepth: number } = {
+    schema: composeTags ? composeSchema : plainSchema,
+    maxDepth: limits.maxDepth + 1,
+    onWarning: (e) => {
+      throw e;
+    },
+  };
+  if (aliases.length > 0) {
+    options.listener = (event: 'open' | 'close', state: State): void => {
+      if (event === 'open') {
+        opened.push(state.position);
+        return;
+      }
+      const start = opened.pop() ?? 0;
+      if ((state as State & AnchorState).anchor) {
+        spans.push([start, state.position]);
+        const r: unknown = state.result;
+        if (r !== null && typeof r === 'object') anchored.add(r);
+      }
+    };
+  }
+  let raw: unknown;
+  try {
+    raw = load(text, options);
+  } catch (err) {
+    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+  }
+  if (aliases.length > 0 && aliasInsideAnchor(aliases, spans)) {
+    return { ok: false, reason: 'an alias inside an anchored node' };
+  }
+  const measured = measure(raw, anchored);
+  if (measured.reason) return { ok: false, reason: measured.reason };
+  if (measured.nodes > limits.maxNodes / 2 || measured.depth > limits.maxDepth / 2) {
+    return { ok: false, reason: 'close to the expansion limits' };
+  }
+  const merged = resolveMerges(raw, anchored);
+  if (merged === DECLINE) return { ok: false, reason: 'a merge key whose value is not a map' };
+  return { ok: true, tree: merged === undefined ? null : merged };
+}
+
+function aliasInsideAnchor(aliases: readonly number[], spans: Array<[number, number]>): boolean {
+  if (spans.length === 0) return false;
+  spans.sort((a, b) => a[0] - b[0]);
+  let s = 0;
+  let end = -1;
+  // Aliases are in text order; spans are nested or disjoint, so the widest one starting first covers.
+  for (const at of aliases) {
+    while (s < spans.length && spans[s]![0] <= at) {
+      end = Math.max(end, spans[s]![1]);
+      s++;
+    }
+    if (at < end) return true;
+  }
+  return false;
+}
+
+/**
+ * Nodes and depth after alias expansion, counted as yaml.ts's `walk` does on the `yaml` document
+ * (a map, each key and each value; merge keys are still plain `<<` keys here), with one memo entry
+ * per anchored object so that shared values are measured once.
+ */
+function measure(root: unknown, anchored: Set<object>): { nodes: number; depth: number; reason?: string } {
+  const memo = new Map<object, { nodes: number; depth: number }>();
+  let nodes = 0;
+  let reason: string | undefined;
+  const visit = (v: unknown): number => {
+    if (v === null || typeof v !== 'object') {
+      nodes++;
+      return 1;
+    }
+    if (isReset(v)) {
+      nodes++;
+      return 1;
+    }
+    if (isOverride(v)) return visit(v.value);
+    if (anchored.has(v)) {
+      const known = memo.get(v);
+      if (known) {
+        nodes += known.nodes;
+        return known.depth;
+      }
+      const before = nodes;
+      const depth = children(v);
+      memo.set(v, { nodes: nodes - before, depth });
+      return depth;
+    }
+    return children(v);
+  };
+  const children = (v: object): number => {
+    nodes++;
+    let depth = 1;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) depth = Math.max(depth, visit(v[i]) + 1);
+      return depth;
+    }
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      if (k === 'null') reason = 'a null key';
+      nodes++;
+      depth = Math.max(depth, 2, visit(o[k]) + 1);
+    }
+    return depth;
+  };
+  const depth = visit(root);
+  return { nodes, depth, ...(reason ? { reason } : {}) };
+}
+
+const DECLINE: unique symbol = Symbol('decline');
+
+/**
+ * Applies `<<` as `yaml`'s `merge: true` does: the merged maps' keys are inserted where `<<` stands,
+ * the first source that has a key wins, and the map's own keys win over all of them.
+ */
+function resolveMerges(root: unknown, anchored: Set<object>): unknown {
+  const done = new Map<object, unknown>();
+  let declined = false;
+  const visit = (v: unknown): unknown => {
+    if (declined || v === null || typeof v !== 'object' || isReset(v)) return v;
+    if (isOverride(v)) {
+      const inner = visit(v.value);
+      return inner === v.value ? v : overrideMarker(inner);
+    }
+    const shared = anchored.has(v);
+    if (shared && done.has(v)) return done.get(v);
+    const out = Array.isArray(v) ? visitArray(v) : visitMap(v as Record<string, unknown>);
+    if (shared) done.set(v, out);
+    return out;
+  };
+  const visitArray = (a: unknown[]): unknown[] => {
+    for (let i = 0; i < a.length; i++) a[i] = visit(a[i]);
+    return a;
+  };
+  const visitMap = (o: Record<string, unknown>): Record<string, unknown> => {
+    const keys = Object.keys(o);
+    if (!Object.hasOwn(o, '<<')) {
+      for (let i = 0; i < keys.length; i++) o[keys[i]!] = visit(o[keys[i]!]);
+      return o;
+    }
+    const out: Record<string, unknown> = {};
+    for (const k of keys) {
+      if (k !== '<<') {
+        out[k] = visit(o[k]);
+        continue;
+      }
+      const value = visit(o[k]);
+      const sources = Array.isArray(value) ? value : [value];
+      for (const src of sources) {
+        if (
+          src === null ||
+          typeof src !== 'object' ||
+          Array.isArray(src) ||
+          isReset(src) ||
+          isOverride(src)
+        ) {
+          declined = true;
+          return o;
+        }
+        for (const [sk, sv] of Object.entries(src)) if (!Object.hasOwn(out, sk)) out[sk] = sv;
+      }
+    }
+    return out;
+  };
+  const result = visit(root);
+  return declined ? DECLINE : result;
+}
