@@ -22,7 +22,15 @@ export interface ExpansionLimits {
   maxDepth: number;
 }
 
-export type FastParse = { ok: true; tree: unknown } | { ok: false; reason: string };
+/** `markers`: the tree holds `!reset`/`!override` markers (when false, callers skip looking for them). */
+export type FastParse = { ok: true; tree: unknown; markers: boolean } | { ok: false; reason: string };
+
+// Markers made by the load in progress (js-yaml's `load` is synchronous: one load at a time).
+let markersMade = 0;
+const made = <T>(marker: T): T => {
+  markersMade++;
+  return marker;
+};
 
 // `js-yaml` keeps one type per tag and kind: each of `yaml`'s core tags (plus compose's octal `0440`,
 // tried first as in yaml.ts) becomes one type that tries `yaml`'s patterns in `yaml`'s order.
@@ -63,15 +71,15 @@ const floatType = new Type('tag:yaml.org,2002:float', {
 // type registered for its tag, and `yaml` reads an empty node as an empty scalar.
 const composeTagTypes = [
   ...(['sequence', 'mapping', 'scalar'] as const).map(
-    (kind) => new Type(RESET_TAG, { kind, resolve: () => true, construct: () => resetMarker() }),
+    (kind) => new Type(RESET_TAG, { kind, resolve: () => true, construct: () => made(resetMarker()) }),
   ),
-  new Type(OVERRIDE_TAG, { kind: 'sequence', construct: (v: unknown) => overrideMarker(v ?? []) }),
-  new Type(OVERRIDE_TAG, { kind: 'mapping', construct: (v: unknown) => overrideMarker(v ?? {}) }),
+  new Type(OVERRIDE_TAG, { kind: 'sequence', construct: (v: unknown) => made(overrideMarker(v ?? [])) }),
+  new Type(OVERRIDE_TAG, { kind: 'mapping', construct: (v: unknown) => made(overrideMarker(v ?? {})) }),
   // compose-go decodes a tagged scalar as the string it spells (`!override 3` is "3").
   new Type(OVERRIDE_TAG, {
     kind: 'scalar',
     resolve: () => true,
-    construct: (v: unknown) => overrideMarker(v ?? ''),
+    construct: (v: unknown) => made(overrideMarker(v ?? '')),
   }),
 ];
 
@@ -131,6 +139,7 @@ export function fastParse(text: string, limits: ExpansionLimits, composeTags: bo
     };
   }
   let raw: unknown;
+  markersMade = 0;
   try {
     raw = load(text, options);
   } catch (err) {
@@ -139,14 +148,13 @@ export function fastParse(text: string, limits: ExpansionLimits, composeTags: bo
   if (aliases.length > 0 && aliasInsideAnchor(aliases, spans)) {
     return { ok: false, reason: 'an alias inside an anchored node' };
   }
-  const measured = measure(raw, anchored);
-  if (measured.reason) return { ok: false, reason: measured.reason };
-  if (measured.nodes > limits.maxNodes / 2 || measured.depth > limits.maxDepth / 2) {
-    return { ok: false, reason: 'close to the expansion limits' };
+  try {
+    const tree = expand(raw, anchored, limits, markersMade > 0);
+    return { ok: true, tree: tree === undefined ? null : tree, markers: markersMade > 0 };
+  } catch (err) {
+    if (err instanceof Decline) return { ok: false, reason: err.message };
+    throw err;
   }
-  const merged = resolveMerges(raw, anchored);
-  if (merged === DECLINE) return { ok: false, reason: 'a merge key whose value is not a map' };
-  return { ok: true, tree: merged === undefined ? null : merged };
 }
 
 function aliasInsideAnchor(aliases: readonly number[], spans: Array<[number, number]>): boolean {
@@ -165,114 +173,112 @@ function aliasInsideAnchor(aliases: readonly number[], spans: Array<[number, num
   return false;
 }
 
+/** Thrown inside the expansion walk to stop at once: the file goes to the `yaml` path. */
+class Decline extends Error {}
+
 /**
- * Nodes and depth after alias expansion, counted as yaml.ts's `walk` does on the `yaml` document
- * (a map, each key and each value; merge keys are still plain `<<` keys here), with one memo entry
- * per anchored object so that shared values are measured once.
+ * Applies `<<` as `yaml`'s `merge: true` does (the merged maps' keys are inserted where `<<` stands,
+ * the first source that has a key wins, the map's own keys win over all of them) while counting
+ * nodes and depth after alias expansion as yaml.ts's `walk` counts them on the `yaml` document (a
+ * map, each key, each value; `<<` counts as a key and its alias as the whole source). Anchored
+ * objects are walked once and remembered, so a "billion laughs" costs its text, not its expansion;
+ * the walk stops as soon as half a limit is crossed.
  */
-function measure(root: unknown, anchored: Set<object>): { nodes: number; depth: number; reason?: string } {
-  const memo = new Map<object, { nodes: number; depth: number }>();
+function expand(root: unknown, anchored: Set<object>, limits: ExpansionLimits, markers: boolean): unknown {
+  const memo = new Map<object, { value: unknown; nodes: number; depth: number }>();
+  const maxNodes = limits.maxNodes / 2;
+  const maxDepth = limits.maxDepth / 2;
   let nodes = 0;
-  let reason: string | undefined;
-  const visit = (v: unknown): number => {
+  // The expanded depth of the value `visit` returned last (a scalar is 1, as in yaml.ts).
+  let depth = 0;
+  const count = (n: number): void => {
+    nodes += n;
+    if (nodes > maxNodes) throw new Decline('close to the node limit');
+  };
+  const visit = (v: unknown): unknown => {
     if (v === null || typeof v !== 'object') {
-      nodes++;
-      return 1;
+      count(1);
+      depth = 1;
+      return v;
     }
-    if (isReset(v)) {
-      nodes++;
-      return 1;
-    }
-    if (isOverride(v)) return visit(v.value);
-    if (anchored.has(v)) {
-      const known = memo.get(v);
-      if (known) {
-        nodes += known.nodes;
-        return known.depth;
+    if (markers) {
+      if (isReset(v)) {
+        count(1);
+        depth = 1;
+        return v;
       }
-      const before = nodes;
-      const depth = children(v);
-      memo.set(v, { nodes: nodes - before, depth });
-      return depth;
+      if (isOverride(v)) {
+        const inner = visit(v.value);
+        return inner === v.value ? v : overrideMarker(inner);
+      }
     }
-    return children(v);
+    if (!anchored.has(v)) return collection(v);
+    const known = memo.get(v);
+    if (known) {
+      count(known.nodes);
+      depth = known.depth;
+      return known.value;
+    }
+    const before = nodes;
+    const value = collection(v);
+    memo.set(v, { value, nodes: nodes - before, depth });
+    return value;
   };
-  const children = (v: object): number => {
-    nodes++;
-    let depth = 1;
+  const collection = (v: object): unknown => {
+    count(1);
+    let d = 1;
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) depth = Math.max(depth, visit(v[i]) + 1);
-      return depth;
+      for (let i = 0; i < v.length; i++) {
+        v[i] = visit(v[i]);
+        if (depth + 1 > d) d = depth + 1;
+      }
+    } else {
+      const o = v as Record<string, unknown>;
+      const keys = Object.keys(o);
+      let merged: Record<string, unknown> | undefined;
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        if (k === 'null') throw new Decline('a null key');
+        count(1);
+        const value = visit(o[k]);
+        if (depth + 1 > d) d = depth + 1;
+        if (k === '<<') {
+          merged ??= copyUpTo(o, keys, i);
+          mergeInto(merged, value);
+        } else if (merged) merged[k] = value;
+        else o[k] = value;
+      }
+      if (merged) {
+        if (d > maxDepth) throw new Decline('close to the depth limit');
+        depth = d;
+        return merged;
+      }
     }
-    const o = v as Record<string, unknown>;
-    const keys = Object.keys(o);
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
-      if (k === 'null') reason = 'a null key';
-      nodes++;
-      depth = Math.max(depth, 2, visit(o[k]) + 1);
-    }
-    return depth;
+    if (d > maxDepth) throw new Decline('close to the depth limit');
+    depth = d;
+    return v;
   };
-  const depth = visit(root);
-  return { nodes, depth, ...(reason ? { reason } : {}) };
+  return visit(root);
 }
 
-const DECLINE: unique symbol = Symbol('decline');
+/** The keys before the first `<<`, in order: a map that merges is rebuilt so merged keys sit at `<<`. */
+function copyUpTo(o: Record<string, unknown>, keys: readonly string[], end: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < end; i++) out[keys[i]!] = o[keys[i]!];
+  return out;
+}
 
-/**
- * Applies `<<` as `yaml`'s `merge: true` does: the merged maps' keys are inserted where `<<` stands,
- * the first source that has a key wins, and the map's own keys win over all of them.
- */
-function resolveMerges(root: unknown, anchored: Set<object>): unknown {
-  const done = new Map<object, unknown>();
-  let declined = false;
-  const visit = (v: unknown): unknown => {
-    if (declined || v === null || typeof v !== 'object' || isReset(v)) return v;
-    if (isOverride(v)) {
-      const inner = visit(v.value);
-      return inner === v.value ? v : overrideMarker(inner);
+function mergeInto(out: Record<string, unknown>, value: unknown): void {
+  const sources = Array.isArray(value) ? value : [value];
+  for (const src of sources) {
+    if (src === null || typeof src !== 'object' || Array.isArray(src) || isReset(src) || isOverride(src)) {
+      throw new Decline('a merge key whose value is not a map');
     }
-    const shared = anchored.has(v);
-    if (shared && done.has(v)) return done.get(v);
-    const out = Array.isArray(v) ? visitArray(v) : visitMap(v as Record<string, unknown>);
-    if (shared) done.set(v, out);
-    return out;
-  };
-  const visitArray = (a: unknown[]): unknown[] => {
-    for (let i = 0; i < a.length; i++) a[i] = visit(a[i]);
-    return a;
-  };
-  const visitMap = (o: Record<string, unknown>): Record<string, unknown> => {
-    const keys = Object.keys(o);
-    if (!Object.hasOwn(o, '<<')) {
-      for (let i = 0; i < keys.length; i++) o[keys[i]!] = visit(o[keys[i]!]);
-      return o;
+    const s = src as Record<string, unknown>;
+    const keys = Object.keys(s);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      if (!Object.hasOwn(out, k)) out[k] = s[k];
     }
-    const out: Record<string, unknown> = {};
-    for (const k of keys) {
-      if (k !== '<<') {
-        out[k] = visit(o[k]);
-        continue;
-      }
-      const value = visit(o[k]);
-      const sources = Array.isArray(value) ? value : [value];
-      for (const src of sources) {
-        if (
-          src === null ||
-          typeof src !== 'object' ||
-          Array.isArray(src) ||
-          isReset(src) ||
-          isOverride(src)
-        ) {
-          declined = true;
-          return o;
-        }
-        for (const [sk, sv] of Object.entries(src)) if (!Object.hasOwn(out, sk)) out[sk] = sv;
-      }
-    }
-    return out;
-  };
-  const result = visit(root);
-  return declined ? DECLINE : result;
+  }
 }

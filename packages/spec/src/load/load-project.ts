@@ -169,7 +169,11 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
     }
     const tree = isDict(r.value) ? r.value : {};
     // Validation only reads the tree: copy it without markers only when it has some.
-    report(problems, [p.source], validateComposeFile(hasMarkers(tree) ? stripMarkers(tree) : tree));
+    report(
+      problems,
+      [p.source],
+      validateComposeFile(p.markers !== false && hasMarkers(tree) ? stripMarkers(tree) : tree),
+    );
     if (tree.version !== undefined) {
       problems.warnings.push({
         code: 'DEPRECATED',
@@ -197,7 +201,7 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
   if (trees.length > 1) merged = enforceUnicity(merged, mergeProblems) as Dict;
   // mergeCompose builds a fresh tree (every value passes through stripMarkers): a second copy is
   // needed only if a marker is left.
-  if (hasMarkers(merged)) merged = stripMarkers(merged) as Dict;
+  if (parsed.some((p) => p.markers !== false) && hasMarkers(merged)) merged = stripMarkers(merged) as Dict;
   for (const m of mergeProblems) {
     problems.warnings.push({
       code: 'INVALID_VALUE',

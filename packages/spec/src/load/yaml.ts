@@ -42,6 +42,8 @@ export interface ParsedFile {
   source: SourceMap;
   /** What the YAML parser warned about (e.g. an unknown tag), located. */
   warnings: SpecProblem[];
+  /** False when the tree is known to hold no `!reset`/`!override` marker: no need to look for one. */
+  markers?: boolean;
 }
 
 export type ParseResult = { ok: true; parsed: ParsedFile } | { ok: false; errors: SpecProblem[] };
@@ -68,6 +70,16 @@ export function parseComposeYaml(file: string, text: string, opts: ParseOptions 
       ],
     };
   }
+  // js-yaml, with its own depth bound, is safe on deep nesting; `yaml` needs the estimate first.
+  const schema =
+    opts.customTags === undefined ? 'plain' : opts.customTags === composeTags ? 'compose' : undefined;
+  if (schema) {
+    const fast = fastParse(text, limits, schema === 'compose');
+    if (fast.ok) {
+      const source = { file, positions: lazyPositions(text, opts) };
+      return { ok: true, parsed: { file, tree: fast.tree, source, warnings: [], markers: fast.markers } };
+    }
+  }
   const nesting = estimateNesting(text);
   if (nesting > limits.maxDepth * 2) {
     return {
@@ -79,17 +91,6 @@ export function parseComposeYaml(file: string, text: string, opts: ParseOptions 
         ),
       ],
     };
-  }
-  // js-yaml gives the same data ~10× faster when it can (fast-yaml.ts says when it declines);
-  // positions are then read from a `yaml` parse made only if a problem asks for one.
-  const schema =
-    opts.customTags === undefined ? 'plain' : opts.customTags === composeTags ? 'compose' : undefined;
-  if (schema) {
-    const fast = fastParse(text, limits, schema === 'compose');
-    if (fast.ok) {
-      const source = { file, positions: lazyPositions(text, opts) };
-      return { ok: true, parsed: { file, tree: fast.tree, source, warnings: [] } };
-    }
   }
   return parseWithPositions(file, text, limits, opts);
 }
