@@ -62,6 +62,31 @@ describe.skipIf(!composeGoCorpusAvailable())('js-yaml fast path agrees with the 
     expect(fast).toBeGreaterThan(files.length * 0.9);
   });
 
+  it('on 3,000 seeded random edits of those files: where js-yaml reads one, yaml reads the same', () => {
+    const texts = yamlFiles(awesomeDir).map((f) => readFileSync(f, 'utf8'));
+    const edits = ['  ', '- ', ': ', '&a ', '*a', '<<: *a\n', '!reset ', '!override ', '? ', '"', "'", '#'];
+    edits.push('\n', '\t', '[', ']', '{', '}', ',', '|', '>', '%', '~', 'on', '0x1F', '.inf', '---\n');
+    let seed = 42;
+    const rnd = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff;
+      return Math.floor((seed / 0x80000000) * n);
+    };
+    let read = 0;
+    for (let i = 0; i < 3_000; i++) {
+      let t = texts[rnd(texts.length)]!;
+      for (let e = rnd(3); e >= 0; e--) {
+        const at = rnd(t.length);
+        const cut = rnd(3);
+        t = t.slice(0, at) + (cut === 0 ? '' : edits[rnd(edits.length)]) + t.slice(at + (cut === 1 ? 0 : 1));
+      }
+      const r = both(t);
+      if (r.fast === undefined) continue;
+      read++;
+      expect(JSON.stringify(r.fast), t).toBe(JSON.stringify(r.reference));
+    }
+    expect(read).toBeGreaterThan(1_000);
+  }, 60_000);
+
   it("on compose-go's full example and merge vectors", () => {
     expectSame(readFileSync(join(composeGoCorpusDir, 'full-example/full-example.yml'), 'utf8'));
     const merge = JSON.parse(readFileSync(join(composeGoCorpusDir, 'merge.json'), 'utf8')) as {
@@ -107,6 +132,8 @@ describe('js-yaml fast path: YAML 1.2 core scalars as `yaml` reads them', () => 
     ['an alias inside an anchor', 'a: &a {x: 1}\nb: &b {y: *a}\nc: *b\n'],
     ['a merge of a scalar', 'a: &a 1\nb: {<<: *a}\n'],
     ['a syntax error', 'a: [1\n'],
+    ['a comment glued to a quote', 'a: "x"#c\n'],
+    ['an alias as a key', 'a: &a [1]\nb: {*a : 1}\n'],
   ])('declines %s', (_what, text) => {
     expect(fastParse(text, DEFAULT_YAML_LIMITS, true).ok).toBe(false);
   });

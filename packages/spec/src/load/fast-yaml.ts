@@ -5,8 +5,8 @@
  * `yaml` (whose errors, warnings and limit messages are the reference, located). It declines on:
  * - anything `js-yaml` throws or warns about (syntax, duplicate keys, unknown tags, undefined aliases);
  * - `%` directives (`%YAML 1.1` changes scalar rules), `!!`/`!<…>` explicit tags, complex keys
- *   (`? …`, a flow collection before `:`), a quoted `"<<"` key, and null keys (`yaml` names them "",
- *   `js-yaml` "null");
+ *   (`? …`, a flow collection or an alias before `:`), a quoted `"<<"` key, null keys (`yaml` names
+ *   them "", `js-yaml` "null"), and a comment glued to a quote or bracket (`yaml` refuses it);
  * - an alias written inside an anchored node, or more than 10,000 aliases: `yaml`'s `maxAliasCount`
  *   depends on how aliases nest, which plain data no longer shows;
  * - an expansion (nodes, depth) over half the limits, so that the exact count and message are
@@ -99,6 +99,10 @@ const DECLINE_TEXT: ReadonlyArray<[string, RegExp, string]> = [
   [']', /\][ \t]*:/, 'a flow collection as a key'],
   ['}', /\}[ \t]*:/, 'a flow collection as a key'],
   ['<<', /["']<<["']/, 'a quoted "<<" key'],
+  // `yaml` refuses `"a"#c` (a comment must follow a blank); js-yaml takes it as a comment.
+  ['#', /["'\]}]#/, 'a comment right after a token'],
+  // An alias as a key (`*a : x`): js-yaml and `yaml` spell a collection key differently.
+  ['*', /\*[^\s,[\]{}]+[ \t]+:(?:[ \t]|$)/m, 'an alias as a key'],
 ];
 
 /** An alias token starts a node: after a line start, a blank or a flow indicator. */
@@ -245,7 +249,8 @@ function expand(root: unknown, anchored: Set<object>, limits: ExpansionLimits, m
       let merged: Record<string, unknown> | undefined;
       for (let i = 0; i < keys.length; i++) {
         const k = keys[i]!;
-        if (k === 'null') throw new Decline('a null key');
+        // `yaml` names a null key "" where js-yaml says "null"; collection keys are spelled apart too.
+        if (k === 'null' || k === '[object Object]') throw new Decline('a null or collection key');
         count(1);
         const value = visit(o[k]);
         if (depth + 1 > d) d = depth + 1;
