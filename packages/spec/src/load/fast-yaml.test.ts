@@ -134,6 +134,7 @@ describe('js-yaml fast path: YAML 1.2 core scalars as `yaml` reads them', () => 
     ['a syntax error', 'a: [1\n'],
     ['a comment glued to a quote', 'a: "x"#c\n'],
     ['an alias as a key', 'a: &a [1]\nb: {*a : 1}\n'],
+    ['a key over 1,024 characters', `${'k'.repeat(1100)}: 1\n`],
   ])('declines %s', (_what, text) => {
     expect(fastParse(text, DEFAULT_YAML_LIMITS, true).ok).toBe(false);
   });

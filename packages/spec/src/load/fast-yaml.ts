@@ -6,7 +6,8 @@
  * - anything `js-yaml` throws or warns about (syntax, duplicate keys, unknown tags, undefined aliases);
  * - `%` directives (`%YAML 1.1` changes scalar rules), `!!`/`!<…>` explicit tags, complex keys
  *   (`? …`, a flow collection or an alias before `:`), a quoted `"<<"` key, null keys (`yaml` names
- *   them "", `js-yaml` "null"), and a comment glued to a quote or bracket (`yaml` refuses it);
+ *   them "", `js-yaml` "null"), a comment glued to a quote or bracket and a line over 1,024
+ *   characters (`yaml` refuses the first and implicit keys that long);
  * - an alias written inside an anchored node, or more than 10,000 aliases: `yaml`'s `maxAliasCount`
  *   depends on how aliases nest, which plain data no longer shows;
  * - an expansion (nodes, depth) over half the limits, so that the exact count and message are
@@ -119,6 +120,9 @@ export function fastParse(text: string, limits: ExpansionLimits, composeTags: bo
   for (const [needed, re, what] of DECLINE_TEXT) {
     if (text.includes(needed) && re.test(text)) return { ok: false, reason: what };
   }
+  // `yaml` refuses an implicit key longer than 1,024 characters; js-yaml takes it. Only a line that
+  // long can hold one.
+  if (hasLineLongerThan(text, 1024)) return { ok: false, reason: 'a line over 1,024 characters' };
   const aliases: number[] = [];
   if (text.includes('*')) for (const m of text.matchAll(ALIAS)) aliases.push(m.index + m[0].indexOf('*'));
   if (aliases.length > MAX_ALIASES) return { ok: false, reason: 'more than 10,000 aliases' };
@@ -163,8 +167,19 @@ export function fastParse(text: string, limits: ExpansionLimits, composeTags: bo
     const tree = expand(raw, anchored, limits, markersMade > 0);
     return { ok: true, tree: tree === undefined ? null : tree, markers: markersMade > 0 };
   } catch (err) {
-    if (err instanceof Decline) return { ok: false, reason: err.message };
-    throw err;
+    // Decline, or anything unforeseen (a stack overflow on some odd shape): the `yaml` path, with its
+    // limits, is the answer either way.
+    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+function hasLineLongerThan(text: string, max: number): boolean {
+  let start = 0;
+  for (;;) {
+    const end = text.indexOf('\n', start);
+    if ((end < 0 ? text.length : end) - start > max) return true;
+    if (end < 0) return false;
+    start = end + 1;
   }
 }
 
