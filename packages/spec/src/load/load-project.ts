@@ -221,7 +221,11 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
     }
     const tree = isDict(r.value) ? r.value : {};
     // Validation only reads the tree: copy it without markers only when it has some.
-    report(problems, [p.source], validateComposeFile(hasMarkers(tree) ? stripMarkers(tree) : tree));
+    report(
+      problems,
+      [p.source],
+      validateComposeFile(p.markers !== false && hasMarkers(tree) ? stripMarkers(tree) : tree),
+    );
     if (tree.version !== undefined) {
       problems.warnings.push({
         code: 'DEPRECATED',
@@ -247,11 +251,18 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
 
   let merged: Dict = {};
   const mergeProblems: MergeProblem[] = [];
-  for (const t of trees) merged = (mergeCompose(merged, t, mergeProblems) ?? {}) as Dict;
+  if (trees.length === 1 && parsed[0]?.markers === false) {
+    // Merging one marker-free file into nothing only deep-copies it (a second copy of a 100k-value
+    // tree for 1,000 services); its interpolated tree is already fresh, and nothing else reads it
+    // after resolveExtends (which copies what it changes).
+    merged = { ...trees[0]! };
+  } else {
+    for (const t of trees) merged = (mergeCompose(merged, t, mergeProblems) ?? {}) as Dict;
+  }
   if (trees.length > 1) merged = enforceUnicity(merged, mergeProblems) as Dict;
   // mergeCompose builds a fresh tree (every value passes through stripMarkers): a second copy is
   // needed only if a marker is left.
-  if (hasMarkers(merged)) merged = stripMarkers(merged) as Dict;
+  if (parsed.some((p) => p.markers !== false) && hasMarkers(merged)) merged = stripMarkers(merged) as Dict;
   for (const m of mergeProblems) {
     problems.warnings.push({
       code: 'INVALID_VALUE',

@@ -15,8 +15,10 @@ import {
 } from 'yaml';
 import type { SpecProblem } from '../model/errors.js';
 import { astPositions } from './ast-positions.js';
+import { fastParse } from './fast-yaml.js';
 import { estimateNesting } from './nesting.js';
-import type { Position, SourceMap } from './positions.js';
+import type { Position, PositionIndex, SourceMap } from './positions.js';
+import { composeTags } from './tags.js';
 
 /** Bounds on the work one file may cause (see design.md, "YAML aliases"). */
 export interface YamlLimits {
@@ -40,6 +42,8 @@ export interface ParsedFile {
   source: SourceMap;
   /** What the YAML parser warned about (e.g. an unknown tag), located. */
   warnings: SpecProblem[];
+  /** False when the tree is known to hold no `!reset`/`!override` marker: no need to look for one. */
+  markers?: boolean;
 }
 
 export type ParseResult = { ok: true; parsed: ParsedFile } | { ok: false; errors: SpecProblem[] };
@@ -66,6 +70,16 @@ export function parseComposeYaml(file: string, text: string, opts: ParseOptions 
       ],
     };
   }
+  // js-yaml, with its own depth bound, is safe on deep nesting; `yaml` needs the estimate first.
+  const schema =
+    opts.customTags === undefined ? 'plain' : opts.customTags === composeTags ? 'compose' : undefined;
+  if (schema) {
+    const fast = fastParse(text, limits, schema === 'compose');
+    if (fast.ok) {
+      const source = { file, positions: lazyPositions(text, opts) };
+      return { ok: true, parsed: { file, tree: fast.tree, source, warnings: [], markers: fast.markers } };
+    }
+  }
   const nesting = estimateNesting(text);
   if (nesting > limits.maxDepth * 2) {
     return {
@@ -78,20 +92,52 @@ export function parseComposeYaml(file: string, text: string, opts: ParseOptions 
       ],
     };
   }
+  return parseWithPositions(file, text, limits, opts);
+}
+
+function parseDocumentWith(text: string, lineCounter: LineCounter, opts: ParseOptions): Document.Parsed {
+  return parseDocument(text, {
+    lineCounter,
+    merge: true,
+    // yaml's own check compares every key with every other (a 1 MiB map took > 2 min):
+    // recordPositions finds duplicates with a Set instead.
+    uniqueKeys: false,
+    prettyErrors: false,
+    strict: true,
+    // Compose reads `0440` as octal (file modes), as Go's YAML decoder does; it must come before `int`.
+    customTags: (tags) => [octalInt, ...tags, ...(opts.customTags ?? [])],
+  });
+}
+
+/** Positions from a `yaml` parse of the text, made on the first question (once per file). */
+function lazyPositions(text: string, opts: ParseOptions): PositionIndex {
+  let index: PositionIndex | undefined;
+  const positions = (): PositionIndex => {
+    if (!index) {
+      const lineCounter = new LineCounter();
+      try {
+        index = astPositions(parseDocumentWith(text, lineCounter, opts).contents as Node | null, lineCounter);
+      } catch {
+        // js-yaml read this text, so yaml should too; if it gives up, problems go unlocated.
+        index = { match: () => undefined, get: () => undefined };
+      }
+    }
+    return index;
+  };
+  return { match: (path) => positions().match(path), get: (path) => positions().get(path) };
+}
+
+/** The `yaml` parse: the reference for what a file means, and where every problem is (exported for the fast path's tests). */
+export function parseWithPositions(
+  file: string,
+  text: string,
+  limits: YamlLimits,
+  opts: ParseOptions,
+): ParseResult {
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, {
-      lineCounter,
-      merge: true,
-      // yaml's own check compares every key with every other (a 1 MiB map took > 2 min):
-      // recordPositions finds duplicates with a Set instead.
-      uniqueKeys: false,
-      prettyErrors: false,
-      strict: true,
-      // Compose reads `0440` as octal (file modes), as Go's YAML decoder does; it must come before `int`.
-      customTags: (tags) => [octalInt, ...tags, ...(opts.customTags ?? [])],
-    });
+    doc = parseDocumentWith(text, lineCounter, opts);
   } catch (err) {
     return { ok: false, errors: [limitError(file, `the YAML parser gave up: ${errorText(err)}`)] };
   }
