@@ -64,7 +64,7 @@ export const configRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, c
 };
 
 /**
- * Secrets and configs may carry their resolved `content` (from `environment:` or inline): the client asked
+ * Secrets and configs may carry their value (`content`, or `environment_value` read from `environment:`): the client asked
  * for the model, not for the secret values, which must not travel through API responses.
  */
 export function withoutSecretContents(project: unknown): unknown {
@@ -75,9 +75,10 @@ export function withoutSecretContents(project: unknown): unknown {
     if (typeof entries !== 'object' || entries === null) continue;
     copy[key] = Object.fromEntries(
       Object.entries(entries as Record<string, unknown>).map(([name, def]) => {
-        if (typeof def !== 'object' || def === null || !('content' in def)) return [name, def];
-        const { content: _content, ...rest } = def as Record<string, unknown>;
-        return [name, key === 'secrets' ? rest : def];
+        if (typeof def !== 'object' || def === null) return [name, def];
+        // `environment_value` (the variable's value, read at load) is not compose's model: never sent.
+        const { content, environment_value: _value, ...rest } = def as Record<string, unknown>;
+        return [name, key === 'secrets' || content === undefined ? rest : { ...rest, content }];
       }),
     );
   }
