@@ -1,7 +1,7 @@
 /** `orc cp` (compose's), both ways, through the built CLI and the daemon on the real engine. */
 
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +37,11 @@ describe('orc cp', () => {
         '    command:',
         '      - sh',
         '      - -c',
-        `      - "mkdir -p /data/dir/sub && echo hello > /data/hello.txt && echo a > /data/dir/a.txt && echo b > /data/dir/sub/b.txt && trap 'exit 0' TERM; sleep 300 & wait"`,
+        `      - "mkdir -p /data/dir/sub && echo hello > /data/hello.txt && ln -s /data/hello.txt /data/link && echo a > /data/dir/a.txt && echo b > /data/dir/sub/b.txt && trap 'exit 0' TERM; sleep 300 & wait"`,
+        '  pair:',
+        `    image: ${FIXTURE_IMAGE}`,
+        '    scale: 2',
+        `    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 300 & wait"]`,
         '',
       ].join('\n'),
     );
@@ -122,6 +126,70 @@ describe('orc cp', () => {
     const inward = await shell(`cp - web:/tmp < "${inTar}"`);
     expect(inward.code, inward.stderr).toBe(0);
     expect(await inContainer('cat', '/tmp/piped.txt')).toBe('piped');
+  });
+
+  it('-L follows a symlink source (either way); --all copies to every replica; -a keeps the tar’s owners', async () => {
+    const linked = await orc(o, ['-p', project, 'cp', '-L', 'web:/data/link', join(out, 'linked.txt')], {
+      cwd: dir,
+    });
+    expect(linked.code, explain(linked)).toBe(0);
+    expect(lstatSync(join(out, 'linked.txt')).isFile()).toBe(true);
+    expect(readFileSync(join(out, 'linked.txt'), 'utf8')).toBe('hello\n');
+    const asLink = await orc(o, ['-p', project, 'cp', 'web:/data/link', join(out, 'aslink')], { cwd: dir });
+    expect(asLink.code, explain(asLink)).toBe(0);
+    expect(lstatSync(join(out, 'aslink')).isSymbolicLink()).toBe(true);
+
+    const local = join(o.dir, 'linkdir');
+    mkdirSync(local, { recursive: true });
+    writeFileSync(join(local, 'real.txt'), 'real\n');
+    symlinkSync(join(local, 'real.txt'), join(local, 'alias.txt'));
+    const followed = await orc(o, ['-p', project, 'cp', '-L', join(local, 'alias.txt'), 'web:/tmp'], {
+      cwd: dir,
+    });
+    expect(followed.code, explain(followed)).toBe(0);
+    expect(await inContainer('cat', '/tmp/alias.txt')).toBe('real');
+    expect(await inContainer('ls', '-l', '/tmp/alias.txt')).toMatch(/^-/);
+
+    const all = await orc(o, ['-p', project, 'cp', '--all', join(local, 'real.txt'), 'pair:/tmp'], {
+      cwd: dir,
+    });
+    expect(all.code, explain(all)).toBe(0);
+    for (const n of [1, 2]) {
+      expect((await docker('exec', `${project}-pair-${n}`, 'cat', '/tmp/real.txt')).trim()).toBe('real');
+    }
+
+    const owned = join(o.dir, 'owned.tar');
+    await run('tar', [
+      '-cf',
+      owned,
+      '--owner=4321',
+      '--group=4321',
+      '--numeric-owner',
+      '-C',
+      local,
+      'real.txt',
+    ]);
+    const keep = await shell(`cp -a - pair:/var < "${owned}"`);
+    expect(keep.code, keep.stderr).toBe(0);
+    expect((await docker('exec', `${project}-pair-1`, 'stat', '-c', '%u:%g', '/var/real.txt')).trim()).toBe(
+      '4321:4321',
+    );
+    // A local file's owner goes with -a only; without it the files are root's (docker cp's rule).
+    if (process.getuid?.() === 0) {
+      chownSync(join(local, 'real.txt'), 4321, 4321);
+      const plain = await orc(o, ['-p', project, 'cp', join(local, 'real.txt'), 'pair:/root'], { cwd: dir });
+      expect(plain.code, explain(plain)).toBe(0);
+      expect(
+        (await docker('exec', `${project}-pair-1`, 'stat', '-c', '%u:%g', '/root/real.txt')).trim(),
+      ).toBe('0:0');
+      const kept = await orc(o, ['-p', project, 'cp', '-a', join(local, 'real.txt'), 'pair:/tmp'], {
+        cwd: dir,
+      });
+      expect(kept.code, explain(kept)).toBe(0);
+      expect((await docker('exec', `${project}-pair-1`, 'stat', '-c', '%u:%g', '/tmp/real.txt')).trim()).toBe(
+        '4321:4321',
+      );
+    }
   });
 
   it('a missing path is a clear error, exit 1, both ways', async () => {
