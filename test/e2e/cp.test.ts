@@ -174,6 +174,25 @@ describe('orc cp', () => {
     expect((await docker('exec', `${project}-pair-1`, 'stat', '-c', '%u:%g', '/var/real.txt')).trim()).toBe(
       '4321:4321',
     );
+    // Without --index a copy in reaches every replica (compose's rule); with it, that one only.
+    const every = await orc(o, ['-p', project, 'cp', join(local, 'real.txt'), 'pair:/var/plain.txt'], {
+      cwd: dir,
+    });
+    expect(every.code, explain(every)).toBe(0);
+    const one = await orc(
+      o,
+      ['-p', project, 'cp', '--index', '2', join(local, 'real.txt'), 'pair:/var/two.txt'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(one.code, explain(one)).toBe(0);
+    for (const n of [1, 2]) {
+      expect((await docker('exec', `${project}-pair-${n}`, 'cat', '/var/plain.txt')).trim()).toBe('real');
+    }
+    expect((await docker('exec', `${project}-pair-2`, 'cat', '/var/two.txt')).trim()).toBe('real');
+    await expect(docker('exec', `${project}-pair-1`, 'cat', '/var/two.txt')).rejects.toThrow();
+
     // A local file's owner goes with -a only; without it the files are root's (docker cp's rule).
     if (process.getuid?.() === 0) {
       chownSync(join(local, 'real.txt'), 4321, 4321);

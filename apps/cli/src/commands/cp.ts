@@ -19,7 +19,8 @@ import { findProject } from './project.js';
 import { count, handler } from './util.js';
 
 interface CpFlags {
-  index: number;
+  /** Absent: container number 1 to copy from, every replica to copy to (compose's rule). */
+  index?: number;
   archive?: boolean;
   followLink?: boolean;
   all?: boolean;
@@ -50,10 +51,10 @@ export function registerCp(program: Command): Command {
     .usage('[options] SERVICE:SRC_PATH DEST_PATH|-\n       orc cp [options] SRC_PATH|- SERVICE:DEST_PATH')
     .argument('<src>')
     .argument('<dest>')
-    .option('--index <n>', 'index of the container if the service has several replicas', count('--index'), 1)
+    .option('--index <n>', 'index of the container if the service has several replicas', count('--index'))
     .option('-a, --archive', 'archive mode (copy all uid/gid information)')
     .option('-L, --follow-link', 'always follow a symbolic link in SRC_PATH')
-    .option('--all', 'copy to every replica of the service (to a container only)')
+    .option('--all', 'copy to every replica of the service (the default without --index)')
     .action(
       handler<[string, string], CpFlags>(async (ctx, flags, src, dest) => {
         const from = remote(src);
@@ -126,7 +127,7 @@ async function copyFrom(
   const { stat: srcStat, tar } = await client.getArchive(
     project,
     from.service,
-    flags.index,
+    flags.index ?? 1,
     from.path,
     flags.followLink ?? false,
   );
@@ -188,7 +189,7 @@ async function copyTo(
   to: Remote,
   flags: CpFlags,
 ): Promise<void> {
-  const where = { index: flags.index, all: flags.all ?? false };
+  const where = { index: flags.index ?? 1, all: (flags.all ?? false) || flags.index === undefined };
   const copyUIDGID = flags.archive ?? false;
   if (typeof src !== 'string') {
     // `-`: a tar from stdin, unpacked into DEST, which must be an existing directory.
@@ -200,7 +201,7 @@ async function copyTo(
   const real = flags.followLink && local.isSymbolicLink() ? await realpath(src) : src;
   const srcIsDir =
     (await stat(real).catch(() => local)).isDirectory() && !(local.isSymbolicLink() && !flags.followLink);
-  const remoteDest = await client.statPath(project, to.service, flags.index, to.path);
+  const remoteDest = await client.statPath(project, to.service, flags.index ?? 1, to.path);
   const destIsDir = remoteDest.stat ? isDirMode(remoteDest.stat.mode) : false;
   if (remoteDest.exists && !destIsDir && srcIsDir) {
     throw failure(`cannot copy a directory to a file: ${to.service}:${to.path}`);
