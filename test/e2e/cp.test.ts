@@ -107,6 +107,13 @@ describe('orc cp', () => {
     const treeInside = await orc(o, ['-p', project, 'cp', join(local, 'tree'), 'web:/tmp'], { cwd: dir });
     expect(treeInside.code, explain(treeInside)).toBe(0);
     expect(await inContainer('cat', '/tmp/tree/deep/x.txt')).toBe('x');
+    // Names with the characters GNU tar's --transform and regular expressions care about.
+    writeFileSync(join(local, 'we[i]r.d&,*$.txt'), 'odd\n');
+    const odd = await orc(o, ['-p', project, 'cp', join(local, 'we[i]r.d&,*$.txt'), 'web:/tmp/a&b,[c].txt'], {
+      cwd: dir,
+    });
+    expect(odd.code, explain(odd)).toBe(0);
+    expect(await inContainer('cat', '/tmp/a&b,[c].txt')).toBe('odd');
     // Without -a the files belong to root in the container, whoever owns them here.
     expect(await inContainer('stat', '-c', '%u:%g', '/tmp/tree/deep/x.txt')).toBe('0:0');
   });

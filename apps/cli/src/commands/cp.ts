@@ -32,7 +32,7 @@ interface Remote {
 }
 
 /** `SERVICE:PATH`, docker's way: a path starting with `/` or `.` is local even with a `:` in it. */
-function remote(arg: string): Remote | undefined {
+export function remote(arg: string): Remote | undefined {
   if (arg.startsWith('/') || arg.startsWith('.')) return undefined;
   const colon = arg.indexOf(':');
   if (colon <= 0) return undefined;
@@ -177,7 +177,7 @@ async function copyFrom(
 }
 
 /** A basic regular expression (GNU tar's --transform) matching `text` literally; `,` is the delimiter. */
-const literalRe = (text: string) => text.replace(/[.[\]*^$\\,]/g, '\\$&');
+export const literalRe = (text: string) => text.replace(/[.[\]*^$\\,]/g, '\\$&');
 const literalReplacement = (text: string) => text.replace(/[\\&,]/g, '\\$&');
 
 /** Local to container: a tar of SRC (or stdin's) unpacked into the directory docker cp's rules choose. */
