@@ -8,7 +8,6 @@
  * follows docker cp's rules: onto an existing directory the source goes inside it; onto a path that does
  * not exist it takes that name; `SRC/.` copies a directory's contents.
  */
-import { spawn } from 'node:child_process';
 import { lstat, mkdir, mkdtemp, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, posix, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -80,10 +79,12 @@ export function registerCp(program: Command): Command {
 }
 
 /** Runs `tar` with the given input/output streams; rejects with its stderr when it fails. */
-function runTar(
+async function runTar(
   args: string[],
   io: { input?: NodeJS.ReadableStream; onOutput?: (out: NodeJS.ReadableStream) => Promise<unknown> },
 ): Promise<void> {
+  // Loaded when first needed, as autostart does: commands that never spawn do not pay for it.
+  const { spawn } = await import('node:child_process');
   const child = spawn('tar', args, {
     stdio: [io.input ? 'pipe' : 'ignore', io.onOutput ? 'pipe' : 'ignore', 'pipe'],
   });
@@ -107,7 +108,7 @@ function runTar(
       }),
     );
   }
-  return Promise.all(work).then(() => undefined);
+  await Promise.all(work);
 }
 
 const exists = (path: string) =>
