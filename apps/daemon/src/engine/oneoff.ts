@@ -77,7 +77,7 @@ export async function putArchive(
   dir: string,
   /** A Buffer, or a stream piped through as it arrives (the modem sends it chunked). */
   tar: Buffer | NodeJS.ReadableStream,
-  opts: { copyUIDGID?: boolean } = {},
+  opts: { copyUIDGID?: boolean; signal?: AbortSignal } = {},
 ): Promise<void> {
   try {
     await dial(engine.docker, {
@@ -85,6 +85,7 @@ export async function putArchive(
       method: 'PUT',
       query: { path: dir, ...(opts.copyUIDGID ? { copyUIDGID: true } : {}) },
       file: tar,
+      ...(opts.signal ? { signal: opts.signal } : {}),
     });
   } catch (err) {
     throw mapEngineError(err, `container ${id}`);

@@ -95,9 +95,21 @@ export async function projectPutArchive(
       throw new OrcError('INVALID_REQUEST', `${path} in container ${c.name} is not a directory`);
     }
   }
+  // A client gone before the end of its tar: the engine's requests are aborted, not left waiting for
+  // the rest of a chunked body that will never come.
+  const abort = new AbortController();
+  let ended = false;
+  tar.on('end', () => {
+    ended = true;
+  });
+  tar.on('error', () => abort.abort());
+  tar.on('close', () => {
+    if (!ended) abort.abort();
+  });
+  const opts = { copyUIDGID, signal: abort.signal };
   if (chosen.length === 1) {
     const [only] = chosen as [ObservedContainer];
-    await putArchive(engine, only.id, path, tar, { copyUIDGID });
+    await putArchive(engine, only.id, path, tar, opts);
     return { containers: [only.name] };
   }
   const branches = chosen.map(() => new PassThrough());
@@ -105,8 +117,6 @@ export async function projectPutArchive(
   tar.on('error', (err) => {
     for (const b of branches) b.destroy(err);
   });
-  await Promise.all(
-    chosen.map((c, i) => putArchive(engine, c.id, path, branches[i] as PassThrough, { copyUIDGID })),
-  );
+  await Promise.all(chosen.map((c, i) => putArchive(engine, c.id, path, branches[i] as PassThrough, opts)));
   return { containers: chosen.map((c) => c.name) };
 }
