@@ -37,7 +37,7 @@ describe('orc cp', () => {
         '    command:',
         '      - sh',
         '      - -c',
-        `      - "mkdir -p /data/dir/sub && echo hello > /data/hello.txt && ln -s /data/hello.txt /data/link && echo a > /data/dir/a.txt && echo b > /data/dir/sub/b.txt && trap 'exit 0' TERM; sleep 300 & wait"`,
+        `      - "mkdir -p /data/dir/sub && echo hello > /data/hello.txt && ln -s /data/hello.txt /data/link && ln -s dir /data/todir && echo a > /data/dir/a.txt && echo b > /data/dir/sub/b.txt && trap 'exit 0' TERM; sleep 300 & wait"`,
         '  pair:',
         `    image: ${FIXTURE_IMAGE}`,
         '    scale: 2',
@@ -107,6 +107,12 @@ describe('orc cp', () => {
     const treeInside = await orc(o, ['-p', project, 'cp', join(local, 'tree'), 'web:/tmp'], { cwd: dir });
     expect(treeInside.code, explain(treeInside)).toBe(0);
     expect(await inContainer('cat', '/tmp/tree/deep/x.txt')).toBe('x');
+    // A destination that is a symlink to a directory is followed.
+    const viaLink = await orc(o, ['-p', project, 'cp', join(local, 'note.txt'), 'web:/data/todir'], {
+      cwd: dir,
+    });
+    expect(viaLink.code, explain(viaLink)).toBe(0);
+    expect(await inContainer('cat', '/data/dir/note.txt')).toBe('note');
     // Names with the characters GNU tar's --transform and regular expressions care about.
     writeFileSync(join(local, 'we[i]r.d&,*$.txt'), 'odd\n');
     const odd = await orc(o, ['-p', project, 'cp', join(local, 'we[i]r.d&,*$.txt'), 'web:/tmp/a&b,[c].txt'], {

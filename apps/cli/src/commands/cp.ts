@@ -200,9 +200,14 @@ async function copyTo(
   const local = await lstat(src).catch(() => undefined);
   if (!local) throw failure(`no such file or directory: ${srcArg}`);
   const real = flags.followLink && local.isSymbolicLink() ? await realpath(src) : src;
-  const srcIsDir =
-    (await stat(real).catch(() => local)).isDirectory() && !(local.isSymbolicLink() && !flags.followLink);
-  const remoteDest = await client.statPath(project, to.service, flags.index ?? 1, to.path);
+  const srcIsDir = (real === src ? local : await stat(real)).isDirectory();
+  let destPath = to.path;
+  let remoteDest = await client.statPath(project, to.service, flags.index ?? 1, destPath);
+  // A destination that is a symlink is followed (docker cp does too): `/var/run` is a directory.
+  if (remoteDest.stat && (remoteDest.stat.mode & (1 << 27)) !== 0 && remoteDest.stat.linkTarget) {
+    destPath = remoteDest.stat.linkTarget;
+    remoteDest = await client.statPath(project, to.service, flags.index ?? 1, destPath);
+  }
   const destIsDir = remoteDest.stat ? isDirMode(remoteDest.stat.mode) : false;
   if (remoteDest.exists && !destIsDir && srcIsDir) {
     throw failure(`cannot copy a directory to a file: ${to.service}:${to.path}`);
@@ -215,7 +220,7 @@ async function copyTo(
   let args: string[];
   let into: string;
   if (remoteDest.exists && destIsDir) {
-    into = to.path;
+    into = destPath;
     if (srcIsDir && contentsOf(srcArg)) {
       const children = await readdir(real);
       if (children.length === 0) return; // an empty directory's contents: nothing to copy
@@ -225,8 +230,8 @@ async function copyTo(
     }
   } else {
     // Missing (or a file, replaced by a file): unpacked into its parent under the destination's name.
-    into = posix.dirname(to.path.replace(/\/+$/, '')) || '/';
-    const target = posix.basename(to.path.replace(/\/+$/, ''));
+    into = posix.dirname(destPath.replace(/\/+$/, '')) || '/';
+    const target = posix.basename(destPath.replace(/\/+$/, ''));
     args = [...base, '-C', dirname(real), ...rebase(basename(real), target), '--', basename(real)];
   }
   await runTar(args, {
