@@ -4,6 +4,7 @@ import { registerAttachService } from './commands/attach-service.js';
 import { registerBuild } from './commands/build.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
+import { registerCp } from './commands/cp.js';
 import { registerDaemon } from './commands/daemon.js';
 import { registerDown } from './commands/down.js';
 import { registerEvents } from './commands/events.js';
@@ -87,6 +88,7 @@ exec, attached run and up --exit-code-from: the container's own exit code.`,
   registerRun(program);
   registerTop(program);
   registerStats(program);
+  registerCp(program);
   registerExport(program);
   registerAttachService(program);
   registerWait(program);

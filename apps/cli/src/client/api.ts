@@ -79,10 +79,56 @@ export interface Api {
   images(name: string, services: string[]): Promise<ContainerImage[]>;
   /** A service container's filesystem as a tar stream (the response body, to pipe). */
   exportContainer(name: string, service: string, index: number): Promise<NodeJS.ReadableStream>;
+  /** `cp`: a path in a service container, and its stat when it exists. */
+  statPath(name: string, service: string, index: number, path: string): Promise<PathStatAnswer>;
+  /** `cp` out: a path of a service container as a tar stream, with its stat. */
+  getArchive(
+    name: string,
+    service: string,
+    index: number,
+    path: string,
+    follow: boolean,
+  ): Promise<{ stat: PathStat | undefined; tar: NodeJS.ReadableStream }>;
+  /** `cp` in: a tar stream unpacked into a directory of container `index` (or every replica with `all`). */
+  putArchive(
+    name: string,
+    service: string,
+    where: { index: number; all: boolean },
+    path: string,
+    tar: NodeJS.ReadableStream,
+    copyUIDGID: boolean,
+  ): Promise<{ containers: string[] }>;
   /** One resource sample per service container (`all`: stopped ones too). */
   stats(name: string, services: string[], all: boolean): Promise<ContainerStats[]>;
   /** A detached `run`: the one-off container's name. */
   runDetached(name: string, body: Record<string, unknown>): Promise<string>;
+}
+
+/** The engine's stat of a container path (Go's os.FileMode in `mode`: 1<<31 directory, 1<<27 symlink). */
+export interface PathStat {
+  name: string;
+  size: number;
+  mode: number;
+  mtime: string;
+  linkTarget: string;
+}
+
+export interface PathStatAnswer {
+  container: string;
+  exists: boolean;
+  stat?: PathStat;
+}
+
+export const isDirMode = (mode: number) => (mode & 0x80000000) !== 0;
+
+function decodeStat(header: string | string[] | undefined): PathStat | undefined {
+  const text = Array.isArray(header) ? header[0] : header;
+  if (!text) return undefined;
+  try {
+    return JSON.parse(Buffer.from(text, 'base64').toString('utf8')) as PathStat;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface ContainerTop {
@@ -178,6 +224,41 @@ export function api(address: DaemonAddress): Api {
       });
       const status = res.statusCode ?? 0;
       if (status >= 200 && status < 300) return res;
+      throw await apiErrorOf(res);
+    },
+    statPath: async (name, service, index, path) => {
+      const q = new URLSearchParams({ service, index: String(index), path });
+      return call<PathStatAnswer>(
+        address,
+        'GET',
+        `/v1/projects/${encodeURIComponent(name)}/archive/stat?${q}`,
+      );
+    },
+    getArchive: async (name, service, index, path, follow) => {
+      const q = new URLSearchParams({ service, index: String(index), path, follow: String(follow) });
+      const res = await send(address, 'GET', `/v1/projects/${encodeURIComponent(name)}/archive?${q}`, {
+        headers: { Accept: 'application/x-tar, application/json' },
+      });
+      const status = res.statusCode ?? 0;
+      if (status >= 200 && status < 300) {
+        return { stat: decodeStat(res.headers['x-docker-container-path-stat']), tar: res };
+      }
+      throw await apiErrorOf(res);
+    },
+    putArchive: async (name, service, where, path, tar, copyUIDGID) => {
+      const q = new URLSearchParams({ service, index: String(where.index), path });
+      if (where.all) q.set('all', 'true');
+      if (copyUIDGID) q.set('copyUIDGID', 'true');
+      const res = await send(address, 'PUT', `/v1/projects/${encodeURIComponent(name)}/archive?${q}`, {
+        upload: tar,
+        uploadType: 'application/x-tar',
+      });
+      const status = res.statusCode ?? 0;
+      if (status >= 200 && status < 300) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of res) chunks.push(chunk as Buffer);
+        return JSON.parse(Buffer.concat(chunks).toString('utf8')) as { containers: string[] };
+      }
       throw await apiErrorOf(res);
     },
     stats: async (name, services, all) => {

@@ -37,6 +37,9 @@ export interface CallOptions {
   timeoutMs?: number;
   /** For `Upgrade` requests: receives the raw socket (and bytes already read past the head) on 101. */
   onUpgrade?: (socket: Socket, head: Buffer) => void;
+  /** A raw request body streamed as it comes (a tar for `cp`), sent with `uploadType` as Content-Type. */
+  upload?: NodeJS.ReadableStream;
+  uploadType?: string;
 }
 
 function requestOptions(
@@ -47,6 +50,7 @@ function requestOptions(
 ): RequestOptions {
   const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (opts.upload) headers['Content-Type'] = opts.uploadType ?? 'application/octet-stream';
   if (address.kind === 'unix') {
     // The daemon refuses a Host that is neither loopback nor the socket: say we are local.
     return { socketPath: address.socketPath, method, path, headers: { Host: 'localhost', ...headers } };
@@ -80,6 +84,12 @@ export async function send(
       if (opts.signal.aborted) onAbort();
       opts.signal.addEventListener('abort', onAbort, { once: true });
       req.on('close', () => opts.signal?.removeEventListener('abort', onAbort));
+    }
+    if (opts.upload) {
+      // The daemon may answer (an error) before the whole body is sent: the rest is then dropped.
+      opts.upload.on('error', (err) => req.destroy(err));
+      opts.upload.pipe(req);
+      return;
     }
     if (opts.body !== undefined) req.write(JSON.stringify(opts.body));
     req.end();

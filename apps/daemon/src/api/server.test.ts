@@ -124,6 +124,11 @@ function fakeCore(overrides: Partial<Core> = {}) {
     exportContainer: async () => {
       throw new Error('not used');
     },
+    statPath: async () => ({ container: 'demo-web-1', stat: undefined }),
+    getArchive: async () => {
+      throw new Error('not used');
+    },
+    putArchive: async () => ({ containers: ['demo-web-1'] }),
     images: async () => [],
     run: async () => ({ container: 'demo-web-run-0' }),
     close: async () => undefined,
@@ -453,11 +458,48 @@ describe('API server', () => {
       'GET /v1/projects/{name}/logs',
       'GET /v1/events',
       'POST /v1/projects/{name}/exec',
+      'GET /v1/projects/{name}/archive',
+      'PUT /v1/projects/{name}/archive',
+      'GET /v1/projects/{name}/archive/stat',
     ]) {
       expect(routes).toContain(expected);
     }
     expect(doc.paths['/v1/projects'].post.requestBody.content['application/json'].schema.required).toContain(
       'source',
     );
+  });
+
+  it('cp: a tar body (beyond bodyLimit) reaches putArchive as the raw stream; stat answers exists', async () => {
+    let received = 0;
+    let query: unknown;
+    const { core } = fakeCore({
+      putArchive: async (_target, service, where, path, tar, copyUIDGID) => {
+        query = { service, where, path, copyUIDGID };
+        for await (const chunk of tar as AsyncIterable<Buffer>) received += chunk.length;
+        return { containers: ['demo-web-1'] };
+      },
+    });
+    app = await buildServer({
+      core,
+      shutdown: new AbortController().signal,
+      version: '0.1.0',
+      bodyLimitBytes: 1024,
+      security: { transport: 'unix', token: 'tok', allowOrigins: [], allowHosts: [], bindHost: '127.0.0.1' },
+    });
+    const res = await app.inject({
+      method: 'PUT',
+      url: '/v1/projects/demo/archive?service=web&path=/tmp&all=true&copyUIDGID=true',
+      headers: { 'content-type': 'application/x-tar' },
+      payload: Buffer.alloc(10 * 1024),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ containers: ['demo-web-1'] });
+    expect(received).toBe(10 * 1024);
+    expect(query).toEqual({ service: 'web', where: { index: 1, all: true }, path: '/tmp', copyUIDGID: true });
+    const stat = await app.inject({
+      method: 'GET',
+      url: '/v1/projects/demo/archive/stat?service=web&path=/nope',
+    });
+    expect(stat.json()).toEqual({ container: 'demo-web-1', exists: false });
   });
 });

@@ -8,6 +8,7 @@ import { OrcError } from '../contract/errors.js';
 import type { ApiContext } from './context.js';
 import { toErrorResponse } from './errors.js';
 import { buildOpenApi, type CollectedRoute } from './openapi.js';
+import { archiveRoutes } from './routes/archive.js';
 import { configRoutes } from './routes/config.js';
 import { eventRoutes } from './routes/events.js';
 import { execRoutes } from './routes/exec.js';
@@ -98,6 +99,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await v1.register(eventRoutes, ctx);
       await v1.register(execRoutes, ctx);
       await v1.register(imageRoutes, ctx);
+      await v1.register(archiveRoutes, ctx);
       v1.get('/openapi.json', async () => buildOpenApi(routes, opts.version));
     },
     { prefix: '/v1' },

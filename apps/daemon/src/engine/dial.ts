@@ -14,7 +14,7 @@ export interface DialRequest {
   hijack?: boolean;
   openStdin?: boolean;
   /** A raw request body (a tar for `PUT …/archive`), sent as it is instead of `body`'s JSON. */
-  file?: Buffer;
+  file?: Buffer | NodeJS.ReadableStream;
   signal?: AbortSignal;
   /**
    * Give up when the engine has not answered within this time (a stopped or wedged dockerd accepts the

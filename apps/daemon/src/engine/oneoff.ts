@@ -71,14 +71,86 @@ export async function pathExists(engine: Engine, id: string, path: string): Prom
 }
 
 /** `PUT /containers/{id}/archive?path=DIR`: unpacks a tar into DIR, keeping the headers' owners and modes. */
-export async function putArchive(engine: Engine, id: string, dir: string, tar: Buffer): Promise<void> {
+export async function putArchive(
+  engine: Engine,
+  id: string,
+  dir: string,
+  /** A Buffer, or a stream piped through as it arrives (the modem sends it chunked). */
+  tar: Buffer | NodeJS.ReadableStream,
+  opts: { copyUIDGID?: boolean; signal?: AbortSignal } = {},
+): Promise<void> {
   try {
     await dial(engine.docker, {
       path: `/containers/${enc(id)}/archive`,
       method: 'PUT',
-      query: { path: dir },
+      query: { path: dir, ...(opts.copyUIDGID ? { copyUIDGID: true } : {}) },
       file: tar,
+      ...(opts.signal ? { signal: opts.signal } : {}),
     });
+  } catch (err) {
+    throw mapEngineError(err, `container ${id}`);
+  }
+}
+
+/** What the engine says of a path in a container (`X-Docker-Container-Path-Stat`, base64 JSON). */
+export interface PathStat {
+  name: string;
+  size: number;
+  /** Go's os.FileMode: permission bits plus type bits (1<<31 directory, 1<<27 symlink). */
+  mode: number;
+  mtime: string;
+  linkTarget: string;
+}
+
+export const isDirMode = (mode: number) => mode >= 0 && (mode & 0x80000000) !== 0;
+export const isSymlinkMode = (mode: number) => (mode & (1 << 27)) !== 0;
+
+export function decodePathStat(header: string | string[] | undefined): PathStat | undefined {
+  const text = Array.isArray(header) ? header[0] : header;
+  if (!text) return undefined;
+  try {
+    return JSON.parse(Buffer.from(text, 'base64').toString('utf8')) as PathStat;
+  } catch {
+    return undefined;
+  }
+}
+
+interface ArchiveResponse extends NodeJS.ReadableStream {
+  headers: Record<string, string | string[] | undefined>;
+  resume(): this;
+}
+
+/** `HEAD /containers/{id}/archive?path=`: the path's stat; `undefined` when it does not exist. */
+export async function statPath(engine: Engine, id: string, path: string): Promise<PathStat | undefined> {
+  try {
+    const res = await dial<ArchiveResponse>(engine.docker, {
+      path: `/containers/${enc(id)}/archive`,
+      method: 'HEAD',
+      query: { path },
+      isStream: true,
+    });
+    res.resume();
+    return decodePathStat(res.headers['x-docker-container-path-stat']);
+  } catch (err) {
+    if (engineStatus(err) === 404) return undefined;
+    throw mapEngineError(err, `container ${id}`);
+  }
+}
+
+/** `GET /containers/{id}/archive?path=`: the path (file or directory) as a tar stream, and its stat. */
+export async function getArchive(
+  engine: Engine,
+  id: string,
+  path: string,
+): Promise<{ stat: PathStat | undefined; tar: NodeJS.ReadableStream }> {
+  try {
+    const res = await dial<ArchiveResponse>(engine.docker, {
+      path: `/containers/${enc(id)}/archive`,
+      method: 'GET',
+      query: { path },
+      isStream: true,
+    });
+    return { stat: decodePathStat(res.headers['x-docker-container-path-stat']), tar: res };
   } catch (err) {
     throw mapEngineError(err, `container ${id}`);
   }

@@ -6,6 +6,7 @@ import { openExec } from '../engine/exec.js';
 import { followProjectLogs } from '../logs/container-logs.js';
 import { observeProject } from '../observe/observe.js';
 import type { Restarter } from '../supervise/restarter.js';
+import { projectGetArchive, projectPutArchive, projectStatPath } from './archive.js';
 import type { VerbContext } from './context.js';
 import { selectionFailure } from './selection.js';
 import { projectSummary } from './summary.js';
@@ -23,6 +24,9 @@ type Queries = Pick<
   | 'top'
   | 'stats'
   | 'exportContainer'
+  | 'statPath'
+  | 'getArchive'
+  | 'putArchive'
   | 'attach'
   | 'images'
 >;
@@ -122,6 +126,12 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
       projectAttach(engine, (await ctx.resolveName(target)).name, service, index ?? 1, stdin ?? false),
     exportContainer: async (target, service, index) =>
       projectExport(engine, (await ctx.resolveName(target)).name, service, index ?? 1),
+    statPath: async (target, service, index, path) =>
+      projectStatPath(engine, (await ctx.resolveName(target)).name, service, index, path),
+    getArchive: async (target, service, index, path, follow) =>
+      projectGetArchive(engine, (await ctx.resolveName(target)).name, service, index, path, follow),
+    putArchive: async (target, service, where, path, tar, copyUIDGID) =>
+      projectPutArchive(engine, (await ctx.resolveName(target)).name, service, where, path, tar, copyUIDGID),
     stats: async (target, services, all) =>
       projectStats(engine, (await ctx.resolveName(target)).name, services, all ?? false),
     images: async (target, services) => projectImages(engine, (await ctx.resolveName(target)).name, services),

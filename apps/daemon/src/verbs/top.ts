@@ -19,7 +19,7 @@ import {
 import { observeProject } from '../observe/observe.js';
 import type { ObservedContainer } from '../observe/types.js';
 
-async function serviceContainers(
+export async function serviceContainers(
   engine: Engine,
   project: string,
   services: string[] | undefined,

@@ -2,6 +2,7 @@
  * The daemon's verbs as the API sees them (`Core`): one instance per daemon process. Wire shapes come
  * from the ground floor (contract/types.ts); what is here holds streams and promises, never sent as JSON.
  */
+
 import type { SpecWarning, VariableReport } from '@orc/spec';
 import type {
   BuildOptions,
@@ -25,6 +26,7 @@ import type {
   UpOptions,
 } from '../contract/types.js';
 import type { ExecSession } from '../engine/exec.js';
+import type { PathStat } from '../engine/oneoff.js';
 
 export type { ExecSession } from '../engine/exec.js';
 
@@ -92,6 +94,30 @@ export interface Core {
     service: string,
     index?: number,
   ): Promise<{ container: string; tar: NodeJS.ReadableStream }>;
+  /** `cp`: a path of a service container, its stat (`undefined`: it does not exist). */
+  statPath(
+    target: ProjectTarget,
+    service: string,
+    index: number,
+    path: string,
+  ): Promise<{ container: string; stat: PathStat | undefined }>;
+  /** `cp` out: the path as a tar stream (`follow`: a symlink's target). */
+  getArchive(
+    target: ProjectTarget,
+    service: string,
+    index: number,
+    path: string,
+    follow: boolean,
+  ): Promise<{ container: string; stat: PathStat; tar: NodeJS.ReadableStream }>;
+  /** `cp` in: a tar unpacked into the directory `path` of container `index`, or of every replica. */
+  putArchive(
+    target: ProjectTarget,
+    service: string,
+    where: { index: number; all: boolean },
+    path: string,
+    tar: NodeJS.ReadableStream,
+    copyUIDGID: boolean,
+  ): Promise<{ containers: string[] }>;
   /** One resource sample per service container (running ones, or all with `all`). */
   stats(target: ProjectTarget, services?: string[], all?: boolean): Promise<ContainerStats[]>;
   images(target: ProjectTarget, services?: string[]): Promise<ContainerImage[]>;
