@@ -1,6 +1,7 @@
+import { homedir } from 'node:os';
 import type { Command } from 'commander';
 import { execute, type RunRequest } from '../client/exec.js';
-import { CliError, type ExitCodeValue } from '../errors.js';
+import { CliError, type ExitCodeValue, usageError } from '../errors.js';
 import { handler, repeat } from './util.js';
 
 interface RunFlags {
@@ -12,6 +13,28 @@ interface RunFlags {
   tty: boolean;
   user?: string;
   workdir?: string;
+  servicePorts?: boolean;
+  publish?: string[];
+  name?: string;
+  volume?: string[];
+  label?: Record<string, string>;
+  useAliases?: boolean;
+  capAdd?: string[];
+  capDrop?: string[];
+}
+
+/** `-l KEY=VAL` (repeatable) into `{ KEY: VAL }`; compose refuses a label without `=`. */
+function labelArg(value: string, previous: Record<string, string> | undefined): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw usageError(`--label ${value}: label must be set as KEY=VALUE`);
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}
+
+/** The daemon is not where the user's home is: `~` in a `-v` source is expanded here. */
+function expandHome(spec: string): string {
+  return spec === '~' || spec.startsWith('~/') || spec.startsWith('~:')
+    ? `${homedir()}${spec.slice(1)}`
+    : spec;
 }
 
 /** `orc run`: a one-off container (`<project>-<service>-run-<hex>`), attached unless `-d`. */
@@ -29,9 +52,20 @@ export function registerRun(program: Command): Command {
     .option('-T, --no-tty', 'disable pseudo-TTY allocation (default: a TTY when stdin is one)')
     .option('-u, --user <user>', 'run as this user')
     .option('-w, --workdir <dir>', 'working directory inside the container')
+    .option('--service-ports', "publish the service's ports (a one-off leaves them out by default)")
+    .option('-p, --publish <HOST:CONTAINER>', "publish a container's port to the host (repeatable)", repeat)
+    .option('--name <name>', "the one-off's container name")
+    .option('-v, --volume <SRC:DST[:ro]>', 'bind mount a path or mount a volume (repeatable)', repeat)
+    .option('-l, --label <KEY=VAL>', 'add or override a label (repeatable)', labelArg)
+    .option('--use-aliases', "give the one-off the service's network aliases")
+    .option('--cap-add <CAP>', 'add a Linux capability (repeatable)', repeat)
+    .option('--cap-drop <CAP>', 'drop a Linux capability (repeatable)', repeat)
     .passThroughOptions()
     .action(
       handler<[string, string[]], RunFlags>(async (ctx, f, service, cmd) => {
+        if (f.servicePorts && f.publish?.length) {
+          throw usageError('--service-ports and --publish are incompatible');
+        }
         const stdin = process.stdin;
         // Only a terminal is attached as stdin: a script's stdin is not the one-off's to read.
         const interactive = !f.detach && stdin.isTTY === true;
@@ -48,6 +82,14 @@ export function registerRun(program: Command): Command {
           ...(f.rm ? { rm: true } : {}),
           ...(f.user ? { user: f.user } : {}),
           ...(f.workdir ? { workdir: f.workdir } : {}),
+          ...(f.servicePorts ? { servicePorts: true } : {}),
+          ...(f.publish?.length ? { publish: f.publish } : {}),
+          ...(f.name !== undefined ? { name: f.name } : {}),
+          ...(f.volume?.length ? { volumes: f.volume.map(expandHome) } : {}),
+          ...(f.label ? { labels: f.label } : {}),
+          ...(f.useAliases ? { useAliases: true } : {}),
+          ...(f.capAdd?.length ? { capAdd: f.capAdd } : {}),
+          ...(f.capDrop?.length ? { capDrop: f.capDrop } : {}),
           tty,
           interactive,
           ...(tty && ctx.stdout.rows > 0 && ctx.stdout.columns > 0
