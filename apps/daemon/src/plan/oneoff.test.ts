@@ -1,8 +1,8 @@
-import type { DesiredService } from '@orc/spec';
+import { type DesiredService, loadProject, desiredState as specDesiredState } from '@orc/spec';
 import { describe, expect, it } from 'vitest';
 import { desiredState } from '../../test/support/plan/fixtures.js';
 import { OrcError } from '../contract/errors.js';
-import { oneOffBody, planOneOff, planOneOffStep } from './oneoff.js';
+import { oneOffBody, oneOffDesired, planOneOff, planOneOffStep } from './oneoff.js';
 import { renderPlan } from './render.js';
 
 const desired = desiredState({
@@ -181,5 +181,44 @@ describe('oneOffBody: compose v2 run flags', () => {
     ]);
     // A project volume named by -v is made like the service's own.
     expect(plan.operations.map((o) => o.id)).toContain('create-volume:demo_cache');
+  });
+});
+
+describe('oneOffDesired: a project volume only -v names', () => {
+  it('joins the desired state under its engine name, and the plan makes it', async () => {
+    const loaded = await loadProject({
+      workingDir: '/srv/demo',
+      inline: [
+        {
+          name: 'compose.yaml',
+          content: 'services:\n  tool:\n    image: x\nvolumes:\n  cache:\n    name: shared-cache\n',
+        },
+      ],
+      env: {},
+      projectName: 'demo',
+    });
+    if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join('\n'));
+    const base = specDesiredState(loaded.project);
+    expect(base.volumes).toEqual([]);
+    const options = { service: 'tool', volumes: ['cache:/cache', 'other:/other', './x:/x'] };
+    const desired = oneOffDesired(base, loaded.project, options);
+    expect(desired.volumes.map((v) => [v.key, v.name])).toEqual([['cache', 'shared-cache']]);
+    const tool = desired.services[0];
+    if (!tool) throw new Error('fixture');
+    expect(oneOffBody(tool, desired, options).HostConfig.Binds).toEqual([
+      'shared-cache:/cache:rw',
+      'other:/other:rw',
+      '/srv/demo/x:/x:rw',
+    ]);
+    const plan = planOneOff({
+      desired,
+      service: tool,
+      name: 'demo-tool-run-1',
+      options,
+      existingNetworks: new Set(['demo_default']),
+      existingVolumes: new Set(),
+      start: false,
+    });
+    expect(plan.operations.map((o) => o.id)).toContain('create-volume:shared-cache');
   });
 });

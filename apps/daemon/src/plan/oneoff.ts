@@ -10,8 +10,9 @@ import type {
   DesiredState,
   HostConfigBody,
   MountBody,
+  Project,
 } from '@orc/spec';
-import { Labels, parseShortPort, parseShortVolume } from '@orc/spec';
+import { desiredVolume, Labels, parseShortPort, parseShortVolume } from '@orc/spec';
 import { OrcError } from '../contract/errors.js';
 import type { RunOptions } from '../contract/types.js';
 import type { Operation, Plan } from './types.js';
@@ -223,17 +224,31 @@ export function oneOffBody(
   };
 }
 
-/** The project's volumes a one-off mounts: the service's and those `-v` names by their key. */
-export function oneOffVolumeKeys(service: DesiredService, desired: DesiredState, o: RunOptions): string[] {
-  const named = (o.volumes ?? []).flatMap((spec) => {
+/** The volume names `-v` gives (bind sources and anonymous volumes left out). */
+function namedVolumes(o: RunOptions): string[] {
+  return (o.volumes ?? []).flatMap((spec) => {
     const parsed = parseShortVolume(spec);
     return parsed.ok && parsed.volume.type === 'volume' && parsed.volume.source ? [parsed.volume.source] : [];
   });
-  const keys = new Set([
-    ...service.volumes,
-    ...named.filter((k) => desired.volumes.some((v) => v.key === k)),
-  ]);
-  return [...keys];
+}
+
+/**
+ * The desired state a one-off is planned from: the project's volumes `-v` names by their key join it,
+ * since the desired state holds only the volumes some service uses and the one-off's is made like theirs.
+ */
+export function oneOffDesired(desired: DesiredState, project: Project, o: RunOptions): DesiredState {
+  const missing = namedVolumes(o).filter(
+    (key) => project.volumes?.[key] !== undefined && !desired.volumes.some((v) => v.key === key),
+  );
+  if (missing.length === 0) return desired;
+  const volumes = [...desired.volumes, ...[...new Set(missing)].map((key) => desiredVolume(project, key))];
+  return { ...desired, volumes: volumes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) };
+}
+
+/** The project's volumes a one-off mounts: the service's and those `-v` names by their key. */
+export function oneOffVolumeKeys(service: DesiredService, desired: DesiredState, o: RunOptions): string[] {
+  const named = namedVolumes(o).filter((k) => desired.volumes.some((v) => v.key === k));
+  return [...new Set([...service.volumes, ...named])];
 }
 
 export function planOneOff(i: OneOffInput): Plan {

@@ -9,7 +9,7 @@ import { OrcError } from '../contract/errors.js';
 import type { LoadFailure, ProjectSource, RunOptions, UpOptions } from '../contract/types.js';
 import type { Engine } from '../engine/engine.js';
 import { attachContainer, resizeContainer } from '../engine/oneoff.js';
-import { oneOffBody, oneOffVolumeKeys, planOneOff, planOneOffStep } from '../plan/oneoff.js';
+import { oneOffBody, oneOffDesired, oneOffVolumeKeys, planOneOff, planOneOffStep } from '../plan/oneoff.js';
 import type { Plan } from '../plan/types.js';
 import { chosenServices, loadNaming } from './images-ops.js';
 import { selectionFailure } from './selection.js';
@@ -49,7 +49,7 @@ export function createRunner(deps: RunDeps) {
     // Named on the command line, the service enables its own profiles (compose runs a disabled one too).
     const d = await loadNaming(deps.desired, source, [o.service]);
     if ('code' in d) return d;
-    const { desired } = d;
+    const desired = oneOffDesired(d.desired, d.project, o);
     const [svc] = chosenServices(desired, [o.service]);
     if (!svc) throw new OrcError('SERVICE_NOT_FOUND', `no such service: ${o.service}`);
 
