@@ -24,14 +24,17 @@ interface RunFlags {
 }
 
 /** `-l KEY=VAL` (repeatable) into `{ KEY: VAL }`; compose refuses a label without `=`. */
-function labelArg(value: string, previous: Record<string, string> | undefined): Record<string, string> {
+export function labelArg(
+  value: string,
+  previous: Record<string, string> | undefined,
+): Record<string, string> {
   const eq = value.indexOf('=');
   if (eq <= 0) throw usageError(`--label ${value}: label must be set as KEY=VALUE`);
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
 }
 
 /** The daemon is not where the user's home is: `~` in a `-v` source is expanded here. */
-function expandHome(spec: string): string {
+export function expandHome(spec: string): string {
   return spec === '~' || spec.startsWith('~/') || spec.startsWith('~:')
     ? `${homedir()}${spec.slice(1)}`
     : spec;
