@@ -144,11 +144,15 @@ describe('oneOffBody: compose v2 run flags', () => {
 
   it('--label adds labels but cannot unmark the one-off; --cap-add/--cap-drop add to the service caps', () => {
     const b = body({
-      labels: { team: 'infra', 'com.docker.compose.oneoff': 'False' },
+      labels: { team: 'infra', 'com.docker.compose.oneoff': 'False', 'com.docker.compose.service': 'db' },
       capAdd: ['SYS_TIME', 'NET_ADMIN'],
       capDrop: ['MKNOD'],
     });
-    expect(b.Labels).toMatchObject({ team: 'infra', 'com.docker.compose.oneoff': 'True' });
+    expect(b.Labels).toMatchObject({
+      team: 'infra',
+      'com.docker.compose.oneoff': 'True',
+      'com.docker.compose.service': 'web',
+    });
     expect(b.HostConfig.CapAdd).toEqual(['NET_ADMIN', 'SYS_TIME']);
     expect(b.HostConfig.CapDrop).toEqual(['MKNOD']);
   });

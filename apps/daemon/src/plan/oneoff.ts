@@ -132,6 +132,14 @@ function runMounts(specs: readonly string[], desired: DesiredState): RunMounts {
   return out;
 }
 
+function ownLabels(labels: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(labels ?? {}).filter(
+      ([k]) => k.startsWith('com.docker.compose.') || k.startsWith('dev.orc.'),
+    ),
+  );
+}
+
 /** The container path of a `Binds` entry (`src:dst[:opts]`). */
 function bindTarget(bind: string): string | undefined {
   return bind.split(':')[1];
@@ -180,7 +188,9 @@ export function oneOffBody(
     Labels: {
       ...base.Labels,
       ...o.labels,
-      // After the user's: these labels are how orc tells a one-off from a service's container.
+      // After the user's, as compose sets its own: these are how orc and compose tools tell what a
+      // container is (its project, service, that it is a one-off).
+      ...ownLabels(base.Labels),
       [Labels.oneoff]: 'True',
       // The image id label is added by the executor's create, as for every container.
       [Labels.project]: desired.project,
