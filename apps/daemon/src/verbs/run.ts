@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DesiredState, Project } from '@orc/spec';
-import { OrcError } from '../contract/errors.js';
+import { isOrcError, OrcError } from '../contract/errors.js';
 import type { LoadFailure, ProjectSource, RunOptions, UpOptions } from '../contract/types.js';
 import type { Engine } from '../engine/engine.js';
 import { attachContainer, resizeContainer } from '../engine/oneoff.js';
@@ -84,6 +84,17 @@ export function createRunner(deps: RunDeps) {
       if (v && (await engine.inspectVolume(v.name))) existingVolumes.add(v.name);
     }
     const name = o.name ?? `${desired.project}-${svc.name}-run-${randomBytes(6).toString('hex')}`;
+    if (o.name) {
+      // As `docker run --name`: a name someone holds is refused, and the holder is never touched.
+      const holder = await engine.inspectContainer(o.name);
+      if (holder) {
+        throw new OrcError(
+          'NAME_IN_USE',
+          `container name ${o.name} is already used by container ${holder.Id.slice(0, 12)}; remove it or choose another --name`,
+          { containerId: holder.Id },
+        );
+      }
+    }
     const step = (kind: Parameters<typeof planOneOffStep>[3]) =>
       deps.execute(planOneOffStep(desired.project, svc.name, name, kind), source.env, desired);
     const cleanup = async () => {
@@ -104,7 +115,8 @@ export function createRunner(deps: RunDeps) {
         desired,
       );
     } catch (err) {
-      await cleanup();
+      // A name taken meanwhile is someone else's container: `rm` must not remove it.
+      if (!isOrcError(err, 'NAME_IN_USE') && !isOrcError(err, 'STALE_PLAN')) await cleanup();
       throw err;
     }
     try {

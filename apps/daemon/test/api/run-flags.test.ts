@@ -108,4 +108,14 @@ services:
       `${project}-app-1`,
     );
   }, 120_000);
+
+  it('a --name someone holds is refused with 409, and the holder survives even with rm', async () => {
+    const name = `${project}-named`;
+    const first = await run({ name, cmd: ['sleep', '600'], noDeps: true });
+    expect(first.status, first.text).toBe(200);
+    const again = await run({ name, rm: true, noDeps: true });
+    expect(again.status, again.text).toBe(409);
+    expect(again.json.code).toBe('NAME_IN_USE');
+    expect(await docker('inspect', '--format', '{{.State.Running}}', name)).toBe('true');
+  }, 120_000);
 });
