@@ -58,98 +58,98 @@ export function containerOptions(f: RunFlags): Partial<RunRequest> {
   };
 }
 
-/** `orc run`: a one-off container (`<project>-<service>-run-<hex>`), attached unless `-d`. */
+/**
+ * `orc run`: a one-off container (`<project>-<service>-run-<hex>`), attached unless `-d`. The hidden
+ * `--volumes` and `--labels` are compose's other spellings of `--volume` and `--label`.
+ */
 export function registerRun(program: Command): Command {
-  return (
-    program
-      .command('run')
-      .description('run a one-off command on a service')
-      .argument('<service>')
-      .argument('[command...]')
-      .option('--rm', 'remove the container when it exits')
-      .option('-e, --env <KEY=VAL>', 'set environment variables (repeatable)', repeat)
-      .option('--entrypoint <cmd>', 'override the entrypoint of the image')
-      .option('-d, --detach', 'run the container in the background and print its name')
-      .option('--no-deps', 'do not start linked services')
-      .option('-T, --no-tty', 'disable pseudo-TTY allocation (default: a TTY when stdin is one)')
-      .option('-u, --user <user>', 'run as this user')
-      .option('-w, --workdir <dir>', 'working directory inside the container')
-      .option('-P, --service-ports', "publish the service's ports (a one-off leaves them out by default)")
-      .option('-p, --publish <HOST:CONTAINER>', "publish a container's port to the host (repeatable)", repeat)
-      .option('--name <name>', "the one-off's container name")
-      .option('-v, --volume <SRC:DST[:ro]>', 'bind mount a path or mount a volume (repeatable)', repeat)
-      .option('-l, --label <KEY=VAL>', 'add or override a label (repeatable)', labelArg)
-      // compose takes `--volumes` and `--labels` for `--volume` and `--label` (its normalizeRunFlags).
-      .addOption(new Option('--volumes <SRC:DST[:ro]>').hideHelp().argParser(repeat))
-      .addOption(new Option('--labels <KEY=VAL>').hideHelp().argParser(labelArg))
-      .option('--use-aliases', "give the one-off the service's network aliases")
-      .option('--cap-add <CAP>', 'add a Linux capability (repeatable)', repeat)
-      .option('--cap-drop <CAP>', 'drop a Linux capability (repeatable)', repeat)
-      .passThroughOptions()
-      .action(
-        handler<[string, string[]], RunFlags>(async (ctx, f, service, cmd) => {
-          if (f.servicePorts && f.publish?.length) {
-            throw usageError('--service-ports and --publish are incompatible');
-          }
-          const stdin = process.stdin;
-          // Only a terminal is attached as stdin: a script's stdin is not the one-off's to read.
-          const interactive = !f.detach && stdin.isTTY === true;
-          const tty = interactive && f.tty && ctx.stdout.isTTY === true;
-          const client = await ctx.connect();
-          const name = ctx.globals.projectName ?? '-';
-          const request: RunRequest = {
-            source: ctx.source(),
-            service,
-            ...(cmd.length ? { cmd } : {}),
-            ...(f.entrypoint !== undefined ? { entrypoint: f.entrypoint } : {}),
-            ...(f.env?.length ? { env: f.env } : {}),
-            ...(f.deps ? {} : { noDeps: true }),
-            ...(f.rm ? { rm: true } : {}),
-            ...(f.user ? { user: f.user } : {}),
-            ...(f.workdir ? { workdir: f.workdir } : {}),
-            ...containerOptions(f),
-            tty,
-            interactive,
-            ...(tty && ctx.stdout.rows > 0 && ctx.stdout.columns > 0
-              ? { rows: ctx.stdout.rows, cols: ctx.stdout.columns }
-              : {}),
-          };
-          if (f.detach) {
-            ctx.stdout.write(`${await client.runDetached(name, { ...request, detach: true })}\n`);
-            return;
-          }
-          if (tty) stdin.setRawMode(true);
-          try {
-            const code = await execute(
-              client.address,
-              name,
-              request,
-              {
-                ...(interactive ? { stdin } : {}),
-                stdout: ctx.stdout,
-                stderr: ctx.stderr,
-                ...(tty
-                  ? {
-                      onResize: (send) => {
-                        const onResize = () => {
-                          if (ctx.stdout.rows > 0 && ctx.stdout.columns > 0)
-                            send(ctx.stdout.rows, ctx.stdout.columns);
-                        };
-                        ctx.stdout.on('resize', onResize);
-                        return () => ctx.stdout.off('resize', onResize);
-                      },
-                    }
-                  : {}),
-              },
-              'run',
-            );
-            // The one-off's own status is ours, as with compose.
-            if (code !== 0) throw new CliError('', code as ExitCodeValue);
-          } finally {
-            if (tty) stdin.setRawMode(false);
-            if (interactive) stdin.pause();
-          }
-        }),
-      )
-  );
+  return program
+    .command('run')
+    .description('run a one-off command on a service')
+    .argument('<service>')
+    .argument('[command...]')
+    .option('--rm', 'remove the container when it exits')
+    .option('-e, --env <KEY=VAL>', 'set environment variables (repeatable)', repeat)
+    .option('--entrypoint <cmd>', 'override the entrypoint of the image')
+    .option('-d, --detach', 'run the container in the background and print its name')
+    .option('--no-deps', 'do not start linked services')
+    .option('-T, --no-tty', 'disable pseudo-TTY allocation (default: a TTY when stdin is one)')
+    .option('-u, --user <user>', 'run as this user')
+    .option('-w, --workdir <dir>', 'working directory inside the container')
+    .option('-P, --service-ports', "publish the service's ports (a one-off leaves them out by default)")
+    .option('-p, --publish <HOST:CONTAINER>', "publish a container's port to the host (repeatable)", repeat)
+    .option('--name <name>', "the one-off's container name")
+    .option('-v, --volume <SRC:DST[:ro]>', 'bind mount a path or mount a volume (repeatable)', repeat)
+    .option('-l, --label <KEY=VAL>', 'add or override a label (repeatable)', labelArg)
+    .addOption(new Option('--volumes <SRC:DST[:ro]>').hideHelp().argParser(repeat))
+    .addOption(new Option('--labels <KEY=VAL>').hideHelp().argParser(labelArg))
+    .option('--use-aliases', "give the one-off the service's network aliases")
+    .option('--cap-add <CAP>', 'add a Linux capability (repeatable)', repeat)
+    .option('--cap-drop <CAP>', 'drop a Linux capability (repeatable)', repeat)
+    .passThroughOptions()
+    .action(
+      handler<[string, string[]], RunFlags>(async (ctx, f, service, cmd) => {
+        if (f.servicePorts && f.publish?.length) {
+          throw usageError('--service-ports and --publish are incompatible');
+        }
+        const stdin = process.stdin;
+        // Only a terminal is attached as stdin: a script's stdin is not the one-off's to read.
+        const interactive = !f.detach && stdin.isTTY === true;
+        const tty = interactive && f.tty && ctx.stdout.isTTY === true;
+        const client = await ctx.connect();
+        const name = ctx.globals.projectName ?? '-';
+        const request: RunRequest = {
+          source: ctx.source(),
+          service,
+          ...(cmd.length ? { cmd } : {}),
+          ...(f.entrypoint !== undefined ? { entrypoint: f.entrypoint } : {}),
+          ...(f.env?.length ? { env: f.env } : {}),
+          ...(f.deps ? {} : { noDeps: true }),
+          ...(f.rm ? { rm: true } : {}),
+          ...(f.user ? { user: f.user } : {}),
+          ...(f.workdir ? { workdir: f.workdir } : {}),
+          ...containerOptions(f),
+          tty,
+          interactive,
+          ...(tty && ctx.stdout.rows > 0 && ctx.stdout.columns > 0
+            ? { rows: ctx.stdout.rows, cols: ctx.stdout.columns }
+            : {}),
+        };
+        if (f.detach) {
+          ctx.stdout.write(`${await client.runDetached(name, { ...request, detach: true })}\n`);
+          return;
+        }
+        if (tty) stdin.setRawMode(true);
+        try {
+          const code = await execute(
+            client.address,
+            name,
+            request,
+            {
+              ...(interactive ? { stdin } : {}),
+              stdout: ctx.stdout,
+              stderr: ctx.stderr,
+              ...(tty
+                ? {
+                    onResize: (send) => {
+                      const onResize = () => {
+                        if (ctx.stdout.rows > 0 && ctx.stdout.columns > 0)
+                          send(ctx.stdout.rows, ctx.stdout.columns);
+                      };
+                      ctx.stdout.on('resize', onResize);
+                      return () => ctx.stdout.off('resize', onResize);
+                    },
+                  }
+                : {}),
+            },
+            'run',
+          );
+          // The one-off's own status is ours, as with compose.
+          if (code !== 0) throw new CliError('', code as ExitCodeValue);
+        } finally {
+          if (tty) stdin.setRawMode(false);
+          if (interactive) stdin.pause();
+        }
+      }),
+    );
 }
