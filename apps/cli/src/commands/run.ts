@@ -1,9 +1,10 @@
-import type { Command } from 'commander';
+import { homedir } from 'node:os';
+import { type Command, Option } from 'commander';
 import { execute, type RunRequest } from '../client/exec.js';
-import { CliError, type ExitCodeValue } from '../errors.js';
+import { CliError, type ExitCodeValue, usageError } from '../errors.js';
 import { handler, repeat } from './util.js';
 
-interface RunFlags {
+export interface RunFlags {
   rm?: boolean;
   env?: string[];
   entrypoint?: string;
@@ -12,9 +13,55 @@ interface RunFlags {
   tty: boolean;
   user?: string;
   workdir?: string;
+  servicePorts?: boolean;
+  publish?: string[];
+  name?: string;
+  volume?: string[];
+  volumes?: string[];
+  label?: Record<string, string>;
+  labels?: Record<string, string>;
+  useAliases?: boolean;
+  capAdd?: string[];
+  capDrop?: string[];
 }
 
-/** `orc run`: a one-off container (`<project>-<service>-run-<hex>`), attached unless `-d`. */
+/** `-l KEY=VAL` (repeatable) into `{ KEY: VAL }`; compose refuses a label without `=`. */
+export function labelArg(
+  value: string,
+  previous: Record<string, string> | undefined,
+): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw usageError(`--label ${value}: label must be set as KEY=VALUE`);
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}
+
+/** The daemon is not where the user's home is: `~` in a `-v` source is expanded here. */
+export function expandHome(spec: string): string {
+  return spec === '~' || spec.startsWith('~/') || spec.startsWith('~:')
+    ? `${homedir()}${spec.slice(1)}`
+    : spec;
+}
+
+/** The flags that shape the one-off's container, as the run request carries them (only those given). */
+export function containerOptions(f: RunFlags): Partial<RunRequest> {
+  const volumes = [...(f.volume ?? []), ...(f.volumes ?? [])];
+  const labels = f.label || f.labels ? { ...f.labels, ...f.label } : undefined;
+  return {
+    ...(f.servicePorts ? { servicePorts: true } : {}),
+    ...(f.publish?.length ? { publish: f.publish } : {}),
+    ...(f.name !== undefined ? { name: f.name } : {}),
+    ...(volumes.length ? { volumes: volumes.map(expandHome) } : {}),
+    ...(labels ? { labels } : {}),
+    ...(f.useAliases ? { useAliases: true } : {}),
+    ...(f.capAdd?.length ? { capAdd: f.capAdd } : {}),
+    ...(f.capDrop?.length ? { capDrop: f.capDrop } : {}),
+  };
+}
+
+/**
+ * `orc run`: a one-off container (`<project>-<service>-run-<hex>`), attached unless `-d`. The hidden
+ * `--volumes` and `--labels` are compose's other spellings of `--volume` and `--label`.
+ */
 export function registerRun(program: Command): Command {
   return program
     .command('run')
@@ -29,9 +76,22 @@ export function registerRun(program: Command): Command {
     .option('-T, --no-tty', 'disable pseudo-TTY allocation (default: a TTY when stdin is one)')
     .option('-u, --user <user>', 'run as this user')
     .option('-w, --workdir <dir>', 'working directory inside the container')
+    .option('-P, --service-ports', "publish the service's ports (a one-off leaves them out by default)")
+    .option('-p, --publish <HOST:CONTAINER>', "publish a container's port to the host (repeatable)", repeat)
+    .option('--name <name>', "the one-off's container name")
+    .option('-v, --volume <SRC:DST[:ro]>', 'bind mount a path or mount a volume (repeatable)', repeat)
+    .option('-l, --label <KEY=VAL>', 'add or override a label (repeatable)', labelArg)
+    .addOption(new Option('--volumes <SRC:DST[:ro]>').hideHelp().argParser(repeat))
+    .addOption(new Option('--labels <KEY=VAL>').hideHelp().argParser(labelArg))
+    .option('--use-aliases', "give the one-off the service's network aliases")
+    .option('--cap-add <CAP>', 'add a Linux capability (repeatable)', repeat)
+    .option('--cap-drop <CAP>', 'drop a Linux capability (repeatable)', repeat)
     .passThroughOptions()
     .action(
       handler<[string, string[]], RunFlags>(async (ctx, f, service, cmd) => {
+        if (f.servicePorts && f.publish?.length) {
+          throw usageError('--service-ports and --publish are incompatible');
+        }
         const stdin = process.stdin;
         // Only a terminal is attached as stdin: a script's stdin is not the one-off's to read.
         const interactive = !f.detach && stdin.isTTY === true;
@@ -48,6 +108,7 @@ export function registerRun(program: Command): Command {
           ...(f.rm ? { rm: true } : {}),
           ...(f.user ? { user: f.user } : {}),
           ...(f.workdir ? { workdir: f.workdir } : {}),
+          ...containerOptions(f),
           tty,
           interactive,
           ...(tty && ctx.stdout.rows > 0 && ctx.stdout.columns > 0

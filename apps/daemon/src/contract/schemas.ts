@@ -428,6 +428,33 @@ export const RunBodySchema = Type.Object(
     workdir: Type.Optional(Type.String()),
     rows: Type.Optional(Type.Integer({ minimum: 1 })),
     cols: Type.Optional(Type.Integer({ minimum: 1 })),
+    servicePorts: Type.Optional(
+      Type.Boolean({ description: "Publish the service's ports (a one-off leaves them out otherwise)" }),
+    ),
+    publish: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description:
+          'Ports to publish, in the short syntax of `ports:` (`HOST:CONTAINER`); not with servicePorts',
+      }),
+    ),
+    name: Type.Optional(
+      Type.String({
+        pattern: '^[a-zA-Z0-9][a-zA-Z0-9_.-]*$',
+        description: "The one-off's container name instead of `<project>-<service>-run-<hex>`",
+      }),
+    ),
+    volumes: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description:
+          "Mounts in the short syntax of `volumes:` (`SRC:DST[:ro]`); a relative source is a bind from the project directory, a name of the project's volumes its engine volume",
+      }),
+    ),
+    labels: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.String())),
+    useAliases: Type.Optional(
+      Type.Boolean({ description: "Give the one-off the service's network aliases (it has none otherwise)" }),
+    ),
+    capAdd: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    capDrop: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
   },
   strict,
 );

@@ -4,13 +4,12 @@
  * them that does not register the project), its networks and volumes made if missing.
  */
 import { randomBytes } from 'node:crypto';
-import type { ContainerCreateBody, DesiredService, DesiredState, Project } from '@orc/spec';
-import { Labels } from '@orc/spec';
-import { OrcError } from '../contract/errors.js';
+import type { DesiredState, Project } from '@orc/spec';
+import { isOrcError, OrcError } from '../contract/errors.js';
 import type { LoadFailure, ProjectSource, RunOptions, UpOptions } from '../contract/types.js';
 import type { Engine } from '../engine/engine.js';
 import { attachContainer, resizeContainer } from '../engine/oneoff.js';
-import { planOneOff, planOneOffStep } from '../plan/oneoff.js';
+import { oneOffBody, oneOffDesired, oneOffVolumeKeys, planOneOff, planOneOffStep } from '../plan/oneoff.js';
 import type { Plan } from '../plan/types.js';
 import { chosenServices, loadNaming } from './images-ops.js';
 import { selectionFailure } from './selection.js';
@@ -41,58 +40,6 @@ export function dependencies(desired: DesiredState, name: string): string[] {
   return [...out].sort();
 }
 
-/** compose splits `--entrypoint` like a shell would; whitespace words are enough for commands we pass. */
-function splitWords(text: string): string[] {
-  return text.split(/\s+/).filter((w) => w !== '');
-}
-
-/** The service's create body turned into a one-off's: no published ports, no restart policy, no aliases. */
-export function oneOffBody(
-  svc: DesiredService,
-  desired: DesiredState,
-  o: RunOptions,
-): ContainerCreateBody & { HostConfig: { AutoRemove?: boolean } } {
-  const base = svc.containers[0]?.create;
-  if (!base) throw new OrcError('INTERNAL', `service ${svc.name} has no container definition`);
-  const { PortBindings: _ports, RestartPolicy: _restart, ...host } = base.HostConfig;
-  const tty = o.tty ?? false;
-  const stdin = o.interactive ?? false;
-  const endpoints = base.NetworkingConfig?.EndpointsConfig;
-  return {
-    ...base,
-    Labels: {
-      ...base.Labels,
-      [Labels.oneoff]: 'True',
-      // The image id label is added by the executor's create, as for every container.
-      [Labels.project]: desired.project,
-    },
-    ...(o.cmd?.length ? { Cmd: o.cmd } : {}),
-    ...(o.entrypoint !== undefined
-      ? { Entrypoint: o.entrypoint === '' ? [''] : splitWords(o.entrypoint) }
-      : {}),
-    ...(o.env?.length ? { Env: [...(base.Env ?? []), ...o.env] } : {}),
-    ...(o.user ? { User: o.user } : {}),
-    ...(o.workdir ? { WorkingDir: o.workdir } : {}),
-    Tty: tty,
-    OpenStdin: stdin,
-    AttachStdin: stdin,
-    AttachStdout: !o.detach,
-    AttachStderr: !o.detach,
-    ...(stdin ? { StdinOnce: true } : {}),
-    HostConfig: { ...host, ...(o.rm && o.detach ? { AutoRemove: true } : {}) },
-    ...(endpoints
-      ? {
-          NetworkingConfig: {
-            // A one-off must not take the service's traffic: it keeps no network alias.
-            EndpointsConfig: Object.fromEntries(
-              Object.entries(endpoints).map(([net, { Aliases: _a, ...rest }]) => [net, rest]),
-            ),
-          },
-        }
-      : {}),
-  };
-}
-
 export function createRunner(deps: RunDeps) {
   const { engine } = deps;
   return async (
@@ -102,7 +49,7 @@ export function createRunner(deps: RunDeps) {
     // Named on the command line, the service enables its own profiles (compose runs a disabled one too).
     const d = await loadNaming(deps.desired, source, [o.service]);
     if ('code' in d) return d;
-    const { desired } = d;
+    const desired = oneOffDesired(d.desired, d.project, o);
     const [svc] = chosenServices(desired, [o.service]);
     if (!svc) throw new OrcError('SERVICE_NOT_FOUND', `no such service: ${o.service}`);
 
@@ -111,6 +58,8 @@ export function createRunner(deps: RunDeps) {
     // never takes its service's container_name, so it clashes with no one.
     const problem = selectionFailure(d.project, [svc.name], []);
     if (problem) return problem;
+    // Refused before anything is started: a bad `-p` or `-v` is the request's fault.
+    oneOffBody(svc, desired, o);
     if (deps_.length) {
       const started = await deps.up(source, { services: deps_, keep: false });
       if ('code' in started) return started;
@@ -130,11 +79,22 @@ export function createRunner(deps: RunDeps) {
       const n = desired.networks.find((x) => x.key === key);
       if (n && (await engine.inspectNetwork(n.name))) existingNetworks.add(n.name);
     }
-    for (const key of svc.volumes) {
+    for (const key of oneOffVolumeKeys(svc, desired, o)) {
       const v = desired.volumes.find((x) => x.key === key);
       if (v && (await engine.inspectVolume(v.name))) existingVolumes.add(v.name);
     }
-    const name = `${desired.project}-${svc.name}-run-${randomBytes(6).toString('hex')}`;
+    const name = o.name ?? `${desired.project}-${svc.name}-run-${randomBytes(6).toString('hex')}`;
+    if (o.name) {
+      // As `docker run --name`: a name someone holds is refused, and the holder is never touched.
+      const holder = await engine.inspectContainer(o.name);
+      if (holder) {
+        throw new OrcError(
+          'NAME_IN_USE',
+          `container name ${o.name} is already used by container ${holder.Id.slice(0, 12)}; remove it or choose another --name`,
+          { containerId: holder.Id },
+        );
+      }
+    }
     const step = (kind: Parameters<typeof planOneOffStep>[3]) =>
       deps.execute(planOneOffStep(desired.project, svc.name, name, kind), source.env, desired);
     const cleanup = async () => {
@@ -146,7 +106,7 @@ export function createRunner(deps: RunDeps) {
           desired,
           service: svc,
           name,
-          body: oneOffBody(svc, desired, o),
+          options: o,
           existingNetworks,
           existingVolumes,
           start: o.detach ?? false,
@@ -155,7 +115,8 @@ export function createRunner(deps: RunDeps) {
         desired,
       );
     } catch (err) {
-      await cleanup();
+      // A name taken meanwhile is someone else's container: `rm` must not remove it.
+      if (!isOrcError(err, 'NAME_IN_USE') && !isOrcError(err, 'STALE_PLAN')) await cleanup();
       throw err;
     }
     try {

@@ -4,4 +4,4 @@ export { DesiredStateError } from './errors.js';
 export { inheritAnonymousVolumes, type PreviousMount } from './inherit.js';
 export { containerName, imageName } from './names.js';
 export { dependencyOrder } from './order.js';
-export { networkEngineName, volumeEngineName } from './resources.js';
+export { desiredVolume, networkEngineName, volumeEngineName } from './resources.js';
