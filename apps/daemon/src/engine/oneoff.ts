@@ -59,17 +59,6 @@ export async function exportContainer(engine: Engine, id: string): Promise<NodeJ
   }
 }
 
-/** Whether a path exists in a container (created or running): `HEAD /containers/{id}/archive`. */
-export async function pathExists(engine: Engine, id: string, path: string): Promise<boolean> {
-  try {
-    await dial(engine.docker, { path: `/containers/${enc(id)}/archive`, method: 'HEAD', query: { path } });
-    return true;
-  } catch (err) {
-    if (engineStatus(err) === 404) return false;
-    throw mapEngineError(err, `container ${id}`);
-  }
-}
-
 /** `PUT /containers/{id}/archive?path=DIR`: unpacks a tar into DIR, keeping the headers' owners and modes. */
 export async function putArchive(
   engine: Engine,

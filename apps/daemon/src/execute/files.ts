@@ -7,7 +7,7 @@
 import { posix } from 'node:path';
 import type { DesiredFile } from '@orc/spec';
 import type { Engine } from '../engine/engine.js';
-import { pathExists, putArchive } from '../engine/oneoff.js';
+import { putArchive, statPath } from '../engine/oneoff.js';
 import { type TarEntry, tarArchive } from './tar.js';
 
 export async function writeFiles(engine: Engine, containerId: string, files: DesiredFile[]): Promise<void> {
@@ -15,7 +15,7 @@ export async function writeFiles(engine: Engine, containerId: string, files: Des
     // The deepest directory that exists: the archive is unpacked there, carrying only what is missing.
     const missing: string[] = [];
     let base = posix.dirname(f.target);
-    while (base !== '/' && !(await pathExists(engine, containerId, base))) {
+    while (base !== '/' && (await statPath(engine, containerId, base)) === undefined) {
       missing.unshift(posix.basename(base));
       base = posix.dirname(base);
     }

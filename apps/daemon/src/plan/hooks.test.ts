@@ -3,8 +3,9 @@
  * pre_start steps run (once per definition), where post_start and pre_stop go, and that the edges
  * they add never make a cycle.
  */
-import { desiredState, Labels, loadProject } from '@orc/spec';
+import { Labels } from '@orc/spec';
 import { describe, expect, it } from 'vitest';
+import { desiredFromCompose, nothingObserved } from '../../test/support/plan/fixtures.js';
 import { applyPlan } from '../../test/support/plan/simulate.js';
 import type { ObservedProject } from '../observe/types.js';
 import { planServiceAction } from './actions.js';
@@ -13,26 +14,10 @@ import { renderPlan } from './render.js';
 import type { Plan } from './types.js';
 import { plan } from './up.js';
 
-async function desiredFrom(yaml: string) {
-  const loaded = await loadProject({
-    workingDir: '/srv/demo',
-    inline: [{ name: 'compose.yaml', content: yaml }],
-    env: {},
-    projectName: 'demo',
-  });
-  if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join('\n'));
-  return desiredState(loaded.project);
-}
+const desiredFrom = desiredFromCompose;
 
 const IMAGE = 'orc-fixture/busybox:1';
-const nothing = (): ObservedProject => ({
-  project: 'demo',
-  containers: [],
-  networks: [],
-  volumes: [],
-  images: { [IMAGE]: `sha256:${'a'.repeat(64)}` },
-  foreign: { containersByName: {}, networksByName: {}, volumesByName: {} },
-});
+const nothing = () => nothingObserved();
 
 const compose = (opts: { step?: string; env?: string; replicas?: number } = {}) => `
 services:

@@ -1,8 +1,7 @@
 /** Provider services in plans: the provider runs on the user's up before its dependents start, on down after them. */
-import { desiredState, loadProject } from '@orc/spec';
 import { describe, expect, it } from 'vitest';
+import { desiredFromCompose, nothingObserved } from '../../test/support/plan/fixtures.js';
 import { applyPlan } from '../../test/support/plan/simulate.js';
-import type { ObservedProject } from '../observe/types.js';
 import { planDown } from './down.js';
 import { renderPlan } from './render.js';
 import { plan } from './up.js';
@@ -21,25 +20,9 @@ services:
     image: ${IMAGE}
 `;
 
-async function desired() {
-  const loaded = await loadProject({
-    workingDir: '/srv/demo',
-    inline: [{ name: 'compose.yaml', content: yaml }],
-    env: {},
-    projectName: 'demo',
-  });
-  if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join('\n'));
-  return desiredState(loaded.project);
-}
+const desired = () => desiredFromCompose(yaml);
 
-const nothing = (): ObservedProject => ({
-  project: 'demo',
-  containers: [],
-  networks: [],
-  volumes: [],
-  images: { [IMAGE]: `sha256:${'a'.repeat(64)}` },
-  foreign: { containersByName: {}, networksByName: {}, volumesByName: {} },
-});
+const nothing = () => nothingObserved();
 
 describe('provider services', () => {
   it('have no container, no network of their own, and keep their options', async () => {

@@ -15,26 +15,9 @@ import {
   statPath,
 } from '../engine/oneoff.js';
 import type { ObservedContainer } from '../observe/types.js';
-import { serviceContainers } from './top.js';
+import { serviceContainer, serviceContainers } from './top.js';
 
 export type { PathStat } from '../engine/oneoff.js';
-
-async function containerNumber(
-  engine: Engine,
-  project: string,
-  service: string,
-  index: number,
-): Promise<ObservedContainer> {
-  const mine = await serviceContainers(engine, project, [service]);
-  const c = mine.find((x) => x.number === index);
-  if (!c) {
-    throw new OrcError(
-      'CONTAINER_NOT_FOUND',
-      `service ${service} of project ${project} has no container number ${index} (it has ${mine.map((x) => x.number).join(', ')})`,
-    );
-  }
-  return c;
-}
 
 const missing = (path: string, c: ObservedContainer) =>
   new OrcError('NOT_FOUND', `no such file or directory in container ${c.name}: ${path}`);
@@ -47,7 +30,7 @@ export async function projectStatPath(
   index: number,
   path: string,
 ): Promise<{ container: string; stat: PathStat | undefined }> {
-  const c = await containerNumber(engine, project, service, index);
+  const c = await serviceContainer(engine, project, service, index);
   return { container: c.name, stat: await statPath(engine, c.id, path) };
 }
 
@@ -63,7 +46,7 @@ export async function projectGetArchive(
   path: string,
   follow: boolean,
 ): Promise<{ container: string; stat: PathStat; tar: NodeJS.ReadableStream }> {
-  const c = await containerNumber(engine, project, service, index);
+  const c = await serviceContainer(engine, project, service, index);
   let source = path;
   const stat = await statPath(engine, c.id, path);
   if (!stat) throw missing(path, c);
@@ -87,7 +70,7 @@ export async function projectPutArchive(
   copyUIDGID: boolean,
 ): Promise<{ containers: string[] }> {
   const mine = await serviceContainers(engine, project, [service]);
-  const chosen = target.all ? mine : [await containerNumber(engine, project, service, target.index)];
+  const chosen = target.all ? mine : [await serviceContainer(engine, project, service, target.index)];
   for (const c of chosen) {
     const stat = await statPath(engine, c.id, path);
     if (!stat) throw missing(path, c);

@@ -137,12 +137,13 @@ export function statsRow(container: string, service: string, id: string, s: Stat
 }
 
 /** `orc export SERVICE`: the filesystem of the service's container number `index` (default 1), as tar. */
-export async function projectExport(
+/** The service's container number `index`, or CONTAINER_NOT_FOUND naming the numbers it has. */
+export async function serviceContainer(
   engine: Engine,
   project: string,
   service: string,
-  index = 1,
-): Promise<{ container: string; tar: NodeJS.ReadableStream }> {
+  index: number,
+): Promise<ObservedContainer> {
   const mine = await serviceContainers(engine, project, [service]);
   const c = mine.find((x) => x.number === index);
   if (!c) {
@@ -151,6 +152,17 @@ export async function projectExport(
       `service ${service} of project ${project} has no container number ${index} (it has ${mine.map((x) => x.number).join(', ')})`,
     );
   }
+  return c;
+}
+
+/** `orc export SERVICE`: the filesystem of the service's container number `index` (default 1), as tar. */
+export async function projectExport(
+  engine: Engine,
+  project: string,
+  service: string,
+  index = 1,
+): Promise<{ container: string; tar: NodeJS.ReadableStream }> {
+  const c = await serviceContainer(engine, project, service, index);
   return { container: c.name, tar: await exportContainer(engine, c.id) };
 }
 
@@ -165,14 +177,7 @@ export async function projectAttach(
   index: number,
   stdin: boolean,
 ): Promise<ExecSession & { container: string }> {
-  const mine = await serviceContainers(engine, project, [service]);
-  const c = mine.find((x) => x.number === index);
-  if (!c) {
-    throw new OrcError(
-      'CONTAINER_NOT_FOUND',
-      `service ${service} of project ${project} has no container number ${index}`,
-    );
-  }
+  const c = await serviceContainer(engine, project, service, index);
   if (c.state !== 'running' && c.state !== 'paused') {
     throw new OrcError(
       'CONFLICT',

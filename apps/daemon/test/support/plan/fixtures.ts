@@ -10,7 +10,7 @@ import type {
   DesiredState,
   DesiredVolume,
 } from '@orc/spec';
-import { Labels } from '@orc/spec';
+import { Labels, loadProject, desiredState as specDesiredState } from '@orc/spec';
 import type { ObservedContainer, ObservedNetwork, ObservedProject } from '../../../src/observe/types.js';
 
 export const IMAGE = 'orc-fixture/busybox:1';
@@ -275,4 +275,28 @@ export function converged(desired: DesiredState): ObservedProject {
 export function empty(desired: DesiredState): ObservedProject {
   const all = converged(desired);
   return { ...all, containers: [], networks: [], volumes: [] };
+}
+
+/** The real spec pipeline on compose text: project `demo` in /srv/demo, an empty environment. */
+export async function desiredFromCompose(yaml: string): Promise<DesiredState> {
+  const loaded = await loadProject({
+    workingDir: '/srv/demo',
+    inline: [{ name: 'compose.yaml', content: yaml }],
+    env: {},
+    projectName: 'demo',
+  });
+  if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join('\n'));
+  return specDesiredState(loaded.project);
+}
+
+/** Nothing of project `demo` on the engine; `images` are present locally. */
+export function nothingObserved(images: Record<string, string> = { [IMAGE]: IMAGE_ID }): ObservedProject {
+  return {
+    project: 'demo',
+    containers: [],
+    networks: [],
+    volumes: [],
+    images,
+    foreign: { containersByName: {}, networksByName: {}, volumesByName: {} },
+  };
 }
