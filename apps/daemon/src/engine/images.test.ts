@@ -20,6 +20,13 @@ describe('classifyRegistryFailure', () => {
       'IMAGE_NOT_FOUND',
     ],
     [
+      // A registry port (or a name) holding the digits 401 is not a 401: seen in CI with port 34017.
+      'manifest for 127.0.0.1:34017/orct-pull-a401bc/tagged:nope not found: manifest unknown: manifest unknown',
+      404,
+      'IMAGE_NOT_FOUND',
+    ],
+    ['Head "http://127.0.0.1:5902/v2/exp/bb/manifests/1": status 401', 401, 'REGISTRY_AUTH'],
+    [
       'Get "http://127.0.0.1:5999/v2/": dial tcp 127.0.0.1:5999: connect: connection refused',
       500,
       'REGISTRY_UNREACHABLE',

@@ -139,8 +139,11 @@ export function classifyRegistryFailure(
       details,
     );
   }
+  // 401 as the status, never as digits in the text: a registry port or an image name holds them too
+  // (127.0.0.1:34017/…), and a missing tag was read as a refused login under test.
   if (
-    /unauthorized|authentication required|no basic auth credentials|denied|forbidden|incorrect username or password|401/i.test(
+    status === 401 ||
+    /unauthorized|authentication required|no basic auth credentials|denied|forbidden|incorrect username or password/i.test(
       text,
     )
   ) {
