@@ -455,6 +455,18 @@ export const RunBodySchema = Type.Object(
     ),
     capAdd: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
     capDrop: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    build: Type.Optional(
+      Type.Boolean({ description: "Build the service's image (and its started dependencies') first" }),
+    ),
+    pull: Type.Optional(
+      Type.Union([Type.Literal('always'), Type.Literal('missing'), Type.Literal('never')], {
+        description:
+          "Pull policy for the one-off's image and its started dependencies' (replaces pull_policy)",
+      }),
+    ),
+    removeOrphans: Type.Optional(
+      Type.Boolean({ description: 'Remove orphan containers when the dependencies are started' }),
+    ),
   },
   strict,
 );

@@ -116,13 +116,13 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     pull: imageOps.pull,
     run: createRunner({
       engine,
-      execute: async (plan, env, desired) => {
+      execute: async (plan, env, desired, images = {}) => {
         const result = await executePlan(plan, {
           engine,
           operationId: `run-${plan.project}`,
           parallelism: ctx.run.parallelism,
           ...(ctx.run.engineLimit ? { engineLimit: ctx.run.engineLimit } : {}),
-          ensureImage: ctx.ensureFor(desired, env, {}),
+          ensureImage: ctx.ensureFor(desired, env, images),
           waitTimeoutMs: ctx.run.waitTimeoutMs,
         });
         if (!result.ok) throw summariseFailure(result);
