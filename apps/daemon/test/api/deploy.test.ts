@@ -28,7 +28,8 @@ describe('deploy/orc.service', () => {
       'Restart=on-failure',
       'StateDirectory=orc',
       'RuntimeDirectory=orc',
-      'ExecStart=/usr/local/bin/orc daemon',
+      'ExecStart=/usr/local/bin/orc daemon $ORC_DAEMON_ARGS',
+      'EnvironmentFile=-/etc/orc/orc.env',
       'ExecReload=/bin/kill -HUP $MAINPID',
       'WantedBy=multi-user.target',
     ]) {
@@ -59,6 +60,7 @@ describe('deploy/install.sh', () => {
   it('installs a working orc under a prefix, idempotently, and uninstalls it', async () => {
     const prefix = join(scratch, 'prefix');
     const unitDir = join(scratch, 'units');
+    const configDir = join(scratch, 'etc-orc');
     // A compose plugin that was there before: moved aside by --compose-plugin, put back by --uninstall.
     const pluginDir = join(scratch, 'cli-plugins');
     mkdirSync(pluginDir, { recursive: true });
@@ -73,6 +75,8 @@ describe('deploy/install.sh', () => {
           prefix,
           '--unit-dir',
           unitDir,
+          '--config-dir',
+          configDir,
           '--no-build',
           ...pluginFlags,
         ],
@@ -90,6 +94,10 @@ describe('deploy/install.sh', () => {
     expect(help).toContain('Usage: orc daemon');
     const unit = readFileSync(join(unitDir, 'orc.service'), 'utf8');
     expect(unit).toContain(`ExecStart=${bin} daemon`);
+    // No flags: the env file is the commented template, which sets nothing.
+    expect(readFileSync(join(configDir, 'orc.env'), 'utf8')).toBe(
+      readFileSync(join(root, 'deploy/orc.env'), 'utf8'),
+    );
     const plugin = readFileSync(join(pluginDir, 'docker-compose'), 'utf8');
     expect(plugin).toContain(join(prefix, 'lib/orc'));
     expect(readFileSync(join(pluginDir, 'docker-compose.before-orc'), 'utf8')).toContain('the real one');
@@ -102,6 +110,8 @@ describe('deploy/install.sh', () => {
       prefix,
       '--unit-dir',
       unitDir,
+      '--config-dir',
+      configDir,
       '--uninstall',
       '--plugin-dir',
       pluginDir,
@@ -111,5 +121,7 @@ describe('deploy/install.sh', () => {
     expect(existsSync(bin)).toBe(false);
     expect(existsSync(join(prefix, 'lib/orc'))).toBe(false);
     expect(existsSync(join(unitDir, 'orc.service'))).toBe(false);
+    // The settings stay for a reinstall (only --purge removes them).
+    expect(existsSync(join(configDir, 'orc.env'))).toBe(true);
   }, 300_000);
 });
