@@ -23,10 +23,11 @@ Usage: deploy/install.sh [--from-tarball FILE...] [--prefix DIR] [--unit-dir DIR
   --prefix DIR     install under DIR (default /usr/local): DIR/lib/orc and DIR/bin/orc
   --unit-dir DIR   where orc.service goes (default /etc/systemd/system)
   --config-dir DIR where orc.env and a generated token go (default /etc/orc)
-  --ui             serve the status page (ORC_UI=1)
-  --ui-listen URL  serve it on TCP too, tcp://127.0.0.1:PORT (ORC_UI_LISTEN); implies --ui and a token
+  --ui             serve the status page (ORC_UI=1), on tcp://127.0.0.1:7324 unless --ui-listen says
+                   (or orc.env already does); makes a token if none is set
+  --ui-listen URL  the page's TCP listener beside the socket, tcp://HOST:PORT (ORC_UI_LISTEN); implies --ui
   --token-file FILE  the token for TCP and the page's login (ORC_TOKEN_FILE); made (0600, random) when it
-                   does not exist. Default with --ui-listen: CONFIG-DIR/token
+                   does not exist. Default with --ui: the one orc.env names, else CONFIG-DIR/token
   --allow-remote   let --ui-listen bind a non-loopback address (put TLS in front; prefer an SSH tunnel)
   --socket-group NAME  let this group use the socket (ORC_SOCKET_GROUP)
   --no-start       install the unit but do not enable or start it
@@ -55,6 +56,7 @@ UI_LISTEN=
 TOKEN_FILE=
 ALLOW_REMOTE=0
 SOCKET_GROUP=
+DEFAULT_UI_LISTEN=tcp://127.0.0.1:7324
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) PREFIX=${2:?--prefix needs a directory}; shift 2 ;;
@@ -229,6 +231,8 @@ if [ ! -f "$ENV_FILE" ]; then
   (umask 077 && cp "$HERE/orc.env" "$ENV_FILE")
   chmod 0600 "$ENV_FILE"
 fi
+# The daemon serves the page on TCP only (the socket stays the CLI's): --ui alone gets the loopback default.
+if [ "$UI" = 1 ] && [ -z "$UI_LISTEN" ] && [ -z "$(get_env ORC_UI_LISTEN)" ]; then UI_LISTEN=$DEFAULT_UI_LISTEN; fi
 if [ "$UI" = 1 ]; then set_env ORC_UI 1; fi
 if [ -n "$UI_LISTEN" ]; then set_env ORC_UI_LISTEN "$UI_LISTEN"; fi
 if [ -n "$SOCKET_GROUP" ]; then set_env ORC_SOCKET_GROUP "$SOCKET_GROUP"; fi
@@ -236,9 +240,10 @@ ARGS=$(get_env ORC_DAEMON_ARGS)
 if [ "$ALLOW_REMOTE" = 1 ] && [[ " $ARGS " != *" --allow-remote "* ]]; then
   set_env ORC_DAEMON_ARGS "${ARGS:+$ARGS }--allow-remote"
 fi
-# A token when one is named, or when TCP needs one and none is set: made here if missing (never printed).
-if [ -z "$TOKEN_FILE" ] && [ -n "$UI_LISTEN" ]; then TOKEN_FILE=$(get_env ORC_TOKEN_FILE); fi
-if [ -z "$TOKEN_FILE" ] && [ -n "$UI_LISTEN" ]; then TOKEN_FILE=$CONFIG_DIR/token; fi
+# A token when one is named, or for the page (TCP needs one): the one set, else CONFIG-DIR/token; made here
+# when the file is missing (0600, never printed).
+if [ -z "$TOKEN_FILE" ] && [ "$UI" = 1 ]; then TOKEN_FILE=$(get_env ORC_TOKEN_FILE); fi
+if [ -z "$TOKEN_FILE" ] && [ "$UI" = 1 ]; then TOKEN_FILE=$CONFIG_DIR/token; fi
 if [ -n "$TOKEN_FILE" ]; then
   case "$TOKEN_FILE" in /*) ;; *) TOKEN_FILE=$(pwd)/$TOKEN_FILE ;; esac
   if [ ! -s "$TOKEN_FILE" ]; then

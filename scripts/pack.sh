@@ -9,12 +9,9 @@
 # On the target: deploy/install.sh --from-tarball orc-VERSION.tgz (see docs/running-as-a-service.md).
 set -euo pipefail
 
-# The workspaces that ship, by package name. The UI assets package, when there is one, is one more line.
-PACKAGES=(
-  @orc/spec
-  @orc/daemon
-  @orc/cli
-)
+# What ships: the CLI and every workspace package it needs at run time (the daemon, the spec, the page's
+# assets...), found in `npm ls`: a new workspace dependency ships with no change here.
+CLI=@orc/cli
 
 usage() {
   cat <<'USAGE'
@@ -39,13 +36,9 @@ done
 say() { echo "orc pack: $*" >&2; }
 
 cd "$REPO"
-WS_FLAGS=()
-for pkg in "${PACKAGES[@]}"; do WS_FLAGS+=(-w "$pkg"); done
 if [ "$BUILD" = 1 ]; then
   say "building"
-  FILTERS=()
-  for pkg in "${PACKAGES[@]}"; do FILTERS+=("--filter=$pkg"); done
-  npx turbo run build "${FILTERS[@]}" --output-logs=errors-only >/dev/null
+  npx turbo run build "--filter=$CLI..." --output-logs=errors-only >/dev/null
 fi
 
 STAGE=$(mktemp -d "${TMPDIR:-/tmp}/orc-pack.XXXXXX")
@@ -53,7 +46,40 @@ trap 'rm -rf "$STAGE"' EXIT
 BUNDLE=$STAGE/orc
 mkdir -p "$STAGE/packs" "$BUNDLE/node_modules" "$BUNDLE/bin" "$BUNDLE/deploy" "$OUT"
 
-# 1. The workspace packages, each as npm packs it (its `files:`), unpacked where the bundle's node_modules wants it.
+# 1. The runtime closure of the CLI, as npm laid it out in this checkout: workspaces (linked) and the rest
+#    (hoisted or nested). A workspace's own node_modules (apps/daemon/node_modules/x) goes under its package.
+npm ls -w "$CLI" --omit=dev --all --parseable >"$STAGE/closure.txt" 2>"$STAGE/ls.err" || {
+  cat "$STAGE/ls.err" >&2
+  echo "pack.sh: npm ls found missing or invalid dependencies; run npm ci first" >&2
+  exit 1
+}
+node -e '
+  const { readFileSync, realpathSync, writeFileSync } = require("node:fs");
+  const { join, relative, sep } = require("node:path");
+  const [closure, repo, stage] = process.argv.slice(1);
+  const inModules = (p) => p.includes(`${sep}node_modules${sep}`);
+  const workspaces = new Map(); // apps/daemon -> @orc/daemon
+  const deps = [];
+  for (const line of readFileSync(closure, "utf8").split("\n")) {
+    if (!line || line === repo) continue;
+    const real = realpathSync(line);
+    if (!inModules(real)) {
+      workspaces.set(relative(repo, real), JSON.parse(readFileSync(join(real, "package.json"), "utf8")).name);
+    } else deps.push(relative(repo, line));
+  }
+  const copies = deps.map((rel) => {
+    const at = rel.indexOf("node_modules/");
+    const owner = rel.slice(0, at).replace(/\/$/, "");
+    const dest = owner === "" ? rel : join("node_modules", workspaces.get(owner) ?? owner, rel.slice(at));
+    return `${rel}\t${dest}\n`;
+  });
+  writeFileSync(join(stage, "workspaces.txt"), [...workspaces.values()].map((n) => `${n}\n`).join(""));
+  writeFileSync(join(stage, "copy.txt"), copies.join(""));
+' "$STAGE/closure.txt" "$REPO" "$STAGE"
+
+# 2. The workspace packages, each as npm packs it (its `files:`), unpacked where the bundle's node_modules wants it.
+WS_FLAGS=()
+while read -r name; do WS_FLAGS+=(-w "$name"); done <"$STAGE/workspaces.txt"
 npm pack "${WS_FLAGS[@]}" --pack-destination "$STAGE/packs" --json --loglevel=error >"$STAGE/packs.json"
 node -e '
   const packs = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
@@ -62,45 +88,21 @@ node -e '
   mkdir -p "$BUNDLE/node_modules/$name"
   tar -xzf "$STAGE/packs/$file" -C "$BUNDLE/node_modules/$name" --strip-components=1
 done
+say "packed $(tr '\n' ' ' <"$STAGE/workspaces.txt")and $(wc -l <"$STAGE/copy.txt") runtime dependencies"
 
-# 2. Their runtime dependencies, at the same place in the tree as in the checkout (hoisted or nested).
-#    A workspace's own node_modules (apps/daemon/node_modules/x) goes under its package in the bundle.
-npm ls "${WS_FLAGS[@]}" --omit=dev --all --parseable >"$STAGE/closure.txt" 2>"$STAGE/ls.err" || {
-  cat "$STAGE/ls.err" >&2
-  echo "pack.sh: npm ls found missing or invalid dependencies; run npm ci first" >&2
-  exit 1
-}
-node -e '
-  const { readFileSync, realpathSync, readdirSync } = require("node:fs");
-  const { join, relative, sep } = require("node:path");
-  const repo = process.argv[2];
-  // Workspace directory (apps/daemon) -> package name (@orc/daemon), from the links npm made.
-  const wsDirs = new Map();
-  for (const scope of readdirSync(join(repo, "node_modules")).filter((d) => d.startsWith("@"))) {
-    for (const name of readdirSync(join(repo, "node_modules", scope))) {
-      const real = realpathSync(join(repo, "node_modules", scope, name));
-      if (!real.includes(`${sep}node_modules${sep}`)) wsDirs.set(relative(repo, real), `${scope}/${name}`);
-    }
-  }
-  for (const line of readFileSync(process.argv[1], "utf8").split("\n")) {
-    if (!line) continue;
-    const rel = relative(repo, line);
-    const at = rel.indexOf("node_modules/");
-    if (at < 0) continue; // the root and the workspaces themselves (packed above)
-    const owner = rel.slice(0, at).replace(/\/$/, "");
-    const inside = rel.slice(at);
-    if (owner === "" && wsDirs.has(relative(repo, realpathSync(line)))) continue; // a workspace link
-    const dest = owner === "" ? inside : join("node_modules", wsDirs.get(owner) ?? owner, inside);
-    console.log(`${rel}\t${dest}`);
-  }
-' "$STAGE/closure.txt" "$REPO" >"$STAGE/copy.txt"
+# 3. Their runtime dependencies, copied as they are here.
 while IFS=$'\t' read -r src dest; do
   mkdir -p "$BUNDLE/$dest"
   # The package without its nested node_modules: the nested dependencies that run are listed on their own.
   find "$REPO/$src" -mindepth 1 -maxdepth 1 ! -name node_modules -exec cp -a {} "$BUNDLE/$dest/" \;
 done <"$STAGE/copy.txt"
+# What nothing runs: type declarations, source maps and markdown of the dependencies (licences stay). About
+# 5,000 of 12,800 files: each one is a file npm writes on every install and upgrade.
+find "$BUNDLE/node_modules" -path "$BUNDLE/node_modules/@orc" -prune -o -type f \
+  \( -name '*.d.ts' -o -name '*.d.cts' -o -name '*.d.mts' -o -name '*.map' -o -name '*.md' \) -print0 |
+  xargs -0 rm -f
 
-# 3. The package that holds it all: `orc` with the CLI as its bin, and the installer with its unit.
+# 4. The package that holds it all: `orc` with the CLI as its bin, and the installer with its unit.
 cp deploy/install.sh deploy/orc.service deploy/orc.env "$BUNDLE/deploy/"
 cat >"$BUNDLE/bin/orc.js" <<'JS'
 #!/usr/bin/env node

@@ -104,13 +104,7 @@ describe('scripts/pack.sh + install.sh --from-tarball', () => {
   });
 
   it('installs from the tarball alone, offline, and the installed orc and daemon answer', async () => {
-    const { stdout } = await install([
-      '--from-tarball',
-      tarball,
-      '--no-start',
-      '--ui-listen',
-      'tcp://127.0.0.1:7324',
-    ]);
+    const { stdout } = await install(['--from-tarball', tarball, '--no-start', '--ui']);
     expect(stdout).toContain(`installed ${VERSION} into ${join(prefix, 'lib/orc')}`);
 
     // Nothing installed points back into the checkout: no file mentions it, no link leads there.
@@ -149,7 +143,7 @@ describe('scripts/pack.sh + install.sh --from-tarball', () => {
     }
   }, 300_000);
 
-  it('writes the unit for the prefix and the env file the flags ask for, with a 0600 token', () => {
+  it('writes the unit for the prefix, and for --ui the loopback listener and a 0600 token in the env file', () => {
     const unit = readFileSync(join(unitDir, 'orc.service'), 'utf8');
     expect(unit).toContain(`ExecStart=${bin} daemon $ORC_DAEMON_ARGS`);
     expect(unit).toContain(`EnvironmentFile=-${envFile}`);
