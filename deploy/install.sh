@@ -191,6 +191,10 @@ else
   cp -a "$REPO/apps/cli/package.json" "$REPO/apps/cli/bin" "$REPO/apps/cli/dist" "$STAGE/apps/cli/"
   cp -a "$REPO/apps/daemon/package.json" "$REPO/apps/daemon/dist" "$STAGE/apps/daemon/"
   cp -a "$REPO/packages/spec/package.json" "$REPO/packages/spec/dist" "$STAGE/packages/spec/"
+  # The status page's built files (orc daemon --ui), when this checkout has them.
+  if [ -d "$REPO/apps/ui/dist" ]; then
+    mkdir -p "$STAGE/apps/ui" && cp -a "$REPO/apps/ui/package.json" "$REPO/apps/ui/dist" "$STAGE/apps/ui/"
+  fi
   # Workspace links point into the checkout's layout (relative), which the stage mirrors; drop the ones
   # (tests, benches) it does not carry, and the dev tools nothing at run time needs.
   find "$STAGE/node_modules/@orc" -maxdepth 1 -type l ! -exec test -e {} \; -delete
