@@ -22,6 +22,8 @@ const unitDir = join(scratch, 'units');
 const configDir = join(scratch, 'etc-orc');
 const envFile = join(configDir, 'orc.env');
 const bin = join(prefix, 'bin', 'orc');
+// A token file of the user's choosing, in a directory that does not exist yet: install.sh makes both.
+const tokenFile = join(scratch, 'secrets', 'orc-token');
 let tarball = '';
 let installer = '';
 let daemon: ChildProcess | undefined;
@@ -104,7 +106,15 @@ describe('scripts/pack.sh + install.sh --from-tarball', () => {
   });
 
   it('installs from the tarball alone, offline, and the installed orc and daemon answer', async () => {
-    const { stdout } = await install(['--from-tarball', tarball, '--no-start', '--ui']);
+    const { stdout } = await install([
+      '--from-tarball',
+      tarball,
+      '--no-start',
+      '--ui-listen',
+      'tcp://127.0.0.1:7324',
+      '--token-file',
+      tokenFile,
+    ]);
     expect(stdout).toContain(`installed ${VERSION} into ${join(prefix, 'lib/orc')}`);
 
     // Nothing installed points back into the checkout: no file mentions it, no link leads there.
@@ -143,19 +153,18 @@ describe('scripts/pack.sh + install.sh --from-tarball', () => {
     }
   }, 300_000);
 
-  it('writes the unit for the prefix, and for --ui the loopback listener and a 0600 token in the env file', () => {
+  it('writes the unit for the prefix, and the env file the flags ask for, with a 0600 token', () => {
     const unit = readFileSync(join(unitDir, 'orc.service'), 'utf8');
     expect(unit).toContain(`ExecStart=${bin} daemon $ORC_DAEMON_ARGS`);
     expect(unit).toContain(`EnvironmentFile=-${envFile}`);
     expect(statSync(envFile).mode & 0o777).toBe(0o600);
-    const token = join(configDir, 'token');
     expect(settings()).toEqual({
       ORC_UI: '1',
       ORC_UI_LISTEN: 'tcp://127.0.0.1:7324',
-      ORC_TOKEN_FILE: token,
+      ORC_TOKEN_FILE: tokenFile,
     });
-    expect(statSync(token).mode & 0o777).toBe(0o600);
-    expect(readFileSync(token, 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    expect(readFileSync(tokenFile, 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
     // Every setting the unit takes is there to uncomment.
     for (const key of ['ORC_UI', 'ORC_UI_LISTEN', 'ORC_TOKEN_FILE', 'ORC_SOCKET_GROUP', 'ORC_DAEMON_ARGS']) {
       expect(readFileSync(join(ROOT, 'deploy/orc.env'), 'utf8')).toMatch(new RegExp(`^#${key}=`, 'm'));
@@ -182,7 +191,7 @@ describe('scripts/pack.sh + install.sh --from-tarball', () => {
   });
 
   it('on a rerun keeps the token and the edits, changes only what the flags name', async () => {
-    const token = readFileSync(join(configDir, 'token'), 'utf8');
+    const token = readFileSync(tokenFile, 'utf8');
     writeFileSync(
       envFile,
       readFileSync(envFile, 'utf8').replace('#ORC_LOG_LEVEL=info', 'ORC_LOG_LEVEL=debug'),
@@ -200,12 +209,13 @@ describe('scripts/pack.sh + install.sh --from-tarball', () => {
     expect(settings()).toEqual({
       ORC_UI: '1',
       ORC_UI_LISTEN: 'tcp://0.0.0.0:7324',
-      ORC_TOKEN_FILE: join(configDir, 'token'),
+      ORC_TOKEN_FILE: tokenFile,
       ORC_SOCKET_GROUP: 'orc',
       ORC_LOG_LEVEL: 'debug',
       ORC_DAEMON_ARGS: '--allow-remote',
     });
-    expect(readFileSync(join(configDir, 'token'), 'utf8')).toBe(token);
+    expect(readFileSync(tokenFile, 'utf8')).toBe(token);
+    expect(existsSync(join(configDir, 'token'))).toBe(false);
     expect((await run(bin, ['version', '--short'], { env: isolatedEnv() })).stdout.trim()).toBe(VERSION);
   }, 300_000);
 
@@ -225,11 +235,12 @@ describe('scripts/pack.sh + install.sh --from-tarball', () => {
     expect(readFileSync(envFile, 'utf8')).toBe(before);
   });
 
-  it('--token-file FILE: makes that file when it does not exist, and the env file names it', async () => {
-    const own = join(scratch, 'secrets', 'orc-token');
-    await install(['--from-tarball', tarball, '--no-start', '--token-file', own]);
-    expect(settings().ORC_TOKEN_FILE).toBe(own);
-    expect(statSync(own).mode & 0o777).toBe(0o600);
-    expect(readFileSync(own, 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
-  }, 300_000);
+  it('uninstalls what it installed from the tarball, and keeps the settings', async () => {
+    await install(['--uninstall']);
+    expect(existsSync(bin)).toBe(false);
+    expect(existsSync(join(prefix, 'lib/orc'))).toBe(false);
+    expect(existsSync(join(unitDir, 'orc.service'))).toBe(false);
+    expect(existsSync(envFile)).toBe(true);
+    expect(existsSync(tokenFile)).toBe(true);
+  });
 });

@@ -66,7 +66,7 @@ describe('deploy/install.sh', () => {
     mkdirSync(pluginDir, { recursive: true });
     writeFileSync(join(pluginDir, 'docker-compose'), '#!/bin/sh\necho the real one\n', { mode: 0o755 });
     const pluginFlags = ['--compose-plugin', '--plugin-dir', pluginDir];
-    const install = () =>
+    const install = (...flags: string[]) =>
       run(
         'bash',
         [
@@ -79,13 +79,27 @@ describe('deploy/install.sh', () => {
           configDir,
           '--no-build',
           ...pluginFlags,
+          ...flags,
         ],
         {
           maxBuffer: 16 * 1024 * 1024,
         },
       );
     await install();
-    await install();
+    // No flags: the env file is the commented template, which sets nothing.
+    const envFile = join(configDir, 'orc.env');
+    expect(readFileSync(envFile, 'utf8')).toBe(readFileSync(join(root, 'deploy/orc.env'), 'utf8'));
+    // The upgrade asks for the page: its loopback listener and a token made for it, kept by the next run.
+    await install('--ui');
+    const token = readFileSync(join(configDir, 'token'), 'utf8');
+    await install('--ui');
+    expect(readFileSync(join(configDir, 'token'), 'utf8')).toBe(token);
+    expect(token).toMatch(/^[0-9a-f]{64}\n$/);
+    expect(readFileSync(envFile, 'utf8').match(/^[A-Z_]+=.*$/gm)).toEqual([
+      'ORC_UI=1',
+      'ORC_UI_LISTEN=tcp://127.0.0.1:7324',
+      `ORC_TOKEN_FILE=${join(configDir, 'token')}`,
+    ]);
     const bin = join(prefix, 'bin/orc');
     expect(lstatSync(bin).isSymbolicLink()).toBe(true);
     const { stdout: version } = await run(bin, ['--version']);
@@ -94,10 +108,6 @@ describe('deploy/install.sh', () => {
     expect(help).toContain('Usage: orc daemon');
     const unit = readFileSync(join(unitDir, 'orc.service'), 'utf8');
     expect(unit).toContain(`ExecStart=${bin} daemon`);
-    // No flags: the env file is the commented template, which sets nothing.
-    expect(readFileSync(join(configDir, 'orc.env'), 'utf8')).toBe(
-      readFileSync(join(root, 'deploy/orc.env'), 'utf8'),
-    );
     const plugin = readFileSync(join(pluginDir, 'docker-compose'), 'utf8');
     expect(plugin).toContain(join(prefix, 'lib/orc'));
     expect(readFileSync(join(pluginDir, 'docker-compose.before-orc'), 'utf8')).toContain('the real one');
