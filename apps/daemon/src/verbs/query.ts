@@ -48,7 +48,7 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
     ]);
     if (!record && observed.containers.length === 0) return undefined;
     const watch = ctx.watches?.info(name);
-    const summary = restarter.annotate(
+    const summary = await restarter.annotate(
       projectSummary({
         name,
         containers: observed.containers,
