@@ -1,6 +1,6 @@
 /**
  * `develop.watch` on the real engine, through the built CLI and its autostarted daemon: sync (only what
- * changed, removals too), ignore, sync+restart, rebuild (new container), events naming the files, a
+ * changed, removals too), ignore, sync+restart, sync+exec, rebuild (new container), events naming the files, a
  * detached watch that outlives the CLI and the daemon's restart, and `watch --stop` / `down` ending it.
  * Presence is polled with generous timeouts; the latency itself is measured in bench/watch/.
  */
@@ -57,6 +57,7 @@ describe('orc watch (develop.watch)', () => {
     assertBuilt();
     mkdirSync(join(dir, 'src'), { recursive: true });
     mkdirSync(join(dir, 'conf'), { recursive: true });
+    mkdirSync(join(dir, 'hook'), { recursive: true });
     writeFileSync(join(dir, 'Dockerfile'), `FROM ${FIXTURE_IMAGE}\nRUN mkdir -p /app/src /etc/app\n`);
     writeFileSync(join(dir, '.dockerignore'), 'src/secret.txt\n');
     writeFileSync(join(dir, 'src', 'seed.txt'), 'seed\n');
@@ -78,6 +79,11 @@ describe('orc watch (develop.watch)', () => {
         '        - path: ./conf',
         '          action: sync+restart',
         '          target: /etc/app',
+        '        - path: ./hook',
+        '          action: sync+exec',
+        '          target: /app/hook',
+        '          exec:',
+        '            command: ["sh", "-c", "cp /app/hook/v.txt /tmp/exec.out"]',
         '        - path: ./Dockerfile',
         '          action: rebuild',
         '',
@@ -94,7 +100,7 @@ describe('orc watch (develop.watch)', () => {
   it('up -d --watch: watches in the daemon, said by ls and ps; the initial sync copied the path', async () => {
     const up = await p('up', '-d', '--watch');
     expect(up.code, explain(up)).toBe(0);
-    expect(up.stderr).toMatch(/watching web \(3 rules, \d+ director(y|ies)\) in the daemon/);
+    expect(up.stderr).toMatch(/watching web \(4 rules, \d+ director(y|ies)\) in the daemon/);
     expect(
       await poll(
         () => cat('/app/src/seed.txt'),
@@ -207,6 +213,23 @@ describe('orc watch (develop.watch)', () => {
         (v) => v === 'v=1',
       ),
     ).toBe('v=1');
+  });
+
+  it('sync+exec: the file is synced, then the command runs in the container', async () => {
+    write('hook/v.txt', 'v1\n');
+    expect(
+      await poll(
+        () => cat('/tmp/exec.out'),
+        (v) => v === 'v1',
+      ),
+    ).toBe('v1');
+    write('hook/v.txt', 'v2\n');
+    expect(
+      await poll(
+        () => cat('/tmp/exec.out'),
+        (v) => v === 'v2',
+      ),
+    ).toBe('v2');
   });
 
   it('a change under a rebuild path rebuilds the image and recreates the container', async () => {
