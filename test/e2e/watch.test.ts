@@ -331,4 +331,41 @@ describe('orc watch (develop.watch)', () => {
     // Down forgot the watch: the project is back, unwatched.
     expect((await ls()).stdout).toMatch(new RegExp(`^${project}\\s.*\\syes\\s+-\\s*$`, 'm'));
   });
+
+  it('up --watch (attached): watch events interleave with the logs; Ctrl-C ends both', async () => {
+    const attached = background(o, ['-p', project, 'up', '--watch'], dir);
+    try {
+      expect(
+        await poll(
+          async () => attached.out(),
+          (s) => /watch started/.test(s),
+          30_000,
+        ),
+      ).toMatch(/watch started/);
+      write('src/attached.txt', 'att\n');
+      expect(
+        await poll(
+          () => cat('/app/src/attached.txt'),
+          (v) => v === 'att',
+        ),
+      ).toBe('att');
+      expect(
+        await poll(
+          async () => attached.out(),
+          (s) => /watch sync web.*attached\.txt/.test(s),
+        ),
+      ).toMatch(/attached\.txt/);
+    } finally {
+      attached.child.kill('SIGINT');
+    }
+    await attached.result;
+    expect(
+      (
+        await poll(
+          () => ls(),
+          (r) => !new RegExp(`^${project}\\s.*\\sweb\\s*$`, 'm').test(r.stdout),
+        )
+      ).stdout,
+    ).not.toMatch(new RegExp(`^${project}\\s.*\\sweb\\s*$`, 'm'));
+  });
 });

@@ -87,6 +87,10 @@ export function createWatchManager(ctx: VerbContext, deps: WatchDeps): WatchMana
     const project = loaded.project;
     const name = project.name;
     const matchers = await matchersOf(project, req.services);
+    const current = running.get(name);
+    // A foreground `orc watch` on a project the daemon already watches detached follows that watch: its
+    // client going away must not end what `up -d --watch` asked to keep.
+    if (current?.info.detached && !req.detach) return { project: name, ...current.info };
     end(name);
     const since = new Date().toISOString();
     const services = [...new Set(matchers.map((m) => m.service))].sort();
