@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { serviceHash } from '../hash/service-hash.js';
-import { expectErrors, expectOk, loadText } from '../load/temp-project.js';
+import { loadProject } from '../load/load-project.js';
+import { expectErrors, expectOk, loadText, tempProject } from '../load/temp-project.js';
 import { renderConfig } from '../render/render-config.js';
 
 const file = (watch: string, build = '    build: ./app\n') => `services:
@@ -105,6 +106,20 @@ describe('develop.watch', () => {
     expect(text).toMatch(/target is ignored by the rebuild action/);
     expect(text).toMatch(/initial_sync is ignored/);
     expect(text).toMatch(/exec is used only by the sync\+exec action/);
+  });
+
+  it('a rule taken by extends from another directory keeps pointing at its files', async () => {
+    const tmp = tempProject({
+      'compose.yaml': 'services:\n  web:\n    extends: {file: common/base.yaml, service: app}\n',
+      'common/base.yaml':
+        'services:\n  app:\n    build: ./ctx\n    develop:\n      watch: [{path: ./src, action: sync, target: /app}]\n',
+    });
+    try {
+      const p = expectOk(await loadProject({ workingDir: tmp.dir, env: {} }));
+      expect(p.services.web?.develop?.watch[0]?.path).toBe(tmp.path('common/src'));
+    } finally {
+      tmp.remove();
+    }
   });
 
   it('changing the watch rules does not change the config hash (the container stays)', async () => {
