@@ -24,6 +24,7 @@ import { registerUnsupported } from './commands/unsupported.js';
 import { registerCreate, registerUp } from './commands/up.js';
 import { registerVersion } from './commands/version.js';
 import { registerWait } from './commands/wait.js';
+import { registerWatch } from './commands/watch.js';
 import { explainApiError } from './context.js';
 import { CliError, ExitCode, formatError } from './errors.js';
 import { addGlobalOptions } from './globals.js';
@@ -92,6 +93,7 @@ exec, attached run and up --exit-code-from: the container's own exit code.`,
   registerExport(program);
   registerAttachService(program);
   registerWait(program);
+  registerWatch(program);
   registerUnsupported(program);
   registerVersion(program);
   registerCompletion(program);

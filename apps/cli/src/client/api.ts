@@ -14,6 +14,7 @@ import type {
   ProjectSource,
   ProjectSummary,
   UpOptions,
+  WatchInfo,
 } from './types.js';
 
 export type { UpOptions } from './types.js';
@@ -102,6 +103,11 @@ export interface Api {
   stats(name: string, services: string[], all: boolean): Promise<ContainerStats[]>;
   /** A detached `run`: the one-off container's name. */
   runDetached(name: string, body: Record<string, unknown>): Promise<string>;
+  /** `watch -d` / `up -d --watch`: the daemon keeps watching; the watch as it started. */
+  watchDetached(source: ProjectSource, services: string[]): Promise<WatchInfo & { project: string }>;
+  /** `watch` in the foreground: the watch's events until the signal aborts (which ends the watch). */
+  watch(source: ProjectSource, services: string[], signal?: AbortSignal): AsyncGenerator<DaemonEvent>;
+  stopWatch(target: Target): Promise<{ project: string; stopped: boolean }>;
 }
 
 /** The engine's stat of a container path (Go's os.FileMode in `mode`: 1<<31 directory, 1<<27 symlink). */
@@ -287,6 +293,24 @@ export function api(address: DaemonAddress): Api {
           body,
         })
       ).container,
+    watchDetached: (source, services) =>
+      call<WatchInfo & { project: string }>(address, 'POST', '/v1/projects/watch', {
+        timeoutMs: 0,
+        body: { source, ...(services.length ? { services } : {}), detach: true },
+      }),
+    watch: (source, services, signal) =>
+      stream(address, 'POST', '/v1/projects/watch', {
+        timeoutMs: 0,
+        body: { source, ...(services.length ? { services } : {}) },
+        ...signalOpt(signal),
+      }) as AsyncGenerator<DaemonEvent>,
+    stopWatch: (target) =>
+      call<{ project: string; stopped: boolean }>(
+        address,
+        'POST',
+        `/v1/projects/${routeName(target)}/watch/stop`,
+        { body: withSource(target, {}) },
+      ),
     getOperation: (id) => call<OperationRecord>(address, 'GET', `/v1/operations/${encodeURIComponent(id)}`),
     progress: (id, signal) =>
       stream(

@@ -3,6 +3,7 @@ import { usageError } from '../errors.js';
 import { filterContainers, psJson, psTable } from '../render/ps.js';
 import { findProject } from './project.js';
 import { handler, repeat } from './util.js';
+import { watchLine } from './watch.js';
 
 const STATES = ['paused', 'restarting', 'removing', 'running', 'dead', 'created', 'exited'];
 
@@ -50,6 +51,8 @@ export function registerPs(program: Command): Command {
           if (!asCompose || containers.length) ctx.stdout.write(`${psJson(containers, asCompose)}\n`);
         } else {
           ctx.stdout.write(`${psTable(containers, Date.now())}\n`);
+          // On stderr: the table stays compose's for scripts that parse it.
+          if (project?.watch) ctx.stderr.write(`${watchLine(project.watch)}\n`);
         }
       }),
     );

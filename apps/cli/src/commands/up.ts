@@ -7,6 +7,7 @@ import { envTrue } from '../globals.js';
 import { followOperation } from '../render/operation.js';
 import { attachedServices, attachLogs } from './attach.js';
 import { handler, repeat, scaleArg, seconds } from './util.js';
+import { followWatch, watchLine } from './watch.js';
 
 interface UpFlags {
   detach?: boolean;
@@ -36,6 +37,7 @@ interface UpFlags {
   /** False for `--no-color`. */
   color?: boolean;
   yes?: boolean;
+  watch?: boolean;
 }
 
 /** Refuses the combinations compose refuses (before anything is sent to the daemon). */
@@ -112,7 +114,21 @@ async function up(ctx: Context, flags: UpFlags, services: string[]): Promise<voi
     return;
   }
   // --wait implies detached, as in compose; --no-start has nothing to follow.
-  if (flags.detach || flags.wait || flags.start === false) return;
+  if (flags.detach || flags.wait || flags.start === false) {
+    if (flags.watch && flags.start !== false) {
+      // Detached: the daemon keeps watching (it runs on the same host as the files) after we exit.
+      const w = await client.watchDetached(ctx.source(services), services);
+      ctx.stderr.write(`${w.project}: ${watchLine(w)}\n`);
+    }
+    return;
+  }
+  // Attached with --watch: the watch's events interleave with the logs, and end with them.
+  const watching = new AbortController();
+  const watch = flags.watch
+    ? followWatch(ctx, client, services, watching.signal).catch((err: Error) => {
+        ctx.stderr.write(`watch: ${err.message}\n`);
+      })
+    : undefined;
   // The service whose code we report is followed even when --attach left it out.
   const from = flags.exitCodeFrom;
   const attach =
@@ -130,6 +146,8 @@ async function up(ctx: Context, flags: UpFlags, services: string[]): Promise<voi
     ...(flags.logPrefix === false ? { prefix: false } : {}),
     ...(flags.color === false ? { color: false } : {}),
   });
+  watching.abort();
+  await watch;
   // The exit code is the container's own (3, 137, ...), like compose's; nothing more to say.
   if (code !== 0) throw new CliError('', code as ExitCodeValue);
 }
@@ -204,8 +222,14 @@ export function registerUp(program: Command): Command {
     .option('--no-log-prefix', 'do not print a prefix in the attached output')
     .option('--no-color', 'monochrome attached output')
     .option('-y, --yes', 'assume yes to prompts (accepted for compose scripts: orc never prompts)')
+    .option(
+      '-w, --watch',
+      'watch the develop.watch files (with -d: in the daemon, until `watch --stop` or `down`)',
+    )
     .action(
       handler<[string[]], UpFlags>(async (ctx, flags, services) => {
+        if (flags.watch && flags.start === false)
+          throw usageError('--watch cannot be combined with --no-start');
         if (flags.pull && !['always', 'missing', 'never', 'policy'].includes(flags.pull)) {
           throw usageError(`--pull ${flags.pull}: expected always, missing, never or policy`);
         }

@@ -17,6 +17,7 @@ import { imageRoutes } from './routes/images.js';
 import { logRoutes } from './routes/logs.js';
 import { operationRoutes } from './routes/operations.js';
 import { projectRoutes } from './routes/projects.js';
+import { watchRoutes } from './routes/watch.js';
 import { checkRequest, type SecurityOptions } from './security.js';
 
 const BOOLEAN_QUERY_FLAGS = ['wait', 'follow', 'timestamps'];
@@ -100,6 +101,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await v1.register(execRoutes, ctx);
       await v1.register(imageRoutes, ctx);
       await v1.register(archiveRoutes, ctx);
+      await v1.register(watchRoutes, ctx);
       v1.get('/openapi.json', async () => buildOpenApi(routes, opts.version));
     },
     { prefix: '/v1' },

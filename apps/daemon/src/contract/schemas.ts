@@ -300,6 +300,32 @@ export const ContainerSummarySchema = Type.Object(
   open,
 );
 
+/** A project's watch (`orc watch`, `up --watch`): the daemon watches the files, on the same host as they are. */
+export const WatchInfoSchema = Type.Object(
+  {
+    services: Type.Array(Type.String()),
+    detached: Type.Boolean({ description: 'Kept after the client has gone (and after a daemon restart)' }),
+    since: Type.String(),
+    rules: Type.Integer({ minimum: 0 }),
+    dirs: Type.Integer({ minimum: 0, description: 'Directories watched' }),
+  },
+  open,
+);
+
+export const WatchBodySchema = Type.Object(
+  {
+    source: ProjectSourceSchema,
+    services: Services,
+    detach: Type.Optional(
+      Type.Boolean({
+        description:
+          'Keep watching after the client has gone (recorded: resumed after a daemon restart); otherwise the reply streams the watch events (NDJSON) and the watch ends with the stream',
+      }),
+    ),
+  },
+  strict,
+);
+
 export const ProjectSummarySchema = Type.Object(
   {
     name: Type.String(),
@@ -318,6 +344,7 @@ export const ProjectSummarySchema = Type.Object(
       ),
     ),
     containers: Type.Array(ContainerSummarySchema),
+    watch: Type.Optional(WatchInfoSchema),
   },
   open,
 );
@@ -519,6 +546,7 @@ export const DaemonEventTypeSchema = literals([
   'volume',
   'image',
   'store',
+  'watch',
 ] as const);
 
 /** The event stream (`orc events`, `GET /v1/events`): lifecycle, health, restarts, repairs, operations. */

@@ -32,6 +32,11 @@ export interface ProjectRecord {
    * The next `up` here keeps it again.
    */
   released?: { reason: string; at: string };
+  /**
+   * `up -d --watch` / `watch -d`: the daemon watches the project's files (these services; absent = every
+   * service with `develop.watch`), again after a restart, until `watch --stop` or `down`.
+   */
+  watch?: { services?: string[]; since: string };
   createdAt: string;
   updatedAt: string;
 }

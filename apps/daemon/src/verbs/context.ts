@@ -17,7 +17,7 @@ import {
 } from '@orc/spec';
 import { OrcError } from '../contract/errors.js';
 import { createEventBus, type EventBus } from '../contract/event-bus.js';
-import type { LoadFailure, ProjectSource } from '../contract/types.js';
+import type { LoadFailure, ProjectSource, WatchInfo } from '../contract/types.js';
 import { createEngine, type Engine } from '../engine/engine.js';
 import { createLimiter } from '../execute/limiter.js';
 import type { OpContext } from '../execute/operations.js';
@@ -83,6 +83,8 @@ export interface VerbContext {
   supervisor?: Supervisor;
   /** This daemon, as other daemons on the engine see it (its lease on the projects it keeps). */
   identity(): Promise<DaemonIdentity>;
+  /** The project's file watch (`orc watch`), as the other verbs need it (set by `createCore`). */
+  watches?: { stop(name: string): Promise<boolean>; info(name: string): WatchInfo | undefined };
   /** The restarter's kept history, as the verbs need it (set by `createCore`). */
   restarts?: Pick<Restarter, 'heldDown' | 'forget'>;
   stateDir: string;

@@ -21,6 +21,7 @@ import { createScale } from './scale.js';
 import { createServiceAction } from './service-action.js';
 import type { Core } from './types.js';
 import { createUp } from './up.js';
+import { createWatchManager } from './watch/manager.js';
 
 export type { CoreLogger, CoreOptions } from './context.js';
 
@@ -103,14 +104,21 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     : identity;
 
   const up = createUp(ctx);
+  const serviceAction = createServiceAction(ctx);
+  const watches = createWatchManager(ctx, { up, serviceAction });
+  ctx.watches = watches;
+  // Detached watches (`up -d --watch`) come back with the daemon, once its projects are read.
+  const resumed = ready.then(() =>
+    watches.resume().catch((err) => log.warn('cannot resume watches', { error: (err as Error).message })),
+  );
   const imageOps = createImageOps({ images, ops, desired: ctx.loadDesired });
 
   return {
-    internals: { engine, store, ...(supervisor ? { supervisor } : {}), ready },
+    internals: { engine, store, ...(supervisor ? { supervisor } : {}), ready: resumed },
     ...createQueries(ctx, restarter),
     up,
     down: createDown(ctx),
-    serviceAction: createServiceAction(ctx),
+    serviceAction,
     scale: createScale(ctx),
     build: imageOps.build,
     pull: imageOps.pull,
@@ -133,7 +141,14 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     getOperation: (id) => ops.get(id),
     operationProgress: (id, signal) => ops.progress(id, signal),
     events: (filter, signal) => bus.subscribe(filter, signal),
+    watch: (source, o) => watches.start(source, o),
+    releaseWatch: (name, since) => watches.release(name, since),
+    async stopWatch(target) {
+      const { name } = await ctx.resolveName(target);
+      return { project: name, stopped: await watches.stop(name) };
+    },
     async close() {
+      watches.close();
       restarter.stop();
       await supervisor?.stop();
       await restarter.flush();

@@ -47,7 +47,8 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
       observeProject(engine, name, { detail: true }),
     ]);
     if (!record && observed.containers.length === 0) return undefined;
-    return restarter.annotate(
+    const watch = ctx.watches?.info(name);
+    const summary = await restarter.annotate(
       projectSummary({
         name,
         containers: observed.containers,
@@ -56,6 +57,7 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
         ...(record ? { runState: record.runState } : {}),
       }),
     );
+    return watch ? { ...summary, watch } : summary;
   };
 
   return {
