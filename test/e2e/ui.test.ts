@@ -107,6 +107,26 @@ describe('status page in Chromium', () => {
     for (const d of [o.dir, ...profiles]) rmSync(d, { recursive: true, force: true });
   });
 
+  it('--ui without the built page refuses to start, saying how to build it', async () => {
+    const port = await freePort();
+    const child = spawn(ORC_BIN, ['daemon', '--ui', '--ui-listen', `tcp://127.0.0.1:${port}`], {
+      env: {
+        ...o.env,
+        ORC_HOST: `unix://${join(o.dir, 'nope.sock')}`,
+        ORC_UI_DIR: join(o.dir, 'no-such-dir'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const code = await new Promise((r) => child.once('close', r));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/status page is not built: .*index\.html is missing; build it/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('no token, no page: the login form only, and the API refuses', async () => {
     await page.goto(`${base}/`);
     await expect.poll(() => page.getByLabel('Token').isVisible()).toBe(true);
@@ -193,7 +213,7 @@ describe('status page in Chromium', () => {
   });
 
   it('follows the logs of a service and sees a new line come', async () => {
-    await page.getByRole('combobox', { name: 'Service', exact: true }).selectOption('web');
+    await page.getByRole('combobox', { name: 'Service', exact: true }).selectOption({ label: 'web' });
     const logs = page.getByRole('log', { name: 'Log lines' });
     await expect
       .poll(async () => ticks((await logs.textContent()) ?? '').length, { timeout: 15_000 })

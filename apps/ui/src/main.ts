@@ -115,7 +115,15 @@ function showProjects(): void {
   filter.addEventListener('input', () => renderProjects(table, projects, filter));
   let timer: number | undefined;
   let last = 0;
+  let loading = false;
+  let again = false;
   const load = async () => {
+    // One read at a time: with hundreds of projects a read can take longer than the events between two.
+    if (loading) {
+      again = true;
+      return;
+    }
+    loading = true;
     last = Date.now();
     try {
       projects = await api.projects();
@@ -123,6 +131,12 @@ function showProjects(): void {
       renderProjects(table, projects, filter);
     } catch (err) {
       status.textContent = (err as Error).message;
+    } finally {
+      loading = false;
+      if (again) {
+        again = false;
+        listRefresh?.();
+      }
     }
   };
   // Events can come by the hundred: the list is read again at most once a second.

@@ -1,7 +1,7 @@
 /**
  * When a project last changed and why, for `ls` summaries (the status page's project list): the last
- * daemon event about it (recreated because…, restarted by…, repaired after…), kept in memory. After a
- * daemon restart, until an event comes, the time its record was last written stands in.
+ * daemon event about one of its resources (recreated because…, restarted by…, repaired after…), kept in
+ * memory. After a daemon restart, until an event comes, the time its record was last written stands in.
  */
 import type { EventBus } from '../contract/event-bus.js';
 import type { DaemonEvent } from '../contract/types.js';
@@ -14,7 +14,8 @@ export interface LastChange {
 export function trackLastChanges(bus: Pick<EventBus, 'on'>): Map<string, LastChange> {
   const last = new Map<string, LastChange>();
   bus.on((e) => {
-    if (e.project) last.set(e.project, { time: e.time, what: describeEvent(e) });
+    // An operation's own events say that it ran (a dry run too), not what changed: its resources' events do.
+    if (e.project && e.type !== 'operation') last.set(e.project, { time: e.time, what: describeEvent(e) });
   });
   return last;
 }

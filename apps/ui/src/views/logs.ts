@@ -5,15 +5,17 @@ import type { LogLine } from '../types.js';
 /** Lines kept in the browser per view; older ones are dropped as new ones come. */
 export const LOG_BUFFER = 2000;
 
-/** Logs of a project, one service or all: follow, text filter, timestamps, a bounded buffer. */
+/** Logs of a project, all, one service or one container: follow, text filter, timestamps, a bounded buffer. */
 export function createLogsPanel(project: string): {
   element: HTMLElement;
-  setServices(names: string[]): void;
+  setSources(services: string[], containers: Array<{ name: string; service: string }>): void;
   close(): void;
 } {
   const lines: LogLine[] = [];
   let stream: AbortController | undefined;
+  /** `''` all, `s:NAME` a service, `c:SERVICE:NAME` a container (its service's stream, kept to its lines). */
   const service = h('select', { id: 'log-service' }, h('option', { value: '' }, 'all services'));
+  const containerOf = () => (service.value.startsWith('c:') ? service.value.split(':')[2] : undefined);
   const follow = h('input', { id: 'log-follow', type: 'checkbox', checked: true });
   const stamps = h('input', { id: 'log-stamps', type: 'checkbox' });
   const filter = h('input', { id: 'log-filter', type: 'search', placeholder: 'text in the line' });
@@ -22,7 +24,8 @@ export function createLogsPanel(project: string): {
 
   const matches = (l: LogLine) => {
     const f = filter.value;
-    return !f || l.line.includes(f) || l.container.includes(f);
+    const only = containerOf();
+    return (!only || l.container === only) && (!f || l.line.includes(f) || l.container.includes(f));
   };
   const text = (l: LogLine) => `${stamps.checked ? `${l.time} ` : ''}${l.container} | ${l.line}\n`;
   const renderAll = () => {
@@ -36,7 +39,8 @@ export function createLogsPanel(project: string): {
     lines.length = 0;
     renderAll();
     const q = new URLSearchParams({ tail: '200', timestamps: 'true', follow: String(follow.checked) });
-    if (service.value) q.append('service', service.value);
+    const svc = service.value.split(':')[1];
+    if (svc) q.append('service', svc);
     status.textContent = follow.checked ? 'following' : 'loading';
     void (async () => {
       let pending: LogLine[] = [];
@@ -104,17 +108,25 @@ export function createLogsPanel(project: string): {
   let known = '';
   return {
     element,
-    setServices(names) {
-      const key = names.join(',');
+    setSources(services, containers) {
+      const options = [
+        ...services.map((n) => ({ value: `s:${n}`, label: n })),
+        ...containers.map((c) => ({ value: `c:${c.service}:${c.name}`, label: `container ${c.name}` })),
+      ];
+      const key = options.map((o) => o.value).join(',');
       if (key === known) return;
       const first = !known;
       known = key;
       const current = service.value;
       service.replaceChildren(
         h('option', { value: '' }, 'all services'),
-        ...names.map((n) => h('option', { value: n }, n)),
+        ...options.map((o) => h('option', { value: o.value }, o.label)),
       );
-      service.value = names.includes(current) ? current : '';
+      // A container gone for a moment (being repaired) stays chosen: its lines come back with it.
+      if (current && !options.some((o) => o.value === current)) {
+        service.append(h('option', { value: current }, current.split(':').pop() ?? current));
+      }
+      service.value = current;
       if (first) start();
     },
     close: () => stream?.abort(),

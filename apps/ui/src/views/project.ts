@@ -258,7 +258,10 @@ export function createProjectView(name: string): ProjectView {
         }),
       ),
     );
-    logs.setServices(p.services.map((s) => s.name));
+    logs.setSources(
+      p.services.map((s) => s.name),
+      p.containers.map((c) => ({ name: c.Name, service: c.Service })),
+    );
     if (focused) element.querySelector<HTMLElement>(`[data-key="${CSS.escape(focused)}"]`)?.focus();
   };
 
