@@ -41,6 +41,8 @@ describe('status page in Chromium', () => {
   let page: Page;
   let base = '';
   const profiles: string[] = [];
+  /** The daemon's stdout and its JSON log (stderr): the token must never appear in them. */
+  let daemonLog = '';
 
   beforeAll(async () => {
     assertBuilt();
@@ -80,7 +82,10 @@ describe('status page in Chromium', () => {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    await waitForOutput(daemon, (out) => out.includes('status page on'));
+    daemon.stderr?.on('data', (c: Buffer) => {
+      daemonLog += c.toString();
+    });
+    daemonLog += await waitForOutput(daemon, (out) => out.includes('status page on'));
     const up = await orc(o, ['-p', project, 'up', '-d', '--wait'], { cwd: dir });
     expect(up.code, explain(up)).toBe(0);
 
@@ -234,6 +239,23 @@ describe('status page in Chromium', () => {
     await page.screenshot({ path: join(ROOT, 'docs', 'ui.png'), fullPage: true });
   });
 
+  it('Up asks first, naming the project, and shows the operation (keyboard: Enter, Escape)', async () => {
+    await page.getByRole('button', { name: 'Down', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect((await dialog.textContent()) ?? '').toContain(`"${project}"`);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await docker('inspect', '-f', '{{.State.Running}}', `${project}-web-1`)).toBe('true');
+
+    await page.getByRole('button', { name: 'Up', exact: true }).click();
+    await page.getByRole('button', { name: `Apply ${project}` }).click();
+    await page
+      .locator('.op-state[data-state="succeeded"]', { hasText: 'up: succeeded' })
+      .waitFor({ timeout: 30_000 });
+  });
+
   it('refuses the session cookie from a foreign origin, and every request after logout', async () => {
     const request = page.context().request;
     const foreign = await request.post(`${base}/v1/projects/${project}/stop`, {
@@ -253,6 +275,28 @@ describe('status page in Chromium', () => {
     await page.getByLabel('Token').waitFor();
     const after = await request.get(`${base}/v1/projects`);
     expect(after.status()).toBe(401);
+  });
+
+  it('Down, after logging in again, takes the project down with its progress shown', async () => {
+    await page.getByLabel('Token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.goto(`${base}/#/p/${project}`);
+    await page.locator('tr[data-service="web"]').waitFor();
+    await page.getByRole('button', { name: 'Down', exact: true }).click();
+    await page.getByRole('button', { name: `Take ${project} down` }).click();
+    await page
+      .locator('.op-state[data-state="succeeded"]', { hasText: 'down: succeeded' })
+      .waitFor({ timeout: 30_000 });
+    await page.getByText('No such project (any more).').waitFor({ timeout: 10_000 });
+    expect(await docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`)).toBe('');
+  });
+
+  it('never wrote the token or a session id to the daemon log', async () => {
+    const cookie = (await context?.cookies())?.find((c) => c.name === 'orc_session');
+    expect(daemonLog).toContain('"msg":"incoming request"');
+    expect(daemonLog).not.toContain(TOKEN);
+    expect(cookie?.value).toBeTruthy();
+    expect(daemonLog).not.toContain(cookie?.value);
   });
 });
 
