@@ -89,7 +89,8 @@ Options (environment variable in brackets; flags win):
                            token required, loopback unless --allow-remote [ORC_UI_LISTEN]
   -h, --help               show this help
 
-DOCKER_HOST selects the engine (default unix:///var/run/docker.sock).`;
+DOCKER_HOST selects the engine (default unix:///var/run/docker.sock). ORC_UI_DIR: the built status page
+(default: the @orc/ui package's dist/ beside the daemon).`;
 
 export function parseSettings(argv: string[], sys: SettingsEnvironment): DaemonSettings | 'help' {
   let parsed: ReturnType<typeof parseFlags>;
