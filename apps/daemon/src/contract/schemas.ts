@@ -294,6 +294,9 @@ export const ContainerSummarySchema = Type.Object(
       }),
     ),
     HealthOutput: Type.Optional(Type.String({ description: 'Output of the last healthcheck probe' })),
+    StartedAt: Type.Optional(
+      Type.String({ description: 'When it last started (RFC 3339); absent if never' }),
+    ),
     Publishers: Type.Array(PublisherSchema),
     Networks: Type.Array(Type.String()),
   },
@@ -339,12 +342,26 @@ export const ProjectSummarySchema = Type.Object(
           name: Type.String(),
           desired: DesiredRunStateSchema,
           replicas: Type.Number(),
+          dependsOn: Type.Optional(
+            Type.Array(Type.String(), {
+              description: 'Its `depends_on` services (the page draws the graph)',
+            }),
+          ),
         },
         open,
       ),
     ),
     containers: Type.Array(ContainerSummarySchema),
     watch: Type.Optional(WatchInfoSchema),
+    lastChange: Type.Optional(
+      Type.Object(
+        {
+          time: Type.String(),
+          what: Type.String({ description: 'The last daemon event about it, or the record written' }),
+        },
+        open,
+      ),
+    ),
   },
   open,
 );
@@ -575,4 +592,25 @@ export const LogLineSchema = Type.Object(
     line: Type.String(),
   },
   open,
+);
+
+/* ---- the status page (`--ui`): login exchanges the token for a session cookie ---- */
+
+export const UiLoginBodySchema = Type.Object(
+  { token: Type.String({ minLength: 1, description: 'The daemon token (ORC_TOKEN / --token-file)' }) },
+  strict,
+);
+export const UiSessionReplySchema = Type.Object(
+  { expiresAt: Type.String({ description: 'When the session ends (RFC 3339); log in again then' }) },
+  open,
+);
+export const ReapplyBodySchema = Type.Object(
+  {
+    dryRun: Type.Optional(
+      Type.Boolean({
+        description: 'Plan only: `operation.plan` holds the steps `up` would run, with causes',
+      }),
+    ),
+  },
+  strict,
 );

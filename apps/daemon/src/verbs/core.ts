@@ -15,6 +15,7 @@ import { createDown } from './down.js';
 import { createImageOps } from './images-ops.js';
 import { createQueries } from './query.js';
 import { readoptLeasedProjects } from './readopt.js';
+import { createReapply } from './reapply.js';
 import { createReconcile } from './reconcile.js';
 import { createRunner } from './run.js';
 import { createScale } from './scale.js';
@@ -117,6 +118,7 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     internals: { engine, store, ...(supervisor ? { supervisor } : {}), ready: resumed },
     ...createQueries(ctx, restarter),
     up,
+    reapply: createReapply(ctx, up),
     down: createDown(ctx),
     serviceAction,
     scale: createScale(ctx),

@@ -70,6 +70,8 @@ export interface Core {
     | LoadFailure
   >;
   up(source: ProjectSource, opts: UpOptions): Promise<OperationHandle | LoadFailure>;
+  /** `up` again from the kept record (files re-read, the stored environment): the status page's Up and plan. */
+  reapply(name: string, opts: { dryRun?: boolean }): Promise<OperationHandle | LoadFailure>;
   down(target: ProjectTarget, opts: DownOptions): Promise<OperationHandle>;
   serviceAction(
     target: ProjectTarget,
