@@ -81,6 +81,11 @@ export function planSwarm(
   const finalSpecs = new Map<string, SwarmServiceSpec | undefined>(); // engine name → spec after the plan
   for (const service of chosen) {
     const current = observedByName.get(service.engineName);
+    if (current?.updateState === 'paused' || current?.updateState === 'rollback_paused') {
+      plan.warnings.push(
+        `the last update of ${service.engineName} is ${current.updateState.replace('_', ' ')}${current.updateMessage ? `: ${current.updateMessage}` : ''}`,
+      );
+    }
     const step = serviceStep(service, current, observed, options);
     if (!step) continue;
     const after = [
@@ -331,9 +336,11 @@ function serviceStep(
   const spec: SwarmServiceSpec = force
     ? { ...service.spec, TaskTemplate: { ...service.spec.TaskTemplate, ForceUpdate: force } }
     : service.spec;
+  // The hash leaves digests out: a new digest of the same tag is a change of the files' side too.
+  const newDigest = options.images?.[service.name] !== undefined && changed.includes('ContainerSpec.Image');
   let cause: string;
   if (changed.length) {
-    cause = `${hashDiffers ? 'spec differs' : 'changed on the cluster'}: ${changed.join(', ')}`;
+    cause = `${hashDiffers || newDigest ? 'spec differs' : 'changed on the cluster'}: ${changed.join(', ')}`;
   } else if (hashDiffers) {
     cause =
       current.labels[SwarmLabels.orcConfigHash] === undefined ? 'not made by orc' : 'config hash differs';

@@ -130,6 +130,11 @@ describe('swarmProblems: parts of translated keys', () => {
       warnings: ['2:3 services.job.deploy'],
     },
     {
+      what: 'a dependency waited on to complete with deploy.mode replicated: a warning (it never completes)',
+      yaml: 'services:\n  job:\n    image: j\n    deploy: {mode: replicated}\n  web:\n    image: w\n    depends_on: {job: {condition: service_completed_successfully}}\n',
+      warnings: ['4:20 services.job.deploy.mode'],
+    },
+    {
       what: 'a published port range: an error',
       yaml: 'services:\n  web:\n    image: w\n    ports: ["8000-8001:80"]\n',
       errors: ['4:13 services.web.ports[0]'],

@@ -235,6 +235,17 @@ function fieldProblems(service: Service, job: boolean, report: Report): void {
       `service "${service.name}" becomes a replicated-job`,
     );
   }
+  if (job && service.deploy?.mode === 'replicated') {
+    report(
+      ['deploy', 'mode'],
+      warn(
+        'a replicated service never completes: orc waits for it to run',
+        'use deploy.mode: replicated-job',
+      ),
+      `service "${service.name}" is waited on to complete`,
+      'value',
+    );
+  }
   const mode = swarmMode(service, job);
   if (mode.endsWith('-job')) {
     for (const key of ['update_config', 'rollback_config'] as const) {

@@ -480,16 +480,17 @@ services:
     expect(changed.services[0]?.hash).not.toBe(web.hash);
   });
 
-  it('pins an image digest: a new spec and hash', async () => {
+  it('pins an image digest: a new spec, the same hash (a digest of the same tag); another tag: another hash', async () => {
     const d = await swarmOf('services: {web: {image: reg:5000/web:1, build: .}}');
     const web = d.services[0];
     if (!web) throw new Error('no web');
     expect(web.build?.tags).toEqual(['reg:5000/web:1']);
     const pinned = withSwarmImage(web, 'reg:5000/web:1@sha256:abc');
     expect(pinned.spec.TaskTemplate.ContainerSpec.Image).toBe('reg:5000/web:1@sha256:abc');
-    expect(pinned.hash).not.toBe(web.hash);
+    expect(pinned.hash).toBe(web.hash);
     expect(pinned.spec.Labels[SwarmLabels.orcConfigHash]).toBe(pinned.hash);
     expect(withSwarmImage(pinned, 'reg:5000/web:1@sha256:abc')).toBe(pinned);
+    expect(withSwarmImage(web, 'reg:5000/web:2@sha256:abc').hash).not.toBe(web.hash);
   });
 
   it('refuses what Swarm cannot do in a selected service, and not in another', async () => {

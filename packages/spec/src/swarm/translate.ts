@@ -185,16 +185,27 @@ function swarmService(
   return out;
 }
 
-/** The hash of a service spec, without the labels that must not change it. */
+/**
+ * The hash of a service spec, without the labels that must not change it and without the image's
+ * digest: a spec pinned to `web:1@sha256:…` after a push hashes as `web:1` does, so a later pass that
+ * knows no digest (the supervisor's) does not see a change and undo the pin. A new digest of the same
+ * tag is a change all the same: the planner compares the images themselves.
+ */
 export function swarmSpecHash(spec: SwarmServiceSpec): string {
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(spec.Labels)) if (!UNHASHED.includes(k as never)) labels[k] = v;
-  return bodyHash({ ...spec, Labels: labels });
+  const container = spec.TaskTemplate.ContainerSpec;
+  const image = container.Image.replace(/@sha256:[0-9a-f]+$/, '');
+  return bodyHash({
+    ...spec,
+    Labels: labels,
+    TaskTemplate: { ...spec.TaskTemplate, ContainerSpec: { ...container, Image: image } },
+  });
 }
 
 /**
- * The spec with another image (a pushed or resolved digest) and its hash recomputed: the engine half
- * pins images after build/push, and a new digest must roll the service.
+ * The spec with another image (a digest pinned after build/push or resolution), its hash recomputed
+ * (unchanged for a digest of the same tag).
  */
 export function withSwarmImage(service: DesiredSwarmService, image: string): DesiredSwarmService {
   if (service.spec.TaskTemplate.ContainerSpec.Image === image) return service;
