@@ -118,7 +118,7 @@ describe('planSwarm: converged and changed', () => {
     const plan = planSwarm(desired, observed);
     expect(lines(plan)).toEqual([
       ...WEB_WAITS,
-      'update service demo_web (version 10) (spec differs: ContainerSpec.Env.A, ContainerSpec.Env.B)',
+      'update service demo_web (version 10) (config differs: environment.A, environment.B)',
     ]);
     const op = plan.operations.at(-1);
     expect(op?.after).toEqual(plan.operations.slice(0, 3).map((o) => o.id));
@@ -149,7 +149,7 @@ describe('planSwarm: converged and changed', () => {
     web.spec.TaskTemplate.ContainerSpec.Env = ['A=1', 'DEBUG=1'];
     expect(lines(planSwarm(desired, observed))).toEqual([
       ...WEB_WAITS,
-      'update service demo_web (version 10) (changed on the cluster: ContainerSpec.Env.DEBUG, Mode.Replicated.Replicas)',
+      'update service demo_web (version 10) (changed on the cluster: environment.DEBUG, deploy.replicas)',
     ]);
   });
 
@@ -160,7 +160,7 @@ describe('planSwarm: converged and changed', () => {
     const plan = planSwarm(desired, observed);
     expect(lines(plan)).toEqual([
       'create secret demo_pw_<hash> for pw (value changed (new version))',
-      'update service demo_db (version 10) (spec differs: ContainerSpec.Secrets)',
+      'update service demo_db (version 10) (config differs: secrets)',
       'remove secret demo_pw_<hash> (old version of pw)',
     ]);
     const [create, update, remove] = plan.operations;
@@ -182,7 +182,7 @@ describe('planSwarm: converged and changed', () => {
     const plan = planSwarm(desired, observed, { services: ['a'] });
     expect(lines(plan)).toEqual([
       'create secret demo_s_<hash> for s (value changed (new version))',
-      'update service demo_a (version 10) (spec differs: ContainerSpec.Secrets)',
+      'update service demo_a (version 10) (config differs: secrets)',
     ]);
   });
 
@@ -199,7 +199,7 @@ describe('planSwarm: converged and changed', () => {
     const observed = convergedSwarm(desired);
     const digest = `reg:5000/web:1@sha256:${'cd'.repeat(32)}`;
     const plan = planSwarm(desired, observed, { images: { web: digest } });
-    expect(lines(plan)).toEqual(['update service demo_web (version 10) (spec differs: ContainerSpec.Image)']);
+    expect(lines(plan)).toEqual(['update service demo_web (version 10) (config differs: image)']);
     const after = applySwarmPlan(observed, plan);
     expect(planSwarm(desired, after, { images: { web: digest } }).operations).toEqual([]);
     // A later pass that knows no digest (the supervisor's) leaves the pinned service alone.

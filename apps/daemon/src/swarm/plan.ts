@@ -6,7 +6,7 @@
  * versions after the services have moved off them. A converged project plans zero operations.
  */
 import { type DesiredDependency, SwarmLabels, withSwarmImage } from '@orc/spec';
-import { specDiff } from './diff.js';
+import { composeFields, specDiff } from './diff.js';
 import type {
   DesiredSwarm,
   DesiredSwarmService,
@@ -340,7 +340,7 @@ function serviceStep(
   const newDigest = options.images?.[service.name] !== undefined && changed.includes('ContainerSpec.Image');
   let cause: string;
   if (changed.length) {
-    cause = `${hashDiffers || newDigest ? 'spec differs' : 'changed on the cluster'}: ${changed.join(', ')}`;
+    cause = `${hashDiffers || newDigest ? 'config differs' : 'changed on the cluster'}: ${composeFields(changed).join(', ')}`;
   } else if (hashDiffers) {
     cause =
       current.labels[SwarmLabels.orcConfigHash] === undefined ? 'not made by orc' : 'config hash differs';

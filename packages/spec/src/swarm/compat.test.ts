@@ -174,6 +174,11 @@ describe('swarmProblems: parts of translated keys', () => {
       errors: ['4:20 services.web.deploy.mode'],
     },
     {
+      what: 'a service whose Swarm name is longer than a DNS label: an error',
+      yaml: `services:\n  ${'s'.repeat(59)}:\n    image: w\n`,
+      errors: [`2:3 services.${'s'.repeat(59)}`],
+    },
+    {
       what: 'a bridge network: a warning (made overlay)',
       yaml: 'services:\n  web:\n    image: w\nnetworks:\n  default: {driver: bridge}\n',
       warnings: ['5:21 networks.default.driver'],

@@ -166,6 +166,17 @@ export function swarmProblems(project: Project): PathProblem[] {
         report([key], SWARM_REPORTED[key] as SwarmRule, `"${key}"`);
     }
     fieldProblems(service, jobs.has(name), report);
+    const engineName = `${project.name}_${name}`;
+    if (engineName.length > SERVICE_NAME_MAX) {
+      out.push({
+        code: 'NOT_SUPPORTED',
+        message: `service "${name}": its Swarm name ${engineName} is longer than ${SERVICE_NAME_MAX} characters (a DNS label)`,
+        path: ['services', name],
+        at: 'key',
+        hint: 'shorten the service or the project name (-p)',
+        services: [name],
+      });
+    }
   }
   for (const key of Object.keys(project.networks ?? {}).sort()) {
     const network = project.networks[key];
@@ -182,6 +193,9 @@ export function swarmProblems(project: Project): PathProblem[] {
   }
   return out;
 }
+
+/** Swarm names a service as a DNS label. */
+const SERVICE_NAME_MAX = 63;
 
 type Report = (path: KeyPath, rule: SwarmRule, what: string, at?: 'key' | 'value') => void;
 
