@@ -179,6 +179,14 @@ describe('swarmProblems: parts of translated keys', () => {
       errors: [`2:3 services.${'s'.repeat(59)}`],
     },
     {
+      what: 'replicas and max_replicas_per_node of a global service: warnings',
+      yaml: 'services:\n  agent:\n    image: a\n    deploy:\n      mode: global\n      replicas: 2\n      placement: {max_replicas_per_node: 1}\n',
+      warnings: [
+        '6:7 services.agent.deploy.replicas',
+        '7:19 services.agent.deploy.placement.max_replicas_per_node',
+      ],
+    },
+    {
       what: 'a bridge network: a warning (made overlay)',
       yaml: 'services:\n  web:\n    image: w\nnetworks:\n  default: {driver: bridge}\n',
       warnings: ['5:21 networks.default.driver'],

@@ -261,6 +261,25 @@ function fieldProblems(service: Service, job: boolean, report: Report): void {
     );
   }
   const mode = swarmMode(service, job);
+  if (mode.startsWith('global')) {
+    if (service.deploy?.replicas !== undefined || service.scale !== undefined) {
+      report(
+        [
+          service.deploy?.replicas !== undefined ? 'deploy' : 'scale',
+          ...(service.deploy?.replicas !== undefined ? ['replicas'] : []),
+        ],
+        warn('a global service runs one task on each node'),
+        'replicas of a global service',
+      );
+    }
+    if (service.deploy?.placement?.max_replicas_per_node !== undefined) {
+      report(
+        ['deploy', 'placement', 'max_replicas_per_node'],
+        warn('a global service runs one task on each node'),
+        'max_replicas_per_node of a global service',
+      );
+    }
+  }
   if (mode.endsWith('-job')) {
     for (const key of ['update_config', 'rollback_config'] as const) {
       if (service.deploy?.[key])

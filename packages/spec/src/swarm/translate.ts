@@ -133,7 +133,7 @@ function swarmService(
   if (resources) task.Resources = resources;
   const restart = restartPolicy(service, job);
   if (restart) task.RestartPolicy = restart;
-  const place = placement(service);
+  const place = placement(service, global);
   if (place) task.Placement = place;
   const networks = taskNetworks(project, service);
   if (networks) task.Networks = networks;
