@@ -32,8 +32,10 @@ export type * from './model/desired.js';
 export * from './model/errors.js';
 export * from './model/labels.js';
 export type * from './model/project.js';
+export type * from './model/swarm.js';
 // Compose's short syntax, for the flags that take it (`orc run -p`, `-v`) as the file does.
 export { type PortResult, parseShortPort } from './normalize/ports.js';
 export { isHostPath, parseShortVolume, type VolumeResult } from './normalize/volumes.js';
 export * from './render/index.js';
+export * from './swarm/index.js';
 export { problemsFor } from './validate/applicable.js';
