@@ -36,6 +36,7 @@ interface UpFlags {
   /** False for `--no-color`. */
   color?: boolean;
   yes?: boolean;
+  target?: 'local' | 'swarm';
 }
 
 /** Refuses the combinations compose refuses (before anything is sent to the daemon). */
@@ -93,6 +94,7 @@ export function upOptions(flags: UpFlags, services: string[]): UpOptions {
   if (flags.start === false) opts.noStart = true;
   if (flags.alwaysRecreateDeps) opts.alwaysRecreateDeps = true;
   if (flags.renewAnonVolumes) opts.renewAnonVolumes = true;
+  if (flags.target) opts.target = flags.target;
   return opts;
 }
 
@@ -204,6 +206,12 @@ export function registerUp(program: Command): Command {
     .option('--no-log-prefix', 'do not print a prefix in the attached output')
     .option('--no-color', 'monochrome attached output')
     .option('-y, --yes', 'assume yes to prompts (accepted for compose scripts: orc never prompts)')
+    .addOption(
+      new Option(
+        '--target <target>',
+        "where the project runs: the daemon's engine or the swarm it manages",
+      ).choices(['local', 'swarm']),
+    )
     .action(
       handler<[string[]], UpFlags>(async (ctx, flags, services) => {
         if (flags.pull && !['always', 'missing', 'never', 'policy'].includes(flags.pull)) {

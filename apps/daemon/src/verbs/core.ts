@@ -19,6 +19,7 @@ import { createReconcile } from './reconcile.js';
 import { createRunner } from './run.js';
 import { createScale } from './scale.js';
 import { createServiceAction } from './service-action.js';
+import { createSwarmSeam } from './swarm-seam.js';
 import type { Core } from './types.js';
 import { createUp } from './up.js';
 
@@ -105,13 +106,18 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
   const up = createUp(ctx);
   const imageOps = createImageOps({ images, ops, desired: ctx.loadDesired });
 
-  return {
-    internals: { engine, store, ...(supervisor ? { supervisor } : {}), ready },
+  // The target seam (issue 15): a project whose record (or `up --target`, or the file) says swarm goes to
+  // the Swarm verbs; everything else is the local target, untouched.
+  const seam = createSwarmSeam(ctx, {
     ...createQueries(ctx, restarter),
     up,
     down: createDown(ctx),
     serviceAction: createServiceAction(ctx),
     scale: createScale(ctx),
+  });
+  return {
+    internals: { engine, store, ...(supervisor ? { supervisor } : {}), ready },
+    ...seam,
     build: imageOps.build,
     pull: imageOps.pull,
     run: createRunner({
