@@ -95,7 +95,8 @@ export interface EngineTask {
     ContainerStatus?: { ContainerID?: string; PID?: number; ExitCode?: number };
     PortStatus?: { Ports?: EngineTaskPort[] };
   };
-  Spec?: { ContainerSpec?: { Image?: string } };
+  /** The task template the task was made from (compared with the service's to tell current tasks). */
+  Spec?: { ContainerSpec?: { Image?: string }; ForceUpdate?: number };
 }
 
 export interface EngineNode {

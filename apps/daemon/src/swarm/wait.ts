@@ -40,15 +40,22 @@ export function serviceConvergence(
     service.UpdateStatus?.State === 'updating' || service.UpdateStatus?.State === 'rollback_started';
   // A task is `running` only once its healthcheck passed (Swarm keeps it `starting` until then), so the
   // count of running tasks is the healthy count for a service with a healthcheck.
+  // Tasks of the current spec only: right after an update, the old tasks still run and the update has
+  // not started yet (no UpdateStatus), so counting them would end the wait before anything changed.
+  const template = service.Spec.TaskTemplate;
+  const current = (t: EngineTask) =>
+    JSON.stringify(t.Spec?.ContainerSpec) === JSON.stringify(template?.ContainerSpec) &&
+    (t.Spec?.ForceUpdate ?? 0) === (template?.ForceUpdate ?? 0);
   const desired = mine.filter((t) => t.DesiredState === 'running');
+  const stale = desired.filter((t) => !current(t)).length;
   const running = desired.filter((t) => t.Status.State === 'running').length;
   const want =
     service.ServiceStatus?.DesiredTasks ?? mode.Replicated?.Replicas ?? (mode.Global ? desired.length : 1);
   // Only the current spec's tasks: during a rolling update old ones are still desired-running for a while.
-  const done = !updating && running >= want && running === desired.length;
+  const done = !updating && stale === 0 && running >= want && running === desired.length;
   return {
     done,
-    why: `${running}/${want} tasks ${until === 'healthy' ? 'running and healthy' : 'running'}${updating ? ', update in progress' : ''}${err}`,
+    why: `${running}/${want} tasks ${until === 'healthy' ? 'running and healthy' : 'running'}${updating || stale ? ', update in progress' : ''}${err}`,
   };
 }
 
