@@ -23,7 +23,7 @@ x-orc: {target: swarm}
 services:
   db:
     image: ${lab.image}
-    command: ["sh", "-c", "sleep 2; touch /tmp/ready; exec sleep 3600"]
+    command: ["sh", "-c", "echo db-says-hello; sleep 2; touch /tmp/ready; exec sleep 3600"]
     healthcheck: {test: ["CMD", "sh", "-c", "test -f /tmp/ready"], interval: 1s, timeout: 2s, retries: 30}
     stop_grace_period: 1s
   api:
@@ -175,6 +175,65 @@ describe('orc on a swarm target', () => {
     expect(await fetchText(`http://${lab.net}.11:${port}/`, (t) => t.startsWith('changed'))).toBe(
       'changed-s3cret\n',
     );
+  });
+
+  it('scale, restart, logs and a local project beside it in the same daemon', async () => {
+    const scale = await orc(o, ['-p', project, 'scale', 'api=3'], { cwd: dir });
+    expect(scale.code, explain(scale)).toBe(0);
+    expect(
+      await labDocker(
+        lab.managerHost,
+        'service',
+        'inspect',
+        `${project}_api`,
+        '--format',
+        '{{.Spec.Mode.Replicated.Replicas}}',
+      ),
+    ).toBe('3');
+
+    const version = () =>
+      labDocker(lab.managerHost, 'service', 'inspect', `${project}_db`, '--format', '{{.Version.Index}}');
+    const before = Number(await version());
+    const restart = await orc(o, ['-p', project, 'restart', 'db'], { cwd: dir });
+    expect(restart.code, explain(restart)).toBe(0);
+    expect(Number(await version())).toBeGreaterThan(before);
+
+    const logs = await orc(o, ['-p', project, 'logs', 'db'], { cwd: dir });
+    expect(logs.code, explain(logs)).toBe(0);
+    expect(logs.stdout).toMatch(new RegExp(`${project}_db\\.1.*db-says-hello`));
+
+    const stop = await orc(o, ['-p', project, 'stop', 'db'], { cwd: dir });
+    expect(stop.code).not.toBe(0);
+    expect(stop.stderr).toMatch(/not available on a swarm target/);
+
+    // A local project on the same daemon (its engine is the manager's): containers, not services.
+    const localDir = mkdtempSync(join(tmpdir(), 'swarm-run-local-'));
+    writeFileSync(
+      join(localDir, 'compose.yaml'),
+      `services:\n  one:\n    image: ${lab.image}\n    command: ["sleep", "3600"]\n    stop_grace_period: 1s\n`,
+    );
+    try {
+      const up = await orc(o, ['-p', `${project}local`, 'up', '-d'], { cwd: localDir });
+      expect(up.code, explain(up)).toBe(0);
+      const ls = await orc(o, ['ls'], { cwd: dir });
+      expect(ls.stdout).toContain(project);
+      expect(ls.stdout).toContain(`${project}local`);
+      expect(
+        await labDocker(
+          lab.managerHost,
+          'ps',
+          '-q',
+          '--filter',
+          `label=com.docker.compose.project=${project}local`,
+        ),
+      ).not.toBe('');
+      const ps = await orc(o, ['-p', `${project}local`, 'ps'], { cwd: localDir });
+      expect(ps.stdout).toContain(`${project}local-one-1`);
+    } finally {
+      const down = await orc(o, ['-p', `${project}local`, 'down'], { cwd: localDir });
+      expect(down.code, explain(down)).toBe(0);
+      rmSync(localDir, { recursive: true, force: true });
+    }
   });
 
   it('down removes services, networks, secrets and configs, and returns when the tasks are gone', async () => {
