@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { usageError } from '../errors.js';
-import { filterContainers, psJson, psTable } from '../render/ps.js';
+import { filterContainers, psJson, psTable, swarmPsTable } from '../render/ps.js';
 import { findProject } from './project.js';
 import { handler, repeat } from './util.js';
 import { watchLine } from './watch.js';
@@ -35,8 +35,10 @@ export function registerPs(program: Command): Command {
         }
         const client = await ctx.connect();
         const { project } = await findProject(ctx, client);
+        const swarm = (project as { target?: string } | undefined)?.target === 'swarm';
         const containers = filterContainers(project?.containers ?? [], {
-          all: f.all === true,
+          // A swarm project's rows are its tasks: those starting, failed or rejected say the most.
+          all: f.all === true || swarm,
           status: f.status ?? [],
           services,
         });
@@ -50,7 +52,7 @@ export function registerPs(program: Command): Command {
           const asCompose = Boolean(ctx.env.ORC_AS_COMPOSE);
           if (!asCompose || containers.length) ctx.stdout.write(`${psJson(containers, asCompose)}\n`);
         } else {
-          ctx.stdout.write(`${psTable(containers, Date.now())}\n`);
+          ctx.stdout.write(`${swarm ? swarmPsTable(containers) : psTable(containers, Date.now())}\n`);
           // On stderr: the table stays compose's for scripts that parse it.
           if (project?.watch) ctx.stderr.write(`${watchLine(project.watch)}\n`);
         }

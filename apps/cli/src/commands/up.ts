@@ -38,6 +38,7 @@ interface UpFlags {
   color?: boolean;
   yes?: boolean;
   watch?: boolean;
+  target?: 'local' | 'swarm';
 }
 
 /** Refuses the combinations compose refuses (before anything is sent to the daemon). */
@@ -95,6 +96,7 @@ export function upOptions(flags: UpFlags, services: string[]): UpOptions {
   if (flags.start === false) opts.noStart = true;
   if (flags.alwaysRecreateDeps) opts.alwaysRecreateDeps = true;
   if (flags.renewAnonVolumes) opts.renewAnonVolumes = true;
+  if (flags.target) opts.target = flags.target;
   return opts;
 }
 
@@ -225,6 +227,12 @@ export function registerUp(program: Command): Command {
     .option(
       '-w, --watch',
       'watch the develop.watch files (with -d: in the daemon, until `watch --stop` or `down`)',
+    )
+    .addOption(
+      new Option(
+        '--target <target>',
+        "where the project runs: the daemon's engine or the swarm it manages",
+      ).choices(['local', 'swarm']),
     )
     .action(
       handler<[string[]], UpFlags>(async (ctx, flags, services) => {

@@ -94,6 +94,12 @@ export const UpOptionsSchema = Type.Object(
     alwaysRecreateDeps: Type.Optional(
       Type.Boolean({ description: 'Recreate the dependencies of `services` even when they are up to date' }),
     ),
+    target: Type.Optional(
+      Type.Union([Type.Literal('local'), Type.Literal('swarm')], {
+        description:
+          "Where the project runs: the daemon's engine (local) or the swarm it manages; wins over the file's x-orc.target; later commands follow the project's record",
+      }),
+    ),
     renewAnonVolumes: Type.Optional(
       Type.Boolean({
         description:
@@ -299,6 +305,11 @@ export const ContainerSummarySchema = Type.Object(
     ),
     Publishers: Type.Array(PublisherSchema),
     Networks: Type.Array(Type.String()),
+    // A task of a swarm project (issue 15): one row per task.
+    Node: Type.Optional(Type.String({ description: 'Swarm task: the node it is on' })),
+    DesiredState: Type.Optional(Type.String({ description: 'Swarm task: what Swarm wants of it' })),
+    CurrentState: Type.Optional(Type.String({ description: 'Swarm task: its state now' })),
+    Error: Type.Optional(Type.String({ description: 'Swarm task: why it failed or was rejected' })),
   },
   open,
 );
@@ -335,6 +346,9 @@ export const ProjectSummarySchema = Type.Object(
     workingDir: Type.String(),
     configFiles: Type.Array(Type.String()),
     registered: Type.Boolean({ description: 'Kept converged by the daemon, or only found on the engine' }),
+    target: Type.Optional(
+      Type.Union([Type.Literal('local'), Type.Literal('swarm')], { description: 'Absent: local' }),
+    ),
     status: Type.String(),
     services: Type.Array(
       Type.Object(
@@ -524,6 +538,9 @@ export const ResourceKindSchema = literals([
   'image',
   'container',
   'service',
+  // The Swarm target's objects (issue 15).
+  'secret',
+  'config',
 ] as const);
 export const ProgressStateSchema = literals([
   'pending',

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readdir, readFile, rename, rm, statfs } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { DesiredState } from '@orc/spec';
+import type { DesiredState, DesiredSwarm, Target } from '@orc/spec';
 import { OrcError } from '../contract/errors.js';
 import type { DesiredRunState, ProjectSource } from '../contract/types.js';
 
@@ -37,6 +37,10 @@ export interface ProjectRecord {
    * service with `develop.watch`), again after a restart, until `watch --stop` or `down`.
    */
   watch?: { services?: string[]; since: string };
+  /** Where the project runs; absent = the local engine. `swarm`: `desired` is absent and `swarm` holds it. */
+  target?: Target;
+  /** The Swarm target's desired state as last applied (issue 15). */
+  swarm?: DesiredSwarm;
   createdAt: string;
   updatedAt: string;
 }

@@ -20,6 +20,7 @@ import { createReconcile } from './reconcile.js';
 import { createRunner } from './run.js';
 import { createScale } from './scale.js';
 import { createServiceAction } from './service-action.js';
+import { createSwarmSeam } from './swarm-seam.js';
 import type { Core } from './types.js';
 import { createUp } from './up.js';
 import { createWatchManager } from './watch/manager.js';
@@ -114,14 +115,19 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
   );
   const imageOps = createImageOps({ images, ops, desired: ctx.loadDesired });
 
-  return {
-    internals: { engine, store, ...(supervisor ? { supervisor } : {}), ready: resumed },
+  // The target seam (issue 15): a project whose record (or `up --target`, or the file) says swarm goes to
+  // the Swarm verbs; everything else is the local target, untouched.
+  const seam = createSwarmSeam(ctx, {
     ...createQueries(ctx, restarter),
     up,
     reapply: createReapply(ctx, up),
     down: createDown(ctx),
     serviceAction,
     scale: createScale(ctx),
+  });
+  return {
+    internals: { engine, store, ...(supervisor ? { supervisor } : {}), ready: resumed },
+    ...seam,
     build: imageOps.build,
     pull: imageOps.pull,
     run: createRunner({
