@@ -11,7 +11,8 @@
  *   ORC_BENCH_DRIFT_REPS=5        drift repairs timed
  *   ORC_BENCH_IDLE_CONTAINERS=200 containers under management while the daemon idles
  *   ORC_BENCH_IDLE_SECONDS=60     idle window (shorter for quick runs)
- *   ORC_BENCH_ONLY=stacks,drift,idle,cli,loader  sections to run (default all)
+ *   ORC_BENCH_NOOP_SIZES=100,1000 stack sizes of the no-op up beside `node -e 0` (section noop)
+ *   ORC_BENCH_ONLY=stacks,noop,drift,idle,cli,loader  sections to run (default all)
  *   ORC_BENCH_DAEMON_PROF=DIR     run the daemon under node --cpu-prof, profiles written to DIR
  *   ORC_BENCH_SKIP_BUILD=1        use the existing build instead of `npx turbo run build`
  */
@@ -45,7 +46,8 @@ const cfg = {
   driftReps: Number(env.ORC_BENCH_DRIFT_REPS ?? 5),
   idleContainers: Number(env.ORC_BENCH_IDLE_CONTAINERS ?? 200),
   idleSeconds: Number(env.ORC_BENCH_IDLE_SECONDS ?? 60),
-  only: new Set(list(env.ORC_BENCH_ONLY, 'stacks,drift,idle,cli,loader')),
+  noopSizes: list(env.ORC_BENCH_NOOP_SIZES, '100,1000').map(Number),
+  only: new Set(list(env.ORC_BENCH_ONLY, 'stacks,noop,drift,idle,cli,loader')),
 };
 const resultsDir = join(root, 'bench/results');
 const bin = join(root, 'apps/cli/bin/orc.js');
@@ -146,6 +148,44 @@ async function stacks(tools) {
         );
       }
     out.push({ n, ops });
+  }
+  return out;
+}
+
+/**
+ * No-op `up -d` beside `node -e 0` (issue 17, item 2: ≤ 1.3× at 100 services, ≤ 1.6× at 1,000): the
+ * stack is brought up once, then the two commands alternate (`noopReps` × 3 each, after a warm-up
+ * round), so both see the same load.
+ */
+async function noopVsNode(orc, startup) {
+  const out = [];
+  for (const n of cfg.noopSizes) {
+    const project = `${prefix}-noop-${n}`;
+    const dir = projectDir(project, composeText(n));
+    try {
+      log(`no-op vs node -e 0: ${n} services, cold up first`);
+      await orc.run(project, dir, ['up', '-d']);
+      await expectRunning(project, n, 'no-op cold up');
+      const samples = startup.interleaved(
+        [
+          { label: 'node', cmd: process.execPath, args: ['-e', '0'] },
+          {
+            label: 'orc',
+            cmd: process.execPath,
+            args: [bin, '-p', project, '-f', join(dir, 'compose.yaml'), 'up', '-d'],
+            env: { ...daemon.env, ORC_NO_AUTOSTART: '1' },
+            cwd: dir,
+          },
+        ],
+        Math.max(10, cfg.noopReps * 3),
+      );
+      out.push({ n, ...samples });
+      await orc.run(project, dir, ['down']);
+    } catch (e) {
+      errors.push(`no-op vs node ${n}: ${e.message}`);
+    } finally {
+      await forget(orc, project, dir);
+    }
   }
   return out;
 }
@@ -285,10 +325,11 @@ async function main() {
   daemon = await startDaemon(bin, work, { profDir: env.ORC_BENCH_DAEMON_PROF });
   log(`orc daemon pid ${daemon.pid} (RSS at start ${rssMiB(daemon.pid).toFixed(0)} MiB)`);
   const orc = orcTool(bin, daemon.env);
-  const raw = { stacks: [], drift: undefined, idle: undefined, cli: undefined, loader: undefined };
+  const raw = { stacks: [], noop: [], drift: undefined, idle: undefined, cli: undefined, loader: undefined };
   const startup = await import('./cli/startup.mjs');
   try {
     if (cfg.only.has('stacks')) raw.stacks = await stacks([orc, composeTool(), { name: 'floor' }]);
+    if (cfg.only.has('noop')) raw.noop = await noopVsNode(orc, startup);
     if (cfg.only.has('drift')) {
       const d = await drift(orc);
       raw.drift = d.samples;

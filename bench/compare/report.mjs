@@ -72,6 +72,16 @@ export function targets(s) {
       ok: down === undefined ? undefined : down <= 1.05,
     });
   }
+  for (const x of s.noop ?? []) {
+    const goal = x.n <= 100 ? 1.3 : 1.6;
+    const r = ratio(x.orc, x.node);
+    out.push({
+      what: `no-op up, ${x.n} services, vs \`node -e 0\` (same run, interleaved)`,
+      target: `≤ ${goal}×`,
+      value: fmtRatio(r),
+      ok: r === undefined ? undefined : r <= goal,
+    });
+  }
   if (s.drift)
     out.push({
       what: 'drift repair (rm -f → replacement running)',
@@ -119,6 +129,7 @@ export function summarise(raw) {
         STEPS.map(([step]) => [step, Object.fromEntries(TOOLS.map((t) => [t, stats(st.ops[step]?.[t])]))]),
       ),
     })),
+    noop: (raw.noop ?? []).map((x) => ({ n: x.n, node: stats(x.node), orc: stats(x.orc) })),
     drift: stats(raw.drift),
     driftAfterGone: stats(raw.driftAfterGone),
     idle: raw.idle && { ...raw.idle, rss: stats(raw.idle.rssMiB) },
@@ -151,6 +162,10 @@ export function markdown(meta, s) {
     '| figure | orc (min / median) | docker-compose 1.29 |',
     '| --- | ---: | --- |',
   );
+  for (const x of s.noop ?? [])
+    L.push(
+      `| no-op \`up -d\`, ${x.n} services, beside \`node -e 0\` (${cell(x.node)}), interleaved, ${x.orc?.n ?? 0} runs each | ${cell(x.orc)} (${fmtRatio(ratio(x.orc, x.node))}) | |`,
+    );
   if (s.drift)
     L.push(
       `| drift repair: \`docker rm -f\` of a container → its replacement started (${s.drift.n} times) | ${cell(s.drift)} | none: compose does not watch |`,
