@@ -34,7 +34,10 @@ type Queries = Pick<
 export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'annotate'>): Queries {
   const { engine, store, bus } = ctx;
 
-  const getProject = async (target: ProjectTarget): Promise<ProjectSummary | undefined> => {
+  const getProject = async (
+    target: ProjectTarget,
+    opts: { detail?: boolean } = {},
+  ): Promise<ProjectSummary | undefined> => {
     let name: string;
     try {
       name = (await ctx.resolveName(target)).name;
@@ -44,7 +47,7 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
     }
     const [record, observed] = await Promise.all([
       store.get(name),
-      observeProject(engine, name, { detail: true }),
+      observeProject(engine, name, { detail: opts.detail !== false }),
     ]);
     if (!record && observed.containers.length === 0) return undefined;
     return restarter.annotate(

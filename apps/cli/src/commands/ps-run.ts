@@ -1,0 +1,45 @@
+/** `ps` without commander: the fast path (fast.ts) runs it too. */
+import type { Context } from '../context.js';
+import { usageError } from '../errors.js';
+import { filterContainers, psJson, psTable } from '../render/ps.js';
+import { findProject } from './project.js';
+
+export const STATES = ['paused', 'restarting', 'removing', 'running', 'dead', 'created', 'exited'];
+
+export interface PsFlags {
+  all?: boolean;
+  quiet?: boolean;
+  services?: boolean;
+  status?: string[];
+  format: string;
+}
+
+export async function ps(ctx: Context, f: PsFlags, services: string[]): Promise<void> {
+  if (f.format !== 'table' && f.format !== 'json') {
+    throw usageError(`--format ${f.format}: expected table or json`);
+  }
+  for (const s of f.status ?? []) {
+    if (!STATES.includes(s)) throw usageError(`--status ${s}: expected one of ${STATES.join(', ')}`);
+  }
+  const client = await ctx.connect();
+  // Only the JSON shows what takes an inspect of each container (RestartCount).
+  const json = f.format === 'json' && !f.quiet && !f.services;
+  const { project } = await findProject(ctx, client, json);
+  const containers = filterContainers(project?.containers ?? [], {
+    all: f.all === true,
+    status: f.status ?? [],
+    services,
+  });
+  if (f.quiet) {
+    if (containers.length) ctx.stdout.write(`${containers.map((c) => c.ID).join('\n')}\n`);
+  } else if (f.services) {
+    const names = [...new Set(containers.map((c) => c.Service))].sort();
+    if (names.length) ctx.stdout.write(`${names.join('\n')}\n`);
+  } else if (f.format === 'json') {
+    // Standing in for compose: its line-per-container JSON (nothing at all when there is none).
+    const asCompose = Boolean(ctx.env.ORC_AS_COMPOSE);
+    if (!asCompose || containers.length) ctx.stdout.write(`${psJson(containers, asCompose)}\n`);
+  } else {
+    ctx.stdout.write(`${psTable(containers, Date.now())}\n`);
+  }
+}
