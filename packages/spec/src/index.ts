@@ -11,6 +11,7 @@ export type {
   VariableInfo,
 } from './load/interpolate.js';
 export { extractVariables, interpolateTree, substitute } from './load/interpolate.js';
+export { createLoadCache, type LoadCache, type LoadCacheResult, loadKey } from './load/load-inputs.js';
 export { loadProject } from './load/load-project.js';
 export type { MergeProblem } from './load/merge.js';
 export { enforceUnicity, mergeCompose, mergeService } from './load/merge.js';

@@ -145,7 +145,14 @@ export const ServiceActionBodySchema = Type.Object(
 
 export const ScaleBodySchema = Type.Object({ source: Source, replicas: Replicas }, strict);
 
-export const LookupBodySchema = Type.Object({ source: ProjectSourceSchema }, strict);
+const Detail = Type.Optional(
+  Type.Boolean({
+    description:
+      'Inspect each container for its restart count, start and finish times (default true); false answers from one list of the engine (what `ps` tables show)',
+  }),
+);
+export const LookupBodySchema = Type.Object({ source: ProjectSourceSchema, detail: Detail }, strict);
+export const ProjectQuery = Type.Object({ detail: Detail }, strict);
 
 export const ConfigFormat = Type.Union([Type.Literal('json'), Type.Literal('yaml')]);
 export const ConfigBodySchema = Type.Object(

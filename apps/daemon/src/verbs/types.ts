@@ -52,7 +52,8 @@ export interface RunSession extends ExecSession {
 export interface Core {
   health(): Promise<{ engineVersion: string; engineApiVersion: string }>;
   listProjects(): Promise<ProjectSummary[]>;
-  getProject(target: ProjectTarget): Promise<ProjectSummary | undefined>;
+  /** `detail: false`: from one list of the engine, no inspect per container (restart counts are 0). */
+  getProject(target: ProjectTarget, opts?: { detail?: boolean }): Promise<ProjectSummary | undefined>;
   /** Load + validate + normalise; returns the Project as JSON-ready data, or the located errors. */
   config(
     source: ProjectSource,

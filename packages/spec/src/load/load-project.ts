@@ -67,6 +67,11 @@ interface SourceText {
  * or every located error found. Never throws on bad input.
  */
 export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
+  return loadProjectNow(opts);
+}
+
+/** `loadProject`, synchronously: nothing else runs during a load (load-inputs.ts records its reads). */
+export function loadProjectNow(opts: LoadOptions): LoadResult {
   const problems: Problems = { errors: [], warnings: [], services: [] };
   try {
     const variables: VariableReport[] = [];
