@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DesiredStateError } from '../desired/errors.js';
 import { SwarmLabels } from '../model/labels.js';
 import type { DesiredSwarm, SwarmServiceSpec } from '../model/swarm.js';
-import { projectOf } from './test-load.js';
+import { loadText, projectOf } from './test-load.js';
 import { swarmDesiredState, swarmSpecHash, withSwarmImage } from './translate.js';
 
 async function swarmOf(yaml: string, env: Record<string, string> = {}): Promise<DesiredSwarm> {
@@ -500,6 +500,15 @@ services:
   tool: {image: t:1, privileged: true}
 `);
     expect(() => swarmDesiredState(project)).toThrow(/privileged/);
+    // Loaded for the swarm target, the problem is located: the message says where.
+    const located = await loadText(
+      'services:\n  web: {image: web:1}\n  tool: {image: t:1, privileged: true, devices: ["/dev/fuse"]}\n',
+      { target: 'swarm' },
+    );
+    if (!located.ok) throw new Error('load failed');
+    expect(() => swarmDesiredState(located.project)).toThrow(
+      /^\S*compose\.yaml:3:40: "devices": not on a swarm target: .* \(and 1 more\)$/,
+    );
     expect(swarmDesiredState(project, { services: ['web'] }).services.map((s) => s.name)).toEqual([
       'tool',
       'web',

@@ -9,6 +9,7 @@ import { DesiredStateError } from '../desired/errors.js';
 import { dependencyOrder } from '../desired/order.js';
 import { sortedRecord } from '../hash/canonical.js';
 import { bodyHash } from '../hash/service-hash.js';
+import { formatPath } from '../load/path.js';
 import { ORC_VERSION, SwarmLabels } from '../model/labels.js';
 import type { Project, Service } from '../model/project.js';
 import type {
@@ -56,13 +57,20 @@ const UNHASHED = [SwarmLabels.orcConfigHash, SwarmLabels.orcVersion];
  */
 export function swarmDesiredState(project: Project, opts: SwarmStateOptions = {}): DesiredSwarm {
   const selected = new Set(opts.services ?? Object.keys(project.services));
-  const blocking = swarmProblems(project).find(
+  const blocking = swarmProblems(project).filter(
     (p) => p.severity !== 'warning' && (p.services ?? []).some((s) => selected.has(s)),
   );
-  if (blocking) {
-    throw new DesiredStateError(blocking.code, blocking.message, {
-      path: blocking.path.join('.'),
-      ...(blocking.hint ? { hint: blocking.hint } : {}),
+  const first = blocking[0];
+  if (first) {
+    const path = formatPath(first.path);
+    // The loader recorded it located (a problem of its service): say where, even to a caller that
+    // only reads the message.
+    const located = project.serviceProblems?.find((p) => p.path === path && p.code === first.code);
+    const where = located?.file ? `${located.file}:${located.line ?? 0}:${located.col ?? 0}: ` : '';
+    const more = blocking.length > 1 ? ` (and ${blocking.length - 1} more)` : '';
+    throw new DesiredStateError(first.code, `${where}${first.message}${more}`, {
+      path,
+      ...(first.hint ? { hint: first.hint } : {}),
     });
   }
   const readFile = opts.readFile ?? readFileBytes;
