@@ -31,7 +31,11 @@ let daemon: ChildProcess | undefined;
 /** What the installer and the installed orc see: no checkout paths, no npm cache, no registry. */
 function isolatedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
+    // npx/vitest put the checkout's node_modules/.bin on PATH: take it off.
+    PATH: (process.env.PATH ?? '')
+      .split(':')
+      .filter((dir) => !dir.startsWith(ROOT))
+      .join(':'),
     HOME: scratch,
     TMPDIR: scratch,
     npm_config_cache: join(scratch, 'empty-npm-cache'),
