@@ -94,7 +94,7 @@ beforeAll(async () => {
   mkdirSync(unpacked);
   await run('tar', ['-xzf', tarball, '-C', unpacked, 'package/deploy']);
   installer = join(unpacked, 'package', 'deploy', 'install.sh');
-}, 300_000);
+}, 600_000);
 
 async function stopDaemon(): Promise<void> {
   const child = daemon;
@@ -182,7 +182,7 @@ describe('scripts/pack.sh + install.sh --from-tarball', () => {
     } finally {
       await stopDaemon();
     }
-  }, 300_000);
+  }, 600_000);
 
   it('writes the unit for the prefix, and the env file the flags ask for, with a 0600 token', () => {
     const unit = readFileSync(join(unitDir, 'orc.service'), 'utf8');
@@ -248,7 +248,7 @@ describe('scripts/pack.sh + install.sh --from-tarball', () => {
     expect(readFileSync(tokenFile, 'utf8')).toBe(token);
     expect(existsSync(join(configDir, 'token'))).toBe(false);
     expect((await run(bin, ['version', '--short'], { env: isolatedEnv() })).stdout.trim()).toBe(VERSION);
-  }, 300_000);
+  }, 600_000);
 
   it('refuses a non-loopback --ui-listen without --allow-remote, and a --ui-listen that is not tcp://', async () => {
     const before = readFileSync(envFile, 'utf8');
@@ -273,5 +273,5 @@ describe('scripts/pack.sh + install.sh --from-tarball', () => {
     expect(existsSync(join(unitDir, 'orc.service'))).toBe(false);
     expect(existsSync(envFile)).toBe(true);
     expect(existsSync(tokenFile)).toBe(true);
-  });
+  }, 300_000);
 });
