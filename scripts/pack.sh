@@ -54,7 +54,7 @@ npm ls -w "$CLI" --omit=dev --all --parseable >"$STAGE/closure.txt" 2>"$STAGE/ls
   exit 1
 }
 node -e '
-  const { readFileSync, realpathSync, writeFileSync } = require("node:fs");
+  const { readdirSync, readFileSync, realpathSync, writeFileSync } = require("node:fs");
   const { join, relative, sep } = require("node:path");
   const [closure, repo, stage] = process.argv.slice(1);
   const inModules = (p) => p.includes(`${sep}node_modules${sep}`);
@@ -66,6 +66,33 @@ node -e '
     if (!inModules(real)) {
       workspaces.set(relative(repo, real), JSON.parse(readFileSync(join(real, "package.json"), "utf8")).name);
     } else deps.push(relative(repo, line));
+  }
+  // A workspace dependency npm did not link (an optional one, @orc/ui, is simply left out by npm ls) would
+  // ship a release without it: refuse, and say how to get it linked.
+  const shipped = new Set(workspaces.values());
+  const root = JSON.parse(readFileSync(join(repo, "package.json"), "utf8"));
+  const all = new Set(
+    root.workspaces.flatMap((pattern) => {
+      const dirs = pattern.endsWith("/*")
+        ? readdirSync(join(repo, pattern.slice(0, -2))).map((d) => join(pattern.slice(0, -2), d))
+        : [pattern];
+      return dirs.flatMap((d) => {
+        try {
+          return [JSON.parse(readFileSync(join(repo, d, "package.json"), "utf8")).name];
+        } catch {
+          return [];
+        }
+      });
+    }),
+  );
+  for (const dir of workspaces.keys()) {
+    const pkg = JSON.parse(readFileSync(join(repo, dir, "package.json"), "utf8"));
+    for (const name of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) {
+      if (all.has(name) && !shipped.has(name)) {
+        console.error(`pack.sh: ${pkg.name} needs the workspace ${name}, which is not linked in node_modules: run npm ci (or npm install)`);
+        process.exit(1);
+      }
+    }
   }
   const copies = deps.map((rel) => {
     const at = rel.indexOf("node_modules/");

@@ -1,7 +1,8 @@
 /**
  * deploy/ from a packed release: scripts/pack.sh makes orc-VERSION.tgz; the install.sh inside that tarball
  * installs it into a temp prefix with npm, offline (an empty npm cache and a registry that does not answer),
- * from outside the checkout; the installed `orc` and `orc daemon` answer; the rendered unit passes
+ * from outside the checkout; the installed `orc` and `orc daemon` answer, the daemon with the status page
+ * served from the tarball's @orc/ui on the env file's listener and token; the rendered unit passes
  * `systemd-analyze verify`; install.sh's flags write the env file the unit reads. systemd is not PID 1 here:
  * the unit is never started.
  */
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../e2e/orc.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
@@ -31,7 +33,11 @@ let daemon: ChildProcess | undefined;
 /** What the installer and the installed orc see: no checkout paths, no npm cache, no registry. */
 function isolatedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
+    // npx/vitest put the checkout's node_modules/.bin on PATH: take it off.
+    PATH: (process.env.PATH ?? '')
+      .split(':')
+      .filter((dir) => !dir.startsWith(ROOT))
+      .join(':'),
     HOME: scratch,
     TMPDIR: scratch,
     npm_config_cache: join(scratch, 'empty-npm-cache'),
@@ -66,7 +72,12 @@ function settings(): Record<string, string> {
 }
 
 beforeAll(async () => {
-  for (const built of ['apps/cli/dist/orc.js', 'apps/daemon/dist/index.js', 'packages/spec/dist/index.js']) {
+  for (const built of [
+    'apps/cli/dist/orc.js',
+    'apps/daemon/dist/index.js',
+    'packages/spec/dist/index.js',
+    'apps/ui/dist/index.html',
+  ]) {
     if (!existsSync(join(ROOT, built)))
       throw new Error(`${built} is missing: run \`npx turbo run build\` first`);
   }
@@ -83,7 +94,7 @@ beforeAll(async () => {
   mkdirSync(unpacked);
   await run('tar', ['-xzf', tarball, '-C', unpacked, 'package/deploy']);
   installer = join(unpacked, 'package', 'deploy', 'install.sh');
-}, 300_000);
+}, 600_000);
 
 async function stopDaemon(): Promise<void> {
   const child = daemon;
@@ -129,9 +140,16 @@ describe('scripts/pack.sh + install.sh --from-tarball', () => {
     const version = await run(bin, ['version', '--short'], { cwd: '/', env: isolatedEnv() });
     expect(version.stdout.trim()).toBe(VERSION);
 
-    // The installed daemon, on a socket of its own, as the unit would run it.
+    // The installed daemon as the unit runs it: the env file's settings (the page, its listener, the token),
+    // on a socket of its own and a free port instead of the unit's.
     const socket = join(scratch, 'orc.sock');
-    const env = isolatedEnv({ ORC_HOST: `unix://${socket}`, ORC_STATE_DIR: join(scratch, 'state') });
+    const port = await freePort();
+    const env = isolatedEnv({
+      ...settings(),
+      ORC_UI_LISTEN: `tcp://127.0.0.1:${port}`,
+      ORC_HOST: `unix://${socket}`,
+      ORC_STATE_DIR: join(scratch, 'state'),
+    });
     daemon = spawn(bin, ['daemon'], { cwd: '/', env, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     daemon.stdout?.on('data', (c: Buffer) => {
@@ -148,10 +166,23 @@ describe('scripts/pack.sh + install.sh --from-tarball', () => {
         answer = JSON.parse(r.stdout) as { client: string; daemon: string | null };
       }
       expect(answer, log).toMatchObject({ client: VERSION, daemon: VERSION });
+      // The page came in the tarball (@orc/ui) and is served on the listener; the API there wants the token.
+      for (let i = 0; i < 40 && !log.includes('status page on'); i++)
+        await new Promise((r) => setTimeout(r, 250));
+      expect(log).toContain(`orc status page on http://127.0.0.1:${port}/`);
+      const url = `http://127.0.0.1:${port}`;
+      const page = await fetch(`${url}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toContain('text/html');
+      expect(await page.text()).toContain('<script');
+      expect((await fetch(`${url}/v1/health`)).status).toBe(401);
+      const token = readFileSync(tokenFile, 'utf8').trim();
+      const health = await fetch(`${url}/v1/health`, { headers: { authorization: `Bearer ${token}` } });
+      expect(health.status).toBe(200);
     } finally {
       await stopDaemon();
     }
-  }, 300_000);
+  }, 600_000);
 
   it('writes the unit for the prefix, and the env file the flags ask for, with a 0600 token', () => {
     const unit = readFileSync(join(unitDir, 'orc.service'), 'utf8');
@@ -217,7 +248,7 @@ describe('scripts/pack.sh + install.sh --from-tarball', () => {
     expect(readFileSync(tokenFile, 'utf8')).toBe(token);
     expect(existsSync(join(configDir, 'token'))).toBe(false);
     expect((await run(bin, ['version', '--short'], { env: isolatedEnv() })).stdout.trim()).toBe(VERSION);
-  }, 300_000);
+  }, 600_000);
 
   it('refuses a non-loopback --ui-listen without --allow-remote, and a --ui-listen that is not tcp://', async () => {
     const before = readFileSync(envFile, 'utf8');
@@ -242,5 +273,5 @@ describe('scripts/pack.sh + install.sh --from-tarball', () => {
     expect(existsSync(join(unitDir, 'orc.service'))).toBe(false);
     expect(existsSync(envFile)).toBe(true);
     expect(existsSync(tokenFile)).toBe(true);
-  });
+  }, 300_000);
 });

@@ -133,5 +133,5 @@ describe('deploy/install.sh', () => {
     expect(existsSync(join(unitDir, 'orc.service'))).toBe(false);
     // The settings stay for a reinstall (only --purge removes them).
     expect(existsSync(join(configDir, 'orc.env'))).toBe(true);
-  }, 300_000);
+  }, 600_000);
 });
