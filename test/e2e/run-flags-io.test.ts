@@ -86,6 +86,9 @@ ${extra}`;
     expect(auto.stdout, explain(auto)).toBe('notty\n');
     const off = await piped(['run', '--rm', '--no-deps', '-T', 'tool', ...probe], '');
     expect(off.stdout, explain(off)).toBe('notty\n');
+    // compose's spelling of -T is accepted too, and wins over -t.
+    const spelled = await piped(['run', '--rm', '--no-deps', '-t', '--no-TTY', 'tool', ...probe], '');
+    expect(spelled.stdout, explain(spelled)).toBe('notty\n');
   }, 120_000);
 
   it('--build rebuilds the image first; without it the present image is used', async () => {
