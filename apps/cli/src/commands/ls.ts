@@ -28,6 +28,7 @@ export function registerLs(program: Command): Command {
             Status: p.status,
             ConfigFiles: p.configFiles.join(','),
             Registered: p.registered,
+            ...(p.watch ? { Watch: p.watch.services } : {}),
           }));
           ctx.stdout.write(`${JSON.stringify(rows)}\n`);
         } else {
@@ -36,8 +37,10 @@ export function registerLs(program: Command): Command {
             p.status || '-',
             p.configFiles.join(','),
             p.registered ? 'yes' : 'no',
+            // Watched by the daemon (`up -d --watch`, `watch`): the services, `-` otherwise.
+            p.watch ? p.watch.services.join(',') : '-',
           ]);
-          ctx.stdout.write(`${table(['NAME', 'STATUS', 'CONFIG FILES', 'KEPT'], rows)}\n`);
+          ctx.stdout.write(`${table(['NAME', 'STATUS', 'CONFIG FILES', 'KEPT', 'WATCH'], rows)}\n`);
         }
       }),
     );

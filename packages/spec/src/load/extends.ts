@@ -151,6 +151,15 @@ export function rebasePaths(svc: Dict, fromDir: string, projectDir: string): Dic
       return v;
     });
   }
+  // develop.watch paths, as compose-go resolves them (`services.*.develop.watch.*.path`).
+  if (isDict(out.develop) && Array.isArray(out.develop.watch)) {
+    out.develop = {
+      ...out.develop,
+      watch: out.develop.watch.map((r) =>
+        isDict(r) && typeof r.path === 'string' ? { ...r, path: abs(r.path) } : r,
+      ),
+    };
+  }
   for (const key of ['env_file', 'label_file']) {
     const v = out[key];
     if (typeof v === 'string') out[key] = abs(v);

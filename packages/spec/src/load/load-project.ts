@@ -4,6 +4,8 @@ import type { Project } from '../model/project.js';
 import type { Dict, PathProblem } from '../normalize/context.js';
 import { isDict } from '../normalize/context.js';
 import { normalizeProject } from '../normalize/project.js';
+import { swarmProblems } from '../swarm/compat.js';
+import { declaredTarget, projectTarget } from '../swarm/target.js';
 import { validateComposeFile } from '../validate/schema.js';
 import { checkProject } from '../validate/semantic.js';
 import { closest } from '../validate/suggest.js';
@@ -65,6 +67,11 @@ interface SourceText {
  * or every located error found. Never throws on bad input.
  */
 export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
+  return loadProjectNow(opts);
+}
+
+/** `loadProject`, synchronously: nothing else runs during a load (load-inputs.ts records its reads). */
+export function loadProjectNow(opts: LoadOptions): LoadResult {
   const problems: Problems = { errors: [], warnings: [], services: [] };
   try {
     const variables: VariableReport[] = [];
@@ -349,7 +356,31 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
   }
   if (nesting.chain.length === 0 && !opts.skipConsistencyCheck)
     report(problems, sources, checkProject(project));
+  if (nesting.chain.length === 0) reportSwarmProblems(project, opts, problems, sources);
   return failed() ? undefined : { project, sources };
+}
+
+/**
+ * On a swarm target (`--target swarm` or `x-orc: {target: swarm}`), what Swarm cannot do is listed now,
+ * located, before anything is created: errors as problems of their services, warnings with the load's.
+ */
+function reportSwarmProblems(
+  project: Project,
+  opts: LoadOptions,
+  problems: Problems,
+  sources: SourceMap[],
+): void {
+  if (declaredTarget(project) === 'invalid') {
+    report(problems, sources, [
+      {
+        code: 'INVALID_VALUE',
+        path: ['x-orc', 'target'],
+        message: 'x-orc.target must be "local" or "swarm"',
+        hint: 'remove it for the local engine, or set target: swarm',
+      },
+    ]);
+  }
+  if (projectTarget(project, opts.target) === 'swarm') report(problems, sources, swarmProblems(project));
 }
 
 /** Reads a file named by `extends.file`: parsed, interpolated, its services (paths rebased later). */
