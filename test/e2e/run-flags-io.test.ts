@@ -1,6 +1,7 @@
 /**
  * `orc run`'s compose v2 flags for streams and images, through the BUILT `orc` binary on the real engine:
  * -i (stdin attached by default, a pipe too) and --no-interactive, -t (a TTY even over pipes) and -T,
+ * -e, -w, -u, --entrypoint, --no-deps, --rm,
  * --build, --pull never, --quiet-pull, --remove-orphans.
  */
 import { spawn } from 'node:child_process';
@@ -76,6 +77,29 @@ ${extra}`;
     expect(left.stdout).toBe('');
   }, 120_000);
 
+  it('-e, -w, -u and --entrypoint shape the one-off; --no-deps starts no dependency; --rm leaves nothing', async () => {
+    const r = await run([
+      'run',
+      '--rm',
+      '--no-deps',
+      '-e',
+      'GREETING=hi there',
+      '-w',
+      '/tmp',
+      '-u',
+      '1234:1234',
+      '--entrypoint',
+      'sh',
+      'tool',
+      '-c',
+      'echo "$GREETING|$(pwd)|$(id -u)"',
+    ]);
+    expect(r.code, explain(r)).toBe(0);
+    expect(r.stdout).toBe('hi there|/tmp|1234\n');
+    // No dependency was started, and no one-off container is left.
+    expect(await docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`)).toBe('');
+  }, 120_000);
+
   it('-t allocates a TTY over pipes; without it (or with -T) there is none', async () => {
     const probe = ['sh', '-c', 'if [ -t 1 ]; then echo tty; else echo notty; fi'];
     const forced = await piped(['run', '--rm', '--no-deps', '-t', 'tool', ...probe], '');
@@ -86,6 +110,9 @@ ${extra}`;
     expect(auto.stdout, explain(auto)).toBe('notty\n');
     const off = await piped(['run', '--rm', '--no-deps', '-T', 'tool', ...probe], '');
     expect(off.stdout, explain(off)).toBe('notty\n');
+    // compose's spelling of -T is accepted too, and wins over -t.
+    const spelled = await piped(['run', '--rm', '--no-deps', '-t', '--no-TTY', 'tool', ...probe], '');
+    expect(spelled.stdout, explain(spelled)).toBe('notty\n');
   }, 120_000);
 
   it('--build rebuilds the image first; without it the present image is used', async () => {

@@ -16,6 +16,11 @@ async function imageOperation(
   await followOperation(ctx, client, await client.action(target, action, body), title);
 }
 
+/** `-q`: the operation's progress is not shown (failures still are), as `--progress quiet` does. */
+function quietly(ctx: Context, quiet: boolean | undefined): Context {
+  return quiet ? { ...ctx, globals: { ...ctx.globals, progress: 'quiet' } } : ctx;
+}
+
 export function registerBuild(program: Command): void {
   program
     .command('build')
@@ -23,10 +28,11 @@ export function registerBuild(program: Command): void {
     .argument('[services...]')
     .option('--no-cache', 'do not use cache when building the image')
     .option('--pull', 'always attempt to pull a newer version of the base image')
+    .option('-q, --quiet', 'do not print the build progress')
     .action(
-      handler<[string[]], { cache: boolean; pull?: boolean }>((ctx, f, services) =>
+      handler<[string[]], { cache: boolean; pull?: boolean; quiet?: boolean }>((ctx, f, services) =>
         imageOperation(
-          ctx,
+          quietly(ctx, f.quiet),
           'build',
           {
             ...(services.length ? { services } : {}),
@@ -43,10 +49,11 @@ export function registerBuild(program: Command): void {
     .description('pull service images')
     .argument('[services...]')
     .option('--ignore-pull-failures', 'pull what it can and ignore images with pull failures')
+    .option('-q, --quiet', 'pull without printing progress information')
     .action(
-      handler<[string[]], { ignorePullFailures?: boolean }>((ctx, f, services) =>
+      handler<[string[]], { ignorePullFailures?: boolean; quiet?: boolean }>((ctx, f, services) =>
         imageOperation(
-          ctx,
+          quietly(ctx, f.quiet),
           'pull',
           {
             ...(services.length ? { services } : {}),

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { failure, usageError } from '../errors.js';
 import { formatProblem, isProblem } from '../render/problems.js';
@@ -9,6 +10,8 @@ interface ConfigFlags {
   services?: boolean;
   volumes?: boolean;
   profiles?: boolean;
+  images?: boolean;
+  output?: string;
   variables?: boolean;
   hash?: string;
   quiet?: boolean;
@@ -17,7 +20,8 @@ interface ConfigFlags {
 }
 
 interface ProjectJson {
-  services?: Record<string, { profiles?: string[] }>;
+  name?: string;
+  services?: Record<string, { profiles?: string[]; image?: string }>;
   volumes?: Record<string, unknown>;
   /** Per-service config hashes, when the daemon includes them. */
   hashes?: Record<string, string>;
@@ -29,6 +33,10 @@ const lines = (items: string[]) => (items.length ? `${items.join('\n')}\n` : '')
 export function configListing(flags: ConfigFlags, project: ProjectJson): string | undefined {
   if (flags.services) return lines(Object.keys(project.services ?? {}));
   if (flags.volumes) return lines(Object.keys(project.volumes ?? {}));
+  // compose's `config --images`: a build-only service's image is its default name, `<project>-<service>`.
+  if (flags.images) {
+    return lines(Object.entries(project.services ?? {}).map(([n, s]) => s.image ?? `${project.name}-${n}`));
+  }
   if (flags.profiles) {
     const all = new Set(Object.values(project.services ?? {}).flatMap((s) => s.profiles ?? []));
     return lines([...all].sort());
@@ -83,6 +91,8 @@ export function registerConfig(program: Command): Command {
     .option('--services', 'print the service names, one per line')
     .option('--volumes', 'print the volume names, one per line')
     .option('--profiles', 'print the profile names, one per line')
+    .option('--images', 'print the image names, one per line')
+    .option('-o, --output <file>', 'write to this file instead of stdout')
     .option('--variables', 'print the variables used and declared, with their values and sources')
     .option('--hash <services>', 'print the service config hash, one per line ("*" for all)')
     .option('-q, --quiet', 'only validate the configuration, print nothing')
@@ -91,39 +101,56 @@ export function registerConfig(program: Command): Command {
       'do not refuse cross-reference problems (undefined services, networks, volumes): warn',
     )
     .action(
-      handler<[], ConfigFlags>(async (ctx, f) => {
+      handler<[], ConfigFlags>(async (context, f) => {
         if (f.format !== 'yaml' && f.format !== 'json')
           throw usageError(`--format ${f.format}: expected yaml or json`);
-        const client = await ctx.connect();
-        // The model first: its warnings (keys orc does not act on, deprecated forms) go to stderr, located,
-        // as compose prints them; the YAML rendering is a second call only when it is what was asked for.
-        // `--hash a,b` is about those services only: compose refuses it for their problems (a missing
-        // env_file, a container_name clash between them), not for the other services'.
-        const about = hashedServices(f.hash);
-        const answer = (await client.config(ctx.source(), 'json', f.consistency, about)) as {
-          project: ProjectJson;
-          warnings?: unknown[];
-          hashes?: Record<string, string>;
-          variables?: VariableRow[];
+        // `-o FILE`: what would go to stdout goes to the file (written once, at the end); warnings stay on stderr.
+        let captured = '';
+        const ctx = f.output
+          ? {
+              ...context,
+              stdout: {
+                write: (text: string) => {
+                  captured += text;
+                  return true;
+                },
+              } as unknown as typeof context.stdout,
+            }
+          : context;
+        const render = async (): Promise<void> => {
+          const client = await ctx.connect();
+          // The model first: its warnings (keys orc does not act on, deprecated forms) go to stderr, located,
+          // as compose prints them; the YAML rendering is a second call only when it is what was asked for.
+          // `--hash a,b` is about those services only: compose refuses it for their problems (a missing
+          // env_file, a container_name clash between them), not for the other services'.
+          const about = hashedServices(f.hash);
+          const answer = (await client.config(ctx.source(), 'json', f.consistency, about)) as {
+            project: ProjectJson;
+            warnings?: unknown[];
+            hashes?: Record<string, string>;
+            variables?: VariableRow[];
+          };
+          for (const w of answer.warnings ?? []) {
+            if (isProblem(w)) ctx.stderr.write(`warning: ${formatProblem(w)}\n`);
+          }
+          if (f.quiet) return;
+          if (f.variables) {
+            ctx.stdout.write(variablesTable(answer.variables ?? []));
+            return;
+          }
+          const listing = f.services || f.volumes || f.profiles || f.images || f.hash !== undefined;
+          if (!listing && f.format === 'yaml') {
+            const yaml = await client.config(ctx.source(), 'yaml', f.consistency);
+            const text = typeof yaml === 'string' ? yaml : JSON.stringify(yaml, null, 2);
+            ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+            return;
+          }
+          const { project, hashes } = answer;
+          const out = configListing(f, hashes ? { ...project, hashes } : project);
+          ctx.stdout.write(out ?? `${JSON.stringify(project, null, 2)}\n`);
         };
-        for (const w of answer.warnings ?? []) {
-          if (isProblem(w)) ctx.stderr.write(`warning: ${formatProblem(w)}\n`);
-        }
-        if (f.quiet) return;
-        if (f.variables) {
-          ctx.stdout.write(variablesTable(answer.variables ?? []));
-          return;
-        }
-        const listing = f.services || f.volumes || f.profiles || f.hash !== undefined;
-        if (!listing && f.format === 'yaml') {
-          const yaml = await client.config(ctx.source(), 'yaml', f.consistency);
-          const text = typeof yaml === 'string' ? yaml : JSON.stringify(yaml, null, 2);
-          ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-          return;
-        }
-        const { project, hashes } = answer;
-        const out = configListing(f, hashes ? { ...project, hashes } : project);
-        ctx.stdout.write(out ?? `${JSON.stringify(project, null, 2)}\n`);
+        await render();
+        if (f.output) await writeFile(f.output, captured);
       }),
     );
 }

@@ -12,6 +12,8 @@ export interface RunFlags {
   deps: boolean;
   /** `-t` true, `-T` false, neither: a TTY when stdin and stdout are terminals. */
   tty?: boolean;
+  /** `--no-TTY` (compose's spelling of `-T`). */
+  TTY?: boolean;
   /** `-i` (compose's default: on); `--no-interactive` leaves stdin out. */
   interactive?: boolean;
   build?: boolean;
@@ -95,106 +97,114 @@ export function streams(
  * `--volumes` and `--labels` are compose's other spellings of `--volume` and `--label`.
  */
 export function registerRun(program: Command): Command {
-  return program
-    .command('run')
-    .description('run a one-off command on a service')
-    .argument('<service>')
-    .argument('[command...]')
-    .option('--rm', 'remove the container when it exits')
-    .option('-e, --env <KEY=VAL>', 'set environment variables (repeatable)', repeat)
-    .option('--entrypoint <cmd>', 'override the entrypoint of the image')
-    .option('-d, --detach', 'run the container in the background and print its name')
-    .option('--no-deps', 'do not start linked services')
-    .option('-i, --interactive', 'keep STDIN attached (default; --no-interactive leaves it out)', true)
-    .option('--no-interactive', 'do not attach STDIN')
-    .option('-t, --tty', 'allocate a pseudo-TTY even when stdin/stdout are not terminals')
-    .option(
-      '-T, --no-tty',
-      'disable pseudo-TTY allocation (default: a TTY when stdin and stdout are terminals)',
-    )
-    .option('--build', 'build the image before starting the container')
-    .option('--pull <policy>', 'pull the image before running: always, missing or never', pullArg)
-    .option('--quiet-pull', 'pull without printing progress (orc run prints none either way)')
-    .option(
-      '--remove-orphans',
-      'remove containers of services not in the compose file (with the dependencies started)',
-    )
-    .option('-u, --user <user>', 'run as this user')
-    .option('-w, --workdir <dir>', 'working directory inside the container')
-    .option('-P, --service-ports', "publish the service's ports (a one-off leaves them out by default)")
-    .option('-p, --publish <HOST:CONTAINER>', "publish a container's port to the host (repeatable)", repeat)
-    .option('--name <name>', "the one-off's container name")
-    .option('-v, --volume <SRC:DST[:ro]>', 'bind mount a path or mount a volume (repeatable)', repeat)
-    .option('-l, --label <KEY=VAL>', 'add or override a label (repeatable)', labelArg)
-    .addOption(new Option('--volumes <SRC:DST[:ro]>').hideHelp().argParser(repeat))
-    .addOption(new Option('--labels <KEY=VAL>').hideHelp().argParser(labelArg))
-    .option('--use-aliases', "give the one-off the service's network aliases")
-    .option('--cap-add <CAP>', 'add a Linux capability (repeatable)', repeat)
-    .option('--cap-drop <CAP>', 'drop a Linux capability (repeatable)', repeat)
-    .passThroughOptions()
-    .action(
-      handler<[string, string[]], RunFlags>(async (ctx, f, service, cmd) => {
-        if (f.servicePorts && f.publish?.length) {
-          throw usageError('--service-ports and --publish are incompatible');
-        }
-        const stdin = process.stdin;
-        const { interactive, tty } = streams(f, stdin.isTTY === true, ctx.stdout.isTTY === true);
-        // Raw mode only for a terminal that is ours to read (a forced -t over a pipe has none).
-        const raw = tty && interactive && stdin.isTTY === true;
-        const client = await ctx.connect();
-        const name = ctx.globals.projectName ?? '-';
-        const request: RunRequest = {
-          source: ctx.source(),
-          service,
-          ...(cmd.length ? { cmd } : {}),
-          ...(f.entrypoint !== undefined ? { entrypoint: f.entrypoint } : {}),
-          ...(f.env?.length ? { env: f.env } : {}),
-          ...(f.deps ? {} : { noDeps: true }),
-          ...(f.rm ? { rm: true } : {}),
-          ...(f.user ? { user: f.user } : {}),
-          ...(f.workdir ? { workdir: f.workdir } : {}),
-          ...containerOptions(f),
-          tty,
-          interactive,
-          ...(tty && ctx.stdout.rows > 0 && ctx.stdout.columns > 0
-            ? { rows: ctx.stdout.rows, cols: ctx.stdout.columns }
-            : {}),
-        };
-        if (f.detach) {
-          ctx.stdout.write(`${await client.runDetached(name, { ...request, detach: true })}\n`);
-          return;
-        }
-        if (raw) stdin.setRawMode(true);
-        try {
-          const code = await execute(
-            client.address,
-            name,
-            request,
-            {
-              ...(interactive ? { stdin } : {}),
-              stdout: ctx.stdout,
-              stderr: ctx.stderr,
-              ...(tty
-                ? {
-                    onResize: (send) => {
-                      const onResize = () => {
-                        if (ctx.stdout.rows > 0 && ctx.stdout.columns > 0)
-                          send(ctx.stdout.rows, ctx.stdout.columns);
-                      };
-                      ctx.stdout.on('resize', onResize);
-                      return () => ctx.stdout.off('resize', onResize);
-                    },
-                  }
-                : {}),
-            },
-            'run',
+  return (
+    program
+      .command('run')
+      .description('run a one-off command on a service')
+      .argument('<service>')
+      .argument('[command...]')
+      .option('--rm', 'remove the container when it exits')
+      .option('-e, --env <KEY=VAL>', 'set environment variables (repeatable)', repeat)
+      .option('--entrypoint <cmd>', 'override the entrypoint of the image')
+      .option('-d, --detach', 'run the container in the background and print its name')
+      .option('--no-deps', 'do not start linked services')
+      .option('-i, --interactive', 'keep STDIN attached (default; --no-interactive leaves it out)', true)
+      .option('--no-interactive', 'do not attach STDIN')
+      .option('-t, --tty', 'allocate a pseudo-TTY even when stdin/stdout are not terminals')
+      .option(
+        '-T, --no-tty',
+        'disable pseudo-TTY allocation (default: a TTY when stdin and stdout are terminals)',
+      )
+      // compose's spelling (`--no-TTY`), accepted for scripts written for it.
+      .addOption(new Option('--no-TTY').hideHelp())
+      .option('--build', 'build the image before starting the container')
+      .option('--pull <policy>', 'pull the image before running: always, missing or never', pullArg)
+      .option('--quiet-pull', 'pull without printing progress (orc run prints none either way)')
+      .option(
+        '--remove-orphans',
+        'remove containers of services not in the compose file (with the dependencies started)',
+      )
+      .option('-u, --user <user>', 'run as this user')
+      .option('-w, --workdir <dir>', 'working directory inside the container')
+      .option('-P, --service-ports', "publish the service's ports (a one-off leaves them out by default)")
+      .option('-p, --publish <HOST:CONTAINER>', "publish a container's port to the host (repeatable)", repeat)
+      .option('--name <name>', "the one-off's container name")
+      .option('-v, --volume <SRC:DST[:ro]>', 'bind mount a path or mount a volume (repeatable)', repeat)
+      .option('-l, --label <KEY=VAL>', 'add or override a label (repeatable)', labelArg)
+      .addOption(new Option('--volumes <SRC:DST[:ro]>').hideHelp().argParser(repeat))
+      .addOption(new Option('--labels <KEY=VAL>').hideHelp().argParser(labelArg))
+      .option('--use-aliases', "give the one-off the service's network aliases")
+      .option('--cap-add <CAP>', 'add a Linux capability (repeatable)', repeat)
+      .option('--cap-drop <CAP>', 'drop a Linux capability (repeatable)', repeat)
+      .passThroughOptions()
+      .action(
+        handler<[string, string[]], RunFlags>(async (ctx, f, service, cmd) => {
+          if (f.servicePorts && f.publish?.length) {
+            throw usageError('--service-ports and --publish are incompatible');
+          }
+          const stdin = process.stdin;
+          const { interactive, tty } = streams(
+            f.TTY === false ? { ...f, tty: false } : f,
+            stdin.isTTY === true,
+            ctx.stdout.isTTY === true,
           );
-          // The one-off's own status is ours, as with compose.
-          if (code !== 0) throw new CliError('', code as ExitCodeValue);
-        } finally {
-          if (raw) stdin.setRawMode(false);
-          if (interactive) stdin.pause();
-        }
-      }),
-    );
+          // Raw mode only for a terminal that is ours to read (a forced -t over a pipe has none).
+          const raw = tty && interactive && stdin.isTTY === true;
+          const client = await ctx.connect();
+          const name = ctx.globals.projectName ?? '-';
+          const request: RunRequest = {
+            source: ctx.source(),
+            service,
+            ...(cmd.length ? { cmd } : {}),
+            ...(f.entrypoint !== undefined ? { entrypoint: f.entrypoint } : {}),
+            ...(f.env?.length ? { env: f.env } : {}),
+            ...(f.deps ? {} : { noDeps: true }),
+            ...(f.rm ? { rm: true } : {}),
+            ...(f.user ? { user: f.user } : {}),
+            ...(f.workdir ? { workdir: f.workdir } : {}),
+            ...containerOptions(f),
+            tty,
+            interactive,
+            ...(tty && ctx.stdout.rows > 0 && ctx.stdout.columns > 0
+              ? { rows: ctx.stdout.rows, cols: ctx.stdout.columns }
+              : {}),
+          };
+          if (f.detach) {
+            ctx.stdout.write(`${await client.runDetached(name, { ...request, detach: true })}\n`);
+            return;
+          }
+          if (raw) stdin.setRawMode(true);
+          try {
+            const code = await execute(
+              client.address,
+              name,
+              request,
+              {
+                ...(interactive ? { stdin } : {}),
+                stdout: ctx.stdout,
+                stderr: ctx.stderr,
+                ...(tty
+                  ? {
+                      onResize: (send) => {
+                        const onResize = () => {
+                          if (ctx.stdout.rows > 0 && ctx.stdout.columns > 0)
+                            send(ctx.stdout.rows, ctx.stdout.columns);
+                        };
+                        ctx.stdout.on('resize', onResize);
+                        return () => ctx.stdout.off('resize', onResize);
+                      },
+                    }
+                  : {}),
+              },
+              'run',
+            );
+            // The one-off's own status is ours, as with compose.
+            if (code !== 0) throw new CliError('', code as ExitCodeValue);
+          } finally {
+            if (raw) stdin.setRawMode(false);
+            if (interactive) stdin.pause();
+          }
+        }),
+      )
+  );
 }
