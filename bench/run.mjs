@@ -16,6 +16,7 @@
  *   ORC_BENCH_DAEMON_PROF=DIR     run the daemon under node --cpu-prof, profiles written to DIR
  *   ORC_BENCH_SKIP_BUILD=1        use the existing build instead of `npx turbo run build`
  *   ORC_BENCH_ORC_BIN=PATH        run another tree's built orc (before/after comparisons)
+ *   ORC_BENCH_DAEMON_NODE_FLAGS   node flags of the daemon (default --max-semi-space-size=2, as autostarted)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
