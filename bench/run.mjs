@@ -15,6 +15,8 @@
  *   ORC_BENCH_ONLY=stacks,noop,drift,idle,cli,loader  sections to run (default all)
  *   ORC_BENCH_DAEMON_PROF=DIR     run the daemon under node --cpu-prof, profiles written to DIR
  *   ORC_BENCH_SKIP_BUILD=1        use the existing build instead of `npx turbo run build`
+ *   ORC_BENCH_ORC_BIN=PATH        run another tree's built orc (before/after comparisons)
+ *   ORC_BENCH_DAEMON_NODE_FLAGS   node flags of the daemon (default --max-semi-space-size=2, as autostarted)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,7 +52,8 @@ const cfg = {
   only: new Set(list(env.ORC_BENCH_ONLY, 'stacks,noop,drift,idle,cli,loader')),
 };
 const resultsDir = join(root, 'bench/results');
-const bin = join(root, 'apps/cli/bin/orc.js');
+// Another tree's built orc (its CLI and daemon) for a before/after: ORC_BENCH_ORC_BIN=/path/apps/cli/bin/orc.js
+const bin = env.ORC_BENCH_ORC_BIN ?? join(root, 'apps/cli/bin/orc.js');
 // Project names carry this run's pid: cleanup only ever touches what this run made.
 const prefix = `orcb-cmp-${process.pid}`;
 const work = mkdtempSync(join(tmpdir(), 'orcb-cmp-'));

@@ -30,10 +30,11 @@ export async function startDaemon(bin, dir, { profDir } = {}) {
   const socketPath = join(dir, 'orc.sock');
   const env = { ORC_HOST: `unix://${socketPath}`, ORC_STATE_DIR: join(dir, 'state') };
   // As the CLI starts it (DAEMON_NODE_FLAGS, apps/cli/src/client/autostart.ts): a 2 MB young generation.
-  const nodeFlags = [
-    '--max-semi-space-size=2',
-    ...(profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []),
-  ];
+  // ORC_BENCH_DAEMON_NODE_FLAGS replaces them (e.g. empty, for a tree from before that flag).
+  const flags = (process.env.ORC_BENCH_DAEMON_NODE_FLAGS ?? '--max-semi-space-size=2')
+    .split(' ')
+    .filter(Boolean);
+  const nodeFlags = [...flags, ...(profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [])];
   const child = spawn(
     process.execPath,
     [...nodeFlags, bin, 'daemon', '--log-level', 'warn', '--log-file', join(dir, 'daemon.log')],

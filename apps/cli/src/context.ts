@@ -30,11 +30,7 @@ export interface Context {
 }
 
 export function createContext(cmd: Command): Context {
-  return contextOf(readGlobals(cmd, process.env));
-}
-
-/** The Context of flags read without commander (fast.ts) or with it (createContext). */
-export function contextOf(globals: GlobalOptions): Context {
+  const globals = readGlobals(cmd, process.env);
   const env = process.env;
   const address = resolveAddress(env, process.getuid?.() ?? 0);
   const cwd = process.cwd();

@@ -21,7 +21,7 @@ export interface GlobalOptions {
 
 type GlobalSpec = [short: string | undefined, long: string, description: string, choices?: string[]];
 
-/** compose's global flags (global-flags.ts adds them to commander; fast.ts reads the hot commands' own way). */
+/** compose's global flags (global-flags.ts adds them to commander). */
 export const GLOBALS: GlobalSpec[] = [
   ['-f', '--file <path>', 'compose configuration file (repeatable)'],
   ['-p', '--project-name <name>', 'project name (default: the project directory name)'],

@@ -1,4 +1,4 @@
-/** `ps` without commander: the fast path (fast.ts) runs it too. */
+/** What `ps` does with its flags (commander's part, the flags' definitions, is in ps.ts). */
 import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
 import { filterContainers, psJson, psTable, swarmPsTable } from '../render/ps.js';

@@ -1,4 +1,4 @@
-/** `up`'s flags and what it does with them, without commander: the fast path (fast.ts) runs it too. */
+/** `up`'s flags and what it does with them (commander's part, the flags' definitions, is in up.ts). */
 import type { Api, UpOptions } from '../client/api.js';
 import type { ProjectSource } from '../client/types.js';
 import type { Context } from '../context.js';

@@ -32,10 +32,12 @@ export async function observeProject(
   opts: ObserveOptions = {},
 ): Promise<ObservedProject> {
   const filter = projectFilter(project);
-  const [listed, nets, vols] = await Promise.all([
+  // The images' ids need nothing listed first: asked in the same round trip as the lists.
+  const [listed, nets, vols, images] = await Promise.all([
     engine.listContainers(filter),
     engine.listNetworks(filter),
     engine.listVolumes(filter),
+    opts.desired ? imageIds(engine, opts.desired) : {},
   ]);
   let containers = listed.map(fromListItem);
   if (opts.detail) {
@@ -63,7 +65,7 @@ export async function observeProject(
     containers: sortContainers(containers),
     networks: networks.sort((a, b) => byLocale(a.name, b.name) || byLocale(a.created, b.created)),
     volumes: volumes.sort((a, b) => byLocale(a.name, b.name)),
-    images: {},
+    images,
     foreign: { containersByName: {}, networksByName: {}, volumesByName: {} },
   };
   if (opts.desired) await lookUpWanted(engine, opts.desired, observed);
@@ -76,9 +78,20 @@ function sortContainers(list: ObservedContainer[]): ObservedContainer[] {
   );
 }
 
-/** Images the services run, and whoever holds a name we want without being ours. */
+/** The ids of the images the services run (absent: not on the engine). */
+async function imageIds(engine: Engine, desired: DesiredState): Promise<Record<string, string>> {
+  const ids: Record<string, string> = {};
+  await Promise.all(
+    [...new Set(desired.services.map((s) => s.image))].map(async (ref) => {
+      const img = await engine.inspectImage(ref);
+      if (img) ids[ref] = img.Id;
+    }),
+  );
+  return ids;
+}
+
+/** Whoever holds a name we want without being ours. */
 async function lookUpWanted(engine: Engine, desired: DesiredState, observed: ObservedProject): Promise<void> {
-  const images = [...new Set(desired.services.map((s) => s.image))];
   const ours = new Set(observed.containers.map((c) => c.name));
   const wantedNames = desired.services
     .flatMap((s) => s.containers.map((c) => c.name))
@@ -89,10 +102,6 @@ async function lookUpWanted(engine: Engine, desired: DesiredState, observed: Obs
   const wantedVolumes = desired.volumes.filter((v) => v.external || !ourVolumes.has(v.name));
 
   await Promise.all([
-    ...images.map(async (ref) => {
-      const img = await engine.inspectImage(ref);
-      if (img) observed.images[ref] = img.Id;
-    }),
     (async () => {
       if (!wantedNames.length) return;
       const holders = await engine.listContainers({ name: wantedNames.map((n) => `^/${escapeRegExp(n)}$`) });

@@ -55,6 +55,18 @@ export function createUp(ctx: VerbContext): Up {
     if (!('desired' in d)) return d;
     const desired = d.desired;
     const generationSeen = generations.get(name) ?? 0;
+    // The lease is read in the same round trip as the project (both read-only); its verdict is taken
+    // after the owner check below, in the order the two checks always had.
+    const leaseRead = ctx
+      .identity()
+      .then(async (me) => {
+        const lease = { engine, me };
+        return { lease, held: await checkLease(lease, name, o.force ?? false) };
+      })
+      .then(
+        (r) => ({ ok: true as const, ...r }),
+        (error: unknown) => ({ ok: false as const, error }),
+      );
     const observedEarly = await observeFor(run, name, desired);
     assertProjectOwner(
       observedEarly.containers.map((c) => c.labels),
@@ -88,10 +100,11 @@ export function createUp(ctx: VerbContext): Up {
       startExited: true,
     };
     const warnings = loaded.warnings.map(formatProblem);
-    const lease = { engine, me: await ctx.identity() };
 
     // Read-only before the record is written: a refused up writes nothing and creates nothing.
-    const held = await checkLease(lease, name, o.force ?? false);
+    const leased = await leaseRead;
+    if (!leased.ok) throw leased.error;
+    const { lease, held } = leased;
     if (o.dryRun) {
       const planned = planUp(desired, observedEarly, planOptions);
       const refused = planFailure(planned);
