@@ -9,11 +9,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isSyncAction, type Project, type WatchRule } from '@orc/spec';
+import { isSyncAction, Labels, type Project, type WatchRule } from '@orc/spec';
 import { OrcError } from '../../contract/errors.js';
 import type { ProjectSource, WatchInfo } from '../../contract/types.js';
 import { parseIgnoreFile } from '../../images/context.js';
-import { observeProject } from '../../observe/observe.js';
+import { fromListItem } from '../../observe/observe.js';
 import type { VerbContext } from '../context.js';
 import type { ServiceActionVerb } from '../service-action.js';
 import type { OperationHandle } from '../types.js';
@@ -153,10 +153,14 @@ export function createWatchManager(ctx: VerbContext, deps: WatchDeps): WatchMana
     await store.put({ ...rest, ...(watch ? { watch } : {}), updatedAt: new Date().toISOString() });
   }
 
+  /** The service's running containers: one list call by label (no networks or volumes: a sync is hot). */
   async function containersOf(name: string, service: string) {
-    const observed = await observeProject(engine, name);
-    return observed.containers
-      .filter((c) => c.service === service && !c.oneoff && c.state === 'running')
+    const listed = await engine.listContainers({
+      label: [`${Labels.project}=${name}`, `${Labels.service}=${service}`],
+    });
+    return listed
+      .map(fromListItem)
+      .filter((c) => !c.oneoff && c.state === 'running')
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
