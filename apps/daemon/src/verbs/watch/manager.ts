@@ -20,7 +20,14 @@ import type { OperationHandle } from '../types.js';
 import type { Up } from '../up.js';
 import { createBatcher, WATCH_MAX_MS, WATCH_QUIET_MS } from './batch.js';
 import { type RuleMatcher, ruleMatcher } from './match.js';
-import { containerPath, execChecked, listTree, type SyncResult, syncToContainers } from './sync.js';
+import {
+  containerPath,
+  execChecked,
+  listTree,
+  MAX_SYNC_FILE_BYTES,
+  type SyncResult,
+  syncToContainers,
+} from './sync.js';
 import { type TreeWatch, watchTree } from './tree.js';
 
 export interface WatchRequest {
@@ -178,7 +185,7 @@ export function createWatchManager(ctx: VerbContext, deps: WatchDeps): WatchMana
     say(
       name,
       'sync',
-      `${why}: ${describe(m, paths)} → ${target} in ${containers.map((c) => c.name).join(', ')} (${result.copied.length} copied, ${result.removed.length} removed)`,
+      `${why}: ${describe(m, paths)} → ${target} in ${containers.map((c) => c.name).join(', ')} (${result.copied.length} copied, ${result.removed.length} removed${result.skipped.length ? `, ${result.skipped.length} skipped: links, special files or over ${MAX_SYNC_FILE_BYTES / 1024 / 1024} MiB` : ''})`,
       {
         service: m.service,
         attributes: {
