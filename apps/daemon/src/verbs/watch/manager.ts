@@ -9,7 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isSyncAction, Labels, type Project, type WatchRule } from '@orc/spec';
+import { formatProblem, isSyncAction, Labels, type Project, type WatchRule } from '@orc/spec';
 import { OrcError } from '../../contract/errors.js';
 import type { ProjectSource, WatchInfo } from '../../contract/types.js';
 import { parseIgnoreFile } from '../../images/context.js';
@@ -87,7 +87,8 @@ export function createWatchManager(ctx: VerbContext, deps: WatchDeps): WatchMana
     const loaded = await ctx.load(source);
     if (!loaded.ok) {
       const first = loaded.errors[0];
-      throw new OrcError('INVALID_PROJECT', `invalid compose project: ${first?.message ?? 'unknown error'}`, {
+      const where = first ? formatProblem(first) : 'unknown error';
+      throw new OrcError('INVALID_PROJECT', `invalid compose project: ${where}`, {
         errors: loaded.errors,
       });
     }
