@@ -61,8 +61,9 @@ export interface Api {
   health(): Promise<HealthInfo>;
   listProjects(): Promise<ProjectSummary[]>;
   /** Resolves the name for files (and what exists of it). */
-  lookup(source: ProjectSource): Promise<{ name: string; project?: ProjectSummary }>;
-  getProject(name: string): Promise<ProjectSummary>;
+  /** `detail: false`: no inspect per container on the daemon (restart counts are 0): what tables need. */
+  lookup(source: ProjectSource, detail?: boolean): Promise<{ name: string; project?: ProjectSummary }>;
+  getProject(name: string, detail?: boolean): Promise<ProjectSummary>;
   up(source: ProjectSource, options: UpOptions): Promise<OperationRecord>;
   action(target: Target, action: ActionName, body: Record<string, unknown>): Promise<OperationRecord>;
   /** `services`: what the output is about (`config --hash a,b`): other services' problems do not refuse it. */
@@ -186,8 +187,16 @@ export function api(address: DaemonAddress): Api {
     health: () => call<HealthInfo>(address, 'GET', '/v1/health'),
     listProjects: async () =>
       (await call<{ projects: ProjectSummary[] }>(address, 'GET', '/v1/projects')).projects,
-    lookup: (source) => call(address, 'POST', '/v1/projects/lookup', { body: { source } }),
-    getProject: (name) => call<ProjectSummary>(address, 'GET', `/v1/projects/${encodeURIComponent(name)}`),
+    lookup: (source, detail) =>
+      call(address, 'POST', '/v1/projects/lookup', {
+        body: { source, ...(detail === false ? { detail } : {}) },
+      }),
+    getProject: (name, detail) =>
+      call<ProjectSummary>(
+        address,
+        'GET',
+        `/v1/projects/${encodeURIComponent(name)}${detail === false ? '?detail=false' : ''}`,
+      ),
     up: async (source, options) =>
       (
         await call<{ operation: OperationRecord }>(address, 'POST', '/v1/projects', {

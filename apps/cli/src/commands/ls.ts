@@ -9,11 +9,13 @@ export function registerLs(program: Command): Command {
     .description('list the projects the daemon keeps (and those it finds on the engine)')
     .option('-a, --all', 'show all projects, stopped ones included')
     .option('-q, --quiet', 'only display project names')
-    .option('--format <format>', 'table or json', 'table')
+    .option('--format <format>', 'table (compose: pretty) or json', 'table')
     .action(
       handler<[], { all?: boolean; quiet?: boolean; format: string }>(async (ctx, f) => {
+        // compose calls the table `pretty`.
+        if (f.format === 'pretty') f.format = 'table';
         if (f.format !== 'table' && f.format !== 'json')
-          throw usageError(`--format ${f.format}: expected table or json`);
+          throw usageError(`--format ${f.format}: expected table (pretty) or json`);
         const client = await ctx.connect();
         const projects = (await client.listProjects())
           .filter((p) => f.all || p.registered || /running|restarting|paused/.test(p.status))

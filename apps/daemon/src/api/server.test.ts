@@ -80,6 +80,10 @@ function fakeCore(overrides: Partial<Core> = {}) {
       }
       return operation('up', source.env.FAIL);
     },
+    reapply: async (name, opts) => {
+      calls.push({ method: 'reapply', args: [name, opts] });
+      return operation('up');
+    },
     down: async (target, opts) => {
       calls.push({ method: 'down', args: [target, opts] });
       return operation('down');

@@ -94,6 +94,12 @@ export const UpOptionsSchema = Type.Object(
     alwaysRecreateDeps: Type.Optional(
       Type.Boolean({ description: 'Recreate the dependencies of `services` even when they are up to date' }),
     ),
+    target: Type.Optional(
+      Type.Union([Type.Literal('local'), Type.Literal('swarm')], {
+        description:
+          "Where the project runs: the daemon's engine (local) or the swarm it manages; wins over the file's x-orc.target; later commands follow the project's record",
+      }),
+    ),
     renewAnonVolumes: Type.Optional(
       Type.Boolean({
         description:
@@ -139,7 +145,14 @@ export const ServiceActionBodySchema = Type.Object(
 
 export const ScaleBodySchema = Type.Object({ source: Source, replicas: Replicas }, strict);
 
-export const LookupBodySchema = Type.Object({ source: ProjectSourceSchema }, strict);
+const Detail = Type.Optional(
+  Type.Boolean({
+    description:
+      'Inspect each container for its restart count, start and finish times (default true); false answers from one list of the engine (what `ps` tables show)',
+  }),
+);
+export const LookupBodySchema = Type.Object({ source: ProjectSourceSchema, detail: Detail }, strict);
+export const ProjectQuery = Type.Object({ detail: Detail }, strict);
 
 export const ConfigFormat = Type.Union([Type.Literal('json'), Type.Literal('yaml')]);
 export const ConfigBodySchema = Type.Object(
@@ -294,8 +307,16 @@ export const ContainerSummarySchema = Type.Object(
       }),
     ),
     HealthOutput: Type.Optional(Type.String({ description: 'Output of the last healthcheck probe' })),
+    StartedAt: Type.Optional(
+      Type.String({ description: 'When it last started (RFC 3339); absent if never' }),
+    ),
     Publishers: Type.Array(PublisherSchema),
     Networks: Type.Array(Type.String()),
+    // A task of a swarm project (issue 15): one row per task.
+    Node: Type.Optional(Type.String({ description: 'Swarm task: the node it is on' })),
+    DesiredState: Type.Optional(Type.String({ description: 'Swarm task: what Swarm wants of it' })),
+    CurrentState: Type.Optional(Type.String({ description: 'Swarm task: its state now' })),
+    Error: Type.Optional(Type.String({ description: 'Swarm task: why it failed or was rejected' })),
   },
   open,
 );
@@ -332,6 +353,9 @@ export const ProjectSummarySchema = Type.Object(
     workingDir: Type.String(),
     configFiles: Type.Array(Type.String()),
     registered: Type.Boolean({ description: 'Kept converged by the daemon, or only found on the engine' }),
+    target: Type.Optional(
+      Type.Union([Type.Literal('local'), Type.Literal('swarm')], { description: 'Absent: local' }),
+    ),
     status: Type.String(),
     services: Type.Array(
       Type.Object(
@@ -339,12 +363,26 @@ export const ProjectSummarySchema = Type.Object(
           name: Type.String(),
           desired: DesiredRunStateSchema,
           replicas: Type.Number(),
+          dependsOn: Type.Optional(
+            Type.Array(Type.String(), {
+              description: 'Its `depends_on` services (the page draws the graph)',
+            }),
+          ),
         },
         open,
       ),
     ),
     containers: Type.Array(ContainerSummarySchema),
     watch: Type.Optional(WatchInfoSchema),
+    lastChange: Type.Optional(
+      Type.Object(
+        {
+          time: Type.String(),
+          what: Type.String({ description: 'The last daemon event about it, or the record written' }),
+        },
+        open,
+      ),
+    ),
   },
   open,
 );
@@ -482,6 +520,18 @@ export const RunBodySchema = Type.Object(
     ),
     capAdd: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
     capDrop: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    build: Type.Optional(
+      Type.Boolean({ description: "Build the service's image (and its started dependencies') first" }),
+    ),
+    pull: Type.Optional(
+      Type.Union([Type.Literal('always'), Type.Literal('missing'), Type.Literal('never')], {
+        description:
+          "Pull policy for the one-off's image and its started dependencies' (replaces pull_policy)",
+      }),
+    ),
+    removeOrphans: Type.Optional(
+      Type.Boolean({ description: 'Remove orphan containers when the dependencies are started' }),
+    ),
   },
   strict,
 );
@@ -495,6 +545,9 @@ export const ResourceKindSchema = literals([
   'image',
   'container',
   'service',
+  // The Swarm target's objects (issue 15).
+  'secret',
+  'config',
 ] as const);
 export const ProgressStateSchema = literals([
   'pending',
@@ -563,4 +616,25 @@ export const LogLineSchema = Type.Object(
     line: Type.String(),
   },
   open,
+);
+
+/* ---- the status page (`--ui`): login exchanges the token for a session cookie ---- */
+
+export const UiLoginBodySchema = Type.Object(
+  { token: Type.String({ minLength: 1, description: 'The daemon token (ORC_TOKEN / --token-file)' }) },
+  strict,
+);
+export const UiSessionReplySchema = Type.Object(
+  { expiresAt: Type.String({ description: 'When the session ends (RFC 3339); log in again then' }) },
+  open,
+);
+export const ReapplyBodySchema = Type.Object(
+  {
+    dryRun: Type.Optional(
+      Type.Boolean({
+        description: 'Plan only: `operation.plan` holds the steps `up` would run, with causes',
+      }),
+    ),
+  },
+  strict,
 );

@@ -5,6 +5,8 @@
  */
 import { join } from 'node:path';
 import {
+  canonicalJson,
+  createLoadCache,
   type DesiredState,
   DesiredStateError,
   desiredState,
@@ -12,7 +14,6 @@ import {
   Labels,
   type LoadResult,
   type LogDefaults,
-  loadProject,
   type Project,
 } from '@orc/spec';
 import { OrcError } from '../contract/errors.js';
@@ -176,6 +177,11 @@ export function createVerbContext(opts: CoreOptions): VerbContext {
     },
   };
   const applied = new Map<string, DesiredState>();
+  // A no-op `up` parses nothing: the last loads are kept, each served only while every file it read (or
+  // looked for) still holds the same bytes and the request is the same (environment included).
+  const loads = createLoadCache();
+  // ...and the desired state of a kept Project is made once per replica counts.
+  const desiredOf = new WeakMap<Project, { scale: string; desired: DesiredState }>();
   const generations = new Map<string, number>();
   let identity: Promise<DaemonIdentity> | undefined;
 
@@ -208,14 +214,16 @@ export function createVerbContext(opts: CoreOptions): VerbContext {
         }
       }),
     ensureFor: (desired, env, o) => opts.ensureImage ?? imageEnsurer(images, desired, env, o),
-    load: async (source) => loadProject(source),
+    load: async (source) => loads.load(source).result,
     toDesired(project, scale) {
       try {
+        const key = canonicalJson(scale);
+        const kept = desiredOf.get(project);
+        if (kept?.scale === key) return { ok: true, desired: kept.desired };
         const defaultLogging = opts.defaultLogging;
-        return {
-          ok: true,
-          desired: desiredState(project, { scale, ...(defaultLogging ? { defaultLogging } : {}) }),
-        };
+        const desired = desiredState(project, { scale, ...(defaultLogging ? { defaultLogging } : {}) });
+        desiredOf.set(project, { scale: key, desired });
+        return { ok: true, desired };
       } catch (err) {
         // desiredState throws for what only the whole project shows; it reaches the client as a load failure.
         if (err instanceof DesiredStateError) {

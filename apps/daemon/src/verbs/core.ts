@@ -15,10 +15,12 @@ import { createDown } from './down.js';
 import { createImageOps } from './images-ops.js';
 import { createQueries } from './query.js';
 import { readoptLeasedProjects } from './readopt.js';
+import { createReapply } from './reapply.js';
 import { createReconcile } from './reconcile.js';
 import { createRunner } from './run.js';
 import { createScale } from './scale.js';
 import { createServiceAction } from './service-action.js';
+import { createSwarmSeam } from './swarm-seam.js';
 import type { Core } from './types.js';
 import { createUp } from './up.js';
 import { createWatchManager } from './watch/manager.js';
@@ -113,24 +115,30 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
   );
   const imageOps = createImageOps({ images, ops, desired: ctx.loadDesired });
 
-  return {
-    internals: { engine, store, ...(supervisor ? { supervisor } : {}), ready: resumed },
+  // The target seam (issue 15): a project whose record (or `up --target`, or the file) says swarm goes to
+  // the Swarm verbs; everything else is the local target, untouched.
+  const seam = createSwarmSeam(ctx, {
     ...createQueries(ctx, restarter),
     up,
+    reapply: createReapply(ctx, up),
     down: createDown(ctx),
     serviceAction,
     scale: createScale(ctx),
+  });
+  return {
+    internals: { engine, store, ...(supervisor ? { supervisor } : {}), ready: resumed },
+    ...seam,
     build: imageOps.build,
     pull: imageOps.pull,
     run: createRunner({
       engine,
-      execute: async (plan, env, desired) => {
+      execute: async (plan, env, desired, images = {}) => {
         const result = await executePlan(plan, {
           engine,
           operationId: `run-${plan.project}`,
           parallelism: ctx.run.parallelism,
           ...(ctx.run.engineLimit ? { engineLimit: ctx.run.engineLimit } : {}),
-          ensureImage: ctx.ensureFor(desired, env, {}),
+          ensureImage: ctx.ensureFor(desired, env, images),
           waitTimeoutMs: ctx.run.waitTimeoutMs,
         });
         if (!result.ok) throw summariseFailure(result);

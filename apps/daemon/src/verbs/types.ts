@@ -52,7 +52,8 @@ export interface RunSession extends ExecSession {
 export interface Core {
   health(): Promise<{ engineVersion: string; engineApiVersion: string }>;
   listProjects(): Promise<ProjectSummary[]>;
-  getProject(target: ProjectTarget): Promise<ProjectSummary | undefined>;
+  /** `detail: false`: from one list of the engine, no inspect per container (restart counts are 0). */
+  getProject(target: ProjectTarget, opts?: { detail?: boolean }): Promise<ProjectSummary | undefined>;
   /** Load + validate + normalise; returns the Project as JSON-ready data, or the located errors. */
   config(
     source: ProjectSource,
@@ -70,6 +71,8 @@ export interface Core {
     | LoadFailure
   >;
   up(source: ProjectSource, opts: UpOptions): Promise<OperationHandle | LoadFailure>;
+  /** `up` again from the kept record (files re-read, the stored environment): the status page's Up and plan. */
+  reapply(name: string, opts: { dryRun?: boolean }): Promise<OperationHandle | LoadFailure>;
   down(target: ProjectTarget, opts: DownOptions): Promise<OperationHandle>;
   serviceAction(
     target: ProjectTarget,
