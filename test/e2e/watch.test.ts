@@ -368,4 +368,16 @@ describe('orc watch (develop.watch)', () => {
       ).stdout,
     ).not.toMatch(new RegExp(`^${project}\\s.*\\sweb\\s*$`, 'm'));
   });
+  it('a bad watch rule is refused with its file:line and a hint, before anything is watched', async () => {
+    const bad = join(o.dir, 'bad');
+    mkdirSync(bad, { recursive: true });
+    writeFileSync(
+      join(bad, 'compose.yaml'),
+      `services:\n  web:\n    image: ${FIXTURE_IMAGE}\n    develop:\n      watch:\n        - {path: ./src, action: sync}\n`,
+    );
+    const r = await orc(o, ['-p', `${project}-bad`, 'watch', '--no-up'], { cwd: bad });
+    expect(r.code, explain(r)).not.toBe(0);
+    expect(r.stderr).toMatch(/compose\.yaml:6:\d+.*needs a `target`/);
+    expect(r.stderr).toMatch(/target: \/app\/src/);
+  });
 });

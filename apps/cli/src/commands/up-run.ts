@@ -6,7 +6,7 @@ import { CliError, type ExitCodeValue, usageError } from '../errors.js';
 import { envTrue } from '../globals.js';
 import { followOperation } from '../render/operation.js';
 import { attachedServices, attachLogs } from './attach.js';
-import { followWatch, watchLine } from './watch.js';
+import { watchBesideUp } from './watch.js';
 
 export interface UpFlags {
   detach?: boolean;
@@ -114,22 +114,9 @@ export async function up(ctx: Context, flags: UpFlags, services: string[]): Prom
     ctx.stdout.write(plan.length ? `${plan.join('\n')}\n` : 'nothing to do: the project is up to date\n');
     return;
   }
+  const endWatch = flags.watch ? await watchBesideUp(ctx, client, services, flags) : undefined;
   // --wait implies detached, as in compose; --no-start has nothing to follow.
-  if (flags.detach || flags.wait || flags.start === false) {
-    if (flags.watch && flags.start !== false) {
-      // Detached: the daemon keeps watching (it runs on the same host as the files) after we exit.
-      const w = await client.watchDetached(ctx.source(services), services);
-      ctx.stderr.write(`${w.project}: ${watchLine(w)}\n`);
-    }
-    return;
-  }
-  // Attached with --watch: the watch's events interleave with the logs, and end with them.
-  const watching = new AbortController();
-  const watch = flags.watch
-    ? followWatch(ctx, client, services, watching.signal).catch((err: Error) => {
-        ctx.stderr.write(`watch: ${err.message}\n`);
-      })
-    : undefined;
+  if (flags.detach || flags.wait || flags.start === false) return;
   // The service whose code we report is followed even when --attach left it out.
   const from = flags.exitCodeFrom;
   const attach =
@@ -147,8 +134,7 @@ export async function up(ctx: Context, flags: UpFlags, services: string[]): Prom
     ...(flags.logPrefix === false ? { prefix: false } : {}),
     ...(flags.color === false ? { color: false } : {}),
   });
-  watching.abort();
-  await watch;
+  await endWatch?.();
   // The exit code is the container's own (3, 137, ...), like compose's; nothing more to say.
   if (code !== 0) throw new CliError('', code as ExitCodeValue);
 }

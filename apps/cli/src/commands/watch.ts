@@ -43,6 +43,32 @@ export async function followWatch(
   }
 }
 
+/**
+ * `up --watch`, once the up's operation is over. Detached (`-d`, `--wait`): the daemon keeps watching after
+ * we exit (it runs on the same host as the files). Attached: the watch's events interleave with the logs;
+ * the returned function ends the watch once the logs end.
+ */
+export async function watchBesideUp(
+  ctx: Context,
+  client: Api,
+  services: string[],
+  flags: { detach?: boolean; wait?: boolean },
+): Promise<() => Promise<void>> {
+  if (flags.detach || flags.wait) {
+    const w = await client.watchDetached(ctx.source(services), services);
+    ctx.stderr.write(`${w.project}: ${watchLine(w)}\n`);
+    return async () => undefined;
+  }
+  const watching = new AbortController();
+  const watch = followWatch(ctx, client, services, watching.signal).catch((err: Error) => {
+    ctx.stderr.write(`watch: ${err.message}\n`);
+  });
+  return async () => {
+    watching.abort();
+    await watch;
+  };
+}
+
 export function registerWatch(program: Command): Command {
   return program
     .command('watch')

@@ -9,18 +9,25 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isSyncAction, type Project, type WatchRule } from '@orc/spec';
+import { formatProblem, isSyncAction, Labels, type Project, type WatchRule } from '@orc/spec';
 import { OrcError } from '../../contract/errors.js';
 import type { ProjectSource, WatchInfo } from '../../contract/types.js';
 import { parseIgnoreFile } from '../../images/context.js';
-import { observeProject } from '../../observe/observe.js';
+import { fromListItem } from '../../observe/observe.js';
 import type { VerbContext } from '../context.js';
 import type { ServiceActionVerb } from '../service-action.js';
 import type { OperationHandle } from '../types.js';
 import type { Up } from '../up.js';
 import { createBatcher, WATCH_MAX_MS, WATCH_QUIET_MS } from './batch.js';
 import { type RuleMatcher, ruleMatcher } from './match.js';
-import { containerPath, execChecked, listTree, type SyncResult, syncToContainers } from './sync.js';
+import {
+  containerPath,
+  execChecked,
+  listTree,
+  MAX_SYNC_FILE_BYTES,
+  type SyncResult,
+  syncToContainers,
+} from './sync.js';
 import { type TreeWatch, watchTree } from './tree.js';
 
 export interface WatchRequest {
@@ -80,7 +87,8 @@ export function createWatchManager(ctx: VerbContext, deps: WatchDeps): WatchMana
     const loaded = await ctx.load(source);
     if (!loaded.ok) {
       const first = loaded.errors[0];
-      throw new OrcError('INVALID_PROJECT', `invalid compose project: ${first?.message ?? 'unknown error'}`, {
+      const where = first ? formatProblem(first) : 'unknown error';
+      throw new OrcError('INVALID_PROJECT', `invalid compose project: ${where}`, {
         errors: loaded.errors,
       });
     }
@@ -153,10 +161,14 @@ export function createWatchManager(ctx: VerbContext, deps: WatchDeps): WatchMana
     await store.put({ ...rest, ...(watch ? { watch } : {}), updatedAt: new Date().toISOString() });
   }
 
+  /** The service's running containers: one list call by label (no networks or volumes: a sync is hot). */
   async function containersOf(name: string, service: string) {
-    const observed = await observeProject(engine, name);
-    return observed.containers
-      .filter((c) => c.service === service && !c.oneoff && c.state === 'running')
+    const listed = await engine.listContainers({
+      label: [`${Labels.project}=${name}`, `${Labels.service}=${service}`],
+    });
+    return listed
+      .map(fromListItem)
+      .filter((c) => !c.oneoff && c.state === 'running')
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
@@ -174,7 +186,7 @@ export function createWatchManager(ctx: VerbContext, deps: WatchDeps): WatchMana
     say(
       name,
       'sync',
-      `${why}: ${describe(m, paths)} → ${target} in ${containers.map((c) => c.name).join(', ')} (${result.copied.length} copied, ${result.removed.length} removed)`,
+      `${why}: ${describe(m, paths)} → ${target} in ${containers.map((c) => c.name).join(', ')} (${result.copied.length} copied, ${result.removed.length} removed${result.skipped.length ? `, ${result.skipped.length} skipped: links, special files or over ${MAX_SYNC_FILE_BYTES / 1024 / 1024} MiB` : ''})`,
       {
         service: m.service,
         attributes: {

@@ -27,6 +27,21 @@ describe('watch sync entries', () => {
     expect(r.skipped).toEqual([join(dir, 'link')]);
   });
 
+  it('skips a file over the size bound', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'orc-sync-'));
+    writeFileSync(join(dir, 'big.bin'), Buffer.alloc(2048));
+    writeFileSync(join(dir, 'small.txt'), 'x');
+    const r = await syncEntries(
+      [
+        { host: join(dir, 'big.bin'), container: '/a/big.bin' },
+        { host: join(dir, 'small.txt'), container: '/a/small.txt' },
+      ],
+      1024,
+    );
+    expect(r.entries.map((e) => e.path)).toEqual(['a/small.txt']);
+    expect(r.skipped).toEqual([join(dir, 'big.bin')]);
+  });
+
   it('maps host paths below the rule to the target; lists a tree without ignored directories', async () => {
     expect(containerPath('/app/src', 'a/b.js')).toBe('/app/src/a/b.js');
     expect(containerPath('/app/package.json', '')).toBe('/app/package.json');

@@ -14,6 +14,12 @@ import { openExec } from '../../engine/exec.js';
 import { putArchive } from '../../engine/oneoff.js';
 import { type TarEntry, tarArchive } from '../../execute/tar.js';
 
+/**
+ * A file above this size is not synced (the tar is built in the daemon's memory): the event says it was
+ * skipped; a `rebuild` rule, or a bind mount, is the way for such files.
+ */
+export const MAX_SYNC_FILE_BYTES = 256 * 1024 * 1024;
+
 /** What one sync did, for the event. */
 export interface SyncResult {
   copied: string[];
@@ -30,6 +36,7 @@ export interface SyncInput {
 /** Splits the batch into what to copy (files and directories that exist) and what to remove. */
 export async function syncEntries(
   files: SyncInput['files'],
+  maxFileBytes = MAX_SYNC_FILE_BYTES,
 ): Promise<{ entries: TarEntry[]; removed: string[]; skipped: string[] }> {
   const entries: TarEntry[] = [];
   const removed: string[] = [];
@@ -44,6 +51,7 @@ export async function syncEntries(
     }
     const path = f.container.replace(/^\/+/, '');
     if (st.isDirectory()) entries.push({ path, type: 'dir', mode: st.mode, uid: 0, gid: 0 });
+    else if (st.isFile() && st.size > maxFileBytes) skipped.push(f.host);
     else if (st.isFile()) {
       try {
         entries.push({ path, type: 'file', mode: st.mode, uid: 0, gid: 0, content: await readFile(f.host) });
