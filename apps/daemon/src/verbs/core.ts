@@ -108,7 +108,7 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
 
   // The target seam (issue 15): a project whose record (or `up --target`, or the file) says swarm goes to
   // the Swarm verbs; everything else is the local target, untouched.
-  const seam = createSwarmSeam(ctx, {
+  const { verbs: seamed, watch: swarmWatch } = createSwarmSeam(ctx, {
     ...createQueries(ctx, restarter),
     up,
     down: createDown(ctx),
@@ -117,7 +117,7 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
   });
   return {
     internals: { engine, store, ...(supervisor ? { supervisor } : {}), ready },
-    ...seam,
+    ...seamed,
     build: imageOps.build,
     pull: imageOps.pull,
     run: createRunner({
@@ -141,6 +141,7 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     events: (filter, signal) => bus.subscribe(filter, signal),
     async close() {
       restarter.stop();
+      await swarmWatch.stop();
       await supervisor?.stop();
       await restarter.flush();
       await Promise.all(ops.running());
