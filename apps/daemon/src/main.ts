@@ -8,7 +8,9 @@ import { type LogDefaults, ORC_VERSION, type Project, renderConfig } from '@orc/
 import type { FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 import { clearStaleSocket, ListenError, listenOn, resolveGroup } from './api/listen.js';
-import { buildServer } from './api/server.js';
+import { buildServer, type ServerOptions } from './api/server.js';
+import { type Assets, defaultUiDir, loadAssets, UiAssetsError } from './api/ui/assets.js';
+import { createSessions } from './api/ui/sessions.js';
 import { type DaemonSettings, parseSettings, SettingsError, USAGE } from './config/settings.js';
 import { createDaemonLog } from './logs/daemon-log.js';
 import { containerLogDefaults } from './supervise/log-defaults.js';
@@ -70,6 +72,13 @@ export async function runDaemon(argv: string[], createCore: CoreFactory): Promis
   } catch (err) {
     return fail(err);
   }
+  // --ui without its built files is a start-up error, said before anything runs; without --ui they are never read.
+  let assets: Assets | undefined;
+  try {
+    if (settings.ui) assets = loadAssets(settings.uiDir ?? defaultUiDir());
+  } catch (err) {
+    return fail(err);
+  }
 
   const log = await createDaemonLog({
     level: settings.logLevel,
@@ -80,9 +89,10 @@ export async function runDaemon(argv: string[], createCore: CoreFactory): Promis
   const logger = log.logger;
   const shutdown = new AbortController();
   let core: Core | undefined;
+  const servers: Array<{ close(): Promise<unknown> }> = [];
   try {
     core = await createCore({ settings, logger });
-    const app = await buildServer({
+    const base: ServerOptions = {
       core,
       shutdown: shutdown.signal,
       version: ORC_VERSION,
@@ -95,10 +105,27 @@ export async function runDaemon(argv: string[], createCore: CoreFactory): Promis
         allowHosts: settings.allowHosts,
         ...(settings.listen.kind === 'tcp' ? { bindHost: settings.listen.host } : {}),
       },
-    });
+    };
+    // --ui: the page on the TCP listener (ORC_HOST itself, or --ui-listen beside the socket), one session store.
+    const sessions = assets ? createSessions() : undefined;
+    const withUi = (opts: ServerOptions): ServerOptions =>
+      assets && sessions
+        ? { ...opts, ui: { assets, sessions }, security: { ...opts.security, ui: { sessions } } }
+        : opts;
+    const app = await buildServer(settings.listen.kind === 'tcp' ? withUi(base) : base);
+    servers.push(app);
     const listening = await listenOn(app, settings.listen, {
       ...(settings.socketGroup ? { socketGroup: settings.socketGroup } : {}),
     });
+    const uiListen = settings.uiListen;
+    const uiApp = uiListen
+      ? await buildServer(
+          withUi({ ...base, security: { ...base.security, transport: 'tcp', bindHost: uiListen.host } }),
+        )
+      : undefined;
+    if (uiApp) servers.push(uiApp);
+    const uiListening = uiApp && uiListen ? await listenOn(uiApp, { kind: 'tcp', ...uiListen }) : undefined;
+    const pageUrl = assets ? (uiListening ?? listening).url.replace(/^tcp:/, 'http:') : undefined;
     // Signal handlers go in as soon as the socket answers: a client (or a test) that sees the socket may send
     // SIGTERM before the engine check below returns, and must get a drained exit, not the default kill.
     const stopped = new Promise<void>((resolve) => {
@@ -113,9 +140,14 @@ export async function runDaemon(argv: string[], createCore: CoreFactory): Promis
         shutdown.abort();
         const closing = core ? core.close() : Promise.resolve();
         // Operations drain first; then connections nobody ends (a hijacked socket a route missed) are cut.
-        const cutConnections = () => setTimeout(() => app.server.closeAllConnections(), 5_000).unref();
+        const cutConnections = () =>
+          setTimeout(() => {
+            app.server.closeAllConnections();
+            uiApp?.server.closeAllConnections();
+          }, 5_000).unref();
         closing.then(cutConnections, cutConnections);
-        Promise.allSettled([app.close(), closing]).then((results) => {
+        const closingUi = uiApp ? uiApp.close() : Promise.resolve();
+        Promise.allSettled([app.close(), closingUi, closing]).then((results) => {
           for (const r of results)
             if (r.status === 'rejected') logger.error({ err: r.reason }, 'error while closing');
           listening.cleanup();
@@ -135,6 +167,10 @@ export async function runDaemon(argv: string[], createCore: CoreFactory): Promis
     );
     logger.info({ url: listening.url, stateDir: settings.stateDir }, 'orc daemon ready');
     process.stdout.write(`orc daemon ready on ${listening.url} (pid ${process.pid}, ${engine})\n`);
+    if (pageUrl) {
+      logger.info({ url: `${pageUrl}/` }, 'status page served');
+      process.stdout.write(`orc status page on ${pageUrl}/ (log in with the daemon token)\n`);
+    }
     await stopped;
     logger.info('orc daemon stopped');
     await log.close();
@@ -142,6 +178,7 @@ export async function runDaemon(argv: string[], createCore: CoreFactory): Promis
     process.exit(process.exitCode ?? 0);
   } catch (err) {
     logger.error({ err }, 'orc daemon failed to start');
+    await Promise.allSettled(servers.map((s) => s.close()));
     await core?.close().catch(() => undefined);
     await log.close();
     return fail(err);
@@ -150,7 +187,7 @@ export async function runDaemon(argv: string[], createCore: CoreFactory): Promis
 
 /** Known start-up problems print their message alone; anything else says it is a bug, still without a stack. */
 function fail(err: unknown): void {
-  const known = err instanceof SettingsError || err instanceof ListenError;
+  const known = err instanceof SettingsError || err instanceof ListenError || err instanceof UiAssetsError;
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`orc daemon: ${known ? message : `failed to start: ${message}`}\n`);
   process.exitCode = known ? 2 : 1;

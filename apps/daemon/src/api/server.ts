@@ -17,7 +17,12 @@ import { imageRoutes } from './routes/images.js';
 import { logRoutes } from './routes/logs.js';
 import { operationRoutes } from './routes/operations.js';
 import { projectRoutes } from './routes/projects.js';
+import { reapplyRoutes } from './routes/reapply.js';
+import { watchRoutes } from './routes/watch.js';
 import { checkRequest, type SecurityOptions } from './security.js';
+import type { Assets } from './ui/assets.js';
+import { registerPage, uiSessionRoutes } from './ui/routes.js';
+import type { SessionStore } from './ui/sessions.js';
 
 const BOOLEAN_QUERY_FLAGS = ['wait', 'follow', 'timestamps'];
 
@@ -26,6 +31,8 @@ export interface ServerOptions extends ApiContext {
   logger?: FastifyBaseLogger;
   /** Compose text sent inline can be large; the loader has its own limits under this one. */
   bodyLimitBytes?: number;
+  /** `--ui` on this (TCP) listener: the page's files and its sessions; `security.ui` must be set too. */
+  ui?: { assets: Assets; sessions: SessionStore };
 }
 
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
@@ -45,7 +52,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
 
   app.addHook('onRequest', async (request) => {
-    checkRequest(request.headers, opts.security);
+    checkRequest(request.headers, opts.security, { method: request.method, url: request.url });
   });
 
   // Scripts write `?wait=1`; ajv only coerces `true`/`false`, so the boolean query flags are mapped first.
@@ -100,10 +107,16 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await v1.register(execRoutes, ctx);
       await v1.register(imageRoutes, ctx);
       await v1.register(archiveRoutes, ctx);
+      await v1.register(watchRoutes, ctx);
+      await v1.register(reapplyRoutes, ctx);
+      if (opts.ui && opts.security.token) {
+        await v1.register(uiSessionRoutes, { sessions: opts.ui.sessions, token: opts.security.token });
+      }
       v1.get('/openapi.json', async () => buildOpenApi(routes, opts.version));
     },
     { prefix: '/v1' },
   );
+  if (opts.ui) registerPage(app, opts.ui.assets);
   await app.ready();
   return app;
 }

@@ -110,3 +110,42 @@ describe('daemon settings', () => {
     expect(parseSettings(['--help'], sys({}))).toBe('help');
   });
 });
+
+describe('daemon settings: the browser page (--ui)', () => {
+  const token = { ORC_TOKEN: 'secret-token-1234', HOME: '/home/u' };
+  it('is off by default', () => {
+    const s = settings([], sys(token));
+    expect(s.ui).toBe(false);
+    expect(s.uiListen).toBeUndefined();
+  });
+  it('--ui-listen adds a TCP listener beside the socket, ORC_UI/ORC_UI_LISTEN likewise', () => {
+    const flags = settings(['--ui', '--ui-listen', 'tcp://127.0.0.1:7400'], sys(token));
+    expect(flags.ui).toBe(true);
+    expect(flags.listen.kind).toBe('unix');
+    expect(flags.uiListen).toEqual({ host: '127.0.0.1', port: 7400 });
+    const env = settings([], sys({ ...token, ORC_UI: '1', ORC_UI_LISTEN: 'tcp://localhost:7401' }));
+    expect(env.ui).toBe(true);
+    expect(env.uiListen).toEqual({ host: 'localhost', port: 7401 });
+  });
+  it('--ui on a tcp ORC_HOST needs no second listener', () => {
+    const s = settings(['--ui', '-H', 'tcp://127.0.0.1:7402'], sys(token));
+    expect(s.ui).toBe(true);
+    expect(s.uiListen).toBeUndefined();
+  });
+  it('refuses --ui with nowhere to serve it, --ui-listen without --ui, without a token, or remote', () => {
+    expect(code(() => settings(['--ui'], sys(token)))).toBe('UI_LISTEN_REQUIRED');
+    expect(code(() => settings(['--ui-listen', 'tcp://127.0.0.1:7400'], sys(token)))).toBe('UI_REQUIRED');
+    expect(code(() => settings(['--ui', '--ui-listen', 'tcp://127.0.0.1:7400'], sys({ HOME: '/h' })))).toBe(
+      'TOKEN_REQUIRED',
+    );
+    expect(code(() => settings(['--ui', '--ui-listen', 'tcp://10.1.2.3:7400'], sys(token)))).toBe(
+      'REMOTE_BIND',
+    );
+    expect(
+      settings(['--ui', '--allow-remote', '--ui-listen', 'tcp://10.1.2.3:7400'], sys(token)).uiListen,
+    ).toEqual({ host: '10.1.2.3', port: 7400 });
+    expect(code(() => settings(['--ui', '--ui-listen', 'unix:///tmp/x.sock'], sys(token)))).toBe(
+      'INVALID_HOST',
+    );
+  });
+});

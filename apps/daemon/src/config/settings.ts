@@ -34,6 +34,12 @@ export interface DaemonSettings {
   allowRemote: boolean;
   /** Engine address (`DOCKER_HOST`), absent = /var/run/docker.sock. */
   dockerHost?: string;
+  /** `--ui` / `ORC_UI=1`: serve the browser status page (docs/ui.md). */
+  ui: boolean;
+  /** `--ui-listen` / `ORC_UI_LISTEN`: a TCP listener beside `listen` for the page and the API (token required). */
+  uiListen?: { host: string; port: number };
+  /** `ORC_UI_DIR`: the built page (absent = the `@orc/ui` package's `dist/`). */
+  uiDir?: string;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -78,9 +84,13 @@ Options (environment variable in brackets; flags win):
       --parallelism N      engine operations run at once [ORC_PARALLELISM] (default 4)
       --log-driver NAME    default logging driver for containers without one (default json-file)
       --log-opt K=V        default logging option for containers (repeatable; default max-size=10m, max-file=3)
+      --ui                 serve the browser status page on the TCP listener [ORC_UI=1]
+      --ui-listen URL      tcp://127.0.0.1:PORT: a TCP listener for the page and the API beside ORC_HOST,
+                           token required, loopback unless --allow-remote [ORC_UI_LISTEN]
   -h, --help               show this help
 
-DOCKER_HOST selects the engine (default unix:///var/run/docker.sock).`;
+DOCKER_HOST selects the engine (default unix:///var/run/docker.sock). ORC_UI_DIR: the built status page
+(default: the @orc/ui package's dist/ beside the daemon).`;
 
 export function parseSettings(argv: string[], sys: SettingsEnvironment): DaemonSettings | 'help' {
   let parsed: ReturnType<typeof parseFlags>;
@@ -122,6 +132,7 @@ export function parseSettings(argv: string[], sys: SettingsEnvironment): DaemonS
     allowOrigins: values['allow-origin'] ?? [],
     allowHosts: values['allow-host'] ?? [],
     allowRemote: values['allow-remote'] ?? false,
+    ui: false,
   };
   const logFile = values['log-file'] ?? env.ORC_LOG_FILE;
   if (logFile) settings.logFile = logFile;
@@ -131,23 +142,57 @@ export function parseSettings(argv: string[], sys: SettingsEnvironment): DaemonS
   const group = values['socket-group'] ?? env.ORC_SOCKET_GROUP;
   if (group) settings.socketGroup = group;
   if (env.DOCKER_HOST) settings.dockerHost = env.DOCKER_HOST;
+  Object.assign(settings, uiSettings(values.ui, values['ui-listen'], env));
 
-  if (listen.kind === 'tcp') {
-    if (!settings.token) {
-      throw new SettingsError(
-        'TOKEN_REQUIRED',
-        `listening on ${hostUrl} needs a token: set ORC_TOKEN or --token-file (a 0600 file); ` +
-          'anyone on this machine can reach a TCP port',
-      );
-    }
-    if (!isLoopback(listen.host) && !settings.allowRemote) {
-      throw new SettingsError(
-        'REMOTE_BIND',
-        `${listen.host} is not a loopback address; pass --allow-remote to listen there (and put TLS in front)`,
-      );
-    }
+  if (listen.kind === 'tcp') checkTcp(listen.host, hostUrl, settings);
+  if (settings.uiListen) checkTcp(settings.uiListen.host, `--ui-listen ${settings.uiListen.host}`, settings);
+  if (settings.ui && listen.kind !== 'tcp' && !settings.uiListen) {
+    throw new SettingsError(
+      'UI_LISTEN_REQUIRED',
+      '--ui serves the page on TCP: add --ui-listen tcp://127.0.0.1:PORT (ORC_UI_LISTEN), or set ORC_HOST=tcp://…',
+    );
   }
   return settings;
+}
+
+/** A TCP listener needs the token, and loopback unless `--allow-remote`. */
+function checkTcp(host: string, what: string, settings: DaemonSettings): void {
+  if (!settings.token) {
+    throw new SettingsError(
+      'TOKEN_REQUIRED',
+      `listening on ${what} needs a token: set ORC_TOKEN or --token-file (a 0600 file); ` +
+        'anyone on this machine can reach a TCP port',
+    );
+  }
+  if (!isLoopback(host) && !settings.allowRemote) {
+    throw new SettingsError(
+      'REMOTE_BIND',
+      `${host} is not a loopback address; pass --allow-remote to listen there (and put TLS in front)`,
+    );
+  }
+}
+
+/** `--ui`/`ORC_UI`, `--ui-listen`/`ORC_UI_LISTEN`, `ORC_UI_DIR`. `--ui-listen` without `--ui` is refused. */
+function uiSettings(
+  flag: boolean | undefined,
+  listenFlag: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Pick<DaemonSettings, 'ui' | 'uiListen' | 'uiDir'> {
+  const ui = flag ?? ['1', 'true', 'yes'].includes((env.ORC_UI ?? '').toLowerCase());
+  const out: Pick<DaemonSettings, 'ui' | 'uiListen' | 'uiDir'> = { ui };
+  const listenUrl = listenFlag ?? (env.ORC_UI_LISTEN || undefined);
+  if (listenUrl) {
+    const address = parseHost(listenUrl);
+    if (address.kind !== 'tcp') {
+      throw new SettingsError('INVALID_HOST', `--ui-listen must be tcp://HOST:PORT, not "${listenUrl}"`);
+    }
+    if (!ui) {
+      throw new SettingsError('UI_REQUIRED', `--ui-listen ${listenUrl} serves the page: add --ui (ORC_UI=1)`);
+    }
+    out.uiListen = { host: address.host, port: address.port };
+  }
+  if (env.ORC_UI_DIR) out.uiDir = env.ORC_UI_DIR;
+  return out;
 }
 
 function parseFlags(argv: string[]) {
@@ -170,6 +215,8 @@ function parseFlags(argv: string[]) {
       parallelism: { type: 'string' },
       'log-driver': { type: 'string' },
       'log-opt': { type: 'string', multiple: true },
+      ui: { type: 'boolean' },
+      'ui-listen': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

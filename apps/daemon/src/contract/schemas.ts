@@ -145,7 +145,14 @@ export const ServiceActionBodySchema = Type.Object(
 
 export const ScaleBodySchema = Type.Object({ source: Source, replicas: Replicas }, strict);
 
-export const LookupBodySchema = Type.Object({ source: ProjectSourceSchema }, strict);
+const Detail = Type.Optional(
+  Type.Boolean({
+    description:
+      'Inspect each container for its restart count, start and finish times (default true); false answers from one list of the engine (what `ps` tables show)',
+  }),
+);
+export const LookupBodySchema = Type.Object({ source: ProjectSourceSchema, detail: Detail }, strict);
+export const ProjectQuery = Type.Object({ detail: Detail }, strict);
 
 export const ConfigFormat = Type.Union([Type.Literal('json'), Type.Literal('yaml')]);
 export const ConfigBodySchema = Type.Object(
@@ -300,6 +307,9 @@ export const ContainerSummarySchema = Type.Object(
       }),
     ),
     HealthOutput: Type.Optional(Type.String({ description: 'Output of the last healthcheck probe' })),
+    StartedAt: Type.Optional(
+      Type.String({ description: 'When it last started (RFC 3339); absent if never' }),
+    ),
     Publishers: Type.Array(PublisherSchema),
     Networks: Type.Array(Type.String()),
     // A task of a swarm project (issue 15): one row per task.
@@ -309,6 +319,32 @@ export const ContainerSummarySchema = Type.Object(
     Error: Type.Optional(Type.String({ description: 'Swarm task: why it failed or was rejected' })),
   },
   open,
+);
+
+/** A project's watch (`orc watch`, `up --watch`): the daemon watches the files, on the same host as they are. */
+export const WatchInfoSchema = Type.Object(
+  {
+    services: Type.Array(Type.String()),
+    detached: Type.Boolean({ description: 'Kept after the client has gone (and after a daemon restart)' }),
+    since: Type.String(),
+    rules: Type.Integer({ minimum: 0 }),
+    dirs: Type.Integer({ minimum: 0, description: 'Directories watched' }),
+  },
+  open,
+);
+
+export const WatchBodySchema = Type.Object(
+  {
+    source: ProjectSourceSchema,
+    services: Services,
+    detach: Type.Optional(
+      Type.Boolean({
+        description:
+          'Keep watching after the client has gone (recorded: resumed after a daemon restart); otherwise the reply streams the watch events (NDJSON) and the watch ends with the stream',
+      }),
+    ),
+  },
+  strict,
 );
 
 export const ProjectSummarySchema = Type.Object(
@@ -327,11 +363,26 @@ export const ProjectSummarySchema = Type.Object(
           name: Type.String(),
           desired: DesiredRunStateSchema,
           replicas: Type.Number(),
+          dependsOn: Type.Optional(
+            Type.Array(Type.String(), {
+              description: 'Its `depends_on` services (the page draws the graph)',
+            }),
+          ),
         },
         open,
       ),
     ),
     containers: Type.Array(ContainerSummarySchema),
+    watch: Type.Optional(WatchInfoSchema),
+    lastChange: Type.Optional(
+      Type.Object(
+        {
+          time: Type.String(),
+          what: Type.String({ description: 'The last daemon event about it, or the record written' }),
+        },
+        open,
+      ),
+    ),
   },
   open,
 );
@@ -469,6 +520,18 @@ export const RunBodySchema = Type.Object(
     ),
     capAdd: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
     capDrop: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    build: Type.Optional(
+      Type.Boolean({ description: "Build the service's image (and its started dependencies') first" }),
+    ),
+    pull: Type.Optional(
+      Type.Union([Type.Literal('always'), Type.Literal('missing'), Type.Literal('never')], {
+        description:
+          "Pull policy for the one-off's image and its started dependencies' (replaces pull_policy)",
+      }),
+    ),
+    removeOrphans: Type.Optional(
+      Type.Boolean({ description: 'Remove orphan containers when the dependencies are started' }),
+    ),
   },
   strict,
 );
@@ -524,6 +587,7 @@ export const DaemonEventTypeSchema = literals([
   'volume',
   'image',
   'store',
+  'watch',
   // The Swarm target (issue 15): services and nodes of the cluster.
   'service',
   'node',
@@ -555,4 +619,25 @@ export const LogLineSchema = Type.Object(
     line: Type.String(),
   },
   open,
+);
+
+/* ---- the status page (`--ui`): login exchanges the token for a session cookie ---- */
+
+export const UiLoginBodySchema = Type.Object(
+  { token: Type.String({ minLength: 1, description: 'The daemon token (ORC_TOKEN / --token-file)' }) },
+  strict,
+);
+export const UiSessionReplySchema = Type.Object(
+  { expiresAt: Type.String({ description: 'When the session ends (RFC 3339); log in again then' }) },
+  open,
+);
+export const ReapplyBodySchema = Type.Object(
+  {
+    dryRun: Type.Optional(
+      Type.Boolean({
+        description: 'Plan only: `operation.plan` holds the steps `up` would run, with causes',
+      }),
+    ),
+  },
+  strict,
 );

@@ -1,6 +1,6 @@
 import type { SwarmServiceSpec } from '@orc/spec';
 import { describe, expect, it } from 'vitest';
-import { specDiff } from './diff.js';
+import { composeField, composeFields, specDiff } from './diff.js';
 
 const base: SwarmServiceSpec = {
   Name: 'demo_web',
@@ -88,4 +88,28 @@ describe('specDiff', () => {
       expect(specDiff(base, c.observed, [{ id: 'nid', name: 'demo_default', labels: {} }])).toEqual(c.want);
     });
   }
+});
+
+describe('composeField: a spec path as the compose key behind it', () => {
+  const CASES: Array<[string, string]> = [
+    ['ContainerSpec.Env.GREETING', 'environment.GREETING'],
+    ['ContainerSpec.Args', 'command'],
+    ['ContainerSpec.Command', 'entrypoint'],
+    ['ContainerSpec.HealthCheck.Interval', 'healthcheck'],
+    ['Mode.Replicated.Replicas', 'deploy.replicas'],
+    ['Mode.Global', 'deploy.mode'],
+    ['Placement.Platforms', 'platform'],
+    ['Placement.Constraints', 'deploy.placement'],
+    ['EndpointSpec.Ports', 'ports'],
+    ['Labels.com.docker.stack.image', 'image'],
+    ['Labels.team', 'deploy.labels.team'],
+    ['Something.Else', 'Something.Else'],
+  ];
+  for (const [path, key] of CASES) it(`${path} → ${key}`, () => expect(composeField(path)).toBe(key));
+
+  it('names each compose key once', () => {
+    expect(
+      composeFields(['ContainerSpec.Image', 'Labels.com.docker.stack.image', 'ContainerSpec.Env.A']),
+    ).toEqual(['image', 'environment.A']);
+  });
 });

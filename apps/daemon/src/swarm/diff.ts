@@ -129,3 +129,68 @@ function isEmpty(v: Record<string, unknown>): boolean {
 function isZero(v: unknown): boolean {
   return v === 0 || v === false || v === '';
 }
+
+/** Spec path prefixes → the compose key people wrote (most specific first). */
+const COMPOSE_FIELDS: ReadonlyArray<[string, string]> = [
+  ['ContainerSpec.Env', 'environment'],
+  ['ContainerSpec.Labels', 'labels'],
+  ['ContainerSpec.Args', 'command'],
+  ['ContainerSpec.Command', 'entrypoint'],
+  ['ContainerSpec.Image', 'image'],
+  ['ContainerSpec.Hostname', 'hostname'],
+  ['ContainerSpec.Dir', 'working_dir'],
+  ['ContainerSpec.User', 'user'],
+  ['ContainerSpec.Groups', 'group_add'],
+  ['ContainerSpec.TTY', 'tty'],
+  ['ContainerSpec.OpenStdin', 'stdin_open'],
+  ['ContainerSpec.ReadOnly', 'read_only'],
+  ['ContainerSpec.Mounts', 'volumes'],
+  ['ContainerSpec.StopSignal', 'stop_signal'],
+  ['ContainerSpec.StopGracePeriod', 'stop_grace_period'],
+  ['ContainerSpec.HealthCheck', 'healthcheck'],
+  ['ContainerSpec.Hosts', 'extra_hosts'],
+  ['ContainerSpec.DNSConfig', 'dns'],
+  ['ContainerSpec.Secrets', 'secrets'],
+  ['ContainerSpec.Configs', 'configs'],
+  ['ContainerSpec.Init', 'init'],
+  ['ContainerSpec.Sysctls', 'sysctls'],
+  ['ContainerSpec.CapabilityAdd', 'cap_add'],
+  ['ContainerSpec.CapabilityDrop', 'cap_drop'],
+  ['ContainerSpec.Ulimits', 'ulimits'],
+  ['ContainerSpec.Isolation', 'isolation'],
+  ['Resources', 'deploy.resources'],
+  ['RestartPolicy', 'deploy.restart_policy'],
+  ['Placement.Platforms', 'platform'],
+  ['Placement', 'deploy.placement'],
+  ['Networks', 'networks'],
+  ['LogDriver', 'logging'],
+  ['Mode.Replicated.Replicas', 'deploy.replicas'],
+  ['Mode', 'deploy.mode'],
+  ['UpdateConfig', 'deploy.update_config'],
+  ['RollbackConfig', 'deploy.rollback_config'],
+  ['EndpointSpec.Mode', 'deploy.endpoint_mode'],
+  ['EndpointSpec.Ports', 'ports'],
+  [`Labels.${SwarmLabels.image}`, 'image'],
+  ['Labels', 'deploy.labels'],
+];
+
+/**
+ * A spec path as the compose key it comes from (`ContainerSpec.Env.GREETING` → `environment.GREETING`,
+ * `Mode.Replicated.Replicas` → `deploy.replicas`), so a cause reads as it does on one host.
+ */
+export function composeField(specPath: string): string {
+  for (const [prefix, key] of COMPOSE_FIELDS) {
+    if (specPath === prefix) return key;
+    if (specPath.startsWith(`${prefix}.`)) {
+      const rest = specPath.slice(prefix.length + 1);
+      // A variable or label name stays; a sub-field of the spec does not mean anything in compose.
+      return key === 'environment' || key === 'labels' || key === 'deploy.labels' ? `${key}.${rest}` : key;
+    }
+  }
+  return specPath;
+}
+
+/** The compose keys behind spec paths, without repeats, in order. */
+export function composeFields(specPaths: readonly string[]): string[] {
+  return [...new Set(specPaths.map(composeField))];
+}

@@ -1,5 +1,5 @@
 export { bindSwarmReferences, type SwarmIds } from './bind.js';
-export { specDiff } from './diff.js';
+export { composeField, composeFields, specDiff } from './diff.js';
 export { planSwarmDown } from './down.js';
 export { planSwarm } from './plan.js';
 export { renderSwarmOperation, renderSwarmPlan } from './render.js';

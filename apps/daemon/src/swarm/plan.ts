@@ -6,7 +6,7 @@
  * versions after the services have moved off them. A converged project plans zero operations.
  */
 import { type DesiredDependency, SwarmLabels, withSwarmImage } from '@orc/spec';
-import { specDiff } from './diff.js';
+import { composeFields, specDiff } from './diff.js';
 import type {
   DesiredSwarm,
   DesiredSwarmService,
@@ -81,6 +81,11 @@ export function planSwarm(
   const finalSpecs = new Map<string, SwarmServiceSpec | undefined>(); // engine name → spec after the plan
   for (const service of chosen) {
     const current = observedByName.get(service.engineName);
+    if (current?.updateState === 'paused' || current?.updateState === 'rollback_paused') {
+      plan.warnings.push(
+        `the last update of ${service.engineName} is ${current.updateState.replace('_', ' ')}${current.updateMessage ? `: ${current.updateMessage}` : ''}`,
+      );
+    }
     const step = serviceStep(service, current, observed, options);
     if (!step) continue;
     const after = [
@@ -331,9 +336,11 @@ function serviceStep(
   const spec: SwarmServiceSpec = force
     ? { ...service.spec, TaskTemplate: { ...service.spec.TaskTemplate, ForceUpdate: force } }
     : service.spec;
+  // The hash leaves digests out: a new digest of the same tag is a change of the files' side too.
+  const newDigest = options.images?.[service.name] !== undefined && changed.includes('ContainerSpec.Image');
   let cause: string;
   if (changed.length) {
-    cause = `${hashDiffers ? 'spec differs' : 'changed on the cluster'}: ${changed.join(', ')}`;
+    cause = `${hashDiffers || newDigest ? 'config differs' : 'changed on the cluster'}: ${composeFields(changed).join(', ')}`;
   } else if (hashDiffers) {
     cause =
       current.labels[SwarmLabels.orcConfigHash] === undefined ? 'not made by orc' : 'config hash differs';

@@ -103,7 +103,7 @@ interface SwarmOpBase {
   id: SwarmOpId;
   /** Operations that must finish (successfully) before this one starts. */
   after: SwarmOpId[];
-  /** Why: `missing`, `spec differs: ContainerSpec.Env`, `orphan`, `value changed`, ... */
+  /** Why: `missing`, `config differs: environment.GREETING`, `changed on the cluster: deploy.replicas`, `orphan`, ... */
   cause: string;
   /** Compose service the op belongs to, when any. */
   service?: string;

@@ -8,6 +8,7 @@ import { observeProject } from '../observe/observe.js';
 import type { Restarter } from '../supervise/restarter.js';
 import { projectGetArchive, projectPutArchive, projectStatPath } from './archive.js';
 import type { VerbContext } from './context.js';
+import { trackLastChanges } from './last-change.js';
 import { selectionFailure } from './selection.js';
 import { projectSummary } from './summary.js';
 import { projectAttach, projectExport, projectImages, projectStats, projectTop } from './top.js';
@@ -33,8 +34,12 @@ type Queries = Pick<
 
 export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'annotate'>): Queries {
   const { engine, store, bus } = ctx;
+  const lastChanges = trackLastChanges(bus);
 
-  const getProject = async (target: ProjectTarget): Promise<ProjectSummary | undefined> => {
+  const getProject = async (
+    target: ProjectTarget,
+    opts: { detail?: boolean } = {},
+  ): Promise<ProjectSummary | undefined> => {
     let name: string;
     try {
       name = (await ctx.resolveName(target)).name;
@@ -44,18 +49,24 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
     }
     const [record, observed] = await Promise.all([
       store.get(name),
-      observeProject(engine, name, { detail: true }),
+      observeProject(engine, name, { detail: opts.detail !== false }),
     ]);
     if (!record && observed.containers.length === 0) return undefined;
-    return restarter.annotate(
-      projectSummary({
+    const watch = ctx.watches?.info(name);
+    const lastChange =
+      lastChanges.get(name) ??
+      (record ? { time: record.updatedAt, what: 'applied (record written)' } : undefined);
+    const summary = await restarter.annotate({
+      ...projectSummary({
         name,
         containers: observed.containers,
         registered: Boolean(record),
         ...(record?.desired ? { desired: record.desired } : {}),
         ...(record ? { runState: record.runState } : {}),
       }),
-    );
+      ...(lastChange ? { lastChange } : {}),
+    });
+    return watch ? { ...summary, watch } : summary;
   };
 
   return {

@@ -33,6 +33,7 @@ export function containerSummary(project: string, c: ObservedContainer): Contain
     Created: c.created,
     Status: c.status ?? c.state,
     RestartCount: c.restartCount,
+    ...(c.startedAt && !c.startedAt.startsWith('0001-') ? { StartedAt: c.startedAt } : {}),
     Publishers: publishers,
     Networks: Object.keys(c.networks).sort(),
   };
@@ -69,11 +70,13 @@ export function projectSummary(input: SummaryInput): ProjectSummary {
         name: s.name,
         desired: input.runState?.[s.name] ?? 'running',
         replicas: s.replicas,
+        dependsOn: Object.keys(s.depends_on ?? {}).sort(),
       }))
     : [...new Set(containers.map((c) => c.service))].sort().map((name) => ({
         name,
         desired: input.runState?.[name] ?? ('running' as const),
         replicas: containers.filter((c) => c.service === name).length,
+        dependsOn: dependsOnLabel(containers.find((c) => c.service === name)?.labels ?? {}),
       }));
   return {
     name: input.name,
@@ -84,4 +87,13 @@ export function projectSummary(input: SummaryInput): ProjectSummary {
     services,
     containers: containers.map((c) => containerSummary(input.name, c)),
   };
+}
+
+/** `com.docker.compose.depends_on` (`db:service_healthy:true,cache:service_started:false`) → the names. */
+export function dependsOnLabel(labels: Record<string, string>): string[] {
+  return (labels['com.docker.compose.depends_on'] ?? '')
+    .split(',')
+    .map((entry) => entry.split(':')[0] ?? '')
+    .filter(Boolean)
+    .sort();
 }

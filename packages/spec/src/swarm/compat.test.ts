@@ -39,6 +39,7 @@ const SAMPLES: Record<string, string> = {
   container_name: 'container_name: web1',
   cpu_shares: 'cpu_shares: 512',
   cpuset: 'cpuset: "0"',
+  develop: 'develop: {watch: [{path: ./src, action: sync, target: /src}]}',
   device_cgroup_rules: 'device_cgroup_rules: ["c 1:3 mr"]',
   devices: 'devices: ["/dev/fuse:/dev/fuse"]',
   domainname: 'domainname: example.org',
@@ -130,6 +131,11 @@ describe('swarmProblems: parts of translated keys', () => {
       warnings: ['2:3 services.job.deploy'],
     },
     {
+      what: 'a dependency waited on to complete with deploy.mode replicated: a warning (it never completes)',
+      yaml: 'services:\n  job:\n    image: j\n    deploy: {mode: replicated}\n  web:\n    image: w\n    depends_on: {job: {condition: service_completed_successfully}}\n',
+      warnings: ['4:20 services.job.deploy.mode'],
+    },
+    {
       what: 'a published port range: an error',
       yaml: 'services:\n  web:\n    image: w\n    ports: ["8000-8001:80"]\n',
       errors: ['4:13 services.web.ports[0]'],
@@ -167,6 +173,19 @@ describe('swarmProblems: parts of translated keys', () => {
       what: 'an unknown deploy.mode: an error',
       yaml: 'services:\n  web:\n    image: w\n    deploy: {mode: sometimes}\n',
       errors: ['4:20 services.web.deploy.mode'],
+    },
+    {
+      what: 'a service whose Swarm name is longer than a DNS label: an error',
+      yaml: `services:\n  ${'s'.repeat(59)}:\n    image: w\n`,
+      errors: [`2:3 services.${'s'.repeat(59)}`],
+    },
+    {
+      what: 'replicas and max_replicas_per_node of a global service: warnings',
+      yaml: 'services:\n  agent:\n    image: a\n    deploy:\n      mode: global\n      replicas: 2\n      placement: {max_replicas_per_node: 1}\n',
+      warnings: [
+        '6:7 services.agent.deploy.replicas',
+        '7:19 services.agent.deploy.placement.max_replicas_per_node',
+      ],
     },
     {
       what: 'a bridge network: a warning (made overlay)',

@@ -85,6 +85,11 @@ export const SWARM_REPORTED: Readonly<Record<string, SwarmRule>> = {
   },
   cpu_shares: { severity: 'warning', why: 'ServiceSpec has no CPU shares', hint: 'use deploy.resources' },
   cpuset: { severity: 'warning', why: 'ServiceSpec has no cpuset' },
+  develop: {
+    severity: 'warning',
+    why: 'develop.watch syncs files into containers of this host; Swarm tasks run on any node',
+    hint: 'watch the project on one host (the local target), deploy to Swarm from the result',
+  },
   device_cgroup_rules: { severity: 'warning', why: 'ServiceSpec has no device cgroup rules' },
   devices: {
     severity: 'error',
@@ -166,6 +171,17 @@ export function swarmProblems(project: Project): PathProblem[] {
         report([key], SWARM_REPORTED[key] as SwarmRule, `"${key}"`);
     }
     fieldProblems(service, jobs.has(name), report);
+    const engineName = `${project.name}_${name}`;
+    if (engineName.length > SERVICE_NAME_MAX) {
+      out.push({
+        code: 'NOT_SUPPORTED',
+        message: `service "${name}": its Swarm name ${engineName} is longer than ${SERVICE_NAME_MAX} characters (a DNS label)`,
+        path: ['services', name],
+        at: 'key',
+        hint: 'shorten the service or the project name (-p)',
+        services: [name],
+      });
+    }
   }
   for (const key of Object.keys(project.networks ?? {}).sort()) {
     const network = project.networks[key];
@@ -182,6 +198,9 @@ export function swarmProblems(project: Project): PathProblem[] {
   }
   return out;
 }
+
+/** Swarm names a service as a DNS label. */
+const SERVICE_NAME_MAX = 63;
 
 type Report = (path: KeyPath, rule: SwarmRule, what: string, at?: 'key' | 'value') => void;
 
@@ -235,7 +254,37 @@ function fieldProblems(service: Service, job: boolean, report: Report): void {
       `service "${service.name}" becomes a replicated-job`,
     );
   }
+  if (job && service.deploy?.mode === 'replicated') {
+    report(
+      ['deploy', 'mode'],
+      warn(
+        'a replicated service never completes: orc waits for it to run',
+        'use deploy.mode: replicated-job',
+      ),
+      `service "${service.name}" is waited on to complete`,
+      'value',
+    );
+  }
   const mode = swarmMode(service, job);
+  if (mode.startsWith('global')) {
+    if (service.deploy?.replicas !== undefined || service.scale !== undefined) {
+      report(
+        [
+          service.deploy?.replicas !== undefined ? 'deploy' : 'scale',
+          ...(service.deploy?.replicas !== undefined ? ['replicas'] : []),
+        ],
+        warn('a global service runs one task on each node'),
+        'replicas of a global service',
+      );
+    }
+    if (service.deploy?.placement?.max_replicas_per_node !== undefined) {
+      report(
+        ['deploy', 'placement', 'max_replicas_per_node'],
+        warn('a global service runs one task on each node'),
+        'max_replicas_per_node of a global service',
+      );
+    }
+  }
   if (mode.endsWith('-job')) {
     for (const key of ['update_config', 'rollback_config'] as const) {
       if (service.deploy?.[key])

@@ -212,7 +212,7 @@ export function restartPolicy(
   return job ? { Condition: 'on-failure' } : undefined;
 }
 
-export function placement(service: Service): SwarmTaskTemplate['Placement'] | undefined {
+export function placement(service: Service, global: boolean): SwarmTaskTemplate['Placement'] | undefined {
   const p = service.deploy?.placement ?? {};
   const out: NonNullable<SwarmTaskTemplate['Placement']> = {};
   const constraints = stringList(p.constraints);
@@ -223,7 +223,7 @@ export function placement(service: Service): SwarmTaskTemplate['Placement'] | un
     return typeof spread === 'string' ? [{ Spread: { SpreadDescriptor: spread } }] : [];
   });
   if (spreads.length) out.Preferences = spreads;
-  const max = p.max_replicas_per_node;
+  const max = global ? undefined : p.max_replicas_per_node;
   if (typeof max === 'number' || (typeof max === 'string' && /^\d+$/.test(max)))
     out.MaxReplicas = Number(max);
   if (service.platform) {

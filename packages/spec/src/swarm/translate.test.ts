@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DesiredStateError } from '../desired/errors.js';
 import { SwarmLabels } from '../model/labels.js';
 import type { DesiredSwarm, SwarmServiceSpec } from '../model/swarm.js';
-import { projectOf } from './test-load.js';
+import { loadText, projectOf } from './test-load.js';
 import { swarmDesiredState, swarmSpecHash, withSwarmImage } from './translate.js';
 
 async function swarmOf(yaml: string, env: Record<string, string> = {}): Promise<DesiredSwarm> {
@@ -480,16 +480,17 @@ services:
     expect(changed.services[0]?.hash).not.toBe(web.hash);
   });
 
-  it('pins an image digest: a new spec and hash', async () => {
+  it('pins an image digest: a new spec, the same hash (a digest of the same tag); another tag: another hash', async () => {
     const d = await swarmOf('services: {web: {image: reg:5000/web:1, build: .}}');
     const web = d.services[0];
     if (!web) throw new Error('no web');
     expect(web.build?.tags).toEqual(['reg:5000/web:1']);
     const pinned = withSwarmImage(web, 'reg:5000/web:1@sha256:abc');
     expect(pinned.spec.TaskTemplate.ContainerSpec.Image).toBe('reg:5000/web:1@sha256:abc');
-    expect(pinned.hash).not.toBe(web.hash);
+    expect(pinned.hash).toBe(web.hash);
     expect(pinned.spec.Labels[SwarmLabels.orcConfigHash]).toBe(pinned.hash);
     expect(withSwarmImage(pinned, 'reg:5000/web:1@sha256:abc')).toBe(pinned);
+    expect(withSwarmImage(web, 'reg:5000/web:2@sha256:abc').hash).not.toBe(web.hash);
   });
 
   it('refuses what Swarm cannot do in a selected service, and not in another', async () => {
@@ -499,6 +500,15 @@ services:
   tool: {image: t:1, privileged: true}
 `);
     expect(() => swarmDesiredState(project)).toThrow(/privileged/);
+    // Loaded for the swarm target, the problem is located: the message says where.
+    const located = await loadText(
+      'services:\n  web: {image: web:1}\n  tool: {image: t:1, privileged: true, devices: ["/dev/fuse"]}\n',
+      { target: 'swarm' },
+    );
+    if (!located.ok) throw new Error('load failed');
+    expect(() => swarmDesiredState(located.project)).toThrow(
+      /^\S*compose\.yaml:3:40: "devices": not on a swarm target: .* \(and 1 more\)$/,
+    );
     expect(swarmDesiredState(project, { services: ['web'] }).services.map((s) => s.name)).toEqual([
       'tool',
       'web',

@@ -9,6 +9,7 @@ import { DesiredStateError } from '../desired/errors.js';
 import { dependencyOrder } from '../desired/order.js';
 import { sortedRecord } from '../hash/canonical.js';
 import { bodyHash } from '../hash/service-hash.js';
+import { formatPath } from '../load/path.js';
 import { ORC_VERSION, SwarmLabels } from '../model/labels.js';
 import type { Project, Service } from '../model/project.js';
 import type {
@@ -56,13 +57,20 @@ const UNHASHED = [SwarmLabels.orcConfigHash, SwarmLabels.orcVersion];
  */
 export function swarmDesiredState(project: Project, opts: SwarmStateOptions = {}): DesiredSwarm {
   const selected = new Set(opts.services ?? Object.keys(project.services));
-  const blocking = swarmProblems(project).find(
+  const blocking = swarmProblems(project).filter(
     (p) => p.severity !== 'warning' && (p.services ?? []).some((s) => selected.has(s)),
   );
-  if (blocking) {
-    throw new DesiredStateError(blocking.code, blocking.message, {
-      path: blocking.path.join('.'),
-      ...(blocking.hint ? { hint: blocking.hint } : {}),
+  const first = blocking[0];
+  if (first) {
+    const path = formatPath(first.path);
+    // The loader recorded it located (a problem of its service): say where, even to a caller that
+    // only reads the message.
+    const located = project.serviceProblems?.find((p) => p.path === path && p.code === first.code);
+    const where = located?.file ? `${located.file}:${located.line ?? 0}:${located.col ?? 0}: ` : '';
+    const more = blocking.length > 1 ? ` (and ${blocking.length - 1} more)` : '';
+    throw new DesiredStateError(first.code, `${where}${first.message}${more}`, {
+      path,
+      ...(first.hint ? { hint: first.hint } : {}),
     });
   }
   const readFile = opts.readFile ?? readFileBytes;
@@ -133,7 +141,7 @@ function swarmService(
   if (resources) task.Resources = resources;
   const restart = restartPolicy(service, job);
   if (restart) task.RestartPolicy = restart;
-  const place = placement(service);
+  const place = placement(service, global);
   if (place) task.Placement = place;
   const networks = taskNetworks(project, service);
   if (networks) task.Networks = networks;
@@ -185,16 +193,27 @@ function swarmService(
   return out;
 }
 
-/** The hash of a service spec, without the labels that must not change it. */
+/**
+ * The hash of a service spec, without the labels that must not change it and without the image's
+ * digest: a spec pinned to `web:1@sha256:…` after a push hashes as `web:1` does, so a later pass that
+ * knows no digest (the supervisor's) does not see a change and undo the pin. A new digest of the same
+ * tag is a change all the same: the planner compares the images themselves.
+ */
 export function swarmSpecHash(spec: SwarmServiceSpec): string {
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(spec.Labels)) if (!UNHASHED.includes(k as never)) labels[k] = v;
-  return bodyHash({ ...spec, Labels: labels });
+  const container = spec.TaskTemplate.ContainerSpec;
+  const image = container.Image.replace(/@sha256:[0-9a-f]+$/, '');
+  return bodyHash({
+    ...spec,
+    Labels: labels,
+    TaskTemplate: { ...spec.TaskTemplate, ContainerSpec: { ...container, Image: image } },
+  });
 }
 
 /**
- * The spec with another image (a pushed or resolved digest) and its hash recomputed: the engine half
- * pins images after build/push, and a new digest must roll the service.
+ * The spec with another image (a digest pinned after build/push or resolution), its hash recomputed
+ * (unchanged for a digest of the same tag).
  */
 export function withSwarmImage(service: DesiredSwarmService, image: string): DesiredSwarmService {
   if (service.spec.TaskTemplate.ContainerSpec.Image === image) return service;
