@@ -181,6 +181,14 @@ export function createSwarmVerbs(ctx: VerbContext): SwarmVerbs {
       };
       const plan = planSwarm(desired, observed, planOptions);
       const warnings = loaded.warnings.map(formatProblem);
+      // Not yet done by the engine half: build and push (every node pulls `image:` from its registry).
+      for (const s of desired.services) {
+        if (s.build && (!o.services?.length || o.services.includes(s.name))) {
+          warnings.push(
+            `service ${s.name}: build: is not built on a swarm target yet; the nodes pull ${s.image}: build and push it first (orc build ${s.name}, docker push ${s.image})`,
+          );
+        }
+      }
       if (o.dryRun || plan.problems.length) return refuse(name, 'up', plan, warnings);
       if (o.keep !== false) {
         const now = new Date().toISOString();
