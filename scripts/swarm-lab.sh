@@ -100,6 +100,10 @@ node_start() { # node_start K: dockerd of node K in the background; waits for it
   mkdir -p "$LIB/n$k/etc-docker" "$RUN/n$k" "$LOG"
   [ -f "$RUN/daemon.json" ] || echo '{}' >"$RUN/daemon.json"
   rm -f "$RUN/n$k.sock"
+  # a dockerd killed by `kill K` leaves its pid file, and a new one refuses to start over it
+  if [ -f "$RUN/n$k.pid" ] && ! tr '\0' ' ' 2>/dev/null <"/proc/$(cat "$RUN/n$k.pid")/cmdline" | grep -q -- "--exec-root $RUN/n$k"; then
+    rm -f "$RUN/n$k.pid"
+  fi
   # `ip netns exec` remounts /sys in a private mount ns, which hides the cgroup mounts: pass the host's
   # cgroup layout in so the inner step can mount it again.
   LAB_CG=$(awk '($3=="cgroup"||$3=="cgroup2") && $2 ~ "^/sys/fs/cgroup" {print $2, $3, $4}' /proc/mounts) \

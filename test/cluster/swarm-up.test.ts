@@ -10,8 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, daemonLog, explain, type OrcEnv, orc, orcEnv, stopDaemon } from '../e2e/orc.js';
-import { labDocker } from '../support/swarm-lab.js';
+import { assertBuilt, daemonLog, explain, type OrcEnv, orc, orcEnv, start, stopDaemon } from '../e2e/orc.js';
+import { labDocker, lab as labScript } from '../support/swarm-lab.js';
 import { labEnv } from '../support/swarm-lab-env.js';
 
 const lab = labEnv();
@@ -48,12 +48,13 @@ describe('orc on a swarm target', () => {
   let o: OrcEnv;
   let dir: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     assertBuilt();
     dir = mkdtempSync(join(tmpdir(), 'swarm-run-'));
     writeFileSync(join(dir, 'compose.yaml'), compose('hello'));
     o = orcEnv('swarm');
     o.env.DOCKER_HOST = lab.managerHost;
+    await warmUp(o, dir);
   });
 
   afterAll(async () => {
@@ -73,6 +74,7 @@ describe('orc on a swarm target', () => {
     const w = orcEnv('swarm-worker');
     w.env.DOCKER_HOST = lab.nodeHosts[1];
     try {
+      await warmUp(w, dir);
       const r = await orc(w, ['-p', `${project}w`, 'up', '-d'], { cwd: dir });
       expect(r.code, explain(r)).not.toBe(0);
       expect(r.stderr).toMatch(/swarm worker, not a manager/);
@@ -236,6 +238,66 @@ describe('orc on a swarm target', () => {
     }
   });
 
+  it('restores a service removed or scaled by hand, and reports a lost node in orc events', async () => {
+    const events = start(o, ['-p', project, 'events', '--json'], { cwd: dir });
+    let seen = '';
+    events.child.stdout?.on('data', (c: Buffer) => {
+      seen += c.toString();
+    });
+    const saw = async (re: RegExp, ms: number) => {
+      await until(async () => re.test(seen), ms).catch(() => {
+        throw new Error(`no event matching ${re} within ${ms} ms; events:\n${seen}\n${daemonLog(o)}`);
+      });
+      return seen;
+    };
+    // The stream is open once the CLI has asked for it; nothing is sent until then.
+    await new Promise((r) => setTimeout(r, 2000));
+    try {
+      await labDocker(lab.managerHost, 'service', 'rm', `${project}_edge`);
+      await labDocker(lab.managerHost, 'service', 'scale', '-d', `${project}_api=1`);
+      const repaired = await saw(/"action":"repair".*edge/, 30_000);
+      expect(repaired).toMatch(/missing/);
+      await until(
+        async () =>
+          (
+            await labDocker(
+              lab.managerHost,
+              'service',
+              'ls',
+              '--filter',
+              `name=${project}_`,
+              '--format',
+              '{{.Name}} {{.Replicas}}',
+            )
+          )
+            .split('\n')
+            .sort()
+            .join(',') === `${project}_api 3/3,${project}_db 1/1,${project}_edge 3/3`,
+        90_000,
+      );
+
+      // A node lost: its dockerd killed. Swarm marks it down (~11 s) and reschedules; orc says so.
+      await labScript('kill', '3');
+      const down = await saw(/"type":"node".*"action":"down"/, 60_000);
+      expect(down).toMatch(/node orcsl-n3 is down.*reschedules/);
+    } finally {
+      events.child.kill('SIGTERM');
+      await labScript('start', '3');
+      await until(
+        async () =>
+          (await labDocker(
+            lab.managerHost,
+            'node',
+            'inspect',
+            'orcsl-n3',
+            '--format',
+            '{{.Status.State}}',
+          )) === 'ready',
+        60_000,
+      );
+    }
+  });
+
   it('down removes services, networks, secrets and configs, and returns when the tasks are gone', async () => {
     const ids = (
       await labDocker(
@@ -272,6 +334,22 @@ describe('orc on a swarm target', () => {
     expect(ls.stdout).not.toContain(project);
   });
 });
+
+/** The daemon autostarts within 10 s; on a loaded 2-core machine it may take longer: retried here. */
+async function warmUp(o: OrcEnv, cwd: string): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    if ((await orc(o, ['ls'], { cwd })).code === 0) return;
+  }
+  throw new Error(`the orc daemon did not start:\n${daemonLog(o)}`);
+}
+
+async function until(cond: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
 
 async function fetchText(
   url: string,

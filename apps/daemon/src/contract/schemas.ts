@@ -588,6 +588,9 @@ export const DaemonEventTypeSchema = literals([
   'image',
   'store',
   'watch',
+  // The Swarm target (issue 15): services and nodes of the cluster.
+  'service',
+  'node',
 ] as const);
 
 /** The event stream (`orc events`, `GET /v1/events`): lifecycle, health, restarts, repairs, operations. */

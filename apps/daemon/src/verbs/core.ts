@@ -117,7 +117,7 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
 
   // The target seam (issue 15): a project whose record (or `up --target`, or the file) says swarm goes to
   // the Swarm verbs; everything else is the local target, untouched.
-  const seam = createSwarmSeam(ctx, {
+  const { verbs: seamed, watch: swarmWatch } = createSwarmSeam(ctx, {
     ...createQueries(ctx, restarter),
     up,
     reapply: createReapply(ctx, up),
@@ -127,7 +127,7 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
   });
   return {
     internals: { engine, store, ...(supervisor ? { supervisor } : {}), ready: resumed },
-    ...seam,
+    ...seamed,
     build: imageOps.build,
     pull: imageOps.pull,
     run: createRunner({
@@ -158,6 +158,7 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     async close() {
       watches.close();
       restarter.stop();
+      await swarmWatch.stop();
       await supervisor?.stop();
       await restarter.flush();
       await Promise.all(ops.running());

@@ -7,6 +7,7 @@ import { declaredTarget, type Target } from '@orc/spec';
 import { OrcError } from '../contract/errors.js';
 import type { VerbContext } from './context.js';
 import { createSwarmVerbs, isSwarmRecord, type SwarmRecord } from './swarm.js';
+import { createSwarmWatch, type SwarmWatch } from './swarm-watch.js';
 import type { Core, ProjectTarget } from './types.js';
 
 type Seamed = Pick<
@@ -31,9 +32,23 @@ type Seamed = Pick<
   | 'images'
 >;
 
-export function createSwarmSeam<T extends Seamed>(ctx: VerbContext, local: T): T {
+export function createSwarmSeam<T extends Seamed>(
+  ctx: VerbContext,
+  local: T,
+): { verbs: T; watch: SwarmWatch } {
   const swarm = createSwarmVerbs(ctx);
   const { store } = ctx;
+  // Service and node events of the cluster, while the daemon keeps swarm projects (supervision on).
+  const watch = createSwarmWatch(ctx, swarm);
+  const watching = ctx.opts.supervise !== false;
+  if (watching) {
+    void store
+      .list()
+      .then((records) => {
+        if (records.some(isSwarmRecord)) watch.ensure();
+      })
+      .catch(() => undefined);
+  }
 
   /** The project's swarm record; for a project the file declares swarm but no record names, a bare one. */
   const swarmRecord = async (target: ProjectTarget): Promise<SwarmRecord | undefined> => {
@@ -86,10 +101,14 @@ export function createSwarmSeam<T extends Seamed>(ctx: VerbContext, local: T): T
       return fn(target, ...rest);
     };
 
-  return {
+  const verbs: T = {
     ...local,
-    up: async (source, o) =>
-      (await upTarget(source, o.target)) === 'swarm' ? swarm.up(source, o) : local.up(source, o),
+    up: async (source, o) => {
+      if ((await upTarget(source, o.target)) !== 'swarm') return local.up(source, o);
+      const handle = await swarm.up(source, o);
+      if (watching && 'record' in handle && !o.dryRun) watch.ensure();
+      return handle;
+    },
     down: async (target, o) => {
       const r = await swarmRecord(target);
       return r ? swarm.down(r, o) : local.down(target, o);
@@ -136,4 +155,5 @@ export function createSwarmSeam<T extends Seamed>(ctx: VerbContext, local: T): T
     top: localOnly('top', (t, s?: string[]) => local.top(t, s)),
     attach: localOnly('attach', (t, s: string, i?: number, stdin?: boolean) => local.attach(t, s, i, stdin)),
   };
+  return { verbs, watch };
 }

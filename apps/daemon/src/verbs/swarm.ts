@@ -53,6 +53,11 @@ export interface SwarmVerbs {
   /** `restart [SVC…]`: a forced rolling update of each (new tasks, Swarm's update_config order). */
   restart(record: SwarmRecord, services: string[]): Promise<OperationHandle>;
   summary(record: SwarmRecord): Promise<ProjectSummary>;
+  /**
+   * The watcher's pass: plan the record against the cluster (a service removed or scaled by hand) and,
+   * when there is work, run it as a `repair` operation. Returns the causes repaired (none: converged).
+   */
+  repair(record: SwarmRecord, reason: string): Promise<string[]>;
   logs(record: SwarmRecord, o: LogOptions, signal: AbortSignal): AsyncIterable<LogLine>;
 }
 
@@ -90,7 +95,7 @@ export function createSwarmVerbs(ctx: VerbContext): SwarmVerbs {
   /** Runs a plan as an operation of the project, under its lock, with the executor's progress vocabulary. */
   const runPlan = (
     name: string,
-    kind: 'up' | 'down' | 'scale' | 'restart',
+    kind: 'up' | 'down' | 'scale' | 'restart' | 'repair',
     plan: SwarmPlan,
     warnings: string[],
     observedEarly: ObservedSwarm,
@@ -176,6 +181,14 @@ export function createSwarmVerbs(ctx: VerbContext): SwarmVerbs {
       };
       const plan = planSwarm(desired, observed, planOptions);
       const warnings = loaded.warnings.map(formatProblem);
+      // Not yet done by the engine half: build and push (every node pulls `image:` from its registry).
+      for (const s of desired.services) {
+        if (s.build && (!o.services?.length || o.services.includes(s.name))) {
+          warnings.push(
+            `service ${s.name}: build: is not built on a swarm target yet; the nodes pull ${s.image}: build and push it first (orc build ${s.name}, docker push ${s.image})`,
+          );
+        }
+      }
       if (o.dryRun || plan.problems.length) return refuse(name, 'up', plan, warnings);
       if (o.keep !== false) {
         const now = new Date().toISOString();
@@ -235,6 +248,26 @@ export function createSwarmVerbs(ctx: VerbContext): SwarmVerbs {
         forceUpdate: true,
       });
       return runPlan(record.name, 'restart', plan, [], observed);
+    },
+
+    async repair(record, reason) {
+      if (!record.swarm) return [];
+      const observed = await observeSwarm(swarm, record.name, record.swarm);
+      const plan = planSwarm(record.swarm, observed, {});
+      const work = plan.operations.filter((op) => op.kind !== 'wait-service');
+      if (work.length === 0 || plan.problems.length) return [];
+      const causes = [...new Set(work.map((op) => `${op.name}: ${op.cause}`))];
+      ctx.bus.publish({
+        type: 'repair',
+        project: record.name,
+        action: 'repair',
+        reason: `${reason}; ${causes.join('; ')}`,
+      });
+      const handle = runPlan(record.name, 'repair', plan, [], observed);
+      const done = await handle.done;
+      if (done.error)
+        ctx.log.warn('swarm repair failed', { project: record.name, error: done.error.message });
+      return causes;
     },
 
     async summary(record) {
