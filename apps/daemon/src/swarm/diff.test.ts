@@ -95,7 +95,7 @@ describe('composeField: a spec path as the compose key behind it', () => {
     ['ContainerSpec.Env.GREETING', 'environment.GREETING'],
     ['ContainerSpec.Args', 'command'],
     ['ContainerSpec.Command', 'entrypoint'],
-    ['ContainerSpec.HealthCheck.Interval', 'healthcheck'],
+    ['ContainerSpec.Healthcheck.Interval', 'healthcheck'],
     ['Mode.Replicated.Replicas', 'deploy.replicas'],
     ['Mode.Global', 'deploy.mode'],
     ['Placement.Platforms', 'platform'],

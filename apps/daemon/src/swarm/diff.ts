@@ -147,7 +147,7 @@ const COMPOSE_FIELDS: ReadonlyArray<[string, string]> = [
   ['ContainerSpec.Mounts', 'volumes'],
   ['ContainerSpec.StopSignal', 'stop_signal'],
   ['ContainerSpec.StopGracePeriod', 'stop_grace_period'],
-  ['ContainerSpec.HealthCheck', 'healthcheck'],
+  ['ContainerSpec.Healthcheck', 'healthcheck'],
   ['ContainerSpec.Hosts', 'extra_hosts'],
   ['ContainerSpec.DNSConfig', 'dns'],
   ['ContainerSpec.Secrets', 'secrets'],

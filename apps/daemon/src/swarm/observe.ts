@@ -75,25 +75,11 @@ function observedService(s: EngineService): ObservedSwarmService {
     name: s.Spec.Name,
     version: s.Version.Index,
     // The engine's spec holds what orc set plus its defaults; the planner's diff reads it as data.
-    spec: asDesiredSpelling(s.Spec),
+    spec: s.Spec as unknown as SwarmServiceSpec,
     labels: s.Spec.Labels ?? {},
     ...(s.UpdateStatus?.State ? { updateState: s.UpdateStatus.State } : {}),
     ...(s.UpdateStatus?.Message ? { updateMessage: s.UpdateStatus.Message } : {}),
   };
-}
-
-/**
- * Adapter: the engine answers `ContainerSpec.Healthcheck` (Go's field name; it reads any case), the
- * desired spec spells it `HealthCheck`. Renamed here so the diff does not see a change on every up.
- */
-function asDesiredSpelling(spec: EngineService['Spec']): SwarmServiceSpec {
-  const container = spec.TaskTemplate?.ContainerSpec as Record<string, unknown> | undefined;
-  if (!container || !('Healthcheck' in container)) return spec as unknown as SwarmServiceSpec;
-  const { Healthcheck, ...rest } = container;
-  return {
-    ...spec,
-    TaskTemplate: { ...spec.TaskTemplate, ContainerSpec: { ...rest, HealthCheck: Healthcheck } },
-  } as unknown as SwarmServiceSpec;
 }
 
 function composeName(s: ObservedSwarmService, project: string): string {

@@ -178,7 +178,8 @@ export interface SwarmContainerSpec {
   StopSignal?: string;
   /** Nanoseconds. */
   StopGracePeriod?: number;
-  HealthCheck?: {
+  /** Go's field name, which the engine answers with (the swagger's `HealthCheck` is read too, but never returned). */
+  Healthcheck?: {
     Test?: string[];
     Interval?: number;
     Timeout?: number;

@@ -14,7 +14,7 @@ import { completedDependencies, swarmMode } from './modes.js';
 /** Translated keys, with the Swarm field each becomes. */
 export const SWARM_TRANSLATED: Readonly<Record<string, string>> = {
   build:
-    'built and pushed to the registry `image` names, then `ContainerSpec.Image` (an error without `image`)',
+    'not yet built by orc: `up` warns and names the build and push to run, then uses `image` (an error without `image`)',
   cap_add: 'ContainerSpec.CapabilityAdd',
   cap_drop: 'ContainerSpec.CapabilityDrop',
   command: 'ContainerSpec.Args',
@@ -33,7 +33,7 @@ export const SWARM_TRANSLATED: Readonly<Record<string, string>> = {
   extends: 'resolved by the loader',
   extra_hosts: 'ContainerSpec.Hosts ("IP host")',
   group_add: 'ContainerSpec.Groups',
-  healthcheck: 'ContainerSpec.HealthCheck (start_interval reported)',
+  healthcheck: 'ContainerSpec.Healthcheck (start_interval reported)',
   hostname: 'ContainerSpec.Hostname',
   image: 'ContainerSpec.Image, label com.docker.stack.image',
   init: 'ContainerSpec.Init',
@@ -332,7 +332,7 @@ function fieldProblems(service: Service, job: boolean, report: Report): void {
   if (service.healthcheck?.start_interval !== undefined) {
     report(
       ['healthcheck', 'start_interval'],
-      warn('HealthCheck.StartInterval needs Engine API 1.44'),
+      warn('Healthcheck.StartInterval needs Engine API 1.44'),
       'start_interval',
     );
   }

@@ -52,7 +52,7 @@ export function containerSpec(
   if (service.stop_signal) spec.StopSignal = service.stop_signal;
   if (service.stop_grace_period !== undefined) spec.StopGracePeriod = service.stop_grace_period;
   const health = healthCheck(service);
-  if (health) spec.HealthCheck = health;
+  if (health) spec.Healthcheck = health;
   const hosts = Object.keys(service.extra_hosts ?? {})
     .sort()
     .flatMap((host) => (service.extra_hosts?.[host] ?? []).map((ip) => `${ip} ${host}`));
@@ -97,11 +97,11 @@ function fileTarget(ref: ServiceFileReference, defaultName: string) {
   };
 }
 
-function healthCheck(service: Service): SwarmContainerSpec['HealthCheck'] | undefined {
+function healthCheck(service: Service): SwarmContainerSpec['Healthcheck'] | undefined {
   const hc = service.healthcheck;
   if (!hc) return undefined;
   if (hc.disable) return { Test: ['NONE'] };
-  const out: NonNullable<SwarmContainerSpec['HealthCheck']> = {};
+  const out: NonNullable<SwarmContainerSpec['Healthcheck']> = {};
   if (hc.test?.length) out.Test = [...hc.test];
   if (hc.interval !== undefined) out.Interval = hc.interval;
   if (hc.timeout !== undefined) out.Timeout = hc.timeout;

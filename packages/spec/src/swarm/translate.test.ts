@@ -72,7 +72,7 @@ const TABLE: Array<{ key: string; yaml: string; path: string; want: unknown }> =
   {
     key: 'healthcheck',
     yaml: 'healthcheck: {test: "wget -qO- localhost", interval: 2s, timeout: 1s, retries: 3, start_period: 5s}',
-    path: 'TaskTemplate.ContainerSpec.HealthCheck',
+    path: 'TaskTemplate.ContainerSpec.Healthcheck',
     want: {
       Test: ['CMD-SHELL', 'wget -qO- localhost'],
       Interval: 2e9,
@@ -84,7 +84,7 @@ const TABLE: Array<{ key: string; yaml: string; path: string; want: unknown }> =
   {
     key: 'healthcheck.disable',
     yaml: 'healthcheck: {disable: true}',
-    path: 'TaskTemplate.ContainerSpec.HealthCheck',
+    path: 'TaskTemplate.ContainerSpec.Healthcheck',
     want: { Test: ['NONE'] },
   },
   { key: 'tty', yaml: 'tty: true', path: 'TaskTemplate.ContainerSpec.TTY', want: true },
