@@ -31,7 +31,7 @@ export default defineConfig({
           name: 'integration',
           sequence: { groupOrder: 1 },
           include: ['test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', 'apps/daemon/test/disruptive/**'],
+          exclude: ['**/node_modules/**', 'apps/daemon/test/disruptive/**', 'test/cluster/**'],
           globalSetup: ['./test/setup/global-setup.ts'],
           environment: 'node',
           testTimeout: 120_000,
@@ -43,10 +43,25 @@ export default defineConfig({
       {
         resolve: { alias },
         test: {
+          // Swarm target (issue 15) on a 3-node lab of private dockerds (scripts/swarm-lab.sh), never the
+          // shared engine; run after the integration project (`scripts/test.sh`, `npm run test:cluster`).
+          name: 'cluster',
+          sequence: { groupOrder: 2 },
+          include: ['test/cluster/**/*.test.ts'],
+          globalSetup: ['./test/setup/cluster-setup.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          maxWorkers: 1,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
           // Tests that take the engine down (a dockerd restart): every other test would fail meanwhile, so
           // they run alone, after the rest (`scripts/test.sh`), never in the default run.
           name: 'disruptive',
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
           include: ['apps/daemon/test/disruptive/**/*.test.ts'],
           globalSetup: ['./test/setup/global-setup.ts'],
           environment: 'node',

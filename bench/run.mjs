@@ -9,9 +9,10 @@
  *   ORC_BENCH_REPS=3              repetitions of cold / change-one / down per tool and size
  *   ORC_BENCH_NOOP_REPS=5         no-op ups per repetition
  *   ORC_BENCH_DRIFT_REPS=5        drift repairs timed
- *   ORC_BENCH_IDLE_CONTAINERS=200 containers under management while the daemon idles
+ *   ORC_BENCH_IDLE_CONTAINERS=200,1000 containers under management while the daemon idles (ps: the first)
  *   ORC_BENCH_IDLE_SECONDS=60     idle window (shorter for quick runs)
- *   ORC_BENCH_ONLY=stacks,drift,idle,cli,loader  sections to run (default all)
+ *   ORC_BENCH_NOOP_SIZES=100,1000 stack sizes of the no-op up beside `node -e 0` (section noop)
+ *   ORC_BENCH_ONLY=stacks,noop,drift,idle,cli,loader  sections to run (default all)
  *   ORC_BENCH_DAEMON_PROF=DIR     run the daemon under node --cpu-prof, profiles written to DIR
  *   ORC_BENCH_SKIP_BUILD=1        use the existing build instead of `npx turbo run build`
  */
@@ -43,9 +44,10 @@ const cfg = {
   reps: Number(env.ORC_BENCH_REPS ?? 3),
   noopReps: Number(env.ORC_BENCH_NOOP_REPS ?? 5),
   driftReps: Number(env.ORC_BENCH_DRIFT_REPS ?? 5),
-  idleContainers: Number(env.ORC_BENCH_IDLE_CONTAINERS ?? 200),
+  idleContainers: list(env.ORC_BENCH_IDLE_CONTAINERS, '200,1000').map(Number),
   idleSeconds: Number(env.ORC_BENCH_IDLE_SECONDS ?? 60),
-  only: new Set(list(env.ORC_BENCH_ONLY, 'stacks,drift,idle,cli,loader')),
+  noopSizes: list(env.ORC_BENCH_NOOP_SIZES, '100,1000').map(Number),
+  only: new Set(list(env.ORC_BENCH_ONLY, 'stacks,noop,drift,idle,cli,loader')),
 };
 const resultsDir = join(root, 'bench/results');
 const bin = join(root, 'apps/cli/bin/orc.js');
@@ -151,6 +153,44 @@ async function stacks(tools) {
 }
 
 /**
+ * No-op `up -d` beside `node -e 0` (issue 17, item 2: ≤ 1.3× at 100 services, ≤ 1.6× at 1,000): the
+ * stack is brought up once, then the two commands alternate (`noopReps` × 3 each, after a warm-up
+ * round), so both see the same load.
+ */
+async function noopVsNode(orc, startup) {
+  const out = [];
+  for (const n of cfg.noopSizes) {
+    const project = `${prefix}-noop-${n}`;
+    const dir = projectDir(project, composeText(n));
+    try {
+      log(`no-op vs node -e 0: ${n} services, cold up first`);
+      await orc.run(project, dir, ['up', '-d']);
+      await expectRunning(project, n, 'no-op cold up');
+      const samples = startup.interleaved(
+        [
+          { label: 'node', cmd: process.execPath, args: ['-e', '0'] },
+          {
+            label: 'orc',
+            cmd: process.execPath,
+            args: [bin, '-p', project, '-f', join(dir, 'compose.yaml'), 'up', '-d'],
+            env: { ...daemon.env, ORC_NO_AUTOSTART: '1' },
+            cwd: dir,
+          },
+        ],
+        Math.max(10, cfg.noopReps * 3),
+      );
+      out.push({ n, ...samples });
+      await orc.run(project, dir, ['down']);
+    } catch (e) {
+      errors.push(`no-op vs node ${n}: ${e.message}`);
+    } finally {
+      await forget(orc, project, dir);
+    }
+  }
+  return out;
+}
+
+/**
  * Drift repair: `docker rm -f` of a leaf container → the replacement's start event. One removal per
  * project (`driftReps` 10-service projects): the supervisor backs off a project that keeps needing
  * repairs (the third within a minute waits 1 s, then 2 s, ...), which is crash-loop protection, not
@@ -200,33 +240,42 @@ async function drift(orc) {
   return { samples, orcPart };
 }
 
-/** Idle: `idleContainers` services under management, daemon CPU and RSS over the window; then CLI ps. */
+/**
+ * Idle: for each of `idleContainers` (200, 1,000), that many services under management, daemon CPU and
+ * RSS over the window (issue 17, item 5); on the first project, the CLI start-up and `ps` beside
+ * `node -e 0` (item 6) and docker-compose's `ps`.
+ */
 async function idleAndCli(orc, startup) {
-  const n = cfg.idleContainers;
-  const project = `${prefix}-idle`;
-  const dir = projectDir(project, composeText(n));
-  const result = {};
-  try {
-    if (cfg.only.has('idle')) {
+  const result = { idle: [] };
+  for (const [k, n] of cfg.idleContainers.entries()) {
+    const cli = cfg.only.has('cli') && k === 0;
+    if (!cfg.only.has('idle') && !cli) continue;
+    const project = `${prefix}-idle-${n}`;
+    const dir = projectDir(project, composeText(n));
+    try {
+      log(`idle/cli: ${n} services, up`);
       await orc.run(project, dir, ['up', '-d']);
       await expectRunning(project, n, 'idle up');
       await new Promise((r) => setTimeout(r, 5000)); // past the first healthchecks and the settle after up
-      log(`daemon idle for ${cfg.idleSeconds} s with ${n} containers`);
-      const s = await sampleIdle(daemon.pid, cfg.idleSeconds);
-      result.idle = { containers: n, ...s };
-    }
-    if (cfg.only.has('cli')) {
-      log('CLI start-up');
-      const runs = cfg.reps * 5;
-      const denv = { ...daemon.env, ORC_NO_AUTOSTART: '1' };
-      const row = (r) => (r[1] === '-' ? undefined : { min: Number(r[1]), median: Number(r[2]) });
-      // startup.measure gives min/median only: kept as such (two-sample arrays would skew stats()).
-      result.cli = {
-        node: row(startup.measure('node', process.execPath, ['-e', '0'], '-', {}, runs)),
-        version: row(startup.measure('version', process.execPath, [bin, '--version'], 100, {}, runs)),
-        ps: row(startup.measure('ps', process.execPath, [bin, '-p', project, 'ps'], 200, denv, runs)),
-      };
       if (cfg.only.has('idle')) {
+        log(`daemon idle for ${cfg.idleSeconds} s with ${n} containers`);
+        const s = await sampleIdle(daemon.pid, cfg.idleSeconds);
+        result.idle.push({ containers: n, ...s });
+      }
+      if (cli) {
+        log('CLI start-up');
+        const runs = cfg.reps * 5;
+        const denv = { ...daemon.env, ORC_NO_AUTOSTART: '1' };
+        // Interleaved, so that the ratio to `node -e 0` (issue 17, item 6) compares runs under the same load.
+        result.cli = startup.interleaved(
+          [
+            { label: 'node', cmd: process.execPath, args: ['-e', '0'] },
+            { label: 'version', cmd: process.execPath, args: [bin, '--version'] },
+            { label: 'ps', cmd: process.execPath, args: [bin, '-p', project, 'ps'], env: denv },
+          ],
+          runs,
+        );
+        result.cliContainers = n;
         const composePs = [];
         for (let i = 0; i < Math.max(3, cfg.reps); i++)
           composePs.push(
@@ -236,12 +285,12 @@ async function idleAndCli(orc, startup) {
           );
         result.composePs = composePs;
       }
+      await orc.run(project, dir, ['down']);
+    } catch (e) {
+      errors.push(`idle/cli ${n}: ${e.message}`);
+    } finally {
+      await forget(orc, project, dir);
     }
-    if (cfg.only.has('idle')) await orc.run(project, dir, ['down']);
-  } catch (e) {
-    errors.push(`idle/cli: ${e.message}`);
-  } finally {
-    await forget(orc, project, dir);
   }
   return result;
 }
@@ -285,10 +334,11 @@ async function main() {
   daemon = await startDaemon(bin, work, { profDir: env.ORC_BENCH_DAEMON_PROF });
   log(`orc daemon pid ${daemon.pid} (RSS at start ${rssMiB(daemon.pid).toFixed(0)} MiB)`);
   const orc = orcTool(bin, daemon.env);
-  const raw = { stacks: [], drift: undefined, idle: undefined, cli: undefined, loader: undefined };
+  const raw = { stacks: [], noop: [], drift: undefined, idle: undefined, cli: undefined, loader: undefined };
   const startup = await import('./cli/startup.mjs');
   try {
     if (cfg.only.has('stacks')) raw.stacks = await stacks([orc, composeTool(), { name: 'floor' }]);
+    if (cfg.only.has('noop')) raw.noop = await noopVsNode(orc, startup);
     if (cfg.only.has('drift')) {
       const d = await drift(orc);
       raw.drift = d.samples;
@@ -297,8 +347,8 @@ async function main() {
     if (cfg.only.has('idle') || cfg.only.has('cli')) {
       const r = await idleAndCli(orc, startup);
       raw.idle = r.idle;
-      raw.cliStats = r.cli;
-      raw.cli = r.composePs ? { composePs: r.composePs } : {};
+      raw.cliContainers = r.cliContainers;
+      raw.cli = { ...(r.cli ?? {}), ...(r.composePs ? { composePs: r.composePs } : {}) };
     }
   } finally {
     await cleanupAll();
@@ -313,11 +363,6 @@ async function main() {
   const meta = machine(engine, composeVersion);
   meta.seconds = (performance.now() - t0) / 1000;
   const summary = summarise(raw);
-  if (raw.cliStats)
-    summary.cli = {
-      ...summary.cli,
-      ...Object.fromEntries(Object.entries(raw.cliStats).filter(([, v]) => v)),
-    };
   const md = markdown(meta, summary);
   mkdirSync(resultsDir, { recursive: true });
   const stamp = meta.date.replace(/[:.]/g, '-');

@@ -9,7 +9,7 @@
  * Test files (`*.test.ts`) may import anything below them plus test support; they are not checked.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,6 +28,10 @@ export const FLOORS = [
   ['.'], // main.ts, index.ts
 ];
 const floorOf = new Map(FLOORS.flatMap((names, i) => names.map((n) => [n, i])));
+
+/** The Swarm target's pure half (planner, diff, render): held to the planner's rule, within swarm/. */
+const PURE_SWARM = new Set(['types.ts', 'plan.ts', 'down.ts', 'diff.ts', 'render.ts', 'bind.ts']);
+const isPureSwarm = (file) => folderOf(file) === 'swarm' && PURE_SWARM.has(basename(file));
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s*'([^']+)'|import\(\s*'([^']+)'\s*\)/g;
 
@@ -84,7 +88,7 @@ function checkExternal(file, spec) {
     problems.push(
       `${rel(file)}: imports dockerode; only engine/ may talk to the Engine API (add a typed call there)`,
     );
-  if (folder === 'plan' && (spec.startsWith('node:') || spec === 'p-queue'))
+  if ((folder === 'plan' || isPureSwarm(file)) && (spec.startsWith('node:') || spec === 'p-queue'))
     problems.push(`${rel(file)}: imports ${spec}; the planner is a pure function of (desired, observed)`);
 }
 
@@ -93,6 +97,12 @@ function checkFloors(file, target, spec) {
   const to = relative(daemon, target).startsWith('..') ? undefined : folderOf(target);
   if (to === undefined) {
     problems.push(`${rel(file)}: imports ${spec}, outside apps/daemon/src (test support belongs to tests)`);
+    return;
+  }
+  if (isPureSwarm(file) && !isPureSwarm(target) && to !== 'contract') {
+    problems.push(
+      `${rel(file)}: the Swarm planner is pure: it imports ${spec}, which is neither contract/ nor one of swarm/'s pure modules`,
+    );
     return;
   }
   if (from === to) return;

@@ -36,6 +36,29 @@ export function measure(label, cmd, args, target, env = {}, count = runs) {
   return [label, samples[0].toFixed(1), median.toFixed(1), target, verdict];
 }
 
+/**
+ * Runs each of `commands` (`{ label, cmd, args, env }`) `count` times, interleaved (one of each in turn,
+ * after one warm-up round), so that a baseline and its subject see the same load on a shared machine;
+ * returns the wall ms samples by label. Throws when a command fails.
+ */
+export function interleaved(commands, count, cwd = `${root}examples/demo`) {
+  const samples = Object.fromEntries(commands.map((c) => [c.label, []]));
+  for (let i = 0; i <= count; i++)
+    for (const c of commands) {
+      const start = process.hrtime.bigint();
+      const r = spawnSync(c.cmd, c.args, {
+        cwd: c.cwd ?? cwd,
+        env: { ...process.env, ...c.env },
+        stdio: 'pipe',
+      });
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (r.status !== 0)
+        throw new Error(`${c.label} exited ${r.status}: ${r.stderr.toString().slice(-500)}`);
+      if (i > 0) samples[c.label].push(ms);
+    }
+  return samples;
+}
+
 export { bin as orcBin };
 
 if (isMain) printTable();

@@ -29,7 +29,11 @@ function health(socketPath) {
 export async function startDaemon(bin, dir, { profDir } = {}) {
   const socketPath = join(dir, 'orc.sock');
   const env = { ORC_HOST: `unix://${socketPath}`, ORC_STATE_DIR: join(dir, 'state') };
-  const nodeFlags = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
+  // As the CLI starts it (DAEMON_NODE_FLAGS, apps/cli/src/client/autostart.ts): a 2 MB young generation.
+  const nodeFlags = [
+    '--max-semi-space-size=2',
+    ...(profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []),
+  ];
   const child = spawn(
     process.execPath,
     [...nodeFlags, bin, 'daemon', '--log-level', 'warn', '--log-file', join(dir, 'daemon.log')],

@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { type DaemonAddress, resolveAddress } from './client/address.js';
 import { type Api, api, type Target } from './client/api.js';
 import { ensureDaemon } from './client/autostart.js';
-import type { ApiError } from './client/http.js';
+import { ApiError } from './client/http.js';
 import type { ProjectSource } from './client/types.js';
-import { CliError, ExitCode, failure } from './errors.js';
+import { CliError, ExitCode, failure, formatError } from './errors.js';
 import { type GlobalOptions, projectSource, readGlobals } from './globals.js';
 import { colorEnabled, type Palette, palette } from './render/color.js';
 import { formatProblem, isProblem } from './render/problems.js';
@@ -30,7 +30,11 @@ export interface Context {
 }
 
 export function createContext(cmd: Command): Context {
-  const globals = readGlobals(cmd, process.env);
+  return contextOf(readGlobals(cmd, process.env));
+}
+
+/** The Context of flags read without commander (fast.ts) or with it (createContext). */
+export function contextOf(globals: GlobalOptions): Context {
   const env = process.env;
   const address = resolveAddress(env, process.getuid?.() ?? 0);
   const cwd = process.cwd();
@@ -87,6 +91,14 @@ export function problemsOf(details: unknown): string[] {
   if (!details || typeof details !== 'object') return [];
   const errors = (details as { errors?: unknown }).errors;
   return Array.isArray(errors) ? errors.filter(isProblem).map(formatProblem) : [];
+}
+
+/** Says what failed (a daemon answer explained), on stderr; the exit code. */
+export function reportFailure(err: unknown, debug: boolean): number {
+  const cliError = err instanceof ApiError ? explainApiError(err) : err;
+  if (cliError instanceof CliError && cliError.message === '' && !cliError.hint) return cliError.exitCode;
+  process.stderr.write(`${formatError(cliError, debug)}\n`);
+  return cliError instanceof CliError ? cliError.exitCode : ExitCode.failed;
 }
 
 /** Turns a daemon error answer into the few lines a person needs. */

@@ -1,4 +1,4 @@
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import type { ProjectSource } from './client/types.js';
 import { usageError } from './errors.js';
 import type { AnsiMode } from './render/color.js';
@@ -19,11 +19,10 @@ export interface GlobalOptions {
   debug: boolean;
 }
 
-const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
-
 type GlobalSpec = [short: string | undefined, long: string, description: string, choices?: string[]];
 
-const GLOBALS: GlobalSpec[] = [
+/** compose's global flags (global-flags.ts adds them to commander; fast.ts reads the hot commands' own way). */
+export const GLOBALS: GlobalSpec[] = [
   ['-f', '--file <path>', 'compose configuration file (repeatable)'],
   ['-p', '--project-name <name>', 'project name (default: the project directory name)'],
   [
@@ -39,21 +38,6 @@ const GLOBALS: GlobalSpec[] = [
   [undefined, '--ansi <when>', 'control characters', ['never', 'always', 'auto']],
   [undefined, '--debug', 'show details (stack traces) on errors'],
 ];
-
-/**
- * compose's global flags. Subcommands get hidden copies so `orc up -f x.yaml` works as well as
- * `orc -f x.yaml up`; where a command has its own short flag (`logs -f`), the copy is long-only.
- */
-export function addGlobalOptions(cmd: Command, hidden: boolean): Command {
-  for (const [short, long, description, choices] of GLOBALS) {
-    const taken = short !== undefined && cmd.options.some((o) => o.short === short);
-    const option = new Option(short && !taken ? `${short}, ${long}` : long, description);
-    if (choices) option.choices(choices);
-    if (/repeatable/.test(description)) option.argParser(collect);
-    cmd.addOption(hidden ? option.hideHelp() : option);
-  }
-  return cmd;
-}
 
 interface RawGlobals {
   file?: string[];
@@ -78,16 +62,7 @@ const ANSI = new Set(['never', 'always', 'auto']);
 export function readGlobals(cmd: Command, env: NodeJS.ProcessEnv = process.env): GlobalOptions {
   const chain: Command[] = [];
   for (let c: Command | null = cmd; c; c = c.parent) chain.unshift(c);
-  const merged: GlobalOptions = {
-    file: [],
-    profile: [],
-    envFile: [],
-    variable: [],
-    varFile: [],
-    progress: 'auto',
-    ansi: 'auto',
-    debug: false,
-  };
+  const merged = noGlobals();
   for (const c of chain) {
     const o = c.opts<RawGlobals>();
     merged.file.push(...(o.file ?? []));
@@ -102,9 +77,32 @@ export function readGlobals(cmd: Command, env: NodeJS.ProcessEnv = process.env):
     if (o.debug) merged.debug = true;
   }
   const given = (key: keyof RawGlobals) => chain.some((c) => c.getOptionValueSource(key) === 'cli');
-  if (!given('progress') && env.COMPOSE_PROGRESS && PROGRESS.has(env.COMPOSE_PROGRESS))
+  return withComposeVariables(merged, { progress: given('progress'), ansi: given('ansi') }, env);
+}
+
+/** The empty globals: what no flag gives. */
+export function noGlobals(): GlobalOptions {
+  return {
+    file: [],
+    profile: [],
+    envFile: [],
+    variable: [],
+    varFile: [],
+    progress: 'auto',
+    ansi: 'auto',
+    debug: false,
+  };
+}
+
+/** COMPOSE_PROGRESS, COMPOSE_ANSI, COMPOSE_ENV_FILES fill in what no flag gave. */
+export function withComposeVariables(
+  merged: GlobalOptions,
+  given: { progress: boolean; ansi: boolean },
+  env: NodeJS.ProcessEnv,
+): GlobalOptions {
+  if (!given.progress && env.COMPOSE_PROGRESS && PROGRESS.has(env.COMPOSE_PROGRESS))
     merged.progress = env.COMPOSE_PROGRESS as ProgressMode;
-  if (!given('ansi') && env.COMPOSE_ANSI && ANSI.has(env.COMPOSE_ANSI))
+  if (!given.ansi && env.COMPOSE_ANSI && ANSI.has(env.COMPOSE_ANSI))
     merged.ansi = env.COMPOSE_ANSI as AnsiMode;
   if (merged.envFile.length === 0 && env.COMPOSE_ENV_FILES) {
     merged.envFile = env.COMPOSE_ENV_FILES.split(',')

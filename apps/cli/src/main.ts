@@ -1,3 +1,4 @@
+import type { FastInvocation } from './fast.js';
 import { composeVersion, version } from './version.js';
 
 async function main(processArgv: string[]): Promise<void> {
@@ -38,6 +39,9 @@ async function main(processArgv: string[]): Promise<void> {
     );
     return;
   }
+  // `up -d` and `ps` in their common shapes: without building commander's program (fast.ts).
+  const fast = (await import('./fast.js')).fastInvocation(argv, process.env);
+  if (fast) process.exit(await runFast(fast));
   const [{ daemonState }, { ExitCode }, { buildProgram, report }, { splitShortEquals }] = await Promise.all([
     import('./commands/daemon.js'),
     import('./errors.js'),
@@ -53,6 +57,19 @@ async function main(processArgv: string[]): Promise<void> {
   }
   // Exit explicitly: an open stdin or a finished stream must not keep a finished command alive.
   if (!daemonState.running || code !== 0) process.exit(code);
+}
+
+async function runFast(fast: FastInvocation): Promise<number> {
+  const { contextOf, reportFailure } = await import('./context.js');
+  const ctx = contextOf(fast.globals);
+  try {
+    if (fast.command === 'up')
+      await (await import('./commands/up-run.js')).up(ctx, fast.flags, fast.services);
+    else await (await import('./commands/ps-run.js')).ps(ctx, fast.flags, fast.services);
+    return 0;
+  } catch (err) {
+    return reportFailure(err, false);
+  }
 }
 
 await main(process.argv);

@@ -1,5 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { ApiError } from './client/http.js';
 import { registerAttachService } from './commands/attach-service.js';
 import { registerBuild } from './commands/build.js';
 import { registerCompletion } from './commands/completion.js';
@@ -24,9 +23,10 @@ import { registerUnsupported } from './commands/unsupported.js';
 import { registerCreate, registerUp } from './commands/up.js';
 import { registerVersion } from './commands/version.js';
 import { registerWait } from './commands/wait.js';
-import { explainApiError } from './context.js';
-import { CliError, ExitCode, formatError } from './errors.js';
-import { addGlobalOptions } from './globals.js';
+import { registerWatch } from './commands/watch.js';
+import { reportFailure } from './context.js';
+import { ExitCode } from './errors.js';
+import { addGlobalOptions } from './global-flags.js';
 import { version } from './version.js';
 
 /** Commands that take no project flags. */
@@ -92,6 +92,7 @@ exec, attached run and up --exit-code-from: the container's own exit code.`,
   registerExport(program);
   registerAttachService(program);
   registerWait(program);
+  registerWatch(program);
   registerUnsupported(program);
   registerVersion(program);
   registerCompletion(program);
@@ -108,8 +109,5 @@ export function report(err: unknown, debug: boolean): number {
     // commander already printed its message (or the help / version).
     return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
-  const cliError = err instanceof ApiError ? explainApiError(err) : err;
-  if (cliError instanceof CliError && cliError.message === '' && !cliError.hint) return cliError.exitCode;
-  process.stderr.write(`${formatError(cliError, debug)}\n`);
-  return cliError instanceof CliError ? cliError.exitCode : ExitCode.failed;
+  return reportFailure(err, debug);
 }

@@ -14,6 +14,7 @@ import type {
   ProjectSource,
   ProjectSummary,
   UpOptions,
+  WatchInfo,
 } from './types.js';
 
 export type { UpOptions } from './types.js';
@@ -60,8 +61,9 @@ export interface Api {
   health(): Promise<HealthInfo>;
   listProjects(): Promise<ProjectSummary[]>;
   /** Resolves the name for files (and what exists of it). */
-  lookup(source: ProjectSource): Promise<{ name: string; project?: ProjectSummary }>;
-  getProject(name: string): Promise<ProjectSummary>;
+  /** `detail: false`: no inspect per container on the daemon (restart counts are 0): what tables need. */
+  lookup(source: ProjectSource, detail?: boolean): Promise<{ name: string; project?: ProjectSummary }>;
+  getProject(name: string, detail?: boolean): Promise<ProjectSummary>;
   up(source: ProjectSource, options: UpOptions): Promise<OperationRecord>;
   action(target: Target, action: ActionName, body: Record<string, unknown>): Promise<OperationRecord>;
   /** `services`: what the output is about (`config --hash a,b`): other services' problems do not refuse it. */
@@ -102,6 +104,11 @@ export interface Api {
   stats(name: string, services: string[], all: boolean): Promise<ContainerStats[]>;
   /** A detached `run`: the one-off container's name. */
   runDetached(name: string, body: Record<string, unknown>): Promise<string>;
+  /** `watch -d` / `up -d --watch`: the daemon keeps watching; the watch as it started. */
+  watchDetached(source: ProjectSource, services: string[]): Promise<WatchInfo & { project: string }>;
+  /** `watch` in the foreground: the watch's events until the signal aborts (which ends the watch). */
+  watch(source: ProjectSource, services: string[], signal?: AbortSignal): AsyncGenerator<DaemonEvent>;
+  stopWatch(target: Target): Promise<{ project: string; stopped: boolean }>;
 }
 
 /** The engine's stat of a container path (Go's os.FileMode in `mode`: 1<<31 directory, 1<<27 symlink). */
@@ -180,8 +187,16 @@ export function api(address: DaemonAddress): Api {
     health: () => call<HealthInfo>(address, 'GET', '/v1/health'),
     listProjects: async () =>
       (await call<{ projects: ProjectSummary[] }>(address, 'GET', '/v1/projects')).projects,
-    lookup: (source) => call(address, 'POST', '/v1/projects/lookup', { body: { source } }),
-    getProject: (name) => call<ProjectSummary>(address, 'GET', `/v1/projects/${encodeURIComponent(name)}`),
+    lookup: (source, detail) =>
+      call(address, 'POST', '/v1/projects/lookup', {
+        body: { source, ...(detail === false ? { detail } : {}) },
+      }),
+    getProject: (name, detail) =>
+      call<ProjectSummary>(
+        address,
+        'GET',
+        `/v1/projects/${encodeURIComponent(name)}${detail === false ? '?detail=false' : ''}`,
+      ),
     up: async (source, options) =>
       (
         await call<{ operation: OperationRecord }>(address, 'POST', '/v1/projects', {
@@ -287,6 +302,24 @@ export function api(address: DaemonAddress): Api {
           body,
         })
       ).container,
+    watchDetached: (source, services) =>
+      call<WatchInfo & { project: string }>(address, 'POST', '/v1/projects/watch', {
+        timeoutMs: 0,
+        body: { source, ...(services.length ? { services } : {}), detach: true },
+      }),
+    watch: (source, services, signal) =>
+      stream(address, 'POST', '/v1/projects/watch', {
+        timeoutMs: 0,
+        body: { source, ...(services.length ? { services } : {}) },
+        ...signalOpt(signal),
+      }) as AsyncGenerator<DaemonEvent>,
+    stopWatch: (target) =>
+      call<{ project: string; stopped: boolean }>(
+        address,
+        'POST',
+        `/v1/projects/${routeName(target)}/watch/stop`,
+        { body: withSource(target, {}) },
+      ),
     getOperation: (id) => call<OperationRecord>(address, 'GET', `/v1/operations/${encodeURIComponent(id)}`),
     progress: (id, signal) =>
       stream(

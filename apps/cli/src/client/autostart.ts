@@ -24,6 +24,14 @@ export function health(address: DaemonAddress, timeoutMs = 2000): Promise<Health
   return call<Health>(address, 'GET', '/v1/health', { signal: AbortSignal.timeout(timeoutMs) });
 }
 
+/**
+ * Node flags of the daemon orc starts. A young generation of 2 MB semi-spaces instead of node's 16 MB:
+ * the semi-spaces grow to the maximum while the daemon loads and converges a project, and stay, so an
+ * idle daemon held ~25 MB of empty young generation (issue 17, item 5; docs/benchmarks.md). `orc daemon`
+ * started by hand or by a unit takes the same flag through NODE_OPTIONS (docs/running-as-a-service.md).
+ */
+export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=2'];
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function tail(file: string, lines: number): string {
@@ -72,7 +80,7 @@ export async function ensureDaemon(
   const entry = fileURLToPath(import.meta.url);
   const logFile = join(dir, 'daemon.log');
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [entry, 'daemon', '--log-file', logFile], {
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, entry, 'daemon', '--log-file', logFile], {
     detached: true,
     stdio: ['ignore', out, out],
     env: daemonEnv(env, address.display, dir),

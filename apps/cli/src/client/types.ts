@@ -20,6 +20,7 @@ export type {
   ResourceKind,
   RunRequest,
   UpOptions,
+  WatchInfo,
 } from '@orc/daemon';
 
 export type Publisher = ContainerSummary['Publishers'][number];

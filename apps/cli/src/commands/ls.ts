@@ -9,11 +9,13 @@ export function registerLs(program: Command): Command {
     .description('list the projects the daemon keeps (and those it finds on the engine)')
     .option('-a, --all', 'show all projects, stopped ones included')
     .option('-q, --quiet', 'only display project names')
-    .option('--format <format>', 'table or json', 'table')
+    .option('--format <format>', 'table (compose: pretty) or json', 'table')
     .action(
       handler<[], { all?: boolean; quiet?: boolean; format: string }>(async (ctx, f) => {
+        // compose calls the table `pretty`.
+        if (f.format === 'pretty') f.format = 'table';
         if (f.format !== 'table' && f.format !== 'json')
-          throw usageError(`--format ${f.format}: expected table or json`);
+          throw usageError(`--format ${f.format}: expected table (pretty) or json`);
         const client = await ctx.connect();
         const projects = (await client.listProjects())
           .filter((p) => f.all || p.registered || /running|restarting|paused/.test(p.status))
@@ -26,6 +28,7 @@ export function registerLs(program: Command): Command {
             Status: p.status,
             ConfigFiles: p.configFiles.join(','),
             Registered: p.registered,
+            ...(p.watch ? { Watch: p.watch.services } : {}),
           }));
           ctx.stdout.write(`${JSON.stringify(rows)}\n`);
         } else {
@@ -34,8 +37,10 @@ export function registerLs(program: Command): Command {
             p.status || '-',
             p.configFiles.join(','),
             p.registered ? 'yes' : 'no',
+            // Watched by the daemon (`up -d --watch`, `watch`): the services, `-` otherwise.
+            p.watch ? p.watch.services.join(',') : '-',
           ]);
-          ctx.stdout.write(`${table(['NAME', 'STATUS', 'CONFIG FILES', 'KEPT'], rows)}\n`);
+          ctx.stdout.write(`${table(['NAME', 'STATUS', 'CONFIG FILES', 'KEPT', 'WATCH'], rows)}\n`);
         }
       }),
     );

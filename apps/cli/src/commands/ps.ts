@@ -1,18 +1,6 @@
 import type { Command } from 'commander';
-import { usageError } from '../errors.js';
-import { filterContainers, psJson, psTable } from '../render/ps.js';
-import { findProject } from './project.js';
+import { type PsFlags, ps, STATES } from './ps-run.js';
 import { handler, repeat } from './util.js';
-
-const STATES = ['paused', 'restarting', 'removing', 'running', 'dead', 'created', 'exited'];
-
-interface PsFlags {
-  all?: boolean;
-  quiet?: boolean;
-  services?: boolean;
-  status?: string[];
-  format: string;
-}
 
 export function registerPs(program: Command): Command {
   return program
@@ -24,33 +12,5 @@ export function registerPs(program: Command): Command {
     .option('--services', 'display services')
     .option('--status <status>', `filter by status (repeatable): ${STATES.join(', ')}`, repeat)
     .option('--format <format>', 'table or json', 'table')
-    .action(
-      handler<[string[]], PsFlags>(async (ctx, f, services) => {
-        if (f.format !== 'table' && f.format !== 'json') {
-          throw usageError(`--format ${f.format}: expected table or json`);
-        }
-        for (const s of f.status ?? []) {
-          if (!STATES.includes(s)) throw usageError(`--status ${s}: expected one of ${STATES.join(', ')}`);
-        }
-        const client = await ctx.connect();
-        const { project } = await findProject(ctx, client);
-        const containers = filterContainers(project?.containers ?? [], {
-          all: f.all === true,
-          status: f.status ?? [],
-          services,
-        });
-        if (f.quiet) {
-          if (containers.length) ctx.stdout.write(`${containers.map((c) => c.ID).join('\n')}\n`);
-        } else if (f.services) {
-          const names = [...new Set(containers.map((c) => c.Service))].sort();
-          if (names.length) ctx.stdout.write(`${names.join('\n')}\n`);
-        } else if (f.format === 'json') {
-          // Standing in for compose: its line-per-container JSON (nothing at all when there is none).
-          const asCompose = Boolean(ctx.env.ORC_AS_COMPOSE);
-          if (!asCompose || containers.length) ctx.stdout.write(`${psJson(containers, asCompose)}\n`);
-        } else {
-          ctx.stdout.write(`${psTable(containers, Date.now())}\n`);
-        }
-      }),
-    );
+    .action(handler<[string[]], PsFlags>(async (ctx, f, services) => ps(ctx, f, services)));
 }

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../errors.js';
 import { buildProgram } from '../program.js';
-import { containerOptions, expandHome, labelArg } from './run.js';
+import { containerOptions, expandHome, labelArg, pullArg, streams } from './run.js';
 
 describe('orc run flag values', () => {
   it('-l KEY=VAL repeats into a map; the value may hold "=" or be empty; no "=" is a usage error', () => {
@@ -65,5 +65,41 @@ describe('orc run container flags', () => {
       capAdd: ['NET_ADMIN'],
       capDrop: ['MKNOD'],
     });
+  });
+});
+
+describe('orc run streams (compose: -i on by default, a TTY when both ends are terminals)', () => {
+  it.each<[string, Parameters<typeof streams>[0], boolean, boolean, { interactive: boolean; tty: boolean }]>([
+    ['terminal both ends', {}, true, true, { interactive: true, tty: true }],
+    ['piped stdin: attached, no TTY', {}, false, true, { interactive: true, tty: false }],
+    ['stdout to a file: no TTY', {}, true, false, { interactive: true, tty: false }],
+    ['-t over pipes: a TTY', { tty: true }, false, false, { interactive: true, tty: true }],
+    ['-T on a terminal: none', { tty: false }, true, true, { interactive: true, tty: false }],
+    ['--no-interactive', { interactive: false }, true, true, { interactive: false, tty: true }],
+    ['-d: no stdin, no TTY unless -t', { detach: true }, true, true, { interactive: false, tty: false }],
+    ['-d -t', { detach: true, tty: true }, true, true, { interactive: false, tty: true }],
+  ])('%s', (_name, flags, stdinTTY, stdoutTTY, want) => {
+    expect(streams(flags, stdinTTY, stdoutTTY)).toEqual(want);
+  });
+
+  it('--pull takes always, missing or never; --build, --pull and --remove-orphans travel only when given', () => {
+    expect(pullArg('never')).toBe('never');
+    expect(() => pullArg('sometimes')).toThrow(/always, missing or never/);
+    expect(containerOptions({ deps: true, build: true, pull: 'always', removeOrphans: true })).toEqual({
+      build: true,
+      pull: 'always',
+      removeOrphans: true,
+    });
+    const run = buildProgram().commands.find((c) => c.name() === 'run');
+    const flags = run?.options.map((o) => o.flags) ?? [];
+    for (const f of [
+      '-i, --interactive',
+      '-t, --tty',
+      '-T, --no-tty',
+      '--build',
+      '--quiet-pull',
+      '--remove-orphans',
+    ])
+      expect(flags).toContain(f);
   });
 });

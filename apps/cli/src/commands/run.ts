@@ -10,7 +10,14 @@ export interface RunFlags {
   entrypoint?: string;
   detach?: boolean;
   deps: boolean;
-  tty: boolean;
+  /** `-t` true, `-T` false, neither: a TTY when stdin and stdout are terminals. */
+  tty?: boolean;
+  /** `-i` (compose's default: on); `--no-interactive` leaves stdin out. */
+  interactive?: boolean;
+  build?: boolean;
+  pull?: string;
+  quietPull?: boolean;
+  removeOrphans?: boolean;
   user?: string;
   workdir?: string;
   servicePorts?: boolean;
@@ -55,7 +62,32 @@ export function containerOptions(f: RunFlags): Partial<RunRequest> {
     ...(f.useAliases ? { useAliases: true } : {}),
     ...(f.capAdd?.length ? { capAdd: f.capAdd } : {}),
     ...(f.capDrop?.length ? { capDrop: f.capDrop } : {}),
+    ...(f.build ? { build: true } : {}),
+    ...(f.pull ? { pull: f.pull as NonNullable<RunRequest['pull']> } : {}),
+    ...(f.removeOrphans ? { removeOrphans: true } : {}),
   };
+}
+
+/** `--pull`'s values, as compose's `run` takes them. */
+export function pullArg(value: string): string {
+  if (!['always', 'missing', 'never'].includes(value)) {
+    throw usageError(`--pull ${value}: use always, missing or never`);
+  }
+  return value;
+}
+
+/**
+ * compose's run: stdin is attached unless `-d` or `--no-interactive` (a pipe too: `echo x | orc run s cat`);
+ * a TTY when `-t`, none when `-T`, else when stdin and stdout are both terminals.
+ */
+export function streams(
+  f: Pick<RunFlags, 'detach' | 'interactive' | 'tty'>,
+  stdinIsTTY: boolean,
+  stdoutIsTTY: boolean,
+): { interactive: boolean; tty: boolean } {
+  const interactive = !f.detach && f.interactive !== false;
+  const tty = f.tty ?? (stdinIsTTY && stdoutIsTTY);
+  return { interactive, tty: !f.detach ? tty : f.tty === true };
 }
 
 /**
@@ -73,7 +105,20 @@ export function registerRun(program: Command): Command {
     .option('--entrypoint <cmd>', 'override the entrypoint of the image')
     .option('-d, --detach', 'run the container in the background and print its name')
     .option('--no-deps', 'do not start linked services')
-    .option('-T, --no-tty', 'disable pseudo-TTY allocation (default: a TTY when stdin is one)')
+    .option('-i, --interactive', 'keep STDIN attached (default; --no-interactive leaves it out)', true)
+    .option('--no-interactive', 'do not attach STDIN')
+    .option('-t, --tty', 'allocate a pseudo-TTY even when stdin/stdout are not terminals')
+    .option(
+      '-T, --no-tty',
+      'disable pseudo-TTY allocation (default: a TTY when stdin and stdout are terminals)',
+    )
+    .option('--build', 'build the image before starting the container')
+    .option('--pull <policy>', 'pull the image before running: always, missing or never', pullArg)
+    .option('--quiet-pull', 'pull without printing progress (orc run prints none either way)')
+    .option(
+      '--remove-orphans',
+      'remove containers of services not in the compose file (with the dependencies started)',
+    )
     .option('-u, --user <user>', 'run as this user')
     .option('-w, --workdir <dir>', 'working directory inside the container')
     .option('-P, --service-ports', "publish the service's ports (a one-off leaves them out by default)")
@@ -93,9 +138,9 @@ export function registerRun(program: Command): Command {
           throw usageError('--service-ports and --publish are incompatible');
         }
         const stdin = process.stdin;
-        // Only a terminal is attached as stdin: a script's stdin is not the one-off's to read.
-        const interactive = !f.detach && stdin.isTTY === true;
-        const tty = interactive && f.tty && ctx.stdout.isTTY === true;
+        const { interactive, tty } = streams(f, stdin.isTTY === true, ctx.stdout.isTTY === true);
+        // Raw mode only for a terminal that is ours to read (a forced -t over a pipe has none).
+        const raw = tty && interactive && stdin.isTTY === true;
         const client = await ctx.connect();
         const name = ctx.globals.projectName ?? '-';
         const request: RunRequest = {
@@ -119,7 +164,7 @@ export function registerRun(program: Command): Command {
           ctx.stdout.write(`${await client.runDetached(name, { ...request, detach: true })}\n`);
           return;
         }
-        if (tty) stdin.setRawMode(true);
+        if (raw) stdin.setRawMode(true);
         try {
           const code = await execute(
             client.address,
@@ -147,7 +192,7 @@ export function registerRun(program: Command): Command {
           // The one-off's own status is ours, as with compose.
           if (code !== 0) throw new CliError('', code as ExitCodeValue);
         } finally {
-          if (tty) stdin.setRawMode(false);
+          if (raw) stdin.setRawMode(false);
           if (interactive) stdin.pause();
         }
       }),

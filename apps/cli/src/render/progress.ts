@@ -58,6 +58,8 @@ const KIND_LABEL: Record<ResourceKind, string> = {
   image: 'Image',
   container: 'Container',
   service: 'Service',
+  secret: 'Secret',
+  config: 'Config',
 };
 
 export const kindLabel = (kind: ResourceKind): string => KIND_LABEL[kind] ?? kind;

@@ -52,6 +52,23 @@ export function psTable(containers: ContainerSummary[], now: number): string {
   );
 }
 
+/** A swarm project's `ps`: one row per task, with its node, desired and current state and error (issue 15). */
+export function swarmPsTable(containers: ContainerSummary[]): string {
+  const field = (c: ContainerSummary, k: string) => String((c as Record<string, unknown>)[k] ?? '');
+  return table(
+    ['NAME', 'IMAGE', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR', 'PORTS'],
+    containers.map((c) => [
+      c.Name,
+      c.Image,
+      field(c, 'Node'),
+      field(c, 'DesiredState'),
+      field(c, 'CurrentState') || c.State,
+      field(c, 'Error'),
+      formatPorts(c.Publishers ?? []).replaceAll('0.0.0.0:', '*:'),
+    ]),
+  );
+}
+
 /** compose v2's `ps --format json`: one JSON array, its field names. */
 /**
  * `ps --format json`: an array (orc's own); `lines`: one object per line, as compose since 2.21 prints it
@@ -73,6 +90,8 @@ export function psJson(containers: ContainerSummary[], lines = false): string {
     Publishers: c.Publishers ?? [],
     Networks: c.Networks ?? [],
     RestartCount: c.RestartCount,
+    // Swarm tasks (issue 15): where they run and what Swarm wants of them.
+    ...(c.Node !== undefined ? { Node: c.Node, DesiredState: c.DesiredState, Error: c.Error } : {}),
   }));
   return lines ? rows.map((r) => JSON.stringify(r)).join('\n') : JSON.stringify(rows);
 }

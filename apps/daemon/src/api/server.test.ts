@@ -135,6 +135,9 @@ function fakeCore(overrides: Partial<Core> = {}) {
     putArchive: async () => ({ containers: ['demo-web-1'] }),
     images: async () => [],
     run: async () => ({ container: 'demo-web-run-0' }),
+    watch: async () => ({ project: 'demo', services: ['web'], detached: true, since: '', rules: 1, dirs: 1 }),
+    releaseWatch: async () => undefined,
+    stopWatch: async () => ({ project: 'demo', stopped: true }),
     close: async () => undefined,
     ...overrides,
   };

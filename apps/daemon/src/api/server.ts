@@ -17,6 +17,7 @@ import { imageRoutes } from './routes/images.js';
 import { logRoutes } from './routes/logs.js';
 import { operationRoutes } from './routes/operations.js';
 import { projectRoutes } from './routes/projects.js';
+import { watchRoutes } from './routes/watch.js';
 import { reapplyRoutes } from './routes/reapply.js';
 import { checkRequest, type SecurityOptions } from './security.js';
 import type { Assets } from './ui/assets.js';
@@ -106,6 +107,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await v1.register(execRoutes, ctx);
       await v1.register(imageRoutes, ctx);
       await v1.register(archiveRoutes, ctx);
+      await v1.register(watchRoutes, ctx);
       await v1.register(reapplyRoutes, ctx);
       if (opts.ui && opts.security.token) {
         await v1.register(uiSessionRoutes, { sessions: opts.ui.sessions, token: opts.security.token });

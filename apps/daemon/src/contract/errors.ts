@@ -59,6 +59,8 @@ export const HTTP_STATUS = {
   ENGINE_ERROR: 502,
   ENGINE_UNAVAILABLE: 503,
   ENGINE_UNREACHABLE: 503,
+  /** A project with `target: swarm` on an engine that is not a swarm manager (issue 15). */
+  NOT_SWARM_MANAGER: 409,
   // The daemon itself.
   SHUTTING_DOWN: 503,
   CANCELLED: 503,

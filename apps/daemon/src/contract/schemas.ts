@@ -94,6 +94,12 @@ export const UpOptionsSchema = Type.Object(
     alwaysRecreateDeps: Type.Optional(
       Type.Boolean({ description: 'Recreate the dependencies of `services` even when they are up to date' }),
     ),
+    target: Type.Optional(
+      Type.Union([Type.Literal('local'), Type.Literal('swarm')], {
+        description:
+          "Where the project runs: the daemon's engine (local) or the swarm it manages; wins over the file's x-orc.target; later commands follow the project's record",
+      }),
+    ),
     renewAnonVolumes: Type.Optional(
       Type.Boolean({
         description:
@@ -139,7 +145,14 @@ export const ServiceActionBodySchema = Type.Object(
 
 export const ScaleBodySchema = Type.Object({ source: Source, replicas: Replicas }, strict);
 
-export const LookupBodySchema = Type.Object({ source: ProjectSourceSchema }, strict);
+const Detail = Type.Optional(
+  Type.Boolean({
+    description:
+      'Inspect each container for its restart count, start and finish times (default true); false answers from one list of the engine (what `ps` tables show)',
+  }),
+);
+export const LookupBodySchema = Type.Object({ source: ProjectSourceSchema, detail: Detail }, strict);
+export const ProjectQuery = Type.Object({ detail: Detail }, strict);
 
 export const ConfigFormat = Type.Union([Type.Literal('json'), Type.Literal('yaml')]);
 export const ConfigBodySchema = Type.Object(
@@ -299,8 +312,39 @@ export const ContainerSummarySchema = Type.Object(
     ),
     Publishers: Type.Array(PublisherSchema),
     Networks: Type.Array(Type.String()),
+    // A task of a swarm project (issue 15): one row per task.
+    Node: Type.Optional(Type.String({ description: 'Swarm task: the node it is on' })),
+    DesiredState: Type.Optional(Type.String({ description: 'Swarm task: what Swarm wants of it' })),
+    CurrentState: Type.Optional(Type.String({ description: 'Swarm task: its state now' })),
+    Error: Type.Optional(Type.String({ description: 'Swarm task: why it failed or was rejected' })),
   },
   open,
+);
+
+/** A project's watch (`orc watch`, `up --watch`): the daemon watches the files, on the same host as they are. */
+export const WatchInfoSchema = Type.Object(
+  {
+    services: Type.Array(Type.String()),
+    detached: Type.Boolean({ description: 'Kept after the client has gone (and after a daemon restart)' }),
+    since: Type.String(),
+    rules: Type.Integer({ minimum: 0 }),
+    dirs: Type.Integer({ minimum: 0, description: 'Directories watched' }),
+  },
+  open,
+);
+
+export const WatchBodySchema = Type.Object(
+  {
+    source: ProjectSourceSchema,
+    services: Services,
+    detach: Type.Optional(
+      Type.Boolean({
+        description:
+          'Keep watching after the client has gone (recorded: resumed after a daemon restart); otherwise the reply streams the watch events (NDJSON) and the watch ends with the stream',
+      }),
+    ),
+  },
+  strict,
 );
 
 export const ProjectSummarySchema = Type.Object(
@@ -309,6 +353,9 @@ export const ProjectSummarySchema = Type.Object(
     workingDir: Type.String(),
     configFiles: Type.Array(Type.String()),
     registered: Type.Boolean({ description: 'Kept converged by the daemon, or only found on the engine' }),
+    target: Type.Optional(
+      Type.Union([Type.Literal('local'), Type.Literal('swarm')], { description: 'Absent: local' }),
+    ),
     status: Type.String(),
     services: Type.Array(
       Type.Object(
@@ -326,6 +373,7 @@ export const ProjectSummarySchema = Type.Object(
       ),
     ),
     containers: Type.Array(ContainerSummarySchema),
+    watch: Type.Optional(WatchInfoSchema),
     lastChange: Type.Optional(
       Type.Object(
         {
@@ -472,6 +520,18 @@ export const RunBodySchema = Type.Object(
     ),
     capAdd: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
     capDrop: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    build: Type.Optional(
+      Type.Boolean({ description: "Build the service's image (and its started dependencies') first" }),
+    ),
+    pull: Type.Optional(
+      Type.Union([Type.Literal('always'), Type.Literal('missing'), Type.Literal('never')], {
+        description:
+          "Pull policy for the one-off's image and its started dependencies' (replaces pull_policy)",
+      }),
+    ),
+    removeOrphans: Type.Optional(
+      Type.Boolean({ description: 'Remove orphan containers when the dependencies are started' }),
+    ),
   },
   strict,
 );
@@ -485,6 +545,9 @@ export const ResourceKindSchema = literals([
   'image',
   'container',
   'service',
+  // The Swarm target's objects (issue 15).
+  'secret',
+  'config',
 ] as const);
 export const ProgressStateSchema = literals([
   'pending',
@@ -524,6 +587,7 @@ export const DaemonEventTypeSchema = literals([
   'volume',
   'image',
   'store',
+  'watch',
 ] as const);
 
 /** The event stream (`orc events`, `GET /v1/events`): lifecycle, health, restarts, repairs, operations. */

@@ -30,6 +30,7 @@ import type {
   ServiceActionBodySchema,
   ServiceActionSchema,
   UpOptionsSchema,
+  WatchInfoSchema,
 } from './schemas.js';
 
 /** Where a project comes from: the client's paths, environment and profiles (the loader's LoadOptions). */
@@ -65,6 +66,7 @@ export type OperationRecord = Static<typeof OperationRecordSchema>;
 /** A container as `orc ps --format json` prints it (compose v2's field names). */
 export type ContainerSummary = Static<typeof ContainerSummarySchema>;
 export type ProjectSummary = Static<typeof ProjectSummarySchema>;
+export type WatchInfo = Static<typeof WatchInfoSchema>;
 export type DaemonEvent = Static<typeof DaemonEventSchema>;
 export type LogLine = Static<typeof LogLineSchema>;
 /** `orc top`: one container's processes (engine `GET /containers/{id}/top`). */

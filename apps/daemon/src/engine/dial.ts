@@ -16,6 +16,8 @@ export interface DialRequest {
   /** A raw request body (a tar for `PUT …/archive`), sent as it is instead of `body`'s JSON. */
   file?: Buffer | NodeJS.ReadableStream;
   signal?: AbortSignal;
+  /** Registry credentials for the `X-Registry-Auth` header (service create/update); never logged. */
+  registryAuth?: object;
   /**
    * Give up when the engine has not answered within this time (a stopped or wedged dockerd accepts the
    * connection and never answers): `ENGINE_UNAVAILABLE`. Absent: no limit (streams, waits, long stops).
@@ -65,6 +67,7 @@ export function dial<T>(docker: Docker, req: DialRequest): Promise<T> {
         hijack: req.hijack ?? false,
         openStdin: req.openStdin ?? false,
         ...(req.file ? { file: req.file } : {}),
+        ...(req.registryAuth ? { authconfig: req.registryAuth } : {}),
         abortSignal: req.signal,
       },
       (err, data) => (err ? reject(err) : resolve(data as T)),

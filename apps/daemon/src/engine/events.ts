@@ -12,6 +12,8 @@ export interface EventWatchOptions {
   onConnected?(): void;
   onDisconnected?(err: unknown): void;
   signal: AbortSignal;
+  /** Event types to follow; default containers, networks and volumes (the local target). */
+  types?: string[];
   /** Backoff between reconnect attempts (ms): doubles from `min` up to `max`. */
   backoff?: { min: number; max: number };
 }
@@ -37,7 +39,7 @@ export function watchEngineEvents(engine: Engine, opts: EventWatchOptions): Prom
       const stream = await dial<Readable>(engine.docker, {
         path: '/events',
         method: 'GET',
-        query: { filters: JSON.stringify({ type: ['container', 'network', 'volume'] }) },
+        query: { filters: JSON.stringify({ type: opts.types ?? ['container', 'network', 'volume'] }) },
         isStream: true,
         signal: attempt.signal,
       });

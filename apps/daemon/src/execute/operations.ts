@@ -64,7 +64,7 @@ export async function runOperation(op: Operation, ctx: OpContext): Promise<void>
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         ...(ctx.nudge ? { nudge: ctx.nudge } : {}),
       };
-      if (isGate(op)) return passGate(engine, op, wait);
+      if (isGate(op)) return passGate(engine, op, wait, ctx.report);
       return waitForContainer(engine, op.name, op.until, wait);
     }
   }

@@ -19,7 +19,17 @@ export function isGate(op: Operation): op is GateOp {
   return op.kind === 'wait-container' && op.gate !== undefined;
 }
 
-export async function passGate(engine: Engine, op: GateOp, wait: WaitOptions): Promise<void> {
+/**
+ * `failure_action: continue` (swarm's meaning: the update goes on despite a failed task): the new
+ * container takes over even though it did not become ready, and `report` says so; `pause` and `rollback`
+ * remove it and fail the operation (the old one keeps serving).
+ */
+export async function passGate(
+  engine: Engine,
+  op: GateOp,
+  wait: WaitOptions,
+  report: (message: string) => void = () => undefined,
+): Promise<void> {
   try {
     await waitForContainer(engine, op.name, op.until, wait);
     if (op.gate.delayMs > 0) {
@@ -27,7 +37,11 @@ export async function passGate(engine: Engine, op: GateOp, wait: WaitOptions): P
       await waitForContainer(engine, op.name, op.until, { ...wait, timeoutMs: 0 });
     }
   } catch (err) {
-    await rollBack(engine, op, err);
+    if (op.gate.failureAction !== 'continue' || wait.signal?.aborted) await rollBack(engine, op, err);
+    report(
+      `the new container did not become ${op.until} (${isOrcError(err) ? err.message : String(err)}); ` +
+        `it replaces ${op.gate.old} anyway (update_config.failure_action: continue)`,
+    );
   }
   await takeOver(engine, op);
 }

@@ -30,7 +30,8 @@ describe('decideImage', () => {
   it.each<[string, Partial<ImageDecisionInput>, string]>([
     ['missing, present', { present: true }, 'use'],
     ['missing, absent', {}, 'pull'],
-    ['missing, absent, has build', { hasBuild: true }, 'build'],
+    ['missing, absent, has build: pull first, build if the pull fails', { hasBuild: true }, 'pull|build'],
+    ['missing, absent, build-only default name', { hasBuild: true, defaultName: true }, 'build'],
     ['missing, absent, has build, --no-build', { hasBuild: true, noBuild: true }, 'pull'],
     [
       'build-only default name, --no-build',

@@ -151,10 +151,12 @@ export function decideImage(input: ImageDecisionInput): ImageDecision {
     case 'missing':
       break;
   }
-  // `missing` (and the cases above that cannot pull).
+  // `missing` (and the cases above that cannot pull). A service with both `image:` and `build:` is pulled
+  // first and built only when the pull fails, as compose does (`pullRequiredImages` ignores the failed
+  // pull of an image it can build, then builds what is still missing).
   if (present) return { action: 'use', reason: 'present' };
+  if (pullable) return { action: 'pull', reason: 'missing', fallbackToBuild: canBuild };
   if (canBuild) return { action: 'build', reason: 'missing' };
-  if (pullable) return { action: 'pull', reason: 'missing', fallbackToBuild: false };
   return {
     action: 'fail',
     error: missingError('it has to be built, but --no-build was given; run `orc build` or drop --no-build'),

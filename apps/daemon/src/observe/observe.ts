@@ -20,6 +20,9 @@ export interface ObserveOptions {
   detail?: boolean;
 }
 
+/** `localeCompare`'s order, from one collator made once (each `localeCompare` call sets up its own). */
+const byLocale = new Intl.Collator().compare;
+
 const projectFilter = (project: string) => ({ label: [`${Labels.project}=${project}`] });
 
 /** Reads what the engine has for `project`, by label: the list is the truth, events only say when to look. */
@@ -58,8 +61,8 @@ export async function observeProject(
   const observed: ObservedProject = {
     project,
     containers: sortContainers(containers),
-    networks: networks.sort((a, b) => a.name.localeCompare(b.name) || a.created.localeCompare(b.created)),
-    volumes: volumes.sort((a, b) => a.name.localeCompare(b.name)),
+    networks: networks.sort((a, b) => byLocale(a.name, b.name) || byLocale(a.created, b.created)),
+    volumes: volumes.sort((a, b) => byLocale(a.name, b.name)),
     images: {},
     foreign: { containersByName: {}, networksByName: {}, volumesByName: {} },
   };
@@ -69,7 +72,7 @@ export async function observeProject(
 
 function sortContainers(list: ObservedContainer[]): ObservedContainer[] {
   return list.sort(
-    (a, b) => a.service.localeCompare(b.service) || a.number - b.number || a.name.localeCompare(b.name),
+    (a, b) => byLocale(a.service, b.service) || a.number - b.number || byLocale(a.name, b.name),
   );
 }
 

@@ -37,6 +37,23 @@ describe('project store', () => {
     expect(await readdir(store.dir)).toEqual(['demo.json']);
   });
 
+  it('reads an unchanged record file once, and a file written by anyone else again', async () => {
+    const store = createProjectStore(join(root, 'state'));
+    await store.put({ ...record('kept', { A: '1' }), services: undefined });
+    const first = await store.get('kept');
+    // The object written, as JSON keeps it (no undefined member), served without a parse.
+    expect(first && 'services' in first).toBe(false);
+    expect(await store.get('kept')).toBe(first);
+    expect((await store.list())[0]).toBe(first);
+    // Another writer (same length, same second): the file is another one, read again.
+    const file = join(store.dir, 'kept.json');
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace('"A": "1"', '"A": "2"'));
+    expect((await store.get('kept'))?.source.env).toEqual({ A: '2' });
+    await store.remove('kept');
+    expect(await store.get('kept')).toBeUndefined();
+  });
+
   it('lists, removes, and answers undefined for unknown projects', async () => {
     const store = createProjectStore(root);
     await store.put(record('b'));

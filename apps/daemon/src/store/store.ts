@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readdir, readFile, rename, rm, statfs } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, rename, rm, stat, statfs } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { DesiredState } from '@orc/spec';
+import type { DesiredState, DesiredSwarm, Target } from '@orc/spec';
 import { OrcError } from '../contract/errors.js';
 import type { DesiredRunState, ProjectSource } from '../contract/types.js';
 
@@ -32,6 +32,15 @@ export interface ProjectRecord {
    * The next `up` here keeps it again.
    */
   released?: { reason: string; at: string };
+  /**
+   * `up -d --watch` / `watch -d`: the daemon watches the project's files (these services; absent = every
+   * service with `develop.watch`), again after a restart, until `watch --stop` or `down`.
+   */
+  watch?: { services?: string[]; since: string };
+  /** Where the project runs; absent = the local engine. `swarm`: `desired` is absent and `swarm` holds it. */
+  target?: Target;
+  /** The Swarm target's desired state as last applied (issue 15). */
+  swarm?: DesiredSwarm;
   createdAt: string;
   updatedAt: string;
 }
@@ -146,6 +155,7 @@ export function createProjectStore(
     return ready;
   };
   const setAside = async (file: string, project: string, reason: string): Promise<undefined> => {
+    kept.delete(file);
     const movedTo = `${file}.bad-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     const moved = await rename(file, movedTo).then(
       () => true,
@@ -154,7 +164,20 @@ export function createProjectStore(
     opts.onBadRecord?.({ project, file, ...(moved ? { movedTo } : {}), reason });
     return undefined;
   };
+  // Each record as last read or written, with the identity of the file it came from (inode, size, times):
+  // while the file is the same one, a read returns the same object without parsing it again (a no-op `up`
+  // reads its record, then compares it with the new one by the identity of their desired states).
+  // Records are never changed in place (callers make new ones), so sharing them is safe.
+  const kept = new Map<string, { stamp: string; record: ProjectRecord }>();
+  const stampOf = async (file: string): Promise<string | undefined> => {
+    const st = await stat(file, { bigint: true }).catch(() => undefined);
+    return st && `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  };
   const read = async (file: string, project: string): Promise<ProjectRecord | undefined> => {
+    const stamp = await stampOf(file);
+    const cached = kept.get(file);
+    if (cached && stamp !== undefined && cached.stamp === stamp) return cached.record;
+    kept.delete(file);
     let text: string;
     try {
       text = await readFile(file, 'utf8');
@@ -172,6 +195,8 @@ export function createProjectStore(
     const problem = checkRecord(value, project);
     if (problem) return setAside(file, project, problem);
     const { version: _v, ...record } = value as ProjectRecord & { version?: number };
+    // Stamped before the read: a file replaced in between is read again next time, never taken as this one.
+    if (stamp !== undefined) kept.set(file, { stamp, record });
     return record;
   };
   return {
@@ -188,14 +213,18 @@ export function createProjectStore(
     },
     async put(record) {
       await init();
-      await writeFileAtomic(
-        fileOf(dir, record.name),
-        `${JSON.stringify({ version: RECORD_VERSION, ...record }, null, 2)}\n`,
-      );
+      const file = fileOf(dir, record.name);
+      kept.delete(file);
+      await writeFileAtomic(file, `${JSON.stringify({ version: RECORD_VERSION, ...record }, null, 2)}\n`);
+      // What JSON keeps of it: the same record a read would return.
+      const stamp = await stampOf(file);
+      if (stamp !== undefined) kept.set(file, { stamp, record: withoutUndefined(record) });
     },
     async remove(name) {
       await init();
-      await rm(fileOf(dir, name), { force: true });
+      const file = fileOf(dir, name);
+      kept.delete(file);
+      await rm(file, { force: true });
     },
   };
 }
@@ -243,4 +272,11 @@ export function checkRecord(value: unknown, project: string): string | undefined
   if (typeof value.createdAt !== 'string' || typeof value.updatedAt !== 'string')
     return 'createdAt/updatedAt missing';
   return undefined;
+}
+
+/** The record's own members that JSON keeps (an `undefined` member is dropped, as JSON.stringify does). */
+function withoutUndefined(record: ProjectRecord): ProjectRecord {
+  return Object.fromEntries(
+    Object.entries(record).filter(([, v]) => v !== undefined),
+  ) as unknown as ProjectRecord;
 }

@@ -5,6 +5,8 @@
  */
 import { join } from 'node:path';
 import {
+  canonicalJson,
+  createLoadCache,
   type DesiredState,
   DesiredStateError,
   desiredState,
@@ -12,12 +14,11 @@ import {
   Labels,
   type LoadResult,
   type LogDefaults,
-  loadProject,
   type Project,
 } from '@orc/spec';
 import { OrcError } from '../contract/errors.js';
 import { createEventBus, type EventBus } from '../contract/event-bus.js';
-import type { LoadFailure, ProjectSource } from '../contract/types.js';
+import type { LoadFailure, ProjectSource, WatchInfo } from '../contract/types.js';
 import { createEngine, type Engine } from '../engine/engine.js';
 import { createLimiter } from '../execute/limiter.js';
 import type { OpContext } from '../execute/operations.js';
@@ -83,6 +84,8 @@ export interface VerbContext {
   supervisor?: Supervisor;
   /** This daemon, as other daemons on the engine see it (its lease on the projects it keeps). */
   identity(): Promise<DaemonIdentity>;
+  /** The project's file watch (`orc watch`), as the other verbs need it (set by `createCore`). */
+  watches?: { stop(name: string): Promise<boolean>; info(name: string): WatchInfo | undefined };
   /** The restarter's kept history, as the verbs need it (set by `createCore`). */
   restarts?: Pick<Restarter, 'heldDown' | 'forget'>;
   stateDir: string;
@@ -174,6 +177,11 @@ export function createVerbContext(opts: CoreOptions): VerbContext {
     },
   };
   const applied = new Map<string, DesiredState>();
+  // A no-op `up` parses nothing: the last loads are kept, each served only while every file it read (or
+  // looked for) still holds the same bytes and the request is the same (environment included).
+  const loads = createLoadCache();
+  // ...and the desired state of a kept Project is made once per replica counts.
+  const desiredOf = new WeakMap<Project, { scale: string; desired: DesiredState }>();
   const generations = new Map<string, number>();
   let identity: Promise<DaemonIdentity> | undefined;
 
@@ -206,14 +214,16 @@ export function createVerbContext(opts: CoreOptions): VerbContext {
         }
       }),
     ensureFor: (desired, env, o) => opts.ensureImage ?? imageEnsurer(images, desired, env, o),
-    load: async (source) => loadProject(source),
+    load: async (source) => loads.load(source).result,
     toDesired(project, scale) {
       try {
+        const key = canonicalJson(scale);
+        const kept = desiredOf.get(project);
+        if (kept?.scale === key) return { ok: true, desired: kept.desired };
         const defaultLogging = opts.defaultLogging;
-        return {
-          ok: true,
-          desired: desiredState(project, { scale, ...(defaultLogging ? { defaultLogging } : {}) }),
-        };
+        const desired = desiredState(project, { scale, ...(defaultLogging ? { defaultLogging } : {}) });
+        desiredOf.set(project, { scale: key, desired });
+        return { ok: true, desired };
       } catch (err) {
         // desiredState throws for what only the whole project shows; it reaches the client as a load failure.
         if (err instanceof DesiredStateError) {

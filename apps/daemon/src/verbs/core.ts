@@ -20,8 +20,10 @@ import { createReconcile } from './reconcile.js';
 import { createRunner } from './run.js';
 import { createScale } from './scale.js';
 import { createServiceAction } from './service-action.js';
+import { createSwarmSeam } from './swarm-seam.js';
 import type { Core } from './types.js';
 import { createUp } from './up.js';
+import { createWatchManager } from './watch/manager.js';
 
 export type { CoreLogger, CoreOptions } from './context.js';
 
@@ -104,27 +106,39 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     : identity;
 
   const up = createUp(ctx);
+  const serviceAction = createServiceAction(ctx);
+  const watches = createWatchManager(ctx, { up, serviceAction });
+  ctx.watches = watches;
+  // Detached watches (`up -d --watch`) come back with the daemon, once its projects are read.
+  const resumed = ready.then(() =>
+    watches.resume().catch((err) => log.warn('cannot resume watches', { error: (err as Error).message })),
+  );
   const imageOps = createImageOps({ images, ops, desired: ctx.loadDesired });
 
-  return {
-    internals: { engine, store, ...(supervisor ? { supervisor } : {}), ready },
+  // The target seam (issue 15): a project whose record (or `up --target`, or the file) says swarm goes to
+  // the Swarm verbs; everything else is the local target, untouched.
+  const seam = createSwarmSeam(ctx, {
     ...createQueries(ctx, restarter),
     up,
     reapply: createReapply(ctx, up),
     down: createDown(ctx),
-    serviceAction: createServiceAction(ctx),
+    serviceAction,
     scale: createScale(ctx),
+  });
+  return {
+    internals: { engine, store, ...(supervisor ? { supervisor } : {}), ready: resumed },
+    ...seam,
     build: imageOps.build,
     pull: imageOps.pull,
     run: createRunner({
       engine,
-      execute: async (plan, env, desired) => {
+      execute: async (plan, env, desired, images = {}) => {
         const result = await executePlan(plan, {
           engine,
           operationId: `run-${plan.project}`,
           parallelism: ctx.run.parallelism,
           ...(ctx.run.engineLimit ? { engineLimit: ctx.run.engineLimit } : {}),
-          ensureImage: ctx.ensureFor(desired, env, {}),
+          ensureImage: ctx.ensureFor(desired, env, images),
           waitTimeoutMs: ctx.run.waitTimeoutMs,
         });
         if (!result.ok) throw summariseFailure(result);
@@ -135,7 +149,14 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     getOperation: (id) => ops.get(id),
     operationProgress: (id, signal) => ops.progress(id, signal),
     events: (filter, signal) => bus.subscribe(filter, signal),
+    watch: (source, o) => watches.start(source, o),
+    releaseWatch: (name, since) => watches.release(name, since),
+    async stopWatch(target) {
+      const { name } = await ctx.resolveName(target);
+      return { project: name, stopped: await watches.stop(name) };
+    },
     async close() {
+      watches.close();
       restarter.stop();
       await supervisor?.stop();
       await restarter.flush();

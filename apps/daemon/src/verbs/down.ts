@@ -19,6 +19,8 @@ export function createDown(ctx: VerbContext): Down {
     // Another live daemon keeping it would bring it straight back: refuse unless told, and say who.
     await checkLease({ engine, me: await ctx.identity() }, name, o.force ?? false);
     const desired = await ctx.desiredFor(name, project);
+    // A watch would sync into (or rebuild) what goes: it ends first.
+    await ctx.watches?.stop(name);
     // Unregistered first: the supervisor must not bring back what we are taking down.
     await store.remove(name);
     ctx.applied.delete(name);

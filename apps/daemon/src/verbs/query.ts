@@ -36,7 +36,10 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
   const { engine, store, bus } = ctx;
   const lastChanges = trackLastChanges(bus);
 
-  const getProject = async (target: ProjectTarget): Promise<ProjectSummary | undefined> => {
+  const getProject = async (
+    target: ProjectTarget,
+    opts: { detail?: boolean } = {},
+  ): Promise<ProjectSummary | undefined> => {
     let name: string;
     try {
       name = (await ctx.resolveName(target)).name;
@@ -46,13 +49,14 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
     }
     const [record, observed] = await Promise.all([
       store.get(name),
-      observeProject(engine, name, { detail: true }),
+      observeProject(engine, name, { detail: opts.detail !== false }),
     ]);
     if (!record && observed.containers.length === 0) return undefined;
+    const watch = ctx.watches?.info(name);
     const lastChange =
       lastChanges.get(name) ??
       (record ? { time: record.updatedAt, what: 'applied (record written)' } : undefined);
-    return restarter.annotate({
+    const summary = await restarter.annotate({
       ...projectSummary({
         name,
         containers: observed.containers,
@@ -62,6 +66,7 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
       }),
       ...(lastChange ? { lastChange } : {}),
     });
+    return watch ? { ...summary, watch } : summary;
   };
 
   return {

@@ -1,4 +1,6 @@
 /** Comparing project records and option maps by content (key order and `undefined` fields aside). */
+import { createHash } from 'node:crypto';
+import type { DesiredState } from '@orc/spec';
 import type { ProjectRecord } from '../store/store.js';
 
 export function sameJson(a: unknown, b: unknown): boolean {
@@ -16,11 +18,32 @@ export function stableJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** The same record apart from its `updatedAt`: rewriting it would only cost an fsync. */
+/**
+ * The same record apart from its `updatedAt`: rewriting it would only cost an fsync. The desired states
+ * (the bulk of a record) are compared by digest, each computed once per object: a no-op `up` compares
+ * the kept desired state with the stored record's (the store's cached object), so neither is serialised.
+ */
 export function sameRecord(a: ProjectRecord, b: ProjectRecord): boolean {
-  const { updatedAt: _a, ...ra } = a;
-  const { updatedAt: _b, ...rb } = b;
-  return stableJson(ra) === stableJson(rb);
+  const { updatedAt: _a, desired: da, ...ra } = a;
+  const { updatedAt: _b, desired: db, ...rb } = b;
+  return sameDesired(da, db) && stableJson(ra) === stableJson(rb);
+}
+
+function sameDesired(a: DesiredState | undefined, b: DesiredState | undefined): boolean {
+  if (a === b) return true;
+  return a !== undefined && b !== undefined && desiredDigest(a) === desiredDigest(b);
+}
+
+const digests = new WeakMap<DesiredState, string>();
+
+/** sha256 of the desired state's stable JSON, once per object (desired states are never changed in place). */
+export function desiredDigest(d: DesiredState): string {
+  let digest = digests.get(d);
+  if (digest === undefined) {
+    digest = createHash('sha256').update(stableJson(d)).digest('base64');
+    digests.set(d, digest);
+  }
+  return digest;
 }
 
 export function omit(record: Record<string, number>, keys: string[]): Record<string, number> {

@@ -19,7 +19,12 @@ export interface RunDeps {
   /** Reads only (inspect, attach, wait): every change is a plan that `execute` runs. */
   engine: Engine;
   /** Runs a plan with the executor; `env` and `desired` serve its image step (the client's registry auth). */
-  execute(plan: Plan, env: Record<string, string>, desired: DesiredState): Promise<void>;
+  execute(
+    plan: Plan,
+    env: Record<string, string>,
+    desired: DesiredState,
+    images?: { build?: boolean; pull?: 'always' | 'missing' | 'never' },
+  ): Promise<void>;
   desired(source: ProjectSource): Promise<{ project: Project; desired: DesiredState } | LoadFailure>;
   up(source: ProjectSource, opts: UpOptions): Promise<OperationHandle | LoadFailure>;
 }
@@ -61,7 +66,13 @@ export function createRunner(deps: RunDeps) {
     // Refused before anything is started: a bad `-p` or `-v` is the request's fault.
     oneOffBody(svc, desired, o);
     if (deps_.length) {
-      const started = await deps.up(source, { services: deps_, keep: false });
+      const started = await deps.up(source, {
+        services: deps_,
+        keep: false,
+        ...(o.build ? { build: true } : {}),
+        ...(o.pull ? { pull: o.pull } : {}),
+        ...(o.removeOrphans ? { removeOrphans: true } : {}),
+      });
       if ('code' in started) return started;
       const rec = await started.done;
       if (rec.error) {
@@ -113,6 +124,7 @@ export function createRunner(deps: RunDeps) {
         }),
         source.env,
         desired,
+        { ...(o.build ? { build: true } : {}), ...(o.pull ? { pull: o.pull } : {}) },
       );
     } catch (err) {
       // A name taken meanwhile is someone else's container: `rm` must not remove it.

@@ -24,6 +24,7 @@ import type {
   ServiceAction,
   ServiceActionOptions,
   UpOptions,
+  WatchInfo,
 } from '../contract/types.js';
 import type { ExecSession } from '../engine/exec.js';
 import type { PathStat } from '../engine/oneoff.js';
@@ -51,7 +52,8 @@ export interface RunSession extends ExecSession {
 export interface Core {
   health(): Promise<{ engineVersion: string; engineApiVersion: string }>;
   listProjects(): Promise<ProjectSummary[]>;
-  getProject(target: ProjectTarget): Promise<ProjectSummary | undefined>;
+  /** `detail: false`: from one list of the engine, no inspect per container (restart counts are 0). */
+  getProject(target: ProjectTarget, opts?: { detail?: boolean }): Promise<ProjectSummary | undefined>;
   /** Load + validate + normalise; returns the Project as JSON-ready data, or the located errors. */
   config(
     source: ProjectSource,
@@ -125,6 +127,19 @@ export interface Core {
   images(target: ProjectTarget, services?: string[]): Promise<ContainerImage[]>;
   /** Detached: the container's name once started; else a session streaming its output until it exits. */
   run(source: ProjectSource, opts: RunOptions): Promise<{ container: string } | RunSession | LoadFailure>;
+  /**
+   * `orc watch`: the daemon watches the files of the services' `develop.watch` rules and syncs, restarts,
+   * execs or rebuilds. `detach`: kept (and recorded) after the client has gone; otherwise `releaseWatch`
+   * ends it when the client's stream closes.
+   */
+  watch(
+    source: ProjectSource,
+    opts: { services?: string[]; detach: boolean },
+  ): Promise<WatchInfo & { project: string }>;
+  /** Ends a foreground watch whose client has gone (not one made detached since). */
+  releaseWatch(name: string, since: string): Promise<void>;
+  /** `orc watch --stop`: ends the project's watch; false when there was none. */
+  stopWatch(target: ProjectTarget): Promise<{ project: string; stopped: boolean }>;
   /** Finish running operations, stop watching the engine. */
   close(): Promise<void>;
 }

@@ -125,6 +125,8 @@ export function createUp(ctx: VerbContext): Up {
           ...(services ? { services } : {}),
           desired,
           leased: true,
+          // A detached watch outlives a re-up (only `watch --stop` and `down` end it).
+          ...(previous?.watch ? { watch: previous.watch } : {}),
           createdAt: previous?.createdAt ?? now,
           updatedAt: now,
         },

@@ -28,7 +28,8 @@ describe('deploy/orc.service', () => {
       'Restart=on-failure',
       'StateDirectory=orc',
       'RuntimeDirectory=orc',
-      'ExecStart=/usr/local/bin/orc daemon',
+      'ExecStart=/usr/local/bin/orc daemon $ORC_DAEMON_ARGS',
+      'EnvironmentFile=-/etc/orc/orc.env',
       'ExecReload=/bin/kill -HUP $MAINPID',
       'WantedBy=multi-user.target',
     ]) {
@@ -59,12 +60,13 @@ describe('deploy/install.sh', () => {
   it('installs a working orc under a prefix, idempotently, and uninstalls it', async () => {
     const prefix = join(scratch, 'prefix');
     const unitDir = join(scratch, 'units');
+    const configDir = join(scratch, 'etc-orc');
     // A compose plugin that was there before: moved aside by --compose-plugin, put back by --uninstall.
     const pluginDir = join(scratch, 'cli-plugins');
     mkdirSync(pluginDir, { recursive: true });
     writeFileSync(join(pluginDir, 'docker-compose'), '#!/bin/sh\necho the real one\n', { mode: 0o755 });
     const pluginFlags = ['--compose-plugin', '--plugin-dir', pluginDir];
-    const install = () =>
+    const install = (...flags: string[]) =>
       run(
         'bash',
         [
@@ -73,15 +75,31 @@ describe('deploy/install.sh', () => {
           prefix,
           '--unit-dir',
           unitDir,
+          '--config-dir',
+          configDir,
           '--no-build',
           ...pluginFlags,
+          ...flags,
         ],
         {
           maxBuffer: 16 * 1024 * 1024,
         },
       );
     await install();
-    await install();
+    // No flags: the env file is the commented template, which sets nothing.
+    const envFile = join(configDir, 'orc.env');
+    expect(readFileSync(envFile, 'utf8')).toBe(readFileSync(join(root, 'deploy/orc.env'), 'utf8'));
+    // The upgrade asks for the page: its loopback listener and a token made for it, kept by the next run.
+    await install('--ui');
+    const token = readFileSync(join(configDir, 'token'), 'utf8');
+    await install('--ui');
+    expect(readFileSync(join(configDir, 'token'), 'utf8')).toBe(token);
+    expect(token).toMatch(/^[0-9a-f]{64}\n$/);
+    expect(readFileSync(envFile, 'utf8').match(/^[A-Z_]+=.*$/gm)).toEqual([
+      'ORC_UI=1',
+      'ORC_UI_LISTEN=tcp://127.0.0.1:7324',
+      `ORC_TOKEN_FILE=${join(configDir, 'token')}`,
+    ]);
     const bin = join(prefix, 'bin/orc');
     expect(lstatSync(bin).isSymbolicLink()).toBe(true);
     const { stdout: version } = await run(bin, ['--version']);
@@ -102,6 +120,8 @@ describe('deploy/install.sh', () => {
       prefix,
       '--unit-dir',
       unitDir,
+      '--config-dir',
+      configDir,
       '--uninstall',
       '--plugin-dir',
       pluginDir,
@@ -111,5 +131,7 @@ describe('deploy/install.sh', () => {
     expect(existsSync(bin)).toBe(false);
     expect(existsSync(join(prefix, 'lib/orc'))).toBe(false);
     expect(existsSync(join(unitDir, 'orc.service'))).toBe(false);
+    // The settings stay for a reinstall (only --purge removes them).
+    expect(existsSync(join(configDir, 'orc.env'))).toBe(true);
   }, 300_000);
 });

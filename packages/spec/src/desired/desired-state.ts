@@ -176,7 +176,7 @@ function pullPolicy(service: Service): string {
   return service.build && !service.image ? 'build' : 'missing';
 }
 
-function dependsOn(service: Service): DesiredService['depends_on'] {
+export function dependsOn(service: Service): DesiredService['depends_on'] {
   const out: DesiredService['depends_on'] = {};
   for (const name of Object.keys(service.depends_on ?? {}).sort()) {
     const dep = service.depends_on[name];
@@ -189,7 +189,7 @@ function dependsOn(service: Service): DesiredService['depends_on'] {
   return out;
 }
 
-function hasHealthcheck(service: Service): boolean {
+export function hasHealthcheck(service: Service): boolean {
   const hc = service.healthcheck;
   if (!hc || hc.disable) return false;
   return !(hc.test?.[0] === 'NONE');
@@ -205,7 +205,7 @@ function orcExtension(service: Service): OrcServiceExtension {
   return out;
 }
 
-function desiredBuild(build: BuildConfig, image: string): DesiredBuild {
+export function desiredBuild(build: BuildConfig, image: string): DesiredBuild {
   const args: Record<string, string> = {};
   // A `null` arg is read from the CLIENT's environment at build time (the image service does it);
   // the daemon's own environment never leaks in.

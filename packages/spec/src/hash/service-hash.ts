@@ -4,8 +4,8 @@ import { canonicalJson, canonicalJsonWithoutEmpty, sha256Hex } from './canonical
 /**
  * The part of a service that decides what its containers look like, normalised so that equal
  * meaning gives equal bytes. Like compose v2's ServiceHash, it leaves out what does not change a
- * container: build (the image id is compared separately), pull_policy, scale/replicas, depends_on
- * and profiles. `x-orc` and deploy's restart/update/rollback policies only steer the daemon, so they
+ * container: build (the image id is compared separately), pull_policy, scale/replicas, depends_on,
+ * profiles and develop (watch rules). `x-orc` and deploy's restart/update/rollback policies only steer the daemon, so they
  * are left out too.
  *
  * With the project, it adds `resolved`: what the container takes from outside the service that a
@@ -19,6 +19,8 @@ export function serviceDefinitionValue(service: Service, project?: Project): Rec
     scale: _scale,
     depends_on: _dependsOn,
     profiles: _profiles,
+    // The watch rules steer `orc watch`, not the container.
+    develop: _develop,
     // Where values came from, not what they are: `environment` and `labels` hold them.
     env_file: _envFile,
     label_file: _labelFile,

@@ -2,4 +2,4 @@
 export { parseDotenv, readEnvFiles } from './dotenv.js';
 export { interpolateTree, type Lookup, substitute } from './interpolate.js';
 export { enforceUnicity, type MergeProblem, mergeCompose, mergeService } from './merge.js';
-export { composeTags, hasMarkers, stripMarkers } from './tags.js';
+export { composeTags, hasMarkers, markerPaths, stripMarkers } from './tags.js';

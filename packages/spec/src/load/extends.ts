@@ -17,6 +17,28 @@ export interface ExtendsInput {
   projectDir: string;
   loadFile: ExtendsFileLoader;
   report: (p: PathProblem) => void;
+  /**
+   * Paths (below the service) that the project's files mark `!reset` or `!override` for a service: they
+   * are taken out of what the service inherits, as compose-go does, so the marker applies to the base too.
+   */
+  tagged?: (service: string) => ReadonlyArray<readonly string[]>;
+}
+
+/** `dict` without the values at `paths`; copies only along the paths (never mutates `dict`). */
+export function withoutPaths(dict: Dict, paths: ReadonlyArray<readonly string[]>): Dict {
+  if (paths.length === 0) return dict;
+  const out: Dict = { ...dict };
+  const byHead = new Map<string, Array<readonly string[]>>();
+  for (const [head, ...rest] of paths) {
+    if (head === undefined || !Object.hasOwn(out, head)) continue;
+    if (rest.length === 0) delete out[head];
+    else byHead.set(head, [...(byHead.get(head) ?? []), rest]);
+  }
+  for (const [head, rest] of byHead) {
+    const v = out[head];
+    if (isDict(v)) out[head] = withoutPaths(v, rest);
+  }
+  return out;
 }
 
 interface Frame {
@@ -84,7 +106,8 @@ export function resolveExtends(input: ExtendsInput): Dict {
       }
       const base = resolveOne({ file, service: baseName }, [...stack, frame], origin);
       if (!base) return undefined;
-      svc = mergeService(base, svc) as Dict;
+      const tagged = frame.file === undefined ? (input.tagged?.(frame.service) ?? []) : [];
+      svc = mergeService(withoutPaths(base, tagged), svc) as Dict;
     }
     done.set(id, svc);
     return svc;
@@ -127,6 +150,15 @@ export function rebasePaths(svc: Dict, fromDir: string, projectDir: string): Dic
       }
       return v;
     });
+  }
+  // develop.watch paths, as compose-go resolves them (`services.*.develop.watch.*.path`).
+  if (isDict(out.develop) && Array.isArray(out.develop.watch)) {
+    out.develop = {
+      ...out.develop,
+      watch: out.develop.watch.map((r) =>
+        isDict(r) && typeof r.path === 'string' ? { ...r, path: abs(r.path) } : r,
+      ),
+    };
   }
   for (const key of ['env_file', 'label_file']) {
     const v = out[key];

@@ -4,6 +4,8 @@ import type { Project } from '../model/project.js';
 import type { Dict, PathProblem } from '../normalize/context.js';
 import { isDict } from '../normalize/context.js';
 import { normalizeProject } from '../normalize/project.js';
+import { swarmProblems } from '../swarm/compat.js';
+import { declaredTarget, projectTarget } from '../swarm/target.js';
 import { validateComposeFile } from '../validate/schema.js';
 import { checkProject } from '../validate/semantic.js';
 import { closest } from '../validate/suggest.js';
@@ -13,6 +15,7 @@ import {
   hasMarkers,
   interpolateTree,
   type MergeProblem,
+  markerPaths,
   mergeCompose,
   readEnvFiles,
   stripMarkers,
@@ -64,6 +67,11 @@ interface SourceText {
  * or every located error found. Never throws on bad input.
  */
 export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
+  return loadProjectNow(opts);
+}
+
+/** `loadProject`, synchronously: nothing else runs during a load (load-inputs.ts records its reads). */
+export function loadProjectNow(opts: LoadOptions): LoadResult {
   const problems: Problems = { errors: [], warnings: [], services: [] };
   try {
     const variables: VariableReport[] = [];
@@ -262,6 +270,16 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
   if (trees.length > 1) merged = enforceUnicity(merged, mergeProblems) as Dict;
   // mergeCompose builds a fresh tree (every value passes through stripMarkers): a second copy is
   // needed only if a marker is left.
+  // Before they go: the paths each service's markers name, for `extends` (what a service inherits is
+  // reset or replaced by its own markers too).
+  const tagged = new Map<string, string[][]>();
+  trees.forEach((tree, i) => {
+    if (parsed[i]?.markers === false || !isDict(tree.services)) return;
+    for (const [service, def] of Object.entries(tree.services)) {
+      const paths = markerPaths(def);
+      if (paths.length) tagged.set(service, [...(tagged.get(service) ?? []), ...paths]);
+    }
+  });
   if (parsed.some((p) => p.markers !== false) && hasMarkers(merged)) merged = stripMarkers(merged) as Dict;
   for (const m of mergeProblems) {
     problems.warnings.push({
@@ -292,6 +310,7 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
       dirOf: extendsDir,
       projectDir,
       report: (p) => report(problems, sources, [p]),
+      tagged: (service) => tagged.get(service) ?? [],
       loadFile: (abs) => {
         if (!extendsFiles.has(abs)) extendsFiles.set(abs, loadExtendsFile(abs, lookup, problems, sources));
         return extendsFiles.get(abs);
@@ -337,7 +356,31 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
   }
   if (nesting.chain.length === 0 && !opts.skipConsistencyCheck)
     report(problems, sources, checkProject(project));
+  if (nesting.chain.length === 0) reportSwarmProblems(project, opts, problems, sources);
   return failed() ? undefined : { project, sources };
+}
+
+/**
+ * On a swarm target (`--target swarm` or `x-orc: {target: swarm}`), what Swarm cannot do is listed now,
+ * located, before anything is created: errors as problems of their services, warnings with the load's.
+ */
+function reportSwarmProblems(
+  project: Project,
+  opts: LoadOptions,
+  problems: Problems,
+  sources: SourceMap[],
+): void {
+  if (declaredTarget(project) === 'invalid') {
+    report(problems, sources, [
+      {
+        code: 'INVALID_VALUE',
+        path: ['x-orc', 'target'],
+        message: 'x-orc.target must be "local" or "swarm"',
+        hint: 'remove it for the local engine, or set target: swarm',
+      },
+    ]);
+  }
+  if (projectTarget(project, opts.target) === 'swarm') report(problems, sources, swarmProblems(project));
 }
 
 /** Reads a file named by `extends.file`: parsed, interpolated, its services (paths rebased later). */

@@ -69,7 +69,17 @@ function toMapping(value: unknown, fill: () => unknown): Dict {
 
 /* ---- the rules ---- */
 
-const appendSequences: Merger = (base, override) => [...toSequence(base), ...toSequence(override)];
+/**
+ * Base entries, then the override's. A key the override marks `!reset` (`environment: {FOO: !reset}`)
+ * takes the base's `FOO=...`/`FOO` entry out, as compose-go's reset of that path does.
+ */
+const appendSequences: Merger = (base, override) => {
+  const reset = isPlainObject(override) ? Object.keys(override).filter((k) => isReset(override[k])) : [];
+  const kept = reset.length
+    ? toSequence(base).filter((e) => typeof e !== 'string' || !reset.includes(e.split('=')[0]!))
+    : toSequence(base);
+  return [...kept, ...toSequence(override)];
+};
 
 /** Like appendSequences, but an override entry that the base already has is not repeated. */
 const appendExtraHosts: Merger = (base, override) => {

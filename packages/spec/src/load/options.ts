@@ -1,5 +1,6 @@
 import type { SpecError, SpecWarning } from '../model/errors.js';
 import type { Project } from '../model/project.js';
+import type { Target } from '../model/swarm.js';
 import type { VariableReport } from './variables.js';
 
 export interface InlineFile {
@@ -42,6 +43,11 @@ export interface LoadOptions {
    * conflicts), like compose's `--no-consistency`. Syntax and value errors are still reported.
    */
   skipConsistencyCheck?: boolean;
+  /**
+   * `--target`: wins over the file's `x-orc: {target: …}`. On `swarm`, what Swarm cannot do is reported
+   * (located) with the load: errors as service problems (`problemsFor`), warnings with the load's.
+   */
+  target?: Target;
 }
 
 export type LoadResult =

@@ -114,6 +114,21 @@ export function hasMarkers(tree: unknown): boolean {
   return false;
 }
 
+/**
+ * The mapping-key paths (below `tree`) that carry a `!reset` or `!override` marker: compose-go's
+ * ResetProcessor records them per file and removes them from the service an `extends` inherits, so that
+ * the extending service resets or replaces what it inherits too. Sequence items are not followed.
+ */
+export function markerPaths(tree: unknown, prefix: string[] = [], out: string[][] = []): string[][] {
+  if (!isPlainObject(tree)) return out;
+  for (const key of Object.keys(tree)) {
+    const value = tree[key];
+    if (isMarker(value)) out.push([...prefix, key]);
+    else markerPaths(value, [...prefix, key], out);
+  }
+  return out;
+}
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);

@@ -29,3 +29,23 @@ export const Labels = {
 /** The compose version we claim in `com.docker.compose.version` (the format compose's own tools parse). */
 export const COMPOSE_COMPAT_VERSION = '2.30.0';
 export const ORC_VERSION = '0.1.0';
+
+/**
+ * Labels of a project's Swarm objects (services, networks, secrets, configs). `docker stack` finds a
+ * stack by `com.docker.stack.namespace`; compose's container labels are never put on task containers,
+ * so the local target never mistakes a task for one of its containers.
+ */
+export const SwarmLabels = {
+  namespace: 'com.docker.stack.namespace',
+  image: 'com.docker.stack.image',
+  orcManaged: 'dev.orc.managed',
+  orcVersion: 'dev.orc.version',
+  /** Always `swarm`. */
+  orcTarget: 'dev.orc.target',
+  /** On a service: its compose name. */
+  orcService: 'dev.orc.service',
+  /** On a network, secret or config: its compose key. */
+  orcKey: 'dev.orc.key',
+  /** Hash of the spec (services, networks) or of the value (secrets, configs). */
+  orcConfigHash: 'dev.orc.config-hash',
+} as const;

@@ -217,6 +217,29 @@ export interface ServiceProvider {
   options: Record<string, string | string[]>;
 }
 
+/** `develop.watch[].action`: what a change under the rule's path does (compose's watch). */
+export type WatchAction = 'rebuild' | 'restart' | 'sync' | 'sync+restart' | 'sync+exec';
+
+/** One `develop.watch` rule, normalised: `path` absolute on the host, `target` absolute in the container. */
+export interface WatchRule {
+  path: string;
+  action: WatchAction;
+  /** Where `path` lands in the container (the sync actions). */
+  target?: string;
+  /** `.dockerignore` patterns, relative to `path` (the build context's `.dockerignore` is added at watch time). */
+  ignore?: string[];
+  /** Only files matching one of these (same syntax) count; absent = every file. */
+  include?: string[];
+  /** Sync the whole path once when watching starts (the sync actions). */
+  initial_sync?: boolean;
+  /** `sync+exec`: the command run in each container after a sync. */
+  exec?: LifecycleHook;
+}
+
+export interface Develop {
+  watch: WatchRule[];
+}
+
 export interface Service {
   name: string;
   image?: string;
@@ -299,6 +322,7 @@ export interface Service {
   pre_start?: PreStartHook[];
   post_start?: LifecycleHook[];
   pre_stop?: LifecycleHook[];
+  develop?: Develop;
   extensions: Extensions;
 }
 

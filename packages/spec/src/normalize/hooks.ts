@@ -64,7 +64,8 @@ function hookItems(value: unknown, path: KeyPath, ctx: NormalizeContext): Array<
   return out;
 }
 
-function hook(raw: Dict, at: KeyPath, ctx: NormalizeContext): LifecycleHook {
+/** One hook mapping (`command`, `user`, `privileged`, `working_dir`, `environment`); also `develop.watch[].exec`. */
+export function hook(raw: Dict, at: KeyPath, ctx: NormalizeContext): LifecycleHook {
   const out: LifecycleHook = {};
   const command = words(raw.command, [...at, 'command'], ctx);
   if (command) out.command = command;

@@ -126,10 +126,41 @@ function checkExternal(kind: string, key: string, raw: Dict, ctx: NormalizeConte
   }
 }
 
+/**
+ * Keys of top-level resources that orc reads but does not act on (yet): a located warning, as for a
+ * service's (`enable_ipv4` needs Engine API 1.48; a secret's or config's `driver`, `driver_opts` and
+ * `template_driver` are Swarm's).
+ */
+export const UNCARRIED_RESOURCE_KEYS = {
+  networks: new Set(['enable_ipv4']),
+  volumes: new Set<string>(),
+  secrets: new Set(['driver', 'driver_opts', 'template_driver']),
+  configs: new Set(['driver', 'driver_opts', 'template_driver']),
+} as const;
+
+function warnUncarried(
+  kind: keyof typeof UNCARRIED_RESOURCE_KEYS,
+  key: string,
+  raw: Record<string, unknown>,
+  ctx: NormalizeContext,
+): void {
+  for (const k of Object.keys(raw)) {
+    if (!UNCARRIED_RESOURCE_KEYS[kind].has(k)) continue;
+    ctx.report({
+      code: 'NOT_SUPPORTED',
+      severity: 'warning',
+      path: [kind, key, k],
+      at: 'key',
+      message: `"${k}" is not supported by orc yet and is ignored`,
+    });
+  }
+}
+
 function normalizeNetwork(key: string, value: unknown, ctx: NormalizeContext): Network {
   const raw = dictOf(value);
   const path: KeyPath = ['networks', key];
   checkExternal('networks', key, raw, ctx);
+  warnUncarried('networks', key, raw, ctx);
   const n: Network = {
     name: engineName('networks', key, raw, ctx),
     labels: stringMap(raw.labels, [...path, 'labels'], ctx),
@@ -194,6 +225,7 @@ function normalizeFileObject(
   const raw = dictOf(value);
   const path: KeyPath = [kind, key];
   checkExternal(kind, key, raw, ctx);
+  warnUncarried(kind, key, raw, ctx);
   const ext = externalOf(raw);
   const named = scalarString(raw.name);
   const s: Secret = {

@@ -26,6 +26,7 @@ import {
   toInt,
   toNumber,
 } from './context.js';
+import { normalizeDevelop } from './develop.js';
 import { normalizeHooks, normalizePreStart } from './hooks.js';
 import { isRemoteContext, resolveHostPath } from './paths.js';
 import { parseShortPort, portSourceIndex } from './ports.js';
@@ -86,7 +87,6 @@ export const UNCARRIED_SERVICE_KEYS = new Set([
   'cpu_rt_period',
   'cpu_rt_runtime',
   'credential_spec',
-  'develop',
   'gpus',
   'mem_swappiness',
   'models',
@@ -245,6 +245,10 @@ export function normalizeService(name: string, raw: Dict, ctx: NormalizeContext)
   }
   if (raw.post_start != null) svc.post_start = normalizeHooks(raw.post_start, at('post_start'), ctx);
   if (raw.pre_stop != null) svc.pre_stop = normalizeHooks(raw.pre_stop, at('pre_stop'), ctx);
+  if (raw.develop != null) {
+    const d = normalizeDevelop(raw.develop, at('develop'), ctx, svc.build !== undefined);
+    if (d) svc.develop = d;
+  }
   if (raw.deploy != null) {
     const d = normalizeDeploy(raw.deploy, at('deploy'), ctx);
     if (d) svc.deploy = d;

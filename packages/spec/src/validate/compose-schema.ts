@@ -262,15 +262,21 @@ export const serviceShape: Shape = obj({
   deploy,
   develop: obj({
     watch: list(
-      obj({
-        path: str,
-        action: str,
-        target: str,
-        ignore: strOrList,
-        include: strOrList,
-        initial_sync: bool,
-        exec: any,
-      }),
+      obj(
+        {
+          path: str,
+          action: enumOf('rebuild', 'restart', 'sync', 'sync+restart', 'sync+exec'),
+          target: str,
+          ignore: strOrList,
+          include: strOrList,
+          initial_sync: bool,
+          exec: obj(
+            { command: strOrList, user: str, privileged: bool, working_dir: str, environment: listOrDict },
+            ['command'],
+          ),
+        },
+        ['path', 'action'],
+      ),
     ),
   }),
   device_cgroup_rules: list(str),

@@ -8,6 +8,7 @@ import {
   LookupBodySchema,
   OperationReplySchema,
   ProjectNameParams,
+  ProjectQuery,
   ProjectSummarySchema,
   ScaleBodySchema,
   ServiceActionBodySchema,
@@ -55,7 +56,7 @@ export const projectRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
    */
   const mustExist = async (target: ProjectTarget) => {
     if (!('name' in target)) return;
-    if (!(await core.getProject(target)))
+    if (!(await core.getProject(target, { detail: false })))
       throw new OrcError('PROJECT_NOT_FOUND', `no project named "${target.name}"`);
   };
 
@@ -89,7 +90,10 @@ export const projectRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
       const loaded = await core.config(source);
       if (isLoadFailure(loaded)) throw invalidProject(loaded);
       const name = projectNameOf(loaded.project);
-      const project = await core.getProject({ name });
+      const project = await core.getProject(
+        { name },
+        request.body.detail === undefined ? {} : { detail: request.body.detail },
+      );
       return project ? { name, project } : { name };
     },
   );
@@ -101,12 +105,14 @@ export const projectRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
         summary: 'One project: services, containers, state, health, ports, restarts',
         tags: ['projects'],
         params: ProjectNameParams,
+        querystring: ProjectQuery,
         response: { 200: ProjectSummarySchema, ...errorResponses },
       },
     },
     async (request) => {
       const { name } = request.params;
-      const project = await core.getProject({ name });
+      const { detail } = request.query;
+      const project = await core.getProject({ name }, detail === undefined ? {} : { detail });
       if (!project) throw new OrcError('PROJECT_NOT_FOUND', `no project named "${name}"`);
       return project;
     },

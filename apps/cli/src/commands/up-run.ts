@@ -1,0 +1,170 @@
+/** `up`'s flags and what it does with them, without commander: the fast path (fast.ts) runs it too. */
+import type { Api, UpOptions } from '../client/api.js';
+import type { ProjectSource } from '../client/types.js';
+import type { Context } from '../context.js';
+import { CliError, type ExitCodeValue, usageError } from '../errors.js';
+import { envTrue } from '../globals.js';
+import { followOperation } from '../render/operation.js';
+import { attachedServices, attachLogs } from './attach.js';
+import { followWatch, watchLine } from './watch.js';
+
+export interface UpFlags {
+  detach?: boolean;
+  wait?: boolean;
+  waitTimeout?: number;
+  build?: boolean;
+  pull?: UpOptions['pull'];
+  forceRecreate?: boolean;
+  recreate?: boolean;
+  deps?: boolean;
+  removeOrphans?: boolean;
+  scale?: Record<string, number>;
+  timeout?: number;
+  dryRun?: boolean;
+  force?: boolean;
+  abortOnContainerExit?: boolean;
+  exitCodeFrom?: string;
+  attach?: string[];
+  noAttach?: string[];
+  /** False for `--no-start`. */
+  start?: boolean;
+  renewAnonVolumes?: boolean;
+  alwaysRecreateDeps?: boolean;
+  timestamps?: boolean;
+  /** False for `--no-log-prefix`. */
+  logPrefix?: boolean;
+  /** False for `--no-color`. */
+  color?: boolean;
+  yes?: boolean;
+  watch?: boolean;
+  target?: 'local' | 'swarm';
+}
+
+/** Refuses the combinations compose refuses (before anything is sent to the daemon). */
+export function checkUpFlags(flags: UpFlags, services: string[]): void {
+  if (flags.forceRecreate && flags.recreate === false) {
+    throw usageError('--force-recreate and --no-recreate cannot be used together');
+  }
+  if (flags.alwaysRecreateDeps && flags.recreate === false) {
+    throw usageError('--always-recreate-deps and --no-recreate cannot be used together');
+  }
+  const following = flags.abortOnContainerExit || flags.exitCodeFrom !== undefined || flags.attach?.length;
+  if (flags.wait && following) {
+    throw usageError(
+      '--wait cannot be combined with --abort-on-container-exit, --exit-code-from or --attach',
+    );
+  }
+  if (flags.detach && following) {
+    throw usageError('-d cannot be combined with --abort-on-container-exit, --exit-code-from or --attach');
+  }
+  if (flags.start === false && (following || flags.wait)) {
+    // Nothing starts, so there is nothing to follow, abort on or wait for.
+    throw usageError(
+      '--no-start cannot be combined with --wait, --abort-on-container-exit, --exit-code-from or --attach',
+    );
+  }
+  const from = flags.exitCodeFrom;
+  if (from !== undefined) {
+    if (services.length && !services.includes(from)) {
+      throw usageError(`--exit-code-from ${from}: not among the services to start (${services.join(', ')})`);
+    }
+    if (flags.noAttach?.includes(from)) {
+      throw usageError(`--exit-code-from ${from} cannot be combined with --no-attach ${from}`);
+    }
+  }
+}
+
+/** Flags → the daemon's UpOptions (only what was said, so the daemon's defaults apply otherwise). */
+export function upOptions(flags: UpFlags, services: string[]): UpOptions {
+  checkUpFlags(flags, services);
+  const opts: UpOptions = {};
+  if (services.length) opts.services = services;
+  if (flags.forceRecreate) opts.forceRecreate = true;
+  if (flags.recreate === false) opts.noRecreate = true;
+  if (flags.deps === false) opts.noDeps = true;
+  if (flags.removeOrphans) opts.removeOrphans = true;
+  if (flags.scale) opts.scale = flags.scale;
+  if (flags.build === true) opts.build = true;
+  if (flags.build === false) opts.noBuild = true;
+  if (flags.pull) opts.pull = flags.pull;
+  if (flags.timeout !== undefined) opts.timeoutSeconds = flags.timeout;
+  if (flags.dryRun) opts.dryRun = true;
+  if (flags.force) opts.force = true;
+  if (flags.wait) opts.wait = true;
+  if (flags.waitTimeout !== undefined) opts.waitTimeoutSeconds = flags.waitTimeout;
+  if (flags.start === false) opts.noStart = true;
+  if (flags.alwaysRecreateDeps) opts.alwaysRecreateDeps = true;
+  if (flags.renewAnonVolumes) opts.renewAnonVolumes = true;
+  if (flags.target) opts.target = flags.target;
+  return opts;
+}
+
+export async function up(ctx: Context, flags: UpFlags, services: string[]): Promise<void> {
+  const options = upOptions(flags, services);
+  if (envTrue(ctx.env.COMPOSE_REMOVE_ORPHANS)) options.removeOrphans = true;
+  const client: Api = await ctx.connect();
+  const named = [...(flags.attach ?? []), ...(flags.noAttach ?? [])];
+  if (flags.exitCodeFrom !== undefined) named.push(flags.exitCodeFrom);
+  // compose refuses an unknown service before it creates anything; so do we.
+  if (named.length) await assertServices(client, ctx.source(services), named);
+  const accepted = await client.up(ctx.source(services), options);
+  const final = await followOperation(ctx, client, accepted);
+  if (flags.dryRun) {
+    const plan = final.plan ?? [];
+    ctx.stdout.write(plan.length ? `${plan.join('\n')}\n` : 'nothing to do: the project is up to date\n');
+    return;
+  }
+  // --wait implies detached, as in compose; --no-start has nothing to follow.
+  if (flags.detach || flags.wait || flags.start === false) {
+    if (flags.watch && flags.start !== false) {
+      // Detached: the daemon keeps watching (it runs on the same host as the files) after we exit.
+      const w = await client.watchDetached(ctx.source(services), services);
+      ctx.stderr.write(`${w.project}: ${watchLine(w)}\n`);
+    }
+    return;
+  }
+  // Attached with --watch: the watch's events interleave with the logs, and end with them.
+  const watching = new AbortController();
+  const watch = flags.watch
+    ? followWatch(ctx, client, services, watching.signal).catch((err: Error) => {
+        ctx.stderr.write(`watch: ${err.message}\n`);
+      })
+    : undefined;
+  // The service whose code we report is followed even when --attach left it out.
+  const from = flags.exitCodeFrom;
+  const attach =
+    from !== undefined && flags.attach?.length && !flags.attach.includes(from)
+      ? [...flags.attach, from]
+      : flags.attach;
+  const code = await attachLogs(ctx, client, final.project, final.startedAt, {
+    services,
+    attached: attachedServices(services, attach, flags.noAttach),
+    logServices: attach?.length ? attach : services,
+    ...(flags.timeout !== undefined ? { timeoutSeconds: flags.timeout } : {}),
+    ...(flags.abortOnContainerExit ? { abortOnExit: true } : {}),
+    ...(from !== undefined ? { exitCodeFrom: from } : {}),
+    ...(flags.timestamps ? { timestamps: true } : {}),
+    ...(flags.logPrefix === false ? { prefix: false } : {}),
+    ...(flags.color === false ? { color: false } : {}),
+  });
+  watching.abort();
+  await watch;
+  // The exit code is the container's own (3, 137, ...), like compose's; nothing more to say.
+  if (code !== 0) throw new CliError('', code as ExitCodeValue);
+}
+
+async function assertServices(client: Api, source: ProjectSource, named: string[]): Promise<void> {
+  const answer = await client.config(source, 'json', false);
+  const project = isObject(answer) && isObject(answer.project) ? answer.project : undefined;
+  const known = project && isObject(project.services) ? Object.keys(project.services) : [];
+  for (const s of named) {
+    if (!known.includes(s)) {
+      throw usageError(
+        `no such service: ${s}`,
+        known.length ? `the project has ${known.join(', ')}` : undefined,
+      );
+    }
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applySwarmPlan,
+  convergedSwarm,
+  nothing,
+  swarmFromCompose,
+} from '../../test/support/swarm/fixtures.js';
+import { planSwarmDown } from './down.js';
+import { renderSwarmPlan } from './render.js';
+
+const STACK = `
+services:
+  web: {image: w, secrets: [s], configs: [c], volumes: [data:/data], networks: [front]}
+  db: {image: d, networks: [shared]}
+networks: {front: {}, shared: {external: true}}
+volumes: {data: {}, keep: {external: true}}
+secrets: {s: {content: "x"}}
+configs: {c: {content: "y"}}
+`;
+
+describe('planSwarmDown', () => {
+  it('removes services, waits for their tasks, then networks, secrets and configs; external ones stay', async () => {
+    const desired = await swarmFromCompose(STACK);
+    const observed = convergedSwarm(desired);
+    const plan = planSwarmDown(desired, observed);
+    expect(renderSwarmPlan(plan).map((l) => l.replace(/_[0-9a-f]{12}\b/g, '_<hash>'))).toEqual([
+      'remove service demo_db (down)',
+      'wait until the tasks of demo_db are gone (its tasks stop)',
+      'remove service demo_web (down)',
+      'wait until the tasks of demo_web are gone (its tasks stop)',
+      'remove network demo_front (down)',
+      'remove secret demo_s_<hash> (down)',
+      'remove config demo_c_<hash> (down)',
+    ]);
+    const waits = ['wait-service-gone:demo_db', 'wait-service-gone:demo_web'];
+    for (const op of plan.operations.filter((o) => !o.kind.includes('service')))
+      expect(op.after).toEqual(waits);
+    const after = applySwarmPlan(observed, plan);
+    expect([after.services, after.secrets, after.configs]).toEqual([[], [], []]);
+    expect(after.networks.map((n) => n.name)).toEqual(['shared']);
+  });
+
+  it('removes named volumes only with -v, never external ones, including those only the cluster still mounts', async () => {
+    const desired = await swarmFromCompose(STACK);
+    const observed = convergedSwarm(desired);
+    const old = convergedSwarm(
+      await swarmFromCompose('services: {old: {image: o, volumes: [gone:/g]}}\nvolumes: {gone: {}}'),
+    );
+    observed.services.push(...old.services);
+    const volumes = (v: boolean) =>
+      planSwarmDown(desired, observed, { volumes: v })
+        .operations.filter((o) => o.kind === 'remove-volume')
+        .map((o) => o.kind === 'remove-volume' && o.name);
+    expect(volumes(false)).toEqual([]);
+    expect(volumes(true)).toEqual(['demo_data', 'demo_gone']);
+  });
+
+  it('with nothing on the cluster, plans nothing (also without the files)', () => {
+    expect(planSwarmDown(undefined, nothing()).operations).toEqual([]);
+  });
+});

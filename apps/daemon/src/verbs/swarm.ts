@@ -1,0 +1,406 @@
+/**
+ * The verbs of a project whose target is a Swarm cluster (issue 15): `up`, `down`, `scale`, `restart`,
+ * `ps` and `logs`, over the daemon's engine, which must be a swarm manager. The record remembers the
+ * target (`target: 'swarm'`, desired state in `swarm`), so every later command follows it. The local
+ * verbs are untouched: `core.ts` chooses between the two by the record (and `up` by `--target` / the
+ * file's `x-orc.target`). Plans come from swarm/ (pure), run by swarm/'s walker.
+ */
+import {
+  DesiredStateError,
+  type DesiredSwarm,
+  formatProblem,
+  type LoadResult,
+  loadProject,
+  type Project,
+  swarmDesiredState,
+} from '@orc/spec';
+import { isOrcError, OrcError } from '../contract/errors.js';
+import type {
+  ContainerSummary,
+  DownOptions,
+  LoadFailure,
+  LogLine,
+  LogOptions,
+  ProjectSource,
+  ProjectSummary,
+  UpOptions,
+} from '../contract/types.js';
+import { createSwarmEngine, type SwarmEngine } from '../engine/swarm.js';
+import { createLogParser, splitTimestamp } from '../logs/container-logs.js';
+import type { ProjectRecord } from '../store/store.js';
+import { executeSwarmPlan } from '../swarm/execute.js';
+import { planSwarm, planSwarmDown, renderSwarmPlan } from '../swarm/index.js';
+import { observeSwarm } from '../swarm/observe.js';
+import type { ObservedSwarm, ObservedSwarmTask, SwarmPlan, SwarmPlanOptions } from '../swarm/types.js';
+import type { VerbContext } from './context.js';
+import type { OperationScope } from './operations.js';
+import { toOperationError } from './operations.js';
+import { selectionFailure } from './selection.js';
+import type { OperationHandle } from './types.js';
+
+/** A project record of the swarm target. */
+export type SwarmRecord = ProjectRecord & { target: 'swarm'; swarm?: DesiredSwarm };
+
+export function isSwarmRecord(r: ProjectRecord | undefined): r is SwarmRecord {
+  return r?.target === 'swarm';
+}
+
+export interface SwarmVerbs {
+  readonly engine: SwarmEngine;
+  up(source: ProjectSource, o: UpOptions): Promise<OperationHandle | LoadFailure>;
+  down(record: SwarmRecord, o: DownOptions): Promise<OperationHandle>;
+  scale(record: SwarmRecord, replicas: Record<string, number>): Promise<OperationHandle>;
+  /** `restart [SVC…]`: a forced rolling update of each (new tasks, Swarm's update_config order). */
+  restart(record: SwarmRecord, services: string[]): Promise<OperationHandle>;
+  summary(record: SwarmRecord): Promise<ProjectSummary>;
+  logs(record: SwarmRecord, o: LogOptions, signal: AbortSignal): AsyncIterable<LogLine>;
+}
+
+export function createSwarmVerbs(ctx: VerbContext): SwarmVerbs {
+  const { store, ops } = ctx;
+  const swarm = createSwarmEngine(ctx.engine);
+
+  const load = (source: ProjectSource, services?: string[]): Promise<LoadResult> =>
+    loadProject({ ...source, ...(services?.length ? { services } : {}), target: 'swarm' });
+
+  const translate = (
+    project: Project,
+    scale: Record<string, number>,
+    services?: string[],
+  ): { desired: DesiredSwarm } | LoadFailure => {
+    try {
+      return { desired: swarmDesiredState(project, { scale, ...(services?.length ? { services } : {}) }) };
+    } catch (err) {
+      if (!(err instanceof DesiredStateError)) throw err;
+      return {
+        code: 'INVALID_PROJECT',
+        errors: [
+          {
+            code: err.code,
+            message: err.message,
+            ...(err.path ? { path: err.path } : {}),
+            ...(err.hint ? { hint: err.hint } : {}),
+          },
+        ],
+        warnings: [],
+      };
+    }
+  };
+
+  /** Runs a plan as an operation of the project, under its lock, with the executor's progress vocabulary. */
+  const runPlan = (
+    name: string,
+    kind: 'up' | 'down' | 'scale' | 'restart',
+    plan: SwarmPlan,
+    warnings: string[],
+    observedEarly: ObservedSwarm,
+    after?: (scope: OperationScope) => Promise<void>,
+  ): OperationHandle =>
+    ops.start(
+      name,
+      kind,
+      async (scope) => {
+        scope.setPlan(renderSwarmPlan(plan));
+        for (const w of [...warnings, ...plan.warnings]) scope.warn(w);
+        const result = await executeSwarmPlan(plan, {
+          swarm,
+          observed: observedEarly,
+          limiter: ctx.run.engineLimit ?? { limit: 8, run: (t) => t() },
+          progress: (e) => scope.progress({ ...e, project: name }),
+          waitTimeoutMs: ctx.run.waitTimeoutMs,
+          removeVolume: (v) => ctx.engine.removeVolume(v),
+        });
+        for (const w of result.warnings) scope.warn(w);
+        const first = result.failed[0];
+        if (first) {
+          const { error, op } = first;
+          if (isOrcError(error)) throw error;
+          throw new OrcError('ENGINE_ERROR', `${op.kind} ${op.name}: ${error.message}`);
+        }
+        await after?.(scope);
+      },
+      ctx.underLock(name),
+    );
+
+  const refuse = (name: string, kind: 'up', plan: SwarmPlan, warnings: string[]) =>
+    ops.finished(
+      name,
+      kind,
+      renderSwarmPlan(plan),
+      [...warnings, ...plan.warnings],
+      plan.problems.length
+        ? toOperationError(new OrcError('CONFLICT', plan.problems.map((p) => p.message).join('; ')))
+        : undefined,
+    );
+
+  return {
+    engine: swarm,
+
+    async up(source, o) {
+      const loaded = await load(source, o.services);
+      if (!loaded.ok) return { code: 'INVALID_PROJECT', errors: loaded.errors, warnings: loaded.warnings };
+      const project = loaded.project;
+      const name = project.name;
+      for (const s of o.services ?? []) {
+        if (!project.services[s]) {
+          throw new OrcError(
+            'SERVICE_NOT_FOUND',
+            `no such service: ${s} (project ${name} has ${Object.keys(project.services).join(', ')})`,
+          );
+        }
+      }
+      const selected = o.services?.length ? o.services : Object.keys(project.services);
+      // What Swarm cannot do (per field, located) fails the services it concerns before anything is made.
+      const problem = selectionFailure(project, selected, loaded.warnings);
+      if (problem) return problem;
+      const previous = await store.get(name);
+      if (previous && !isSwarmRecord(previous) && previous.desired) {
+        throw new OrcError(
+          'CONFLICT',
+          `project ${name} runs on the local engine; take it down first (orc -p ${name} down) to move it to the swarm`,
+        );
+      }
+      await swarm.assertManager();
+      const scale = { ...(previous?.scale ?? {}), ...(o.scale ?? {}) };
+      const t = translate(project, scale, o.services);
+      if (!('desired' in t)) return t;
+      const desired = t.desired;
+      const observed = await observeSwarm(swarm, name, desired);
+      const planOptions: SwarmPlanOptions = {
+        ...(o.services?.length ? { services: o.services } : {}),
+        ...(o.noDeps ? { noDeps: true } : {}),
+        ...(o.removeOrphans ? { removeOrphans: true } : {}),
+        ...(o.wait ? { wait: true } : {}),
+        ...(o.forceRecreate ? { forceUpdate: true } : {}),
+        disabledServices: Object.keys(project.disabled_services ?? {}),
+      };
+      const plan = planSwarm(desired, observed, planOptions);
+      const warnings = loaded.warnings.map(formatProblem);
+      if (o.dryRun || plan.problems.length) return refuse(name, 'up', plan, warnings);
+      if (o.keep !== false) {
+        const now = new Date().toISOString();
+        const record: SwarmRecord = {
+          name,
+          source,
+          runState: {},
+          scale,
+          target: 'swarm',
+          swarm: desired,
+          createdAt: previous?.createdAt ?? now,
+          updatedAt: now,
+        };
+        // Written before acting, as on one host.
+        await store.put(record);
+      }
+      return runPlan(name, 'up', plan, warnings, observed);
+    },
+
+    async down(record, o) {
+      const name = record.name;
+      await store.remove(name);
+      const observed = await observeSwarm(swarm, name, record.swarm);
+      const plan = planSwarmDown(record.swarm, observed, {
+        ...(o.volumes ? { volumes: true } : {}),
+        ...(o.removeOrphans ? { removeOrphans: true } : {}),
+      });
+      return runPlan(name, 'down', plan, [], observed);
+    },
+
+    async scale(record, replicas) {
+      const loaded = await load(record.source);
+      if (!loaded.ok) {
+        throw new OrcError('INVALID_PROJECT', loaded.errors.map(formatProblem).join('\n'), {
+          errors: loaded.errors,
+        });
+      }
+      for (const s of Object.keys(replicas)) {
+        if (!loaded.project.services[s]) throw new OrcError('SERVICE_NOT_FOUND', `no such service: ${s}`);
+      }
+      const scale = { ...record.scale, ...replicas };
+      const t = translate(loaded.project, scale);
+      if (!('desired' in t)) throw new OrcError('INVALID_PROJECT', t.errors.map(formatProblem).join('\n'));
+      const observed = await observeSwarm(swarm, record.name, t.desired);
+      const plan = planSwarm(t.desired, observed, { services: Object.keys(replicas), noDeps: true });
+      await store.put({ ...record, scale, swarm: t.desired, updatedAt: new Date().toISOString() });
+      return runPlan(record.name, 'scale', plan, [], observed);
+    },
+
+    async restart(record, services) {
+      if (!record.swarm)
+        throw new OrcError('PROJECT_NOT_FOUND', `project ${record.name} has no desired state`);
+      const observed = await observeSwarm(swarm, record.name, record.swarm);
+      const plan = planSwarm(record.swarm, observed, {
+        ...(services.length ? { services } : {}),
+        noDeps: true,
+        forceUpdate: true,
+      });
+      return runPlan(record.name, 'restart', plan, [], observed);
+    },
+
+    async summary(record) {
+      const observed = await observeSwarm(swarm, record.name, record.swarm);
+      return swarmSummary(record, observed);
+    },
+
+    logs: (record, o, signal) => swarmLogs(swarm, record, o, signal),
+  };
+}
+
+/** `ps`: one row per task (name, node, desired and current state, error, ports). */
+export function swarmSummary(record: SwarmRecord, observed: ObservedSwarm): ProjectSummary {
+  const imageOf = new Map(
+    observed.services.map((s) => [s.id, s.spec.TaskTemplate?.ContainerSpec?.Image ?? '']),
+  );
+  const nameOf = new Map(observed.services.map((s) => [s.id, s.name]));
+  // Tasks Swarm replaced on purpose (an update, a scale down) are history; failed ones stay visible.
+  const shown = observed.tasks.filter((t) => !(t.desiredState === 'shutdown' && t.state === 'shutdown'));
+  const containers: ContainerSummary[] = shown
+    .sort((a, b) => a.service.localeCompare(b.service) || (a.slot ?? 0) - (b.slot ?? 0))
+    .map((t) =>
+      taskRow(record.name, t, nameOf.get(t.serviceId) ?? t.service, imageOf.get(t.serviceId) ?? ''),
+    );
+  const running = containers.filter((c) => c.State === 'running').length;
+  const other = containers.length - running;
+  return {
+    name: record.name,
+    workingDir: record.swarm?.working_dir ?? record.source.workingDir,
+    configFiles: record.swarm?.config_files ?? [],
+    registered: true,
+    target: 'swarm',
+    status:
+      [running ? `running(${running})` : '', other ? `other(${other})` : ''].filter(Boolean).join(', ') ||
+      'none',
+    services: (record.swarm?.services ?? []).map((s) => ({
+      name: s.name,
+      desired: 'running',
+      replicas: s.replicas,
+    })),
+    containers,
+  };
+}
+
+function taskRow(
+  project: string,
+  t: ObservedSwarmTask,
+  serviceName: string,
+  image: string,
+): ContainerSummary {
+  const name = `${serviceName}.${t.slot ?? t.nodeId ?? ''}`;
+  const status = `${t.state}${t.desiredState !== t.state ? ` (desired ${t.desiredState})` : ''}${t.error ? `: ${t.error}` : ''}`;
+  return {
+    ID: t.id,
+    Name: name,
+    Service: t.service,
+    Project: project,
+    Number: t.slot ?? 0,
+    State: t.state,
+    Health: '',
+    ExitCode: t.exitCode ?? 0,
+    Image: image.replace(/@sha256:[0-9a-f]+$/, ''),
+    Command: '',
+    Created: t.timestamp ?? '',
+    Status: status,
+    RestartCount: 0,
+    // The engine lists a host-mode port once per address family: one row each.
+    Publishers: uniquePorts(t.ports).map((p) => ({
+      URL: '0.0.0.0',
+      TargetPort: p.targetPort,
+      PublishedPort: p.publishedPort ?? 0,
+      Protocol: p.protocol,
+      Mode: p.publishMode,
+    })),
+    Networks: [],
+    Node: t.node ?? t.nodeId ?? '',
+    DesiredState: t.desiredState,
+    CurrentState: t.state,
+    Error: t.error ?? '',
+  };
+}
+
+function uniquePorts(ports: ObservedSwarmTask['ports']): ObservedSwarmTask['ports'] {
+  const seen = new Map(
+    ports.map((p) => [`${p.protocol}/${p.targetPort}/${p.publishedPort}/${p.publishMode}`, p]),
+  );
+  return [...seen.values()];
+}
+
+/** Service logs across nodes (the manager gathers them), one stream per service, merged. */
+async function* swarmLogs(
+  swarm: SwarmEngine,
+  record: SwarmRecord,
+  o: LogOptions,
+  signal: AbortSignal,
+): AsyncIterable<LogLine> {
+  const observed = await observeSwarm(swarm, record.name, record.swarm);
+  const wanted = observed.services.filter((s) => {
+    const compose = s.labels['dev.orc.service'] ?? s.name;
+    return !o.services?.length || o.services.includes(compose);
+  });
+  const taskName = new Map(
+    observed.tasks.map((t) => [
+      t.id,
+      `${observed.services.find((s) => s.id === t.serviceId)?.name}.${t.slot ?? t.nodeId}`,
+    ]),
+  );
+  const queue: LogLine[] = [];
+  let wake: (() => void) | undefined;
+  let open = wanted.length;
+  const push = (l: LogLine) => {
+    queue.push(l);
+    wake?.();
+  };
+  for (const s of wanted) {
+    const compose = s.labels['dev.orc.service'] ?? s.name;
+    void (async () => {
+      try {
+        const stream = await swarm.serviceLogs(s.id, {
+          follow: o.follow ?? false,
+          ...(o.tail !== undefined ? { tail: Number(o.tail) } : {}),
+          ...(o.since ? { since: o.since } : {}),
+          signal,
+        });
+        const parser = createLogParser(false, (streamName, raw) => {
+          const { time, line } = splitTimestamp(raw);
+          // `details=true`: "com.docker.swarm.node.id=…,com.docker.swarm.service.id=…,com.docker.swarm.task.id=… text"
+          const sp = line.indexOf(' ');
+          const details = sp > 0 && line.startsWith('com.docker.swarm') ? line.slice(0, sp) : '';
+          const text = details ? line.slice(sp + 1) : line;
+          const task = /com\.docker\.swarm\.task\.id=([a-z0-9]+)/.exec(details)?.[1] ?? '';
+          push({
+            service: compose,
+            container: taskName.get(task) ?? `${s.name}.${task.slice(0, 12)}`,
+            stream: streamName,
+            time,
+            line: text,
+          });
+        });
+        for await (const chunk of stream) parser.push(Buffer.from(chunk as Buffer));
+        parser.end();
+      } catch {
+        // A stream that breaks ends this service's lines (an aborted follow, a removed service).
+      } finally {
+        open--;
+        wake?.();
+      }
+    })();
+  }
+  while (open > 0 || queue.length) {
+    if (signal.aborted) return;
+    if (!queue.length) {
+      await new Promise<void>((r) => {
+        wake = r;
+      });
+      wake = undefined;
+      continue;
+    }
+    if (!o.follow && open > 0) {
+      await new Promise<void>((r) => {
+        wake = r;
+      });
+      wake = undefined;
+      continue;
+    }
+    const batch = queue.splice(0).sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+    yield* batch;
+  }
+}

@@ -1,0 +1,6 @@
+export { SWARM_REPORTED, SWARM_TRANSLATED, type SwarmRule, swarmProblems } from './compat.js';
+export { desiredSwarmFile, type ReadFile, readFileBytes } from './files.js';
+export { completedDependencies, swarmMode } from './modes.js';
+export { SWARM_NAME_MAX, swarmNetworkName, swarmServiceName, versionedName } from './names.js';
+export { declaredTarget, projectTarget } from './target.js';
+export { type SwarmStateOptions, swarmDesiredState, swarmSpecHash, withSwarmImage } from './translate.js';
