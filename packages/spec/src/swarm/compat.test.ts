@@ -39,6 +39,7 @@ const SAMPLES: Record<string, string> = {
   container_name: 'container_name: web1',
   cpu_shares: 'cpu_shares: 512',
   cpuset: 'cpuset: "0"',
+  develop: 'develop: {watch: [{path: ./src, action: sync, target: /src}]}',
   device_cgroup_rules: 'device_cgroup_rules: ["c 1:3 mr"]',
   devices: 'devices: ["/dev/fuse:/dev/fuse"]',
   domainname: 'domainname: example.org',

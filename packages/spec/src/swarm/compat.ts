@@ -85,6 +85,11 @@ export const SWARM_REPORTED: Readonly<Record<string, SwarmRule>> = {
   },
   cpu_shares: { severity: 'warning', why: 'ServiceSpec has no CPU shares', hint: 'use deploy.resources' },
   cpuset: { severity: 'warning', why: 'ServiceSpec has no cpuset' },
+  develop: {
+    severity: 'warning',
+    why: 'develop.watch syncs files into containers of this host; Swarm tasks run on any node',
+    hint: 'watch the project on one host (the local target), deploy to Swarm from the result',
+  },
   device_cgroup_rules: { severity: 'warning', why: 'ServiceSpec has no device cgroup rules' },
   devices: {
     severity: 'error',
