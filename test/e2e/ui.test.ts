@@ -27,9 +27,16 @@ const CHROMIUM_FLAGS = [
 ];
 const TOKEN = `ui-e2e-${Date.now().toString(36)}-token`;
 
+/** Debian's Chromium, installed with apt when missing (after an `apt-get update` if the lists are empty). */
 function ensureChromium(): void {
   if (existsSync(CHROMIUM)) return;
-  execFileSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'inherit' });
+  const install = () => execFileSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'inherit' });
+  try {
+    install();
+  } catch {
+    execFileSync('apt-get', ['update'], { stdio: 'inherit' });
+    install();
+  }
 }
 
 describe('status page in Chromium', () => {

@@ -115,6 +115,8 @@ function showProjects(): void {
   filter.addEventListener('input', () => renderProjects(table, projects, filter));
   let timer: number | undefined;
   let last = 0;
+  /** How long the last read took: the next waits at least twice that (the daemon inspects every container). */
+  let took = 0;
   let loading = false;
   let again = false;
   const load = async () => {
@@ -127,6 +129,7 @@ function showProjects(): void {
     last = Date.now();
     try {
       projects = await api.projects();
+      took = Date.now() - last;
       status.textContent = '';
       renderProjects(table, projects, filter);
     } catch (err) {
@@ -139,15 +142,17 @@ function showProjects(): void {
       }
     }
   };
-  // Events can come by the hundred: the list is read again at most once a second.
+  // Events can come by the hundred: the list is read again at most once a second, and never more often than
+  // every two read times (100 projects cost the daemon seconds of inspecting).
   listRefresh = () => {
     if (timer !== undefined) return;
+    const gap = Math.max(1000, 2 * took);
     timer = window.setTimeout(
       () => {
         timer = undefined;
         void load();
       },
-      Math.max(200, 1000 - (Date.now() - last)),
+      Math.max(200, gap - (Date.now() - last)),
     );
   };
   void load();

@@ -60,9 +60,16 @@ export function createProjectView(name: string): ProjectView {
   let timer: number | undefined;
   let busy = false;
 
+  let asked = 0;
+  let shown = 0;
   const load = async () => {
+    // Reads can overlap (an event during a read): only a newer answer than the one drawn is drawn.
+    const mine = ++asked;
     try {
-      summary = await api.project(name);
+      const answer = await api.project(name);
+      if (mine < shown) return;
+      shown = mine;
+      summary = answer;
       render();
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) {
