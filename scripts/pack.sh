@@ -128,6 +128,12 @@ done <"$STAGE/copy.txt"
 find "$BUNDLE/node_modules" -path "$BUNDLE/node_modules/@orc" -prune -o -type f \
   \( -name '*.d.ts' -o -name '*.d.cts' -o -name '*.d.mts' -o -name '*.map' -o -name '*.md' \) -print0 |
   xargs -0 rm -f
+# node-gyp's leftovers of a native addon built here (Makefiles, config.gypi, object files): they name this
+# checkout's paths and nothing loads them; the built addon (build/Release/*.node) stays.
+find "$BUNDLE/node_modules" -path '*/build/*' \( -name Makefile -o -name '*.Makefile' -o -name '*.mk' \
+  -o -name 'config.gypi' -o -name '*.o' -o -name '*.d' -o -name '*.a' \) -type f -print0 | xargs -0 rm -f
+find "$BUNDLE/node_modules" -path '*/build/*' -type d \( -name obj.target -o -name .deps \) -prune \
+  -exec rm -rf {} +
 
 # 4. The package that holds it all: `orc` with the CLI as its bin, and the installer with its unit.
 cp deploy/install.sh deploy/orc.service deploy/orc.env "$BUNDLE/deploy/"
