@@ -2,7 +2,7 @@
  * compose v2 flags of build, pull and config that docs/compose-compat.md calls `same`, through the BUILT
  * `orc` binary: `build -q` and `pull -q` print no progress (and still do the work), `config --images`
  * prints each service's image (a build-only one's default name), `config -o FILE` writes the file, and
- * `exec --no-TTY` is accepted as compose spells it.
+ * `exec --no-TTY` is accepted as compose spells it; `run --env-from-file`, `stats --no-trunc`, `up --quiet-pull`.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -86,4 +86,42 @@ describe('orc build -q, pull -q, config --images / -o, exec --no-TTY', () => {
     expect(r.code, explain(r)).toBe(0);
     expect(r.stdout).toBe('spelled\n');
   }, 120_000);
+  it('run --env-from-file (with -e winning), stats --no-trunc, up --quiet-pull', async () => {
+    writeFileSync(join(dir, 'run.env'), "A=1\nB=2\n# a comment\nexport C='three'\n");
+    const r = await run([
+      'run',
+      '--rm',
+      '-T',
+      '--env-from-file',
+      'run.env',
+      '-e',
+      'B=cli',
+      'db',
+      'sh',
+      '-c',
+      'echo $A-$B-$C',
+    ]);
+    expect(r.code, explain(r)).toBe(0);
+    expect(r.stdout).toBe('1-cli-three\n');
+
+    const id = await docker('inspect', '--format', '{{.Id}}', `${project}-db-1`);
+    const full = await run(['stats', '--no-stream', '--no-trunc', 'db']);
+    expect(full.code, explain(full)).toBe(0);
+    expect(full.stdout).toContain(id);
+    const short = await run(['stats', '--no-stream', 'db']);
+    expect(short.stdout).toContain(id.slice(0, 12));
+    expect(short.stdout).not.toContain(id);
+
+    // The image gone, each up pulls it again: with --quiet-pull the pull says nothing.
+    const pullUp = async (quiet: boolean) => {
+      expect((await run(['down'])).code).toBe(0);
+      await docker('rmi', remote);
+      const up = await run(['--progress', 'plain', 'up', '-d', ...(quiet ? ['--quiet-pull'] : []), 'db']);
+      expect(up.code, explain(up)).toBe(0);
+      return up.stderr;
+    };
+    expect(await pullUp(false)).toMatch(/pull/);
+    expect(await pullUp(true)).not.toMatch(/pull/);
+    expect(await docker('inspect', '--format', '{{.State.Running}}', `${project}-db-1`)).toBe('true');
+  }, 240_000);
 });

@@ -1,8 +1,10 @@
-import { homedir } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../errors.js';
 import { buildProgram } from '../program.js';
-import { containerOptions, expandHome, labelArg, pullArg, streams } from './run.js';
+import { containerOptions, envFromFiles, expandHome, labelArg, pullArg, streams } from './run.js';
 
 describe('orc run flag values', () => {
   it('-l KEY=VAL repeats into a map; the value may hold "=" or be empty; no "=" is a usage error', () => {
@@ -101,5 +103,22 @@ describe('orc run streams (compose: -i on by default, a TTY when both ends are t
       '--remove-orphans',
     ])
       expect(flags).toContain(f);
+  });
+});
+
+describe('orc run --env-from-file', () => {
+  it('reads KEY=VALUE lines (export, quotes, comments), a bare KEY from the shell; a bad name is located', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orc-envfile-'));
+    const file = join(dir, 'a.env');
+    writeFileSync(file, 'A=1\n\n# note\nexport B="two words"\nC\nD\nE=x=y\n');
+    expect(envFromFiles([file], { C: 'from-shell' })).toEqual([
+      'A=1',
+      'B=two words',
+      'C=from-shell',
+      'E=x=y',
+    ]);
+    writeFileSync(file, 'A=1\n2BAD=x\n');
+    expect(() => envFromFiles([file], {})).toThrow(`${file}:2: "2BAD" is not a variable name`);
+    expect(() => envFromFiles([join(dir, 'missing.env')], {})).toThrow(CliError);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { type Command, Option } from 'commander';
 import { execute, type RunRequest } from '../client/exec.js';
@@ -19,6 +20,9 @@ export interface RunFlags {
   build?: boolean;
   pull?: string;
   quietPull?: boolean;
+  quiet?: boolean;
+  quietBuild?: boolean;
+  envFromFile?: string[];
   removeOrphans?: boolean;
   user?: string;
   workdir?: string;
@@ -68,6 +72,40 @@ export function containerOptions(f: RunFlags): Partial<RunRequest> {
     ...(f.pull ? { pull: f.pull as NonNullable<RunRequest['pull']> } : {}),
     ...(f.removeOrphans ? { removeOrphans: true } : {}),
   };
+}
+
+/**
+ * `--env-from-file FILE`: `KEY=VALUE` lines (`export ` and matching quotes allowed, `#` comments), and a bare
+ * `KEY` takes the value of this shell's variable, as `docker run --env-file` does; read here, where the
+ * file is. The entries go before `-e`'s, which win.
+ */
+export function envFromFiles(files: string[], env: NodeJS.ProcessEnv): string[] {
+  const out: string[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw usageError(`--env-from-file ${file}: ${(err as Error).message}`);
+    }
+    text.split(/\r?\n/).forEach((raw, i) => {
+      const line = raw.trim().replace(/^export\s+/, '');
+      if (!line || line.startsWith('#')) return;
+      const eq = line.indexOf('=');
+      const key = (eq < 0 ? line : line.slice(0, eq)).trim();
+      if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) {
+        throw usageError(`${file}:${i + 1}: "${key}" is not a variable name`, 'write KEY=VALUE, one a line');
+      }
+      if (eq < 0) {
+        if (env[key] !== undefined) out.push(`${key}=${env[key]}`);
+        return;
+      }
+      const value = line.slice(eq + 1).trim();
+      const quoted = value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.at(-1) === value[0];
+      out.push(`${key}=${quoted ? value.slice(1, -1) : value}`);
+    });
+  }
+  return out;
 }
 
 /** `--pull`'s values, as compose's `run` takes them. */
@@ -120,6 +158,9 @@ export function registerRun(program: Command): Command {
       .option('--build', 'build the image before starting the container')
       .option('--pull <policy>', 'pull the image before running: always, missing or never', pullArg)
       .option('--quiet-pull', 'pull without printing progress (orc run prints none either way)')
+      .option('-q, --quiet', 'print no progress (orc run prints none either way)')
+      .option('--quiet-build', 'build without printing progress (orc run prints none either way)')
+      .option('--env-from-file <file>', 'set environment variables from a file (repeatable)', repeat)
       .option(
         '--remove-orphans',
         'remove containers of services not in the compose file (with the dependencies started)',
@@ -157,7 +198,9 @@ export function registerRun(program: Command): Command {
             service,
             ...(cmd.length ? { cmd } : {}),
             ...(f.entrypoint !== undefined ? { entrypoint: f.entrypoint } : {}),
-            ...(f.env?.length ? { env: f.env } : {}),
+            ...(f.env?.length || f.envFromFile?.length
+              ? { env: [...envFromFiles(f.envFromFile ?? [], ctx.env), ...(f.env ?? [])] }
+              : {}),
             ...(f.deps ? {} : { noDeps: true }),
             ...(f.rm ? { rm: true } : {}),
             ...(f.user ? { user: f.user } : {}),

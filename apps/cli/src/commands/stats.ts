@@ -35,11 +35,11 @@ export function decimalSize(bytes: number): string {
   return `${i === 0 ? v : Number(v.toPrecision(3))}${units[i]}`;
 }
 
-export function renderStats(rows: ContainerStats[]): string {
+export function renderStats(rows: ContainerStats[], trunc = true): string {
   return table(
     HEAD,
     rows.map((r) => [
-      r.id.slice(0, 12),
+      trunc ? r.id.slice(0, 12) : r.id,
       r.container,
       `${r.cpuPercent.toFixed(2)}%`,
       `${binarySize(r.memUsage)} / ${binarySize(r.memLimit)}`,
@@ -53,6 +53,8 @@ export function renderStats(rows: ContainerStats[]): string {
 
 interface StatsFlags {
   stream: boolean;
+  /** False for `--no-trunc`. */
+  trunc: boolean;
   all?: boolean;
   format: string;
 }
@@ -64,6 +66,7 @@ export function registerStats(program: Command): Command {
     .argument('[services...]')
     .option('-a, --all', 'show all containers (default shows running ones)')
     .option('--no-stream', 'print one sample and exit')
+    .option('--no-trunc', 'do not truncate output (full container IDs)')
     .option('--format <format>', 'table or json', 'table')
     .action(
       handler<[string[]], StatsFlags>(async (ctx, flags, services) => {
@@ -73,7 +76,9 @@ export function registerStats(program: Command): Command {
         const client = await ctx.connect();
         const { name } = await findProject(ctx, client);
         const print = (rows: ContainerStats[]) =>
-          flags.format === 'json' ? rows.map((r) => JSON.stringify(r)).join('\n') : renderStats(rows);
+          flags.format === 'json'
+            ? rows.map((r) => JSON.stringify(r)).join('\n')
+            : renderStats(rows, flags.trunc);
         if (!flags.stream) {
           ctx.stdout.write(`${print(await client.stats(name, services, flags.all ?? false))}\n`);
           return;

@@ -37,6 +37,7 @@ export interface UpFlags {
   color?: boolean;
   yes?: boolean;
   watch?: boolean;
+  quietPull?: boolean;
   target?: 'local' | 'swarm';
 }
 
@@ -108,7 +109,9 @@ export async function up(ctx: Context, flags: UpFlags, services: string[]): Prom
   // compose refuses an unknown service before it creates anything; so do we.
   if (named.length) await assertServices(client, ctx.source(services), named);
   const accepted = await client.up(ctx.source(services), options);
-  const final = await followOperation(ctx, client, accepted);
+  const final = await followOperation(ctx, client, accepted, 'Running', {
+    ...(flags.quietPull ? { quietPull: true } : {}),
+  });
   if (flags.dryRun) {
     const plan = final.plan ?? [];
     ctx.stdout.write(plan.length ? `${plan.join('\n')}\n` : 'nothing to do: the project is up to date\n');

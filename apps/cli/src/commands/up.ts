@@ -59,6 +59,7 @@ export function registerUp(program: Command): Command {
     .option('--no-log-prefix', 'do not print a prefix in the attached output')
     .option('--no-color', 'monochrome attached output')
     .option('-y, --yes', 'assume yes to prompts (accepted for compose scripts: orc never prompts)')
+    .option('--quiet-pull', 'pull without printing progress information (a failed pull still says why)')
     .option(
       '-w, --watch',
       'watch the develop.watch files (with -d: in the daemon, until `watch --stop` or `down`)',
@@ -94,6 +95,7 @@ export function registerCreate(program: Command): Command {
     .option('--no-recreate', 'do not recreate containers that exist')
     .option('--remove-orphans', 'remove containers for services not defined in the compose file')
     .option('--scale <service=n>', 'scale SERVICE to NUM instances (repeatable)', scaleArg)
+    .option('--quiet-pull', 'pull without printing progress information (a failed pull still says why)')
     .option('-y, --yes', 'assume yes (orc never prompts)')
     .action(
       handler<[string[]], UpFlags>(async (ctx, flags, services) =>

@@ -32,13 +32,18 @@ export async function followOperation(
   client: Api,
   accepted: OperationRecord,
   title = 'Running',
+  options: { quietPull?: boolean } = {},
 ): Promise<OperationRecord> {
   const view = renderer(ctx, title);
+  // `--quiet-pull`: an image pull says nothing unless it fails.
+  const shown = (e: ProgressEvent) =>
+    !(options.quietPull && e.kind === 'image' && e.action === 'pull' && e.state !== 'error');
   let final: OperationRecord | undefined;
   try {
     for await (const item of client.progress(accepted.id)) {
-      if (item.type === 'progress') view.event(item.event);
-      else if (item.type === 'end') final = item.operation;
+      if (item.type === 'progress') {
+        if (shown(item.event)) view.event(item.event);
+      } else if (item.type === 'end') final = item.operation;
       else if (item.type === 'error') throw new CliError(item.error.message, ExitCode.failed);
     }
   } finally {
