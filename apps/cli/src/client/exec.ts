@@ -19,6 +19,17 @@ export interface ExecIo {
   onResize?: (send: (rows: number, cols: number) => void) => () => void;
 }
 
+/** `onResize` for a terminal: forwards each resize of `out` that has a size. */
+export function followResize(out: NodeJS.WriteStream): NonNullable<ExecIo['onResize']> {
+  return (send) => {
+    const onResize = () => {
+      if (out.rows > 0 && out.columns > 0) send(out.rows, out.columns);
+    };
+    out.on('resize', onResize);
+    return () => out.off('resize', onResize);
+  };
+}
+
 /** Runs the exec and resolves with the command's exit code. */
 export function execute(
   address: DaemonAddress,

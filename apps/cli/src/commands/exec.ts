@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { execute } from '../client/exec.js';
+import { execute, followResize } from '../client/exec.js';
 import { CliError, type ExitCodeValue } from '../errors.js';
 import { count, handler, repeat } from './util.js';
 
@@ -63,18 +63,7 @@ export function registerExec(program: Command): Command {
               stdin,
               stdout: ctx.stdout,
               stderr: ctx.stderr,
-              ...(tty
-                ? {
-                    onResize: (send) => {
-                      const onResize = () => {
-                        if (ctx.stdout.rows > 0 && ctx.stdout.columns > 0)
-                          send(ctx.stdout.rows, ctx.stdout.columns);
-                      };
-                      ctx.stdout.on('resize', onResize);
-                      return () => ctx.stdout.off('resize', onResize);
-                    },
-                  }
-                : {}),
+              ...(tty ? { onResize: followResize(ctx.stdout) } : {}),
             });
             // The command's own status is ours, as with compose (and it is not an orc failure: no message).
             if (code !== 0) throw new CliError('', code as ExitCodeValue);

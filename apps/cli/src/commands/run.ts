@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { type Command, Option } from 'commander';
-import { execute, type RunRequest } from '../client/exec.js';
+import { execute, followResize, type RunRequest } from '../client/exec.js';
 import { CliError, type ExitCodeValue, usageError } from '../errors.js';
 import { handler, repeat } from './util.js';
 
@@ -226,18 +226,7 @@ export function registerRun(program: Command): Command {
                 ...(interactive ? { stdin } : {}),
                 stdout: ctx.stdout,
                 stderr: ctx.stderr,
-                ...(tty
-                  ? {
-                      onResize: (send) => {
-                        const onResize = () => {
-                          if (ctx.stdout.rows > 0 && ctx.stdout.columns > 0)
-                            send(ctx.stdout.rows, ctx.stdout.columns);
-                        };
-                        ctx.stdout.on('resize', onResize);
-                        return () => ctx.stdout.off('resize', onResize);
-                      },
-                    }
-                  : {}),
+                ...(tty ? { onResize: followResize(ctx.stdout) } : {}),
               },
               'run',
             );

@@ -5,7 +5,20 @@
  * packages/spec's `problemsFor`; here the verbs turn it into their load failure.
  */
 import { type Project, problemsFor, type SpecWarning } from '@orc/spec';
+import { OrcError } from '../contract/errors.js';
 import type { LoadFailure } from '../contract/types.js';
+
+/** A service named on the command line that the project does not have: refused before anything is done. */
+export function assertServicesExist(project: Project, services: string[] | undefined): void {
+  for (const s of services ?? []) {
+    if (!project.services[s]) {
+      throw new OrcError(
+        'SERVICE_NOT_FOUND',
+        `no such service: ${s} (project ${project.name} has ${Object.keys(project.services).join(', ')})`,
+      );
+    }
+  }
+}
 
 /** The load failure of a command acting on `selected` (after its depends_on expansion), if any applies. */
 export function selectionFailure(

@@ -35,7 +35,7 @@ import type { ObservedSwarm, ObservedSwarmTask, SwarmPlan, SwarmPlanOptions } fr
 import type { VerbContext } from './context.js';
 import type { OperationScope } from './operations.js';
 import { toOperationError } from './operations.js';
-import { selectionFailure } from './selection.js';
+import { assertServicesExist, selectionFailure } from './selection.js';
 import type { OperationHandle } from './types.js';
 
 /** A project record of the swarm target. */
@@ -146,14 +146,7 @@ export function createSwarmVerbs(ctx: VerbContext): SwarmVerbs {
       if (!loaded.ok) return { code: 'INVALID_PROJECT', errors: loaded.errors, warnings: loaded.warnings };
       const project = loaded.project;
       const name = project.name;
-      for (const s of o.services ?? []) {
-        if (!project.services[s]) {
-          throw new OrcError(
-            'SERVICE_NOT_FOUND',
-            `no such service: ${s} (project ${name} has ${Object.keys(project.services).join(', ')})`,
-          );
-        }
-      }
+      assertServicesExist(project, o.services);
       const selected = o.services?.length ? o.services : Object.keys(project.services);
       // What Swarm cannot do (per field, located) fails the services it concerns before anything is made.
       const problem = selectionFailure(project, selected, loaded.warnings);

@@ -18,7 +18,7 @@ import { checkLease, claimLease, describeKeeper } from './lease.js';
 import { toOperationError } from './operations.js';
 import { omit, sameJson } from './record.js';
 import { rolledBackDesired } from './rollback.js';
-import { keptWithoutProblems, selectionFailure } from './selection.js';
+import { assertServicesExist, keptWithoutProblems, selectionFailure } from './selection.js';
 import type { OperationHandle } from './types.js';
 import { runImagesThenPlan } from './up-phases.js';
 
@@ -31,14 +31,7 @@ export function createUp(ctx: VerbContext): Up {
     if (!loaded.ok) return { code: 'INVALID_PROJECT', errors: loaded.errors, warnings: loaded.warnings };
     const project = loaded.project;
     const name = project.name;
-    for (const s of o.services ?? []) {
-      if (!project.services[s]) {
-        throw new OrcError(
-          'SERVICE_NOT_FOUND',
-          `no such service: ${s} (project ${name} has ${Object.keys(project.services).join(', ')})`,
-        );
-      }
-    }
+    assertServicesExist(project, o.services);
     const previous = await store.get(name);
     // compose: `up` runs the file's replicas plus its own --scale. Overrides (`orc scale`, an earlier
     // --scale) are dropped for the services this up covers; a partial up leaves the others' alone.
