@@ -52,9 +52,16 @@ start_dockerd() {
     exit 1
   fi
   install_packages
+  # Docker's default pools hold 31 bridge networks (172.17-31/16 and 192.168/20s). The test suite runs
+  # many projects at once, each with a network or more, and a fresh engine ran out of them in CI
+  # ("could not find an available, non-overlapping IPv4 address pool"). 10.128.0.0/14 cut into /24s
+  # holds 1,024, clear of the swarm lab (10.79.0.0/24) and of the subnets tests pin. A daemon.json
+  # that sets its own pools wins (dockerd refuses the same option twice).
+  local pools=(--default-address-pool base=10.128.0.0/14,size=24)
+  if grep -qs '"default-address-pools"' /etc/docker/daemon.json; then pools=(); fi
   say "starting dockerd (log: $dev/dockerd.log)"
   # setsid: the engine must outlive this script and the test run that called it.
-  setsid nohup dockerd >"$dev/dockerd.log" 2>&1 </dev/null &
+  setsid nohup dockerd "${pools[@]}" >"$dev/dockerd.log" 2>&1 </dev/null &
   local i
   for i in $(seq 1 120); do
     if engine_answers; then
