@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from '../support/engine.js';
-import { assertBuilt, explain, type OrcEnv, orcEnv, start, stopDaemon, waitForOutput } from './orc.js';
+import { assertBuilt, explain, type OrcEnv, orc, orcEnv, start, stopDaemon, waitForOutput } from './orc.js';
 
 describe('attached up', () => {
   const o: OrcEnv = orcEnv('attach');
@@ -70,6 +70,8 @@ describe('attached up', () => {
     await waitForOutput(run.child, (out) => /^ticker-1\s+\| tick$/m.test(out));
     run.child.kill('SIGTERM');
     const r = await run.result;
+    // `down` first: the daemon still keeps the stopped project, and would repair a network removed behind it.
+    await orc(o, ['-p', p, 'down'], { cwd: dir });
     await removeProject(p);
     expect(r.code, explain(r)).toBe(130);
     expect(r.stderr).toContain('Gracefully stopping...');
