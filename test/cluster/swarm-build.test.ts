@@ -31,7 +31,12 @@ services:
     build: .
     image: ${image}
     command: ["sh", "-c", "exec sleep 3600"]
-    deploy: {replicas: 4, endpoint_mode: dnsrr, placement: {max_replicas_per_node: 2}}
+    deploy:
+      replicas: 4
+      endpoint_mode: dnsrr
+      placement: {max_replicas_per_node: 2}
+      # the roll is what is tested, not its pace: every task at once, 1 s of monitoring
+      update_config: {parallelism: 4, monitor: 1s}
     stop_grace_period: 1s
 ${extra}`;
 

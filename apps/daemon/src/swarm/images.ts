@@ -27,7 +27,7 @@ export interface SwarmImagesOptions {
   push: boolean;
   progress(e: Progress): void;
   /** Told each step with its reason (`orc events`). */
-  event(e: { service: string; action: 'build' | 'push' | 'pin'; reason: string }): void;
+  event(e: { service: string; action: 'build' | 'push'; reason: string }): void;
   signal?: AbortSignal;
 }
 
