@@ -196,8 +196,8 @@ describe('a registry that needs credentials: the client’s are used to push and
         '',
       ].join('\n'),
     );
-    for (const host of lab.nodeHosts) {
-      const netns = await labDocker(host, 'info', '--format', '{{.Name}}'); // the lab names a node as its netns
+    // Each lab node lives in a network namespace named as the node.
+    for (const netns of lab.nodeNames) {
       const child = spawn(
         'ip',
         ['netns', 'exec', netns, 'docker-registry', 'serve', join(regDir, 'config.yml')],
@@ -226,8 +226,7 @@ describe('a registry that needs credentials: the client’s are used to push and
     o.env.DOCKER_CONFIG = config;
     await warmUp(o, dir);
     // Every node's registry answers (401 without credentials) before the test leans on it.
-    for (const host of lab.nodeHosts) {
-      const netns = await labDocker(host, 'info', '--format', '{{.Name}}');
+    for (const netns of lab.nodeNames) {
       await until(async () => {
         try {
           await promisify(execFile)('ip', [
