@@ -22,6 +22,11 @@ export interface SwarmLab {
   net: string;
   /** Engine API of node K at index K-1. */
   nodeHosts: string[];
+  /**
+   * Node K's name at index K-1 (`orcsl-n1`): its hostname in `docker node ls` and its network namespace.
+   * The prefix is ORC_LAB_PREFIX, which reaches the script through the environment (execFile passes it on).
+   */
+  nodeNames: string[];
 }
 
 declare module 'vitest' {
@@ -48,7 +53,13 @@ export function parseLabEnv(text: string): SwarmLab {
     image: get('ORC_LAB_IMAGE'),
     net: get('ORC_LAB_NET'),
     nodeHosts: Array.from({ length: nodes }, (_, i) => get(`ORC_LAB_N${i + 1}`)),
+    nodeNames: Array.from({ length: nodes }, (_, i) => `${labPrefix()}-n${i + 1}`),
   };
+}
+
+/** The lab's name prefix, as scripts/swarm-lab.sh reads it (its default when unset). */
+export function labPrefix(): string {
+  return process.env.ORC_LAB_PREFIX || 'orcsl';
 }
 
 export async function lab(...args: string[]): Promise<string> {

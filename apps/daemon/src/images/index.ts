@@ -29,4 +29,5 @@ export {
   type EnsureImageResult,
   type ImageService,
   type ImageServiceOptions,
+  type PushResult,
 } from './service.js';

@@ -263,3 +263,61 @@ describe('removeImages', () => {
     ]);
   });
 });
+
+describe('pushImage (the Swarm target: every node pulls what the manager built)', () => {
+  it('pushes with the client’s credentials for the image’s registry and answers the digest', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'orc-push-'));
+    try {
+      await writeFile(
+        join(home, 'config.json'),
+        JSON.stringify({ auths: { 'reg.example:5000': { auth: Buffer.from('ci:pw').toString('base64') } } }),
+      );
+      const f = fakeEngine();
+      const pushed: string[] = [];
+      f.engine.push = async (name, tag, auth, onMessage) => {
+        pushed.push(`${name}:${tag} as ${auth?.username ?? 'nobody'}@${auth?.serveraddress ?? ''}`);
+        onMessage({ status: 'Pushed', id: 'layer1' });
+        onMessage({ status: '1: digest: sha256:feed size: 527' });
+        onMessage({ aux: { Tag: tag, Digest: `sha256:${'fe'.repeat(32)}`, Size: 527 } });
+      };
+      const images = createImageService({ engine: f.engine });
+      const progress: ImageProgress[] = [];
+      const r = await images.pushImage(
+        req('web', { image: 'reg.example:5000/team/web:1', env: { DOCKER_CONFIG: home } }),
+        (p) => progress.push(p),
+      );
+      expect(pushed).toEqual(['reg.example:5000/team/web:1 as ci@reg.example:5000']);
+      expect(r.digest).toBe(`sha256:${'fe'.repeat(32)}`);
+      expect(r.pinned).toBe(`reg.example:5000/team/web:1@sha256:${'fe'.repeat(32)}`);
+      expect(progress.at(-1)).toMatchObject({ action: 'push', state: 'done' });
+      // The same credentials are what a service create forwards to the nodes.
+      expect(await images.authFor('reg.example:5000/team/web:1', { DOCKER_CONFIG: home })).toEqual({
+        serveraddress: 'reg.example:5000',
+        username: 'ci',
+        password: 'pw',
+      });
+      expect(await images.authFor('other.example/web:1', { DOCKER_CONFIG: home })).toBeUndefined();
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
+  it('takes the digest from the image when the stream names none, and fails clearly without one', async () => {
+    const f = fakeEngine({ pullable: { 'reg:5000/web:1': 'sha256:img1' } });
+    const images = createImageService({ engine: f.engine });
+    await images.ensureImage(req('web', { image: 'reg:5000/web:1' }), () => undefined);
+    await expect(
+      images.pushImage(req('web', { image: 'reg:5000/web:1' }), () => undefined),
+    ).rejects.toMatchObject({ code: 'PUSH_FAILED' });
+    const inspect = f.engine.inspect;
+    f.engine.inspect = async (ref) => {
+      const info = await inspect(ref);
+      return info && { ...info, repoDigests: ['reg:5000/other@sha256:aa', 'reg:5000/web@sha256:bb'] };
+    };
+    expect((await images.pushImage(req('web', { image: 'reg:5000/web:1' }), () => undefined)).pinned).toBe(
+      'reg:5000/web:1@sha256:bb',
+    );
+    expect(await images.localDigest('reg:5000/web:1')).toEqual({ id: 'sha256:img1', digest: 'sha256:bb' });
+    expect(await images.localDigest('reg:5000/absent:1')).toBeUndefined();
+  });
+});

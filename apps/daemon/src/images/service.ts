@@ -67,6 +67,17 @@ export interface ImageServiceOptions {
   now?: () => number;
 }
 
+/** What `pushImage` answers: the digest the registry gave the pushed manifest. */
+export interface PushResult {
+  service: string;
+  /** As asked (`registry/name:tag`). */
+  image: string;
+  /** `sha256:…`: the manifest digest, the same on every node that pulls `image@digest`. */
+  digest: string;
+  /** `registry/name:tag@sha256:…`: what a Swarm task runs so every node runs the same bits. */
+  pinned: string;
+}
+
 export interface BatchResult {
   results: EnsureImageResult[];
   failures: Array<{ service: string; image: string; error: ImageError }>;
@@ -104,6 +115,18 @@ export interface ImageService {
     mode: 'all' | 'local',
     onProgress: ProgressSink,
   ): Promise<{ removed: string[]; warnings: string[] }>;
+  /**
+   * Pushes `req.image` to the registry it names, with the client's registry auth (the pull path's), and
+   * answers the manifest digest the registry gave it (the Swarm target pins tasks to it).
+   */
+  pushImage(req: EnsureImageRequest, onProgress: ProgressSink, signal?: AbortSignal): Promise<PushResult>;
+  /**
+   * The local image `image` names and the digest it was last pushed to its repository with (absent: never
+   * pushed from this engine, or not present at all).
+   */
+  localDigest(image: string): Promise<{ id: string; digest?: string } | undefined>;
+  /** The client's credentials for the registry `image` names (undefined: anonymous), as a pull uses them. */
+  authFor(image: string, env: Record<string, string>): Promise<RegistryAuth | undefined>;
   /** `orc pull`: every request that can be pulled (build-only images are skipped). */
   pullImages(
     reqs: EnsureImageRequest[],
@@ -472,8 +495,67 @@ export function createImageService(opts: ImageServiceOptions): ImageService {
     return { leaders, followers };
   };
 
+  const pushImage: ImageService['pushImage'] = async (req, onProgress, signal) => {
+    const ref = parseReference(req.image);
+    const warnings: string[] = [];
+    const config = await readDockerConfig(req.env);
+    const auth = await resolveRegistryAuth(ref.registry, config, authOptions(req, warnings));
+    for (const message of warnings) {
+      onProgress({ service: req.service, image: req.image, action: 'push', state: 'warning', message });
+    }
+    const base = { service: req.service, image: req.image, action: 'push' as const };
+    onProgress({ ...base, state: 'working', message: `pushing to ${ref.registry}` });
+    let digest: string | undefined;
+    await engine.push(
+      ref.name,
+      ref.tag ?? 'latest',
+      auth,
+      (m) => {
+        // The last message of a push: `aux: {Tag, Digest, Size}`.
+        if (m.aux?.Digest) digest = m.aux.Digest;
+        const p = layerProgress(m, base);
+        if (p) onProgress(p);
+      },
+      signal,
+    );
+    // An engine that said nothing of the digest still records it on the image.
+    if (!digest) {
+      const info = await engine.inspect(req.image);
+      const prefix = `${ref.name}@`;
+      digest = info?.repoDigests.find((d) => d.startsWith(prefix))?.slice(prefix.length);
+    }
+    if (!digest) {
+      throw new ImageError(
+        'PUSH_FAILED',
+        `push ${req.image}: the registry gave no digest; check that ${ref.registry} is a Docker registry (v2)`,
+        { service: req.service, image: req.image, registry: ref.registry },
+      );
+    }
+    onProgress({ ...base, state: 'done', message: `pushed ${digest}` });
+    const named = `${ref.name}:${ref.tag ?? 'latest'}`;
+    return { service: req.service, image: req.image, digest, pinned: `${named}@${digest}` };
+  };
+
   return {
     ensureImage,
+    pushImage,
+
+    async localDigest(image) {
+      const ref = parseReference(image);
+      const info = await engine.inspect(image);
+      if (!info) return undefined;
+      const prefix = `${ref.name}@`;
+      const digest = info.repoDigests.find((d) => d.startsWith(prefix))?.slice(prefix.length);
+      return { id: info.id, ...(digest ? { digest } : {}) };
+    },
+
+    async authFor(image, env) {
+      const ref = parseReference(image);
+      return resolveRegistryAuth(ref.registry, await readDockerConfig(env), {
+        env,
+        ...(opts.helperPath !== undefined ? { helperPath: opts.helperPath } : {}),
+      });
+    },
 
     async ensureImages(reqs, onProgress, signal) {
       const { leaders, followers } = leadersFirst(reqs);

@@ -199,11 +199,30 @@ describe('planSwarm: converged and changed', () => {
     const observed = convergedSwarm(desired);
     const digest = `reg:5000/web:1@sha256:${'cd'.repeat(32)}`;
     const plan = planSwarm(desired, observed, { images: { web: digest } });
-    expect(lines(plan)).toEqual(['update service demo_web (version 10) (config differs: image)']);
+    expect(lines(plan)).toEqual([
+      'update service demo_web (version 10) (image digest changed (sha256:abababababab → sha256:cdcdcdcdcdcd))',
+    ]);
     const after = applySwarmPlan(observed, plan);
     expect(planSwarm(desired, after, { images: { web: digest } }).operations).toEqual([]);
     // A later pass that knows no digest (the supervisor's) leaves the pinned service alone.
     expect(planSwarm(desired, after).operations).toEqual([]);
+
+    // A rebuild that pushed other bits: the cause names both digests; with another change, both causes.
+    const next = `reg:5000/web:1@sha256:${'ef'.repeat(32)}`;
+    expect(lines(planSwarm(desired, after, { images: { web: next } }))).toEqual([
+      'update service demo_web (version 11) (image digest changed (sha256:cdcdcdcdcdcd → sha256:efefefefefef))',
+    ]);
+    const edited = await swarmFromCompose(
+      'services: {web: {image: reg:5000/web:1, build: ., environment: {A: "2"}}}',
+    );
+    expect(lines(planSwarm(edited, after, { images: { web: next } }))).toEqual([
+      'update service demo_web (version 11) (image digest changed (sha256:cdcdcdcdcdcd → sha256:efefefefefef); config differs: environment)',
+    ]);
+    // --dry-run: a new build not pushed yet is named by its image id, and said to be pushed by up.
+    const built = `reg:5000/web:1@sha256:${'01'.repeat(32)}`;
+    expect(lines(planSwarm(desired, after, { images: { web: built }, unpushed: ['web'] }))).toEqual([
+      'update service demo_web (version 11) (image digest changed (sha256:cdcdcdcdcdcd → a new build (image sha256:010101010101), pushed by up))',
+    ]);
   });
 
   it('a mode change is a remove and a create (Swarm cannot update a mode)', async () => {

@@ -188,6 +188,16 @@ export function planSwarm(
   return plan;
 }
 
+/** The compose services a plan with these options converges (the named ones and, unless `noDeps`, their dependencies). */
+export function selectedServices(desired: DesiredSwarm, options: SwarmPlanOptions = {}): Set<string> {
+  return selection(desired.services, options, {
+    project: desired.project,
+    operations: [],
+    warnings: [],
+    problems: [],
+  });
+}
+
 function selection(services: DesiredSwarmService[], options: SwarmPlanOptions, plan: SwarmPlan): Set<string> {
   const known = new Map(services.map((s) => [s.name, s]));
   if (!options.services) return new Set(known.keys());
@@ -337,10 +347,24 @@ function serviceStep(
     ? { ...service.spec, TaskTemplate: { ...service.spec.TaskTemplate, ForceUpdate: force } }
     : service.spec;
   // The hash leaves digests out: a new digest of the same tag is a change of the files' side too.
-  const newDigest = options.images?.[service.name] !== undefined && changed.includes('ContainerSpec.Image');
+  const pinned = options.images?.[service.name];
+  const observedImage = current.spec.TaskTemplate?.ContainerSpec?.Image ?? '';
+  const newDigest =
+    pinned !== undefined &&
+    changed.includes('ContainerSpec.Image') &&
+    withoutDigest(pinned) === withoutDigest(observedImage);
+  const rest = newDigest ? changed.filter((c) => c !== 'ContainerSpec.Image') : changed;
   let cause: string;
   if (changed.length) {
-    cause = `${hashDiffers || newDigest ? 'config differs' : 'changed on the cluster'}: ${composeFields(changed).join(', ')}`;
+    const parts = newDigest
+      ? [digestCause(observedImage, pinned, options.unpushed?.includes(service.name) ?? false)]
+      : [];
+    if (rest.length) {
+      parts.push(
+        `${hashDiffers || newDigest ? 'config differs' : 'changed on the cluster'}: ${composeFields(rest).join(', ')}`,
+      );
+    }
+    cause = parts.join('; ');
   } else if (hashDiffers) {
     cause =
       current.labels[SwarmLabels.orcConfigHash] === undefined ? 'not made by orc' : 'config hash differs';
@@ -348,6 +372,23 @@ function serviceStep(
     cause = 'forced (--force-recreate)';
   }
   return { kind: 'update', spec, cause, changed };
+}
+
+function withoutDigest(image: string): string {
+  const at = image.indexOf('@');
+  return at < 0 ? image : image.slice(0, at);
+}
+
+/** `image digest changed (sha256:0a1b2c3d4e5f → sha256:…)`: why a rebuilt image rolls the service. */
+function digestCause(from: string, to: string, unpushed: boolean): string {
+  const digest = (image: string) => {
+    const at = image.indexOf('@');
+    return at < 0 ? undefined : image.slice(at + 1, at + 1 + 'sha256:'.length + 12);
+  };
+  const was = digest(from) ?? 'not pinned';
+  const built = digest(to) ?? to;
+  const now = unpushed ? `a new build (image ${built}), pushed by up` : built;
+  return `image digest changed (${was} → ${now})`;
 }
 
 function modeName(mode: SwarmModeBody | undefined): string {

@@ -201,6 +201,11 @@ export interface SwarmPlanOptions {
    * they replace `ContainerSpec.Image`, so every node runs the same bits and a new digest rolls the service.
    */
   images?: Record<string, string>;
+  /**
+   * `--dry-run`: services whose pinned image is a build not pushed yet (`images` holds its image id in the
+   * digest's place); the cause says so rather than naming a digest that does not exist.
+   */
+  unpushed?: string[];
 }
 
 export interface SwarmDownOptions {

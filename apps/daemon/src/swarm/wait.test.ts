@@ -69,6 +69,19 @@ describe('serviceConvergence', () => {
     );
   });
 
+  it('a global service with a task Swarm holds back (rejected on a node: no such image) is not converged', () => {
+    const global = service({ Spec: { Name: 'p_agent', TaskTemplate: template, Mode: { Global: {} } } });
+    const rejected = task('rejected', {
+      DesiredState: 'ready',
+      Status: { State: 'rejected', Err: 'No such image: reg/app:1@sha256:ab', Timestamp: '3' },
+    });
+    expect(serviceConvergence(global, [task('running'), rejected], 'running')).toEqual({
+      done: false,
+      why: '1/1 tasks running, 1 not started yet; last task error: No such image: reg/app:1@sha256:ab',
+    });
+    expect(serviceConvergence(global, [task('running'), task('running')], 'running').done).toBe(true);
+  });
+
   it('ignores tasks of other services', () => {
     const other = task('starting', { ServiceID: 's2' });
     expect(serviceConvergence(service({}, 1), [task('running'), other], 'running').done).toBe(true);

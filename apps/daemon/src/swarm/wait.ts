@@ -49,13 +49,17 @@ export function serviceConvergence(
   const desired = mine.filter((t) => t.DesiredState === 'running');
   const stale = desired.filter((t) => !current(t)).length;
   const running = desired.filter((t) => t.Status.State === 'running').length;
+  // A task Swarm keeps `ready` is not allowed to run yet: one it retries after a rejection (an image a
+  // node could not pull), or one waiting its turn in an update. A global service's count of desired
+  // tasks leaves those out, so without this a node that cannot run its task would look converged.
+  const held = mine.filter((t) => t.DesiredState === 'ready' && current(t)).length;
   const want =
     service.ServiceStatus?.DesiredTasks ?? mode.Replicated?.Replicas ?? (mode.Global ? desired.length : 1);
   // Only the current spec's tasks: during a rolling update old ones are still desired-running for a while.
-  const done = !updating && stale === 0 && running >= want && running === desired.length;
+  const done = !updating && stale === 0 && held === 0 && running >= want && running === desired.length;
   return {
     done,
-    why: `${running}/${want} tasks ${until === 'healthy' ? 'running and healthy' : 'running'}${updating || stale ? ', update in progress' : ''}${err}`,
+    why: `${running}/${want} tasks ${until === 'healthy' ? 'running and healthy' : 'running'}${held ? `, ${held} not started yet` : ''}${updating || stale ? ', update in progress' : ''}${err}`,
   };
 }
 
@@ -68,7 +72,9 @@ export async function waitServiceConverged(
   const deadline = Date.now() + o.timeoutMs;
   let why = 'not yet inspected';
   for (;;) {
-    const service = await swarm.inspectService(name);
+    // The list, not an inspect: only `GET /services?status=true` says how many tasks Swarm wants
+    // (`ServiceStatus.DesiredTasks`), which a global service needs (one per eligible node).
+    const service = (await swarm.listServices({ name: [name] })).find((s) => s.Spec.Name === name);
     if (!service) throw new OrcError('SERVICE_NOT_FOUND', `service ${name} is not on the cluster`);
     const state = serviceConvergence(service, await swarm.listTasks({ service: [service.ID] }), until);
     if (state.done) return;

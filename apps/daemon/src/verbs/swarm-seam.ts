@@ -13,6 +13,7 @@ import type { Core, ProjectTarget } from './types.js';
 type Seamed = Pick<
   Core,
   | 'up'
+  | 'reapply'
   | 'down'
   | 'scale'
   | 'serviceAction'
@@ -106,6 +107,18 @@ export function createSwarmSeam<T extends Seamed>(
     up: async (source, o) => {
       if ((await upTarget(source, o.target)) !== 'swarm') return local.up(source, o);
       const handle = await swarm.up(source, o);
+      if (watching && 'record' in handle && !o.dryRun) watch.ensure();
+      return handle;
+    },
+    // The status page's "Up" (`POST /v1/projects/:name/up`): a swarm project re-applies on the swarm.
+    reapply: async (name, o) => {
+      const record = await store.get(name);
+      if (!isSwarmRecord(record)) return local.reapply(name, o);
+      const handle = await swarm.up(record.source, {
+        target: 'swarm',
+        ...(record.services?.length ? { services: record.services } : {}),
+        ...(o.dryRun ? { dryRun: true } : {}),
+      });
       if (watching && 'record' in handle && !o.dryRun) watch.ensure();
       return handle;
     },

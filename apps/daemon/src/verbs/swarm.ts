@@ -13,6 +13,7 @@ import {
   loadProject,
   type Project,
   swarmDesiredState,
+  withSwarmImage,
 } from '@orc/spec';
 import { isOrcError, OrcError } from '../contract/errors.js';
 import type {
@@ -29,7 +30,8 @@ import { createSwarmEngine, type SwarmEngine } from '../engine/swarm.js';
 import { createLogParser, splitTimestamp } from '../logs/container-logs.js';
 import type { ProjectRecord } from '../store/store.js';
 import { executeSwarmPlan } from '../swarm/execute.js';
-import { planSwarm, planSwarmDown, renderSwarmPlan } from '../swarm/index.js';
+import { prepareSwarmImages } from '../swarm/images.js';
+import { planSwarm, planSwarmDown, renderSwarmPlan, selectedServices } from '../swarm/index.js';
 import { observeSwarm } from '../swarm/observe.js';
 import type { ObservedSwarm, ObservedSwarmTask, SwarmPlan, SwarmPlanOptions } from '../swarm/types.js';
 import type { VerbContext } from './context.js';
@@ -92,26 +94,38 @@ export function createSwarmVerbs(ctx: VerbContext): SwarmVerbs {
     }
   };
 
-  /** Runs a plan as an operation of the project, under its lock, with the executor's progress vocabulary. */
+  /**
+   * Runs a plan as an operation of the project, under its lock, with the executor's progress vocabulary.
+   * `planned` is the plan, or the steps that make it inside the operation (build and push come first:
+   * the plan needs their digests), with the observation it was made from.
+   */
   const runPlan = (
     name: string,
     kind: 'up' | 'down' | 'scale' | 'restart' | 'repair',
-    plan: SwarmPlan,
+    planned: SwarmPlan | ((scope: OperationScope) => Promise<{ plan: SwarmPlan; observed: ObservedSwarm }>),
     warnings: string[],
     observedEarly: ObservedSwarm,
-    after?: (scope: OperationScope) => Promise<void>,
+    env: Record<string, string> = {},
   ): OperationHandle =>
     ops.start(
       name,
       kind,
       async (scope) => {
+        for (const w of warnings) scope.warn(w);
+        const { plan, observed } =
+          typeof planned === 'function' ? await planned(scope) : { plan: planned, observed: observedEarly };
         scope.setPlan(renderSwarmPlan(plan));
-        for (const w of [...warnings, ...plan.warnings]) scope.warn(w);
+        for (const w of plan.warnings) scope.warn(w);
+        if (plan.problems.length) {
+          throw new OrcError('CONFLICT', plan.problems.map((p) => p.message).join('; '));
+        }
         const result = await executeSwarmPlan(plan, {
           swarm,
-          observed: observedEarly,
+          observed,
           limiter: ctx.run.engineLimit ?? { limit: 8, run: (t) => t() },
           progress: (e) => scope.progress({ ...e, project: name }),
+          // Every node pulls the image: the client's credentials for its registry go with the service.
+          authFor: (image) => ctx.images.authFor(image, env),
           waitTimeoutMs: ctx.run.waitTimeoutMs,
           removeVolume: (v) => ctx.engine.removeVolume(v),
         });
@@ -122,10 +136,35 @@ export function createSwarmVerbs(ctx: VerbContext): SwarmVerbs {
           if (isOrcError(error)) throw error;
           throw new OrcError('ENGINE_ERROR', `${op.kind} ${op.name}: ${error.message}`);
         }
-        await after?.(scope);
       },
       ctx.underLock(name),
     );
+
+  /** The record, written before acting (as on one host); `keep: false` writes none. */
+  const remember = async (
+    previous: ProjectRecord | undefined,
+    name: string,
+    source: ProjectSource,
+    scale: Record<string, number>,
+    desired: DesiredSwarm,
+    o: UpOptions,
+  ): Promise<SwarmRecord | undefined> => {
+    if (o.keep === false) return undefined;
+    const now = new Date().toISOString();
+    const record: SwarmRecord = {
+      name,
+      source,
+      runState: {},
+      scale,
+      target: 'swarm',
+      swarm: desired,
+      ...(o.services?.length ? { services: o.services } : {}),
+      createdAt: previous?.createdAt ?? now,
+      updatedAt: now,
+    };
+    await store.put(record);
+    return record;
+  };
 
   const refuse = (name: string, kind: 'up', plan: SwarmPlan, warnings: string[]) =>
     ops.finished(
@@ -172,33 +211,60 @@ export function createSwarmVerbs(ctx: VerbContext): SwarmVerbs {
         ...(o.forceRecreate ? { forceUpdate: true } : {}),
         disabledServices: Object.keys(project.disabled_services ?? {}),
       };
-      const plan = planSwarm(desired, observed, planOptions);
+      const converged = selectedServices(desired, planOptions);
       const warnings = loaded.warnings.map(formatProblem);
-      // Not yet done by the engine half: build and push (every node pulls `image:` from its registry).
-      for (const s of desired.services) {
-        if (s.build && (!o.services?.length || o.services.includes(s.name))) {
-          warnings.push(
-            `service ${s.name}: build: is not built on a swarm target yet; the nodes pull ${s.image}: build and push it first (orc build ${s.name}, docker push ${s.image})`,
-          );
-        }
+      const env = source.env ?? {};
+      // Pins of built services this `up` does not touch are kept, so the record never unpins them.
+      const kept = keptPins(previous, desired, converged);
+      const building = desired.services.some((s) => s.build && converged.has(s.name));
+      const imageOptions = {
+        images: ctx.images,
+        env,
+        services: converged,
+        pullPolicies: pullPolicies(project),
+        ...(o.build ? { build: true } : {}),
+        ...(o.noBuild ? { noBuild: true } : {}),
+        ...(o.pull ? { pull: o.pull } : {}),
+        event: (e: { service: string; action: string; reason: string }) =>
+          ctx.bus.publish({ type: 'image', project: name, ...e }),
+      };
+      if (o.dryRun || !building) {
+        // A dry run builds as `up` would (to know whether the digest changes) and pushes nothing.
+        const made = building
+          ? await prepareSwarmImages(desired, { ...imageOptions, push: false, progress: () => undefined })
+          : { images: {}, unpushed: [] };
+        const plan = planSwarm(desired, observed, {
+          ...planOptions,
+          images: { ...kept, ...made.images },
+          ...(made.unpushed.length ? { unpushed: made.unpushed } : {}),
+        });
+        if (o.dryRun || plan.problems.length) return refuse(name, 'up', plan, warnings);
+        await remember(previous, name, source, scale, pinned(desired, kept), o);
+        return runPlan(name, 'up', plan, warnings, observed, env);
       }
-      if (o.dryRun || plan.problems.length) return refuse(name, 'up', plan, warnings);
-      if (o.keep !== false) {
-        const now = new Date().toISOString();
-        const record: SwarmRecord = {
-          name,
-          source,
-          runState: {},
-          scale,
-          target: 'swarm',
-          swarm: desired,
-          createdAt: previous?.createdAt ?? now,
-          updatedAt: now,
-        };
-        // Written before acting, as on one host.
-        await store.put(record);
-      }
-      return runPlan(name, 'up', plan, warnings, observed);
+      // Problems of the cluster (a missing external network, a name held) refuse before anything is built.
+      const early = planSwarm(desired, observed, { ...planOptions, images: kept });
+      if (early.problems.length) return refuse(name, 'up', early, warnings);
+      return runPlan(
+        name,
+        'up',
+        async (scope) => {
+          const made = await prepareSwarmImages(desired, {
+            ...imageOptions,
+            push: true,
+            progress: (e) => scope.progress({ ...e, project: name }),
+          });
+          const images = { ...kept, ...made.images };
+          // Written before acting on the cluster, once the digests are known: the record's pins are what
+          // the watcher's repairs restore (a failed build leaves the last record in place).
+          await remember(previous, name, source, scale, pinned(desired, images), o);
+          const now = await observeSwarm(swarm, name, desired);
+          return { plan: planSwarm(desired, now, { ...planOptions, images }), observed: now };
+        },
+        warnings,
+        observed,
+        env,
+      );
     },
 
     async down(record, o) {
@@ -225,10 +291,17 @@ export function createSwarmVerbs(ctx: VerbContext): SwarmVerbs {
       const scale = { ...record.scale, ...replicas };
       const t = translate(loaded.project, scale);
       if (!('desired' in t)) throw new OrcError('INVALID_PROJECT', t.errors.map(formatProblem).join('\n'));
+      // A scale changes replicas only: the images stay pinned to the digests the last `up` pushed.
+      const images = keptPins(record, t.desired, new Set());
       const observed = await observeSwarm(swarm, record.name, t.desired);
-      const plan = planSwarm(t.desired, observed, { services: Object.keys(replicas), noDeps: true });
-      await store.put({ ...record, scale, swarm: t.desired, updatedAt: new Date().toISOString() });
-      return runPlan(record.name, 'scale', plan, [], observed);
+      const plan = planSwarm(t.desired, observed, { services: Object.keys(replicas), noDeps: true, images });
+      await store.put({
+        ...record,
+        scale,
+        swarm: pinned(t.desired, images),
+        updatedAt: new Date().toISOString(),
+      });
+      return runPlan(record.name, 'scale', plan, [], observed, record.source.env);
     },
 
     async restart(record, services) {
@@ -240,7 +313,7 @@ export function createSwarmVerbs(ctx: VerbContext): SwarmVerbs {
         noDeps: true,
         forceUpdate: true,
       });
-      return runPlan(record.name, 'restart', plan, [], observed);
+      return runPlan(record.name, 'restart', plan, [], observed, record.source.env);
     },
 
     async repair(record, reason) {
@@ -256,7 +329,7 @@ export function createSwarmVerbs(ctx: VerbContext): SwarmVerbs {
         action: 'repair',
         reason: `${reason}; ${causes.join('; ')}`,
       });
-      const handle = runPlan(record.name, 'repair', plan, [], observed);
+      const handle = runPlan(record.name, 'repair', plan, [], observed, record.source.env);
       const done = await handle.done;
       if (done.error)
         ctx.log.warn('swarm repair failed', { project: record.name, error: done.error.message });
@@ -270,6 +343,60 @@ export function createSwarmVerbs(ctx: VerbContext): SwarmVerbs {
 
     logs: (record, o, signal) => swarmLogs(swarm, record, o, signal),
   };
+}
+
+/** compose's `pull_policy` per service as the local target reads it (`if_not_present` is `missing`). */
+function pullPolicies(project: Project): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, service] of Object.entries(project.services)) {
+    const policy = service.pull_policy;
+    out[name] = policy === 'if_not_present' ? 'missing' : (policy ?? 'missing');
+  }
+  return out;
+}
+
+/** The desired state with the services' images pinned (`name:tag@sha256:…`). */
+function pinned(desired: DesiredSwarm, images: Record<string, string>): DesiredSwarm {
+  if (Object.keys(images).length === 0) return desired;
+  return {
+    ...desired,
+    services: desired.services.map((s) => {
+      const image = images[s.name];
+      return image ? withSwarmImage(s, image) : s;
+    }),
+  };
+}
+
+/**
+ * The digests an earlier `up` pinned for services this one leaves alone, while their `image:` is still the
+ * same name and tag (a pin of another image would run the wrong bits).
+ */
+export function keptPins(
+  previous: ProjectRecord | undefined,
+  desired: DesiredSwarm,
+  selected: ReadonlySet<string>,
+): Record<string, string> {
+  if (!isSwarmRecord(previous) || !previous.swarm) return {};
+  const before = new Map(
+    previous.swarm.services.map((s) => [s.name, s.spec.TaskTemplate.ContainerSpec.Image]),
+  );
+  const out: Record<string, string> = {};
+  for (const s of desired.services) {
+    if (selected.has(s.name)) continue;
+    const image = before.get(s.name);
+    const at = image?.indexOf('@') ?? -1;
+    if (image && at > 0 && sameName(image.slice(0, at), s.image)) out[s.name] = image;
+  }
+  return out;
+}
+
+/** `reg/app:1` and `reg/app:1@sha256:…` name the same tag; `reg/app` is `reg/app:latest`. */
+function sameName(a: string, b: string): boolean {
+  const tagged = (x: string) => {
+    const bare = x.replace(/@.*$/, '');
+    return bare.lastIndexOf(':') > bare.lastIndexOf('/') ? bare : `${bare}:latest`;
+  };
+  return tagged(a) === tagged(b);
 }
 
 /** `ps`: one row per task (name, node, desired and current state, error, ports). */

@@ -108,6 +108,15 @@ describe('swarmProblems: parts of translated keys', () => {
     },
     { what: 'build with image: fine', yaml: 'services:\n  web:\n    build: .\n    image: reg:5000/web\n' },
     {
+      what: 'build with an image that names a registry host (localhost, a dotted name): fine',
+      yaml: 'services:\n  a:\n    build: .\n    image: localhost/a:1\n  b:\n    build: .\n    image: docker.io/me/b\n',
+    },
+    {
+      what: 'build with an image that names no registry: an error on the image',
+      yaml: 'services:\n  web:\n    build: .\n    image: me/web:1\n',
+      errors: ['4:12 services.web.image'],
+    },
+    {
       what: 'network_mode other than host: an error',
       yaml: 'services:\n  web:\n    image: w\n    network_mode: none\n',
       errors: ['4:19 services.web.network_mode'],

@@ -14,7 +14,7 @@ import { completedDependencies, swarmMode } from './modes.js';
 /** Translated keys, with the Swarm field each becomes. */
 export const SWARM_TRANSLATED: Readonly<Record<string, string>> = {
   build:
-    'not yet built by orc: `up` warns and names the build and push to run, then uses `image` (an error without `image`)',
+    'built on the manager, pushed to the registry `image` names (client auth), tasks pinned to the digest (an error without a registry in `image`)',
   cap_add: 'ContainerSpec.CapabilityAdd',
   cap_drop: 'ContainerSpec.CapabilityDrop',
   command: 'ContainerSpec.Args',
@@ -199,6 +199,14 @@ export function swarmProblems(project: Project): PathProblem[] {
   return out;
 }
 
+/** The first path component is a registry when it has a `.` or `:` or is `localhost` (the reference grammar). */
+function namesRegistry(image: string): boolean {
+  const slash = image.indexOf('/');
+  if (slash < 0) return false;
+  const first = image.slice(0, slash);
+  return first.includes('.') || first.includes(':') || first === 'localhost';
+}
+
 /** Swarm names a service as a DNS label. */
 const SERVICE_NAME_MAX = 63;
 
@@ -219,8 +227,21 @@ function fieldProblems(service: Service, job: boolean, report: Report): void {
   if (service.build && !service.image) {
     report(
       ['build'],
-      err('every node pulls the image from a registry, and no `image` says which one to push to'),
+      err(
+        'every node pulls the image from a registry, and no `image` says which one to push to',
+        'add `image: REGISTRY/NAME:TAG` (a registry every node reaches, e.g. registry.example.com:5000/app:1)',
+      ),
       'build without image',
+    );
+  } else if (service.build && service.image && !namesRegistry(service.image)) {
+    report(
+      ['image'],
+      err(
+        `orc pushes what it builds to the registry \`image\` names, and "${service.image}" names none (it would go to Docker Hub)`,
+        `name the registry every node pulls from: image: registry.example.com:5000/${service.image} (docker.io/USER/NAME for Docker Hub)`,
+      ),
+      'build with an image that names no registry',
+      'value',
     );
   }
   if (service.network_mode !== undefined && service.network_mode !== 'host') {
