@@ -50,7 +50,7 @@ describe('swarm lab', () => {
     for (let k = 1; k <= lab.nodeHosts.length; k++) {
       answers.push(await fetchText(`http://${lab.net}.${10 + k}:18080/`, 60_000));
     }
-    expect(answers).toEqual(['orcsl-n1\n', 'orcsl-n2\n', 'orcsl-n3\n']);
+    expect(answers).toEqual(lab.nodeNames.map((n) => `${n}\n`));
   });
 });
 

@@ -108,7 +108,7 @@ describe('orc on a swarm target', () => {
     expect(api).toHaveLength(6);
     const perNode = new Map<string, number>();
     for (const r of api) perNode.set(r.Node, (perNode.get(r.Node) ?? 0) + 1);
-    expect([...perNode.keys()].sort()).toEqual(['orcsl-n1', 'orcsl-n2', 'orcsl-n3']);
+    expect([...perNode.keys()].sort()).toEqual([...lab.nodeNames].sort());
     const table = await orc(o, ['-p', project, 'ps'], { cwd: dir });
     expect(table.stdout).toMatch(/NAME\s+IMAGE\s+NODE\s+DESIRED STATE\s+CURRENT STATE\s+ERROR\s+PORTS/);
 
@@ -279,7 +279,7 @@ describe('orc on a swarm target', () => {
       // A node lost: its dockerd killed. Swarm marks it down (~11 s) and reschedules; orc says so.
       await labScript('kill', '3');
       const down = await saw(/"type":"node".*"action":"down"/, 60_000);
-      expect(down).toMatch(/node orcsl-n3 is down.*reschedules/);
+      expect(down).toMatch(new RegExp(`node ${lab.nodeNames[2]} is down.*reschedules`));
     } finally {
       events.child.kill('SIGTERM');
       await labScript('start', '3');
@@ -289,7 +289,7 @@ describe('orc on a swarm target', () => {
             lab.managerHost,
             'node',
             'inspect',
-            'orcsl-n3',
+            lab.nodeNames[2] ?? 'n3',
             '--format',
             '{{.Status.State}}',
           )) === 'ready',
