@@ -115,7 +115,7 @@ function showProjects(): void {
   filter.addEventListener('input', () => renderProjects(table, projects, filter));
   let timer: number | undefined;
   let last = 0;
-  /** How long the last read took: the next waits at least twice that (the daemon inspects every container). */
+  /** How long the last read took: the next waits at least twice that (a slow engine or a loaded machine). */
   let took = 0;
   let loading = false;
   let again = false;
@@ -143,7 +143,8 @@ function showProjects(): void {
     }
   };
   // Events can come by the hundred: the list is read again at most once a second, and never more often than
-  // every two read times (100 projects cost the daemon seconds of inspecting).
+  // every two read times. The list is light (one engine list, no inspect per container), so this only bites
+  // when the engine itself is slow.
   listRefresh = () => {
     if (timer !== undefined) return;
     const gap = Math.max(1000, 2 * took);

@@ -42,7 +42,10 @@ function fakeCore(overrides: Partial<Core> = {}) {
   };
   const core: Core = {
     health: async () => ({ engineVersion: '20.10.24', engineApiVersion: '1.41' }),
-    listProjects: async () => [project],
+    listProjects: async (opts) => {
+      calls.push({ method: 'listProjects', args: [opts] });
+      return [project];
+    },
     getProject: async (target) => ('name' in target && target.name === 'demo' ? project : undefined),
     config: async (source) =>
       source.inline?.[0]?.content.includes('bad')
@@ -189,6 +192,25 @@ describe('API server', () => {
     const res = await api.inject({ method: 'GET', url: '/v1/health' });
     expect(res.statusCode).toBe(503);
     expect(res.json().code).toBe('ENGINE_UNAVAILABLE');
+  });
+
+  it('lists projects light unless detail=true is asked, and documents the query', async () => {
+    const { core, calls } = fakeCore();
+    const api = await server(core);
+    expect((await api.inject({ method: 'GET', url: '/v1/projects' })).json().projects).toHaveLength(1);
+    expect((await api.inject({ method: 'GET', url: '/v1/projects?detail=true' })).statusCode).toBe(200);
+    expect((await api.inject({ method: 'GET', url: '/v1/projects?detail=false' })).statusCode).toBe(200);
+    expect(calls.filter((c) => c.method === 'listProjects').map((c) => c.args[0])).toEqual([
+      {},
+      { detail: true },
+      {},
+    ]);
+    const bad = await api.inject({ method: 'GET', url: '/v1/projects?detail=maybe' });
+    expect(bad.statusCode).toBe(400);
+    const doc = (await api.inject({ method: 'GET', url: '/v1/openapi.json' })).json();
+    expect(doc.paths['/v1/projects'].get.parameters).toEqual([
+      expect.objectContaining({ name: 'detail', in: 'query', required: false }),
+    ]);
   });
 
   it('returns 404 for an unknown project and an unknown route, in the error shape', async () => {

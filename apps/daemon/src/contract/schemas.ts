@@ -153,6 +153,18 @@ const Detail = Type.Optional(
 );
 export const LookupBodySchema = Type.Object({ source: ProjectSourceSchema, detail: Detail }, strict);
 export const ProjectQuery = Type.Object({ detail: Detail }, strict);
+/** The list is light by default (issue 19: 100 projects must not cost an inspect per container). */
+export const ProjectListQuery = Type.Object(
+  {
+    detail: Type.Optional(
+      Type.Boolean({
+        description:
+          "Default false: every project from one list of the engine, no inspect (health from the list's status, restart counts only the daemon's own, no start time or probe output). true: each project as `GET /v1/projects/{name}` answers it, an inspect per container",
+      }),
+    ),
+  },
+  strict,
+);
 
 export const ConfigFormat = Type.Union([Type.Literal('json'), Type.Literal('yaml')]);
 export const ConfigBodySchema = Type.Object(

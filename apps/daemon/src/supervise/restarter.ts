@@ -67,7 +67,8 @@ export interface Restarter {
   hook: EngineEventHook;
   status(containerId: string): RestartStatus | undefined;
   /** Adds the daemon's restarts, a pending backoff and the last probe output to a project summary. */
-  annotate(summary: ProjectSummary): Promise<ProjectSummary>;
+  /** `probes: false` leaves out the last probe output (it costs an inspect per healthchecked container). */
+  annotate(summary: ProjectSummary, opts?: { probes?: boolean }): Promise<ProjectSummary>;
   /** Reads the kept history of these projects (at startup, before the first pass plans). */
   restore(projects: string[]): Promise<void>;
   /** Ids of the project's containers the daemon gave up on: a startup pass must leave them exited. */
@@ -372,7 +373,7 @@ export function createRestarter(opts: RestarterOptions): Restarter {
     }
   };
 
-  const annotateOne = async (c: ContainerSummary): Promise<ContainerSummary> => {
+  const annotateOne = async (c: ContainerSummary, probes: boolean): Promise<ContainerSummary> => {
     const out: ContainerSummary = { ...c };
     // History kept from before a daemon restart counts too, before any new event about the container.
     const s =
@@ -390,7 +391,7 @@ export function createRestarter(opts: RestarterOptions): Restarter {
       const reason = s.gaveUp ?? s.reason;
       if (reason) out.RestartReason = reason;
     }
-    if (c.Health) {
+    if (probes && c.Health) {
       const d = await opts.engine.inspectContainer(c.ID).catch(() => undefined);
       const probe = d ? lastProbeOutput(d) : undefined;
       if (probe !== undefined) out.HealthOutput = probe;
@@ -410,8 +411,12 @@ export function createRestarter(opts: RestarterOptions): Restarter {
         ...(s.reason ? { reason: s.reason } : {}),
       };
     },
-    async annotate(summary) {
-      return { ...summary, containers: await Promise.all(summary.containers.map(annotateOne)) };
+    async annotate(summary, o = {}) {
+      const probes = o.probes !== false;
+      return {
+        ...summary,
+        containers: await Promise.all(summary.containers.map((c) => annotateOne(c, probes))),
+      };
     },
     async restore(projects) {
       const store = opts.ledger;

@@ -5,10 +5,13 @@ import type { ProjectSource, ProjectSummary } from '../contract/types.js';
 import { openExec } from '../engine/exec.js';
 import { followProjectLogs } from '../logs/container-logs.js';
 import { observeProject } from '../observe/observe.js';
+import type { ObservedContainer } from '../observe/types.js';
+import type { ProjectRecord } from '../store/store.js';
 import type { Restarter } from '../supervise/restarter.js';
 import { projectGetArchive, projectPutArchive, projectStatPath } from './archive.js';
 import type { VerbContext } from './context.js';
 import { trackLastChanges } from './last-change.js';
+import { groupByProject } from './project-list.js';
 import { selectionFailure } from './selection.js';
 import { projectSummary } from './summary.js';
 import { projectAttach, projectExport, projectImages, projectStats, projectTop } from './top.js';
@@ -36,6 +39,34 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
   const { engine, store, bus } = ctx;
   const lastChanges = trackLastChanges(bus);
 
+  /** A project's summary from its record and its containers (listed, or inspected with `detail`). */
+  const summarise = async (
+    name: string,
+    record: ProjectRecord | undefined,
+    containers: ObservedContainer[],
+    detail: boolean,
+  ): Promise<ProjectSummary> => {
+    const watch = ctx.watches?.info(name);
+    const lastChange =
+      lastChanges.get(name) ??
+      (record ? { time: record.updatedAt, what: 'applied (record written)' } : undefined);
+    const summary = await restarter.annotate(
+      {
+        ...projectSummary({
+          name,
+          containers,
+          registered: Boolean(record),
+          ...(record?.desired ? { desired: record.desired } : {}),
+          ...(record ? { runState: record.runState } : {}),
+        }),
+        ...(lastChange ? { lastChange } : {}),
+      },
+      // The last probe's output costs an inspect per healthchecked container: the detailed views only.
+      { probes: detail },
+    );
+    return watch ? { ...summary, watch } : summary;
+  };
+
   const getProject = async (
     target: ProjectTarget,
     opts: { detail?: boolean } = {},
@@ -47,26 +78,25 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
       if (err instanceof OrcError && err.code === 'INVALID_REQUEST') return undefined;
       throw err;
     }
-    const [record, observed] = await Promise.all([
-      store.get(name),
-      observeProject(engine, name, { detail: opts.detail !== false }),
-    ]);
+    const detail = opts.detail !== false;
+    const [record, observed] = await Promise.all([store.get(name), observeProject(engine, name, { detail })]);
     if (!record && observed.containers.length === 0) return undefined;
-    const watch = ctx.watches?.info(name);
-    const lastChange =
-      lastChanges.get(name) ??
-      (record ? { time: record.updatedAt, what: 'applied (record written)' } : undefined);
-    const summary = await restarter.annotate({
-      ...projectSummary({
-        name,
-        containers: observed.containers,
-        registered: Boolean(record),
-        ...(record?.desired ? { desired: record.desired } : {}),
-        ...(record ? { runState: record.runState } : {}),
-      }),
-      ...(lastChange ? { lastChange } : {}),
-    });
-    return watch ? { ...summary, watch } : summary;
+    return summarise(name, record, observed.containers, detail);
+  };
+
+  /** The old list: a project view each (an inspect per container). `GET /v1/projects?detail=true`. */
+  const listDetailed = async (): Promise<ProjectSummary[]> => {
+    const [records, containers] = await Promise.all([
+      store.list(),
+      engine.listContainers({ label: [Labels.project] }),
+    ]);
+    const names = new Set([
+      ...records.map((r) => r.name),
+      ...containers.map((c) => c.Labels?.[Labels.project] ?? ''),
+    ]);
+    names.delete('');
+    const summaries = await Promise.all([...names].sort().map((name) => getProject({ name })));
+    return summaries.filter((s): s is ProjectSummary => s !== undefined);
   };
 
   return {
@@ -76,18 +106,20 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
       return { engineVersion: v.Version, engineApiVersion: v.ApiVersion };
     },
     getProject,
-    async listProjects() {
-      const [records, containers] = await Promise.all([
+    async listProjects(opts = {}) {
+      if (opts.detail) return listDetailed();
+      // One engine list for every project, no inspect: 100 projects cost one call, not 100 lists and
+      // an inspect per container (issue 19).
+      const [records, listed] = await Promise.all([
         store.list(),
         engine.listContainers({ label: [Labels.project] }),
       ]);
-      const names = new Set([
-        ...records.map((r) => r.name),
-        ...containers.map((c) => c.Labels?.[Labels.project] ?? ''),
-      ]);
-      names.delete('');
-      const summaries = await Promise.all([...names].sort().map((name) => getProject({ name })));
-      return summaries.filter((s): s is ProjectSummary => s !== undefined);
+      const byProject = groupByProject(listed);
+      const recordOf = new Map(records.map((r) => [r.name, r]));
+      const names = [...new Set([...recordOf.keys(), ...byProject.keys()])].sort();
+      return Promise.all(
+        names.map((name) => summarise(name, recordOf.get(name), byProject.get(name) ?? [], false)),
+      );
     },
     async config(source, opts = {}) {
       // `--no-consistency`: the model as written, cross-reference problems kept as warnings (compose skips them).

@@ -147,8 +147,8 @@ export function createSwarmSeam<T extends Seamed>(
       const r = await swarmRecord(target);
       return r ? swarm.summary(r) : local.getProject(target);
     },
-    listProjects: async () => {
-      const [summaries, records] = await Promise.all([local.listProjects(), store.list()]);
+    listProjects: async (opts) => {
+      const [summaries, records] = await Promise.all([local.listProjects(opts), store.list()]);
       const swarmRecords = records.filter(isSwarmRecord);
       const swarmNames = new Set(swarmRecords.map((r) => r.name));
       const swarmSummaries = await Promise.all(

@@ -51,7 +51,12 @@ export interface RunSession extends ExecSession {
 /** What the API calls. One instance per daemon process. */
 export interface Core {
   health(): Promise<{ engineVersion: string; engineApiVersion: string }>;
-  listProjects(): Promise<ProjectSummary[]>;
+  /**
+   * Every project kept or found. Light by default: one engine list, no inspect (health from the list's
+   * Status, restart counts the daemon's own, no start time or probe output); `detail: true` inspects as
+   * `getProject` does.
+   */
+  listProjects(opts?: { detail?: boolean }): Promise<ProjectSummary[]>;
   /** `detail: false`: from one list of the engine, no inspect per container (restart counts are 0). */
   getProject(target: ProjectTarget, opts?: { detail?: boolean }): Promise<ProjectSummary | undefined>;
   /** Load + validate + normalise; returns the Project as JSON-ready data, or the located errors. */

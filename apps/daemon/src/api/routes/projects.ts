@@ -7,6 +7,7 @@ import {
   errorResponses,
   LookupBodySchema,
   OperationReplySchema,
+  ProjectListQuery,
   ProjectNameParams,
   ProjectQuery,
   ProjectSummarySchema,
@@ -65,11 +66,20 @@ export const projectRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
     {
       schema: {
         summary: 'Projects the daemon keeps converged or finds on the engine',
+        description:
+          'Light by default: one engine list for all projects, no inspect per container. `detail=true` answers each project as `GET /v1/projects/{name}` does.',
         tags: ['projects'],
-        response: { 200: Type.Object({ projects: Type.Array(ProjectSummarySchema) }), 503: ErrorSchema },
+        querystring: ProjectListQuery,
+        response: {
+          200: Type.Object({ projects: Type.Array(ProjectSummarySchema) }),
+          400: ErrorSchema,
+          503: ErrorSchema,
+        },
       },
     },
-    async () => ({ projects: await core.listProjects() }),
+    async (request) => ({
+      projects: await core.listProjects(request.query.detail ? { detail: true } : {}),
+    }),
   );
 
   app.post(
