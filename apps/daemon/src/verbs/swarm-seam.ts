@@ -143,9 +143,9 @@ export function createSwarmSeam<T extends Seamed>(
         },
       );
     },
-    getProject: async (target) => {
+    getProject: async (target, opts) => {
       const r = await swarmRecord(target);
-      return r ? swarm.summary(r) : local.getProject(target);
+      return r ? swarm.summary(r) : local.getProject(target, opts);
     },
     listProjects: async (opts) => {
       const [summaries, records] = await Promise.all([local.listProjects(opts), store.list()]);
