@@ -83,10 +83,24 @@ export async function waitServiceConverged(
   }
 }
 
+/**
+ * The tasks of a removed service that `down` still waits for. A job's task that has ended (desired state
+ * `complete`, current state complete, failed, rejected, shutdown or orphaned) is never removed by Swarm
+ * once its service is gone (moby/moby#44312, open; `docker stack rm` leaves it too): it runs nothing, so
+ * waiting for it would only end in a timeout.
+ */
+export function tasksLeft(tasks: EngineTask[], serviceId: string): EngineTask[] {
+  return tasks.filter(
+    (t) => t.ServiceID === serviceId && !(t.DesiredState === 'complete' && ENDED.has(t.Status.State)),
+  );
+}
+
+const ENDED = new Set(['complete', 'failed', 'rejected', 'shutdown', 'orphaned']);
+
 export async function waitServiceGone(swarm: SwarmEngine, serviceId: string, o: WaitOptions): Promise<void> {
   const deadline = Date.now() + o.timeoutMs;
   for (;;) {
-    const left = (await swarm.listTasks({})).filter((t) => t.ServiceID === serviceId);
+    const left = tasksLeft(await swarm.listTasks({}), serviceId);
     if (left.length === 0) return;
     if (Date.now() > deadline) {
       throw new OrcError(
