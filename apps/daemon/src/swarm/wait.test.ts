@@ -75,6 +75,15 @@ describe('serviceConvergence', () => {
   });
 });
 
+describe('serviceConvergence of a global service', () => {
+  it('is not done before the orchestrator made its tasks (0 of 0), and done when they all run', () => {
+    const global = service({ Spec: { Name: 'p_g', TaskTemplate: template, Mode: { Global: {} } } });
+    expect(serviceConvergence(global, [], 'running').done).toBe(false);
+    expect(serviceConvergence(global, [task('running'), task('starting')], 'running').done).toBe(false);
+    expect(serviceConvergence(global, [task('running'), task('running')], 'running').done).toBe(true);
+  });
+});
+
 describe('tasksLeft (down waits for them)', () => {
   it('counts the tasks of the removed service still there, but not an ended job task Swarm never removes', () => {
     const done = task('complete', { DesiredState: 'complete' });

@@ -52,7 +52,11 @@ export function serviceConvergence(
   const want =
     service.ServiceStatus?.DesiredTasks ?? mode.Replicated?.Replicas ?? (mode.Global ? desired.length : 1);
   // Only the current spec's tasks: during a rolling update old ones are still desired-running for a while.
-  const done = !updating && stale === 0 && running >= want && running === desired.length;
+  // A global service's count is its tasks' (the service's inspect has no ServiceStatus): right after its
+  // create the orchestrator has made none yet, and 0 of 0 is not converged.
+  const unscheduled =
+    mode.Global !== undefined && service.ServiceStatus === undefined && desired.length === 0;
+  const done = !updating && !unscheduled && stale === 0 && running >= want && running === desired.length;
   return {
     done,
     why: `${running}/${want} tasks ${until === 'healthy' ? 'running and healthy' : 'running'}${updating || stale ? ', update in progress' : ''}${err}`,
