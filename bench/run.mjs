@@ -13,6 +13,8 @@
  *   ORC_BENCH_IDLE_SECONDS=60     idle window (shorter for quick runs)
  *   ORC_BENCH_NOOP_SIZES=100,1000 stack sizes of the no-op up beside `node -e 0` (section noop)
  *   ORC_BENCH_ONLY=stacks,noop,drift,idle,cli,loader  sections to run (default all)
+ *                                 + swarm (opt-in, never by default: root and the swarm lab; orc beside
+ *                                 `docker stack deploy`, bench/swarm/stack.bench.mjs, its own table)
  *   ORC_BENCH_DAEMON_PROF=DIR     run the daemon under node --cpu-prof, profiles written to DIR
  *   ORC_BENCH_SKIP_BUILD=1        use the existing build instead of `npx turbo run build`
  *   ORC_BENCH_ORC_BIN=PATH        run another tree's built orc (before/after comparisons)
@@ -361,6 +363,14 @@ async function main() {
     const spec = await import('./spec/load.bench.mjs');
     const phases = await spec.measure(1000, Math.max(3, cfg.reps));
     raw.loader = { total: phases.total, load: phases.load };
+  }
+  if (cfg.only.has('swarm')) {
+    log('swarm: orc beside docker stack deploy on the lab (bench/swarm/stack.bench.mjs)');
+    const s = spawnSync(process.execPath, [join(root, 'bench/swarm/stack.bench.mjs')], {
+      stdio: 'inherit',
+      env: { ...env, ORC_BENCH_SKIP_BUILD: '1' },
+    });
+    if (s.status !== 0) errors.push(`swarm section exited ${s.status}`);
   }
   clearInterval(loadTimer);
   const meta = machine(engine, composeVersion);

@@ -7,6 +7,7 @@ import {
 } from '../../test/support/swarm/fixtures.js';
 import { planSwarmDown } from './down.js';
 import { renderSwarmPlan } from './render.js';
+import type { ObservedSwarmTask } from './types.js';
 
 const STACK = `
 services:
@@ -53,6 +54,31 @@ describe('planSwarmDown', () => {
         .map((o) => o.kind === 'remove-volume' && o.name);
     expect(volumes(false)).toEqual([]);
     expect(volumes(true)).toEqual(['demo_data', 'demo_gone']);
+    expect(planSwarmDown(desired, observed, { volumes: false }).warnings).toEqual([]);
+  });
+
+  it('down -v says it removes volumes on the manager only, with the nodes their tasks ran on and what to run there', async () => {
+    const desired = await swarmFromCompose(STACK);
+    const observed = convergedSwarm(desired);
+    const web = observed.services.find((s) => s.name === 'demo_web');
+    const db = observed.services.find((s) => s.name === 'demo_db');
+    if (!web || !db) throw new Error('fixture');
+    const task = (serviceId: string, id: string, node: string): ObservedSwarmTask => ({
+      id,
+      serviceId,
+      service: 'x',
+      node,
+      desiredState: 'running',
+      state: 'running',
+      ports: [],
+    });
+    observed.tasks = [task(web.id, 't1', 'n1'), task(web.id, 't2', 'n3'), task(db.id, 't3', 'n2')];
+    const [warning, ...more] = planSwarmDown(desired, observed, { volumes: true }).warnings;
+    expect(more).toEqual([]);
+    expect(warning).toMatch(/removes the volumes demo_data on the daemon's engine \(the manager\) only/);
+    expect(warning).toMatch(/docker stack rm removes none/);
+    // db mounts no volume: its node is not named.
+    expect(warning).toMatch(/tasks that mount them ran on n1, n3\), run: docker volume rm demo_data$/);
   });
 
   it('with nothing on the cluster, plans nothing (also without the files)', () => {

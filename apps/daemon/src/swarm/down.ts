@@ -73,7 +73,9 @@ export function planSwarmDown(
     });
   }
   if (options.volumes) {
-    for (const name of projectVolumes(desired, observed)) {
+    const volumes = projectVolumes(desired, observed);
+    if (volumes.length) plan.warnings.push(perNodeVolumes(volumes, observed));
+    for (const name of volumes) {
       plan.operations.push({
         kind: 'remove-volume',
         id: `remove-volume:${name}`,
@@ -100,4 +102,31 @@ function projectVolumes(desired: DesiredSwarm | undefined, observed: ObservedSwa
     }
   }
   return [...names].sort();
+}
+
+/**
+ * Swarm creates a named volume on each node where a task mounting it ran, and its API removes a volume on
+ * no other node than the one asked (`docker stack rm` removes none): the daemon reaches only its own
+ * engine, the manager. Said plainly, with the nodes the tasks ran on and the command to run there.
+ */
+function perNodeVolumes(volumes: string[], observed: ObservedSwarm): string {
+  const wanted = new Set(volumes);
+  const mounting = new Set(
+    observed.services
+      .filter((s) =>
+        (s.spec.TaskTemplate?.ContainerSpec?.Mounts ?? []).some(
+          (m) => m.Type === 'volume' && m.Source !== undefined && wanted.has(m.Source),
+        ),
+      )
+      .map((s) => s.id),
+  );
+  const nodes = [
+    ...new Set(observed.tasks.flatMap((t) => (mounting.has(t.serviceId) && t.node ? [t.node] : []))),
+  ].sort();
+  const ran = nodes.length ? ` (tasks that mount them ran on ${nodes.join(', ')})` : '';
+  return (
+    `down -v removes the volumes ${volumes.join(', ')} on the daemon's engine (the manager) only: Swarm ` +
+    'creates a named volume on each node where a task mounted it, and its API cannot remove a volume on ' +
+    `another node (docker stack rm removes none). On each other node${ran}, run: docker volume rm ${volumes.join(' ')}`
+  );
 }

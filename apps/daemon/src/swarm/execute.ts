@@ -11,6 +11,7 @@ import type { SwarmEngine } from '../engine/swarm.js';
 import type { Limiter } from '../execute/limiter.js';
 import { bindSwarmReferences } from './bind.js';
 import type { ObservedSwarm, SwarmOperation, SwarmPlan } from './types.js';
+import { removeVolumeWhenReleased } from './volume.js';
 import { waitServiceConverged, waitServiceGone } from './wait.js';
 
 type Progress = Omit<ProgressEvent, 'operationId' | 'time' | 'project'>;
@@ -91,7 +92,8 @@ export async function executeSwarmPlan(plan: SwarmPlan, o: SwarmExecuteOptions):
           ...(o.signal ? { signal: o.signal } : {}),
         });
       case 'remove-volume':
-        if (o.removeVolume) await o.removeVolume(op.name);
+        if (o.removeVolume)
+          await removeVolumeWhenReleased(o.removeVolume, op.name, o.signal ? { signal: o.signal } : {});
         return;
     }
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineService, EngineTask } from '../engine/swarm-types.js';
-import { serviceConvergence } from './wait.js';
+import { serviceConvergence, tasksLeft } from './wait.js';
 
 const template = { ContainerSpec: { Image: 'img:1', Args: ['a'] }, ForceUpdate: 0 };
 const service = (over: Partial<EngineService> = {}, replicas = 2): EngineService => ({
@@ -85,5 +85,26 @@ describe('serviceConvergence', () => {
   it('ignores tasks of other services', () => {
     const other = task('starting', { ServiceID: 's2' });
     expect(serviceConvergence(service({}, 1), [task('running'), other], 'running').done).toBe(true);
+  });
+});
+
+describe('serviceConvergence of a global service', () => {
+  it('is not done before the orchestrator made its tasks (0 of 0), and done when they all run', () => {
+    const global = service({ Spec: { Name: 'p_g', TaskTemplate: template, Mode: { Global: {} } } });
+    expect(serviceConvergence(global, [], 'running').done).toBe(false);
+    expect(serviceConvergence(global, [task('running'), task('starting')], 'running').done).toBe(false);
+    expect(serviceConvergence(global, [task('running'), task('running')], 'running').done).toBe(true);
+  });
+});
+
+describe('tasksLeft (down waits for them)', () => {
+  it('counts the tasks of the removed service still there, but not an ended job task Swarm never removes', () => {
+    const done = task('complete', { DesiredState: 'complete' });
+    const failedJob = task('failed', { DesiredState: 'complete' });
+    const runningJob = task('running', { DesiredState: 'complete' });
+    const stopping = task('running', { DesiredState: 'shutdown' });
+    const other = task('running', { ServiceID: 's2' });
+    expect(tasksLeft([done, failedJob, runningJob, stopping, other], 's1')).toEqual([runningJob, stopping]);
+    expect(tasksLeft([done, failedJob], 's1')).toEqual([]);
   });
 });

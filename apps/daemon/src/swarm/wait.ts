@@ -56,7 +56,12 @@ export function serviceConvergence(
   const want =
     service.ServiceStatus?.DesiredTasks ?? mode.Replicated?.Replicas ?? (mode.Global ? desired.length : 1);
   // Only the current spec's tasks: during a rolling update old ones are still desired-running for a while.
-  const done = !updating && stale === 0 && held === 0 && running >= want && running === desired.length;
+  // A global service's count is its tasks' (the service's inspect has no ServiceStatus): right after its
+  // create the orchestrator has made none yet, and 0 of 0 is not converged.
+  const unscheduled =
+    mode.Global !== undefined && service.ServiceStatus === undefined && desired.length === 0;
+  const done =
+    !updating && !unscheduled && stale === 0 && held === 0 && running >= want && running === desired.length;
   return {
     done,
     why: `${running}/${want} tasks ${until === 'healthy' ? 'running and healthy' : 'running'}${held ? `, ${held} not started yet` : ''}${updating || stale ? ', update in progress' : ''}${err}`,
@@ -89,10 +94,24 @@ export async function waitServiceConverged(
   }
 }
 
+/**
+ * The tasks of a removed service that `down` still waits for. A job's task that has ended (desired state
+ * `complete`, current state complete, failed, rejected, shutdown or orphaned) is never removed by Swarm
+ * once its service is gone (moby/moby#44312, open; `docker stack rm` leaves it too): it runs nothing, so
+ * waiting for it would only end in a timeout.
+ */
+export function tasksLeft(tasks: EngineTask[], serviceId: string): EngineTask[] {
+  return tasks.filter(
+    (t) => t.ServiceID === serviceId && !(t.DesiredState === 'complete' && ENDED.has(t.Status.State)),
+  );
+}
+
+const ENDED = new Set(['complete', 'failed', 'rejected', 'shutdown', 'orphaned']);
+
 export async function waitServiceGone(swarm: SwarmEngine, serviceId: string, o: WaitOptions): Promise<void> {
   const deadline = Date.now() + o.timeoutMs;
   for (;;) {
-    const left = (await swarm.listTasks({})).filter((t) => t.ServiceID === serviceId);
+    const left = tasksLeft(await swarm.listTasks({}), serviceId);
     if (left.length === 0) return;
     if (Date.now() > deadline) {
       throw new OrcError(

@@ -12,6 +12,8 @@ import {
   type LoadResult,
   loadProject,
   type Project,
+  SwarmProblemsError,
+  swarmCovered,
   swarmDesiredState,
   withSwarmImage,
 } from '@orc/spec';
@@ -74,11 +76,15 @@ export function createSwarmVerbs(ctx: VerbContext): SwarmVerbs {
     project: Project,
     scale: Record<string, number>,
     services?: string[],
+    noDeps?: boolean,
   ): { desired: DesiredSwarm } | LoadFailure => {
     try {
-      return { desired: swarmDesiredState(project, { scale, ...(services?.length ? { services } : {}) }) };
+      const selection = { ...(services?.length ? { services } : {}), ...(noDeps ? { noDeps } : {}) };
+      return { desired: swarmDesiredState(project, { scale, ...selection }) };
     } catch (err) {
       if (!(err instanceof DesiredStateError)) throw err;
+      if (err instanceof SwarmProblemsError)
+        return { code: 'INVALID_PROJECT', errors: err.problems, warnings: [] };
       return {
         code: 'INVALID_PROJECT',
         errors: [
@@ -186,8 +192,9 @@ export function createSwarmVerbs(ctx: VerbContext): SwarmVerbs {
       const project = loaded.project;
       const name = project.name;
       assertServicesExist(project, o.services);
-      const selected = o.services?.length ? o.services : Object.keys(project.services);
-      // What Swarm cannot do (per field, located) fails the services it concerns before anything is made.
+      // What Swarm cannot do (per field, located) fails the services it concerns before anything is made:
+      // the named ones and the dependencies this up creates with them.
+      const selected = swarmCovered(project, o.services, o.noDeps);
       const problem = selectionFailure(project, selected, loaded.warnings);
       if (problem) return problem;
       const previous = await store.get(name);
@@ -199,7 +206,7 @@ export function createSwarmVerbs(ctx: VerbContext): SwarmVerbs {
       }
       await swarm.assertManager();
       const scale = { ...(previous?.scale ?? {}), ...(o.scale ?? {}) };
-      const t = translate(project, scale, o.services);
+      const t = translate(project, scale, o.services, o.noDeps);
       if (!('desired' in t)) return t;
       const desired = t.desired;
       const observed = await observeSwarm(swarm, name, desired);

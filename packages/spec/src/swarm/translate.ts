@@ -5,11 +5,11 @@ import {
   hasHealthcheck,
   replicaCount,
 } from '../desired/desired-state.js';
-import { DesiredStateError } from '../desired/errors.js';
 import { dependencyOrder } from '../desired/order.js';
 import { sortedRecord } from '../hash/canonical.js';
 import { bodyHash } from '../hash/service-hash.js';
 import { formatPath } from '../load/path.js';
+import type { SpecProblem } from '../model/errors.js';
 import { ORC_VERSION, SwarmLabels } from '../model/labels.js';
 import type { Project, Service } from '../model/project.js';
 import type {
@@ -24,10 +24,13 @@ import type {
   SwarmServiceSpec,
   SwarmTaskTemplate,
 } from '../model/swarm.js';
+import type { PathProblem } from '../normalize/context.js';
 import { swarmProblems } from './compat.js';
+import { SwarmProblemsError } from './errors.js';
 import { desiredSwarmFile, type ReadFile, readFileBytes } from './files.js';
 import { completedDependencies, swarmMode } from './modes.js';
 import { swarmNetworkName, swarmServiceName } from './names.js';
+import { swarmCovered } from './selection.js';
 import {
   containerSpec,
   endpointSpec,
@@ -42,6 +45,8 @@ import {
 export interface SwarmStateOptions extends Pick<DesiredStateOptions, 'scale'> {
   /** Services the command acts on: a Swarm problem of another service does not stop it. Absent = all. */
   services?: string[];
+  /** With `services`: only the named ones, not what they depend on (`up --no-deps`). */
+  noDeps?: boolean;
   /** Reads `file:` secrets and configs (default: the daemon's disk). */
   readFile?: ReadFile;
 }
@@ -52,27 +57,16 @@ const UNHASHED = [SwarmLabels.orcConfigHash, SwarmLabels.orcVersion];
 /**
  * The Project as a Swarm stack: services with their complete `ServiceSpec`, overlay networks, named
  * volumes, and secrets and configs under versioned names. Deterministic for the same Project, options
- * and file contents. Throws `DesiredStateError` for what Swarm cannot do in a selected service (the
- * loader lists those beforehand, located, when the target is swarm) and for a secret it cannot read.
+ * and file contents. Throws `SwarmProblemsError` with every error of what Swarm cannot do in the services
+ * the command acts on (the selected ones and what they depend on; the loader lists the same, located,
+ * when the target is swarm), and `DesiredStateError` for a secret it cannot read.
  */
 export function swarmDesiredState(project: Project, opts: SwarmStateOptions = {}): DesiredSwarm {
-  const selected = new Set(opts.services ?? Object.keys(project.services));
+  const selected = new Set(swarmCovered(project, opts.services, opts.noDeps));
   const blocking = swarmProblems(project).filter(
     (p) => p.severity !== 'warning' && (p.services ?? []).some((s) => selected.has(s)),
   );
-  const first = blocking[0];
-  if (first) {
-    const path = formatPath(first.path);
-    // The loader recorded it located (a problem of its service): say where, even to a caller that
-    // only reads the message.
-    const located = project.serviceProblems?.find((p) => p.path === path && p.code === first.code);
-    const where = located?.file ? `${located.file}:${located.line ?? 0}:${located.col ?? 0}: ` : '';
-    const more = blocking.length > 1 ? ` (and ${blocking.length - 1} more)` : '';
-    throw new DesiredStateError(first.code, `${where}${first.message}${more}`, {
-      path,
-      ...(first.hint ? { hint: first.hint } : {}),
-    });
-  }
+  if (blocking.length) throw new SwarmProblemsError(blocking.map((p) => located(project, p)));
   const readFile = opts.readFile ?? readFileBytes;
   const names = Object.keys(project.services);
   const used = (pick: (s: Service) => string[]) =>
@@ -103,6 +97,27 @@ export function swarmDesiredState(project: Project, opts: SwarmStateOptions = {}
     secrets,
     configs,
     services,
+  };
+}
+
+/**
+ * A problem as the loader located it when the project was loaded for the swarm target (a problem of its
+ * service, with file:line:col); else with its key path only.
+ */
+function located(project: Project, p: PathProblem): SpecProblem {
+  const path = formatPath(p.path);
+  const same = (q: SpecProblem) => q.path === path && q.code === p.code;
+  const found =
+    project.serviceProblems?.find((q) => same(q) && q.message === p.message) ??
+    project.serviceProblems?.find(same);
+  return {
+    code: p.code,
+    message: p.message,
+    ...(found?.file ? { file: found.file } : {}),
+    ...(found?.line !== undefined ? { line: found.line } : {}),
+    ...(found?.col !== undefined ? { col: found.col } : {}),
+    path,
+    ...(p.hint ? { hint: p.hint } : {}),
   };
 }
 

@@ -18,7 +18,10 @@ export function problemsFor(project: Project, selected: Iterable<string>): SpecP
     if (!p.services.every((s) => chosen.has(s))) continue;
     // Clashes are recorded pairwise in file order: the first pair that applies at a place names the
     // first selected service using that name, as the whole-project check did; later pairs there repeat it.
-    const at = `${p.code}\u0000${p.path ?? ''}\u0000${p.file ?? ''}`;
+    // A problem of one service is its own: two at one place (a port that is a range and an ingress port
+    // on dnsrr) are both listed.
+    const pair = p.services.length > 1 ? '' : p.message;
+    const at = `${p.code}\u0000${p.path ?? ''}\u0000${p.file ?? ''}\u0000${pair}`;
     if (seen.has(at)) continue;
     seen.add(at);
     out.push(withoutServices(p));
