@@ -36,18 +36,23 @@ export function dependencyOrder(project: Project): string[] {
   for (const name of names) {
     const deps = serviceDependencies(project.services[name] as Service, project);
     pending.set(name, new Set(deps));
-    for (const dep of deps) dependents.set(dep, [...(dependents.get(dep) ?? []), name]);
+    for (const dep of deps) {
+      const list = dependents.get(dep);
+      if (list) list.push(name);
+      else dependents.set(dep, [name]);
+    }
   }
-  const ready = names.filter((n) => pending.get(n)?.size === 0);
+  // Kept sorted from last to first, so the next (smallest) name is popped; a sort and a shift per
+  // step cost ~4 ms on 1,000 services.
+  const ready = names.filter((n) => pending.get(n)?.size === 0).reverse();
   const order: string[] = [];
   while (ready.length > 0) {
-    ready.sort();
-    const next = ready.shift() as string;
+    const next = ready.pop() as string;
     order.push(next);
     for (const dependent of dependents.get(next) ?? []) {
       const waiting = pending.get(dependent);
       waiting?.delete(next);
-      if (waiting?.size === 0) ready.push(dependent);
+      if (waiting?.size === 0) insertDescending(ready, dependent);
     }
   }
   if (order.length < names.length) {
@@ -61,4 +66,16 @@ export function dependencyOrder(project: Project): string[] {
     );
   }
   return order;
+}
+
+/** Inserts `name` into `list`, sorted from last to first (as `sort()` orders strings). */
+function insertDescending(list: string[], name: string): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid] as string) > name) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, name);
 }

@@ -13,22 +13,16 @@ import { canonicalJson, canonicalJsonWithoutEmpty, sha256Hex } from './canonical
  * pointing a secret at another file recreates its users.
  */
 export function serviceDefinitionValue(service: Service, project?: Project): Record<string, unknown> {
-  const {
-    build: _build,
-    pull_policy: _pullPolicy,
-    scale: _scale,
-    depends_on: _dependsOn,
-    profiles: _profiles,
-    // The watch rules steer `orc watch`, not the container.
-    develop: _develop,
-    // Where values came from, not what they are: `environment` and `labels` hold them.
-    env_file: _envFile,
-    label_file: _labelFile,
-    extensions,
-    deploy,
-    ...rest
-  } = service;
-  const out: Record<string, unknown> = { ...rest };
+  // One loop over the keys instead of an object rest and a spread (two copies of every service,
+  // ~7 ms on 1,000 services, profiled); the key order does not matter, the JSON is canonical.
+  const out: Record<string, unknown> = {};
+  const record = service as unknown as Record<string, unknown>;
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (!LEFT_OUT.has(key)) out[key] = record[key];
+  }
+  const deploy = service.deploy;
   if (deploy) {
     // The daemon applies these policies itself (supervise/, rolling updates): changing one must not
     // recreate containers, which look the same either way.
@@ -42,11 +36,30 @@ export function serviceDefinitionValue(service: Service, project?: Project): Rec
     out.deploy = deployRest;
   }
   const ext: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(extensions ?? {})) if (key !== 'x-orc') ext[key] = value;
+  for (const [key, value] of Object.entries(service.extensions ?? {})) if (key !== 'x-orc') ext[key] = value;
   out.extensions = ext;
   if (project) out.resolved = resolvedFiles(service, project);
   return out;
 }
+
+/**
+ * What a service's definition leaves out: build, pull_policy, scale, depends_on, profiles, develop
+ * (the watch rules steer `orc watch`, not the container), env_file and label_file (where values came
+ * from, not what they are: `environment` and `labels` hold them); extensions and deploy are added
+ * back filtered.
+ */
+const LEFT_OUT: ReadonlySet<string> = new Set([
+  'build',
+  'pull_policy',
+  'scale',
+  'depends_on',
+  'profiles',
+  'develop',
+  'env_file',
+  'label_file',
+  'extensions',
+  'deploy',
+]);
 
 function resolvedFiles(service: Service, project: Project): Record<string, Record<string, string>> {
   const pick = (refs: Service['secrets'], all: Project['secrets'] | undefined) => {

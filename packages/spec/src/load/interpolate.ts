@@ -218,6 +218,11 @@ export function renderPath(path: KeyPath): string {
  * Interpolates every string value of a plain YAML tree (keys are left alone). Collects every error
  * instead of stopping at the first; a value that fails keeps its text. `!override` markers are
  * interpolated inside, `!reset` markers left as they are. Never mutates `tree`.
+ *
+ * Copy on write: a map or list none of whose values changed is returned as it is (most values hold
+ * no `$`), so the result shares those nodes with `tree`. A whole-tree copy of a 1,000-service file
+ * was ~15 % of the load's time in garbage collection (docs/benchmarks.md); every later stage copies
+ * what it changes (merge, extends, profiles) or builds new values (normalise).
  */
 export function interpolateTree(
   tree: unknown,
@@ -232,25 +237,42 @@ export function interpolateTree(
   const walk = (node: unknown): unknown => {
     if (typeof node === 'string') return interpolateString(node);
     if (Array.isArray(node)) {
-      const out: unknown[] = new Array(node.length);
+      let out: unknown[] | undefined;
       for (let i = 0; i < node.length; i++) {
         path.push(i);
-        out[i] = walk(node[i]);
+        const item: unknown = node[i];
+        const value = walk(item);
         path.pop();
+        if (out) out[i] = value;
+        else if (value !== item) {
+          out = node.slice(0, i);
+          out[i] = value;
+        }
       }
-      return out;
+      return out ?? node;
     }
-    if (isOverride(node)) return overrideMarker(walk(node.value));
+    if (isOverride(node)) {
+      const inner = walk(node.value);
+      return inner === node.value ? node : overrideMarker(inner);
+    }
     if (isPlainObject(node)) {
-      const out: Record<string, unknown> = {};
+      let out: Record<string, unknown> | undefined;
       const keys = Object.keys(node);
       for (let i = 0; i < keys.length; i++) {
         const k = keys[i]!;
         path.push(k);
-        out[k] = walk(node[k]);
+        const item = node[k];
+        const value = walk(item);
         path.pop();
+        if (out) out[k] = value;
+        else if (value !== item) {
+          // The keys before this one, in order: the copy keeps the map's key order.
+          out = {};
+          for (let j = 0; j < i; j++) out[keys[j]!] = node[keys[j]!];
+          out[k] = value;
+        }
       }
-      return out;
+      return out ?? node;
     }
     return node;
   };
@@ -299,11 +321,16 @@ export interface VariableInfo {
 export function extractVariables(tree: unknown): Record<string, VariableInfo> {
   const found: Record<string, VariableInfo> = {};
   const walk = (node: unknown): void => {
+    // Index loops and a `$` test first: this walks the whole file on every load.
     if (typeof node === 'string') {
-      for (const v of variablesIn(node)) found[v.name] = v;
-    } else if (Array.isArray(node)) node.forEach(walk);
-    else if (isOverride(node)) walk(node.value);
-    else if (isPlainObject(node)) Object.values(node).forEach(walk);
+      if (node.indexOf('$') >= 0) for (const v of variablesIn(node)) found[v.name] = v;
+    } else if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) walk(node[i]);
+    } else if (isOverride(node)) walk(node.value);
+    else if (isPlainObject(node)) {
+      const keys = Object.keys(node);
+      for (let i = 0; i < keys.length; i++) walk(node[keys[i]!]);
+    }
   };
   walk(tree);
   return found;

@@ -261,8 +261,8 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
   const mergeProblems: MergeProblem[] = [];
   if (trees.length === 1 && parsed[0]?.markers === false) {
     // Merging one marker-free file into nothing only deep-copies it (a second copy of a 100k-value
-    // tree for 1,000 services); its interpolated tree is already fresh, and nothing else reads it
-    // after resolveExtends (which copies what it changes).
+    // tree for 1,000 services); its interpolated tree is this load's own (parsed for it, shared with
+    // nothing outside it), and nothing else reads it after resolveExtends (which copies what it changes).
     merged = { ...trees[0]! };
   } else {
     for (const t of trees) merged = (mergeCompose(merged, t, mergeProblems) ?? {}) as Dict;
