@@ -9,7 +9,7 @@ import { type OpContext, runOperation } from './operations.js';
 export interface ExecuteOptions {
   engine: Engine;
   operationId: string;
-  /** Operations in flight at once (default 8). */
+  /** Engine operations in flight at once in this plan (default 8; waits and hooks are not counted). */
   parallelism?: number;
   onProgress?: (event: ProgressEvent) => void;
   ensureImage: OpContext['ensureImage'];
@@ -89,6 +89,8 @@ export function describeOperation(op: Operation): Display {
  */
 export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<ExecuteResult> {
   const queue = new PQueue({ concurrency: opts.parallelism ?? 8 });
+  // Waits and hooks hold no engine work: in the bounded queue, four health waits would stall every create.
+  const free = new PQueue({ concurrency: Number.POSITIVE_INFINITY });
   const byId = new Map(plan.operations.map((op) => [op.id, op]));
   const dependents = new Map<string, string[]>();
   const waiting = new Map<string, number>();
@@ -136,7 +138,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Exe
       release(id, why);
       return;
     }
-    void queue.add(async () => {
+    void (unbounded.has(op.kind) ? free : queue).add(async () => {
       const started = Date.now();
       emit(op, 'working', op.cause);
       const ctx: OpContext = {
@@ -151,7 +153,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Exe
       };
       try {
         if (opts.engineLimit && !unbounded.has(op.kind))
-          await opts.engineLimit.run(() => runOperation(op, ctx));
+          await opts.engineLimit.run(() => runOperation(op, ctx), op.kind);
         else await runOperation(op, ctx);
         emit(op, 'done', undefined, Date.now() - started);
         release(id);
@@ -173,7 +175,10 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Exe
 
   for (const op of plan.operations) if (waiting.get(op.id) === 0) schedule(op.id);
   // Everything is scheduled from completions; drain until no more work appears.
-  await queue.onIdle();
+  do {
+    await queue.onIdle();
+    await free.onIdle();
+  } while (queue.size || queue.pending || free.size || free.pending);
   const unreached = plan.operations.filter((op) => (waiting.get(op.id) ?? 0) > 0);
   for (const op of unreached) {
     result.ok = false;
