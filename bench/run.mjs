@@ -6,6 +6,9 @@
  *
  * Knobs (environment):
  *   ORC_BENCH_SIZES=10,50,100     stack sizes
+ *   ORC_BENCH_1000=1              add 1,000 services to the sizes (cold up / change one / down; ~25 min more:
+ *                                 one project network holds them all, under Linux's 1,024 ports per bridge)
+ *   ORC_BENCH_TOOLS=orc,compose,floor  tools of the stacks section (e.g. orc,floor for a shorter run)
  *   ORC_BENCH_REPS=3              repetitions of cold / change-one / down per tool and size
  *   ORC_BENCH_NOOP_REPS=5         no-op ups per repetition
  *   ORC_BENCH_DRIFT_REPS=5        drift repairs timed
@@ -42,7 +45,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const env = process.env;
 const list = (v, d) => (v ?? d).split(',').filter(Boolean);
 const cfg = {
-  sizes: list(env.ORC_BENCH_SIZES, '10,50,100').map(Number),
+  sizes: [
+    ...list(env.ORC_BENCH_SIZES, '10,50,100').map(Number),
+    ...(env.ORC_BENCH_1000 === '1' ? [1000] : []),
+  ],
+  tools: list(env.ORC_BENCH_TOOLS, 'orc,compose,floor'),
   reps: Number(env.ORC_BENCH_REPS ?? 3),
   noopReps: Number(env.ORC_BENCH_NOOP_REPS ?? 5),
   driftReps: Number(env.ORC_BENCH_DRIFT_REPS ?? 5),
@@ -332,7 +339,7 @@ async function main() {
     });
     if (b.status !== 0) throw new Error('build failed');
   }
-  const composeVersion = ensureCompose();
+  const composeVersion = cfg.tools.includes('compose') ? ensureCompose() : 'not run';
   const engine = await engineInfo();
   daemon = await startDaemon(bin, work, { profDir: env.ORC_BENCH_DAEMON_PROF });
   log(`orc daemon pid ${daemon.pid} (RSS at start ${rssMiB(daemon.pid).toFixed(0)} MiB)`);
@@ -340,7 +347,14 @@ async function main() {
   const raw = { stacks: [], noop: [], drift: undefined, idle: undefined, cli: undefined, loader: undefined };
   const startup = await import('./cli/startup.mjs');
   try {
-    if (cfg.only.has('stacks')) raw.stacks = await stacks([orc, composeTool(), { name: 'floor' }]);
+    if (cfg.only.has('stacks')) {
+      const all = {
+        orc,
+        compose: cfg.tools.includes('compose') ? composeTool() : undefined,
+        floor: { name: 'floor' },
+      };
+      raw.stacks = await stacks(cfg.tools.map((t) => all[t]).filter(Boolean));
+    }
     if (cfg.only.has('noop')) raw.noop = await noopVsNode(orc, startup);
     if (cfg.only.has('drift')) {
       const d = await drift(orc);

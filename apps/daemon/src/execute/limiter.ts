@@ -14,28 +14,39 @@ import {
 export interface Limiter {
   /** The bound now (an adaptive limiter moves it). */
   readonly limit: number;
-  /** `kind` names the sort of engine call (an adaptive limiter compares latencies per kind). */
-  run<T>(task: () => Promise<T>, kind?: string): Promise<T>;
+  /**
+   * `kind` names the sort of engine call (an adaptive limiter compares latencies per kind); among waiting
+   * calls, a higher `priority` is admitted first (equal ones in arrival order).
+   */
+  run<T>(task: () => Promise<T>, kind?: string, priority?: number): Promise<T>;
 }
 
-/** A slot gate whose bound is read on every admission, so a moving bound applies at once. */
+/**
+ * A slot gate whose bound is read on every admission, so a moving bound applies at once. Waiters are kept
+ * by priority (highest first), then arrival.
+ */
 function gate(bound: () => number) {
   let active = 0;
-  const queue: Array<() => void> = [];
+  const queue: Array<{ priority: number; resolve: () => void }> = [];
   const admit = () => {
     while (queue.length && active < bound()) {
       active++;
-      queue.shift()!();
+      queue.shift()!.resolve();
     }
   };
   return {
     waiting: () => queue.length,
-    async acquire(): Promise<void> {
+    async acquire(priority = 0): Promise<void> {
       if (active < bound() && !queue.length) {
         active++;
         return;
       }
-      await new Promise<void>((resolve) => queue.push(resolve));
+      await new Promise<void>((resolve) => {
+        // Behind every waiter of the same or higher priority; a plan's waiters arrive mostly in order.
+        let at = queue.length;
+        while (at > 0 && queue[at - 1]!.priority < priority) at--;
+        queue.splice(at, 0, { priority, resolve });
+      });
     },
     release() {
       active--;
@@ -49,8 +60,8 @@ export function createLimiter(limit: number): Limiter {
   const g = gate(() => n);
   return {
     limit: n,
-    async run<T>(task: () => Promise<T>): Promise<T> {
-      await g.acquire();
+    async run<T>(task: () => Promise<T>, _kind?: string, priority?: number): Promise<T> {
+      await g.acquire(priority);
       try {
         return await task();
       } finally {
@@ -78,8 +89,8 @@ export function createAdaptiveLimiter(
     get state() {
       return state;
     },
-    async run<T>(task: () => Promise<T>, kind = 'call'): Promise<T> {
-      await g.acquire();
+    async run<T>(task: () => Promise<T>, kind = 'call', priority?: number): Promise<T> {
+      await g.acquire(priority);
       const t0 = now();
       let ok = false;
       try {
@@ -93,4 +104,14 @@ export function createAdaptiveLimiter(
       }
     },
   };
+}
+
+/**
+ * The daemon's bound from its `--parallelism` setting: each plan's queue and the limiter shared by all
+ * plans. With `auto` the shared limiter is the only bound (a plan's own queue would cap what it learns).
+ */
+export function engineBound(setting: number | 'auto'): { parallelism: number; engineLimit: Limiter } {
+  if (setting === 'auto')
+    return { parallelism: Number.POSITIVE_INFINITY, engineLimit: createAdaptiveLimiter() };
+  return { parallelism: setting, engineLimit: createLimiter(setting) };
 }
