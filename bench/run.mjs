@@ -38,7 +38,7 @@ import {
 } from './compare/engine.mjs';
 import { desiredOf, floorChangeOne, floorDown, floorNoop, floorUp } from './compare/floor.mjs';
 import { chart, markdown, STEPS, summarise } from './compare/report.mjs';
-import { changedService, composeText } from './compare/stack.mjs';
+import { changedService, composeText, subnetFor } from './compare/stack.mjs';
 import { composeTool, ensureCompose, orcTool, timedRun } from './compare/tools.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -94,6 +94,10 @@ for (const sig of ['SIGINT', 'SIGTERM'])
     cleanupAll().finally(() => process.exit(130));
   });
 
+// Each project of the run gets its own subnet slot (stacks above one /24: stack.mjs subnetFor).
+let slots = 0;
+const nextSlot = () => slots++;
+
 function projectDir(project, text) {
   const dir = join(work, project);
   mkdirSync(dir, { recursive: true });
@@ -110,15 +114,16 @@ async function expectRunning(project, n, what) {
 /** One repetition of cold / no-op / change-one / down for a tool; samples pushed into `ops`. */
 async function cycle(tool, n, rep, ops) {
   const project = `${prefix}-${tool.name}-${n}-${rep}`;
-  const dir = projectDir(project, composeText(n, 'one'));
+  const subnet = subnetFor(n, nextSlot());
+  const dir = projectDir(project, composeText(n, 'one', subnet));
   const push = (step, ms) => {
     ops[step][tool.name] ??= [];
     ops[step][tool.name].push(ms);
   };
   try {
     if (tool.name === 'floor') {
-      const d1 = await desiredOf(project, dir, composeText(n, 'one'));
-      const d2 = await desiredOf(project, dir, composeText(n, 'two'));
+      const d1 = await desiredOf(project, dir, composeText(n, 'one', subnet));
+      const d2 = await desiredOf(project, dir, composeText(n, 'two', subnet));
       push('cold', await timed(() => floorUp(d1)));
       await expectRunning(project, n, 'floor cold up');
       for (let i = 0; i < cfg.noopReps; i++) push('noop', await timed(() => floorNoop(project)));
@@ -128,7 +133,7 @@ async function cycle(tool, n, rep, ops) {
       push('cold', await tool.run(project, dir, ['up', '-d']));
       await expectRunning(project, n, `${tool.name} cold up`);
       for (let i = 0; i < cfg.noopReps; i++) push('noop', await tool.run(project, dir, ['up', '-d']));
-      writeFileSync(join(dir, 'compose.yaml'), composeText(n, 'two'));
+      writeFileSync(join(dir, 'compose.yaml'), composeText(n, 'two', subnet));
       push('change', await tool.run(project, dir, ['up', '-d']));
       await expectRunning(project, n, `${tool.name} change one`);
       push('down', await tool.run(project, dir, ['down']));
@@ -171,7 +176,7 @@ async function noopVsNode(orc, startup) {
   const out = [];
   for (const n of cfg.noopSizes) {
     const project = `${prefix}-noop-${n}`;
-    const dir = projectDir(project, composeText(n));
+    const dir = projectDir(project, composeText(n, 'one', subnetFor(n, nextSlot())));
     try {
       log(`no-op vs node -e 0: ${n} services, cold up first`);
       await orc.run(project, dir, ['up', '-d']);
@@ -215,7 +220,7 @@ async function drift(orc) {
   try {
     for (let i = 0; i < cfg.driftReps; i++) {
       const project = `${prefix}-drift-${i}`;
-      const dir = projectDir(project, composeText(n));
+      const dir = projectDir(project, composeText(n, 'one', subnetFor(n, nextSlot())));
       mine.push([project, dir]);
       await orc.run(project, dir, ['up', '-d']);
     }
@@ -261,7 +266,7 @@ async function idleAndCli(orc, startup) {
     const cli = cfg.only.has('cli') && k === 0;
     if (!cfg.only.has('idle') && !cli) continue;
     const project = `${prefix}-idle-${n}`;
-    const dir = projectDir(project, composeText(n));
+    const dir = projectDir(project, composeText(n, 'one', subnetFor(n, nextSlot())));
     try {
       log(`idle/cli: ${n} services, up`);
       await orc.run(project, dir, ['up', '-d']);

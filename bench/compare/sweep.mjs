@@ -19,7 +19,7 @@ import { startDaemon } from './daemon.mjs';
 import { benchProjects, cleanupProject, docker, runningCount } from './engine.mjs';
 import { desiredOf, floorChangeOne, floorDown, floorUp } from './floor.mjs';
 import { stats } from './report.mjs';
-import { composeText } from './stack.mjs';
+import { composeText, subnetFor } from './stack.mjs';
 import { orcTool } from './tools.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -64,16 +64,18 @@ async function expectRunning(project, n, what) {
 }
 
 /** One cold up, change one and down of `n` services by `who` (a setting, or `floor`). */
+let slots = 0;
 async function cycle(who, n, rep) {
+  const subnet = subnetFor(n, slots++);
   const project = `${prefix}-${who}-${n}-${rep}`;
   const dir = join(work, project);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'compose.yaml'), composeText(n, 'one'));
+  writeFileSync(join(dir, 'compose.yaml'), composeText(n, 'one', subnet));
   const out = {};
   try {
     if (who === 'floor') {
-      const d1 = await desiredOf(project, dir, composeText(n, 'one'));
-      const d2 = await desiredOf(project, dir, composeText(n, 'two'));
+      const d1 = await desiredOf(project, dir, composeText(n, 'one', subnet));
+      const d2 = await desiredOf(project, dir, composeText(n, 'two', subnet));
       out.cold = await timed(() => floorUp(d1));
       await expectRunning(project, n, 'floor cold up');
       out.change = await timed(() => floorChangeOne(d2, n));
@@ -82,7 +84,7 @@ async function cycle(who, n, rep) {
       const orc = orcTool(bin, daemons.get(who).env);
       out.cold = await orc.run(project, dir, ['up', '-d']);
       await expectRunning(project, n, `orc(${who}) cold up`);
-      writeFileSync(join(dir, 'compose.yaml'), composeText(n, 'two'));
+      writeFileSync(join(dir, 'compose.yaml'), composeText(n, 'two', subnet));
       out.change = await orc.run(project, dir, ['up', '-d']);
       out.down = await orc.run(project, dir, ['down']);
     }

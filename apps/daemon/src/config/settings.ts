@@ -117,7 +117,8 @@ export function parseSettings(argv: string[], sys: SettingsEnvironment): DaemonS
     );
   }
   const parallelismText = values.parallelism ?? env.ORC_PARALLELISM ?? '4';
-  const parallelism = parallelismText === 'auto' ? 'auto' : positiveInt(parallelismText, '--parallelism');
+  const parallelism =
+    parallelismText === 'auto' ? 'auto' : positiveInt(parallelismText, '--parallelism (or `auto`)');
   const logKeep = positiveInt(values['log-keep'] ?? '5', '--log-keep');
 
   const tokenFile = values['token-file'] ?? env.ORC_TOKEN_FILE;
