@@ -35,6 +35,7 @@ const log = (...a) => console.error(`[sweep ${new Date().toISOString().slice(11,
 const loads = [loadavg()[0]];
 const loadTimer = setInterval(() => loads.push(loadavg()[0]), 5000);
 const daemons = new Map();
+const partial = join(root, 'bench/results', `sweep-${process.pid}.ndjson`);
 const errors = [];
 
 // `unbounded`: a bound no plan reaches.
@@ -98,6 +99,7 @@ const fmt = (x) => (x === undefined ? '–' : `${(x / 1000).toFixed(2)} s`);
 const r2 = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '–');
 
 async function main() {
+  mkdirSync(join(root, 'bench/results'), { recursive: true });
   for (const s of settings) {
     const dir = join(work, `daemon-${s}`);
     mkdirSync(dir);
@@ -115,6 +117,10 @@ async function main() {
           try {
             const o = await cycle(who, n, rep);
             for (const step of ['cold', 'change', 'down']) samples[who][step].push(o[step]);
+            // Every sample on disk as it comes: a run cut short (a stuck engine) still leaves its figures.
+            writeFileSync(partial, `${JSON.stringify({ n, rep, who, ...o, load: loadavg()[0] })}\n`, {
+              flag: 'a',
+            });
           } catch (e) {
             errors.push(`${who} ${n} rep ${rep + 1}: ${e.message}`);
           }

@@ -83,7 +83,7 @@ Options (environment variable in brackets; flags win):
       --log-size SIZE      rotate the log file at this size (default 10m)
       --log-keep N         rotated log files kept (default 5)
       --parallelism N|auto engine operations run at once; auto follows the engine's latency
-                           [ORC_PARALLELISM] (default 4)
+                           [ORC_PARALLELISM] (default auto)
       --log-driver NAME    default logging driver for containers without one (default json-file)
       --log-opt K=V        default logging option for containers (repeatable; default max-size=10m, max-file=3)
       --ui                 serve the browser status page on the TCP listener [ORC_UI=1]
@@ -116,7 +116,8 @@ export function parseSettings(argv: string[], sys: SettingsEnvironment): DaemonS
       `--log-level must be one of ${LOG_LEVELS.join(', ')}, not "${logLevel}"`,
     );
   }
-  const parallelismText = values.parallelism ?? env.ORC_PARALLELISM ?? '4';
+  // `auto` by measurement: docs/benchmarks.md "Cold up, down and change one".
+  const parallelismText = values.parallelism ?? env.ORC_PARALLELISM ?? 'auto';
   const parallelism =
     parallelismText === 'auto' ? 'auto' : positiveInt(parallelismText, '--parallelism (or `auto`)');
   const logKeep = positiveInt(values['log-keep'] ?? '5', '--log-keep');
