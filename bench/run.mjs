@@ -6,6 +6,9 @@
  *
  * Knobs (environment):
  *   ORC_BENCH_SIZES=10,50,100     stack sizes
+ *   ORC_BENCH_1000=1              add 1,000 services to the sizes (cold up / change one / down; ~25 min more:
+ *                                 one project network holds them all, under Linux's 1,024 ports per bridge)
+ *   ORC_BENCH_TOOLS=orc,compose,floor  tools of the stacks section (e.g. orc,floor for a shorter run)
  *   ORC_BENCH_REPS=3              repetitions of cold / change-one / down per tool and size
  *   ORC_BENCH_NOOP_REPS=5         no-op ups per repetition
  *   ORC_BENCH_DRIFT_REPS=5        drift repairs timed
@@ -37,14 +40,18 @@ import {
 } from './compare/engine.mjs';
 import { desiredOf, floorChangeOne, floorDown, floorNoop, floorUp } from './compare/floor.mjs';
 import { chart, markdown, STEPS, summarise } from './compare/report.mjs';
-import { changedService, composeText } from './compare/stack.mjs';
+import { changedService, composeText, subnetFor } from './compare/stack.mjs';
 import { composeTool, ensureCompose, orcTool, timedRun } from './compare/tools.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const env = process.env;
 const list = (v, d) => (v ?? d).split(',').filter(Boolean);
 const cfg = {
-  sizes: list(env.ORC_BENCH_SIZES, '10,50,100').map(Number),
+  sizes: [
+    ...list(env.ORC_BENCH_SIZES, '10,50,100').map(Number),
+    ...(env.ORC_BENCH_1000 === '1' ? [1000] : []),
+  ],
+  tools: list(env.ORC_BENCH_TOOLS, 'orc,compose,floor'),
   reps: Number(env.ORC_BENCH_REPS ?? 3),
   noopReps: Number(env.ORC_BENCH_NOOP_REPS ?? 5),
   driftReps: Number(env.ORC_BENCH_DRIFT_REPS ?? 5),
@@ -89,6 +96,10 @@ for (const sig of ['SIGINT', 'SIGTERM'])
     cleanupAll().finally(() => process.exit(130));
   });
 
+// Each project of the run gets its own subnet slot (stacks above one /24: stack.mjs subnetFor).
+let slots = 0;
+const nextSlot = () => slots++;
+
 function projectDir(project, text) {
   const dir = join(work, project);
   mkdirSync(dir, { recursive: true });
@@ -105,15 +116,16 @@ async function expectRunning(project, n, what) {
 /** One repetition of cold / no-op / change-one / down for a tool; samples pushed into `ops`. */
 async function cycle(tool, n, rep, ops) {
   const project = `${prefix}-${tool.name}-${n}-${rep}`;
-  const dir = projectDir(project, composeText(n, 'one'));
+  const subnet = subnetFor(n, nextSlot());
+  const dir = projectDir(project, composeText(n, 'one', subnet));
   const push = (step, ms) => {
     ops[step][tool.name] ??= [];
     ops[step][tool.name].push(ms);
   };
   try {
     if (tool.name === 'floor') {
-      const d1 = await desiredOf(project, dir, composeText(n, 'one'));
-      const d2 = await desiredOf(project, dir, composeText(n, 'two'));
+      const d1 = await desiredOf(project, dir, composeText(n, 'one', subnet));
+      const d2 = await desiredOf(project, dir, composeText(n, 'two', subnet));
       push('cold', await timed(() => floorUp(d1)));
       await expectRunning(project, n, 'floor cold up');
       for (let i = 0; i < cfg.noopReps; i++) push('noop', await timed(() => floorNoop(project)));
@@ -123,7 +135,7 @@ async function cycle(tool, n, rep, ops) {
       push('cold', await tool.run(project, dir, ['up', '-d']));
       await expectRunning(project, n, `${tool.name} cold up`);
       for (let i = 0; i < cfg.noopReps; i++) push('noop', await tool.run(project, dir, ['up', '-d']));
-      writeFileSync(join(dir, 'compose.yaml'), composeText(n, 'two'));
+      writeFileSync(join(dir, 'compose.yaml'), composeText(n, 'two', subnet));
       push('change', await tool.run(project, dir, ['up', '-d']));
       await expectRunning(project, n, `${tool.name} change one`);
       push('down', await tool.run(project, dir, ['down']));
@@ -166,7 +178,7 @@ async function noopVsNode(orc, startup) {
   const out = [];
   for (const n of cfg.noopSizes) {
     const project = `${prefix}-noop-${n}`;
-    const dir = projectDir(project, composeText(n));
+    const dir = projectDir(project, composeText(n, 'one', subnetFor(n, nextSlot())));
     try {
       log(`no-op vs node -e 0: ${n} services, cold up first`);
       await orc.run(project, dir, ['up', '-d']);
@@ -210,7 +222,7 @@ async function drift(orc) {
   try {
     for (let i = 0; i < cfg.driftReps; i++) {
       const project = `${prefix}-drift-${i}`;
-      const dir = projectDir(project, composeText(n));
+      const dir = projectDir(project, composeText(n, 'one', subnetFor(n, nextSlot())));
       mine.push([project, dir]);
       await orc.run(project, dir, ['up', '-d']);
     }
@@ -256,7 +268,7 @@ async function idleAndCli(orc, startup) {
     const cli = cfg.only.has('cli') && k === 0;
     if (!cfg.only.has('idle') && !cli) continue;
     const project = `${prefix}-idle-${n}`;
-    const dir = projectDir(project, composeText(n));
+    const dir = projectDir(project, composeText(n, 'one', subnetFor(n, nextSlot())));
     try {
       log(`idle/cli: ${n} services, up`);
       await orc.run(project, dir, ['up', '-d']);
@@ -334,7 +346,7 @@ async function main() {
     });
     if (b.status !== 0) throw new Error('build failed');
   }
-  const composeVersion = ensureCompose();
+  const composeVersion = cfg.tools.includes('compose') ? ensureCompose() : 'not run';
   const engine = await engineInfo();
   daemon = await startDaemon(bin, work, { profDir: env.ORC_BENCH_DAEMON_PROF });
   log(`orc daemon pid ${daemon.pid} (RSS at start ${rssMiB(daemon.pid).toFixed(0)} MiB)`);
@@ -342,7 +354,14 @@ async function main() {
   const raw = { stacks: [], noop: [], drift: undefined, idle: undefined, cli: undefined, loader: undefined };
   const startup = await import('./cli/startup.mjs');
   try {
-    if (cfg.only.has('stacks')) raw.stacks = await stacks([orc, composeTool(), { name: 'floor' }]);
+    if (cfg.only.has('stacks')) {
+      const all = {
+        orc,
+        compose: cfg.tools.includes('compose') ? composeTool() : undefined,
+        floor: { name: 'floor' },
+      };
+      raw.stacks = await stacks(cfg.tools.map((t) => all[t]).filter(Boolean));
+    }
     if (cfg.only.has('noop')) raw.noop = await noopVsNode(orc, startup);
     if (cfg.only.has('drift')) {
       const d = await drift(orc);

@@ -24,9 +24,9 @@ function health(socketPath) {
 
 /**
  * Starts the daemon; resolves once /v1/health answers. `profDir` adds node's --cpu-prof (written when the
- * daemon exits on SIGTERM).
+ * daemon exits on SIGTERM); `env` adds to its environment (e.g. ORC_PARALLELISM).
  */
-export async function startDaemon(bin, dir, { profDir } = {}) {
+export async function startDaemon(bin, dir, { profDir, env: extra = {} } = {}) {
   const socketPath = join(dir, 'orc.sock');
   const env = { ORC_HOST: `unix://${socketPath}`, ORC_STATE_DIR: join(dir, 'state') };
   // As the CLI starts it (DAEMON_NODE_FLAGS, apps/cli/src/client/autostart.ts): a 2 MB young generation.
@@ -38,7 +38,7 @@ export async function startDaemon(bin, dir, { profDir } = {}) {
   const child = spawn(
     process.execPath,
     [...nodeFlags, bin, 'daemon', '--log-level', 'warn', '--log-file', join(dir, 'daemon.log')],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
+    { env: { ...process.env, ...extra, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
   child.stderr.on('data', (d) => {

@@ -50,12 +50,14 @@ export function targets(s) {
     });
   }
   for (const st of s.stacks) {
+    // Issue 17, item 3: ≤ 1.05× the floor up to 100 services, ≤ 1.1× at 1,000.
+    const goal = st.n <= 100 ? 1.05 : 1.1;
     const cold = ratio(st.ops.cold.orc, st.ops.cold.floor);
     out.push({
       what: `cold up, ${st.n} services, vs floor`,
-      target: '≤ 1.05×',
+      target: `≤ ${goal}×`,
       value: fmtRatio(cold),
-      ok: cold === undefined ? undefined : cold <= 1.05,
+      ok: cold === undefined ? undefined : cold <= goal,
     });
     const change = ratio(st.ops.change.orc, st.ops.change.floor);
     out.push({
@@ -67,9 +69,9 @@ export function targets(s) {
     const down = ratio(st.ops.down.orc, st.ops.down.floor);
     out.push({
       what: `down, ${st.n} services, vs floor`,
-      target: '≤ 1.05×',
+      target: `≤ ${goal}×`,
       value: fmtRatio(down),
-      ok: down === undefined ? undefined : down <= 1.05,
+      ok: down === undefined ? undefined : down <= goal,
     });
   }
   for (const x of s.noop ?? []) {

@@ -26,8 +26,20 @@ export function stackGraph(n) {
 /** The service changed by the change-one step: the last one, a leaf (nothing depends on it). */
 export const changedService = (n) => `s${n - 1}`;
 
-/** Compose YAML for the stack; `mode` is the changed service's environment value (`one` → `two`). */
-export function composeText(n, mode = 'one') {
+/**
+ * A /24 (the engine's default pool here) holds 254 addresses: a larger stack gets a /22 of its own.
+ * `slot` keeps the projects of one run apart (10.200.0.0/16 onwards, outside the engine's default pools).
+ */
+export function subnetFor(n, slot) {
+  if (n <= 250) return undefined;
+  return `10.${200 + Math.floor(slot / 64)}.${(slot % 64) * 4}.0/22`;
+}
+
+/**
+ * Compose YAML for the stack; `mode` is the changed service's environment value (`one` → `two`); `subnet`
+ * (from `subnetFor`) is the project network's, for stacks larger than one /24.
+ */
+export function composeText(n, mode = 'one', subnet = undefined) {
   const leaf = changedService(n);
   const lines = ['services:'];
   for (const s of stackGraph(n)) {
@@ -54,6 +66,8 @@ export function composeText(n, mode = 'one') {
       for (const [dep, condition] of deps) lines.push(`      ${dep}:`, `        condition: ${condition}`);
     }
   }
-  lines.push('networks:', '  net: {}', 'volumes:', '  data: {}', '');
+  if (subnet) lines.push('networks:', '  net:', '    ipam:', '      config:', `        - subnet: ${subnet}`);
+  else lines.push('networks:', '  net: {}');
+  lines.push('volumes:', '  data: {}', '');
   return lines.join('\n');
 }

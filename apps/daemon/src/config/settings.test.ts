@@ -65,6 +65,12 @@ describe('daemon settings', () => {
     expect(s.parallelism).toBe(2);
   });
 
+  it('takes `auto` as the parallelism (a bound that follows the engine), and refuses other words', () => {
+    expect(settings(['--parallelism', 'auto'], sys({})).parallelism).toBe('auto');
+    expect(settings([], sys({ ORC_PARALLELISM: 'auto' })).parallelism).toBe('auto');
+    expect(() => settings(['--parallelism', 'fast'], sys({}))).toThrow(/positive integer/);
+  });
+
   it('reads ORC_HOST, ORC_STATE_DIR, DOCKER_HOST and container log defaults', () => {
     const s = settings(
       ['--log-driver', 'json-file', '--log-opt', 'max-size=5m', '--log-opt', 'max-file=2'],

@@ -25,7 +25,8 @@ export interface DaemonSettings {
   logSize: string;
   /** Rotated files kept besides the current one. */
   logKeep: number;
-  parallelism: number;
+  /** A fixed bound on engine operations in flight, or `auto`: adaptive to the engine's latency. */
+  parallelism: number | 'auto';
   /** Default `logging:` for containers that set none (bounded logs). */
   containerLogDriver?: string;
   containerLogOptions: Record<string, string>;
@@ -81,7 +82,8 @@ Options (environment variable in brackets; flags win):
       --log-file FILE      write the daemon log there, rotated [ORC_LOG_FILE] (default: stderr)
       --log-size SIZE      rotate the log file at this size (default 10m)
       --log-keep N         rotated log files kept (default 5)
-      --parallelism N      engine operations run at once [ORC_PARALLELISM] (default 4)
+      --parallelism N|auto engine operations run at once; auto follows the engine's latency
+                           [ORC_PARALLELISM] (default auto)
       --log-driver NAME    default logging driver for containers without one (default json-file)
       --log-opt K=V        default logging option for containers (repeatable; default max-size=10m, max-file=3)
       --ui                 serve the browser status page on the TCP listener [ORC_UI=1]
@@ -114,7 +116,10 @@ export function parseSettings(argv: string[], sys: SettingsEnvironment): DaemonS
       `--log-level must be one of ${LOG_LEVELS.join(', ')}, not "${logLevel}"`,
     );
   }
-  const parallelism = positiveInt(values.parallelism ?? env.ORC_PARALLELISM ?? '4', '--parallelism');
+  // `auto` by measurement: docs/benchmarks.md "Cold up, down and change one".
+  const parallelismText = values.parallelism ?? env.ORC_PARALLELISM ?? 'auto';
+  const parallelism =
+    parallelismText === 'auto' ? 'auto' : positiveInt(parallelismText, '--parallelism (or `auto`)');
   const logKeep = positiveInt(values['log-keep'] ?? '5', '--log-keep');
 
   const tokenFile = values['token-file'] ?? env.ORC_TOKEN_FILE;

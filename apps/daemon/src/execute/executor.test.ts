@@ -184,6 +184,35 @@ describe('executePlan', () => {
     expect(maxInFlight()).toBe(3);
   });
 
+  it('runs the head of the longest chain first when slots are scarce', async () => {
+    // Listed leaves first: a FIFO bound would create all of them before the service others wait on.
+    const { engine, calls } = fakeEngine();
+    const leaves = ['l1', 'l2', 'l3'].flatMap((n) => [create(n), start(n)]);
+    const chain = [create('s0'), start('s0'), wait('s0', 'running'), create('s1'), start('s1', ['wait:s0'])];
+    expect((await run(engine, plan([...leaves, ...chain]), 1)).ok).toBe(true);
+    expect(calls.slice(0, 2)).toEqual(['create s0', 'start s0']);
+  });
+
+  it('gives waits no slot of the bound: a long wait does not hold back other creates', async () => {
+    const { engine, calls } = fakeEngine({ exitCodes: {} });
+    let released = false;
+    const slowEngine = {
+      ...engine,
+      inspectContainer: async (name: string) => {
+        // s0 is not running until the leaves' creates are done: with the wait in the bounded queue
+        // (parallelism 1) nothing else could run meanwhile and the plan would hang.
+        while (!released) await new Promise((r) => setTimeout(r, 2));
+        return engine.inspectContainer(name);
+      },
+    } as Engine;
+    const p = plan([create('s0'), start('s0'), wait('s0', 'running'), create('l1'), create('l2')]);
+    const done = run(slowEngine, p, 1);
+    while (!(calls.includes('create l1') && calls.includes('create l2')))
+      await new Promise((r) => setTimeout(r, 2));
+    released = true;
+    expect((await done).ok).toBe(true);
+  });
+
   it('keeps at most `parallelism` operations in flight', async () => {
     const { engine, maxInFlight } = fakeEngine({ delayMs: 5 });
     const ops = Array.from({ length: 20 }, (_, i) => create(`c${i}`));

@@ -9,7 +9,7 @@ import { type OpContext, runOperation } from './operations.js';
 export interface ExecuteOptions {
   engine: Engine;
   operationId: string;
-  /** Operations in flight at once (default 8). */
+  /** Engine operations in flight at once in this plan (default 8; waits and hooks are not counted). */
   parallelism?: number;
   onProgress?: (event: ProgressEvent) => void;
   ensureImage: OpContext['ensureImage'];
@@ -89,6 +89,8 @@ export function describeOperation(op: Operation): Display {
  */
 export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<ExecuteResult> {
   const queue = new PQueue({ concurrency: opts.parallelism ?? 8 });
+  // Waits and hooks hold no engine work: in the bounded queue, four health waits would stall every create.
+  const free = new PQueue({ concurrency: Number.POSITIVE_INFINITY });
   const byId = new Map(plan.operations.map((op) => [op.id, op]));
   const dependents = new Map<string, string[]>();
   const waiting = new Map<string, number>();
@@ -97,6 +99,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Exe
     waiting.set(op.id, deps.length);
     for (const d of deps) dependents.set(d, [...(dependents.get(d) ?? []), op.id]);
   }
+  const priority = criticalPath(plan.operations, dependents);
   const result: ExecuteResult = { ok: true, failures: [], skipped: [], warnings: [] };
   const blockedBy = new Map<string, string>();
   const imageIds = new Map<string, Promise<string>>();
@@ -136,44 +139,54 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Exe
       release(id, why);
       return;
     }
-    void queue.add(async () => {
-      const started = Date.now();
-      emit(op, 'working', op.cause);
-      const ctx: OpContext = {
-        engine: opts.engine,
-        project: plan.project,
-        ensureImage: opts.ensureImage,
-        waitTimeoutMs: opts.waitTimeoutMs ?? 300_000,
-        imageIds,
-        report: (message) => emit(op, 'working', message),
-        ...(opts.nudge ? { nudge: opts.nudge } : {}),
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      };
-      try {
-        if (opts.engineLimit && !unbounded.has(op.kind))
-          await opts.engineLimit.run(() => runOperation(op, ctx));
-        else await runOperation(op, ctx);
-        emit(op, 'done', undefined, Date.now() - started);
-        release(id);
-      } catch (err) {
-        const e = isOrcError(err) ? err : new OrcError('INTERNAL', (err as Error)?.message ?? String(err));
-        emit(op, 'error', e.message, Date.now() - started);
-        if (op.kind === 'wait-container' && !op.required) {
-          result.warnings.push(`${e.message} (optional dependency: carrying on)`);
+    const rank = priority.get(id) ?? 0;
+    void (unbounded.has(op.kind) ? free : queue).add(
+      async () => {
+        const started = Date.now();
+        emit(op, 'working', op.cause);
+        const ctx: OpContext = {
+          engine: opts.engine,
+          project: plan.project,
+          ensureImage: opts.ensureImage,
+          waitTimeoutMs: opts.waitTimeoutMs ?? 300_000,
+          imageIds,
+          report: (message) => emit(op, 'working', message),
+          ...(opts.nudge ? { nudge: opts.nudge } : {}),
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        };
+        try {
+          if (opts.engineLimit && !unbounded.has(op.kind))
+            await opts.engineLimit.run(() => runOperation(op, ctx), op.kind, rank);
+          else await runOperation(op, ctx);
+          emit(op, 'done', undefined, Date.now() - started);
           release(id);
-          return;
+        } catch (err) {
+          const e = isOrcError(err) ? err : new OrcError('INTERNAL', (err as Error)?.message ?? String(err));
+          emit(op, 'error', e.message, Date.now() - started);
+          if (op.kind === 'wait-container' && !op.required) {
+            result.warnings.push(`${e.message} (optional dependency: carrying on)`);
+            release(id);
+            return;
+          }
+          result.ok = false;
+          result.failures.push({ op, code: e.code, message: e.message });
+          const d = describeOperation(op);
+          release(id, `${d.action} ${d.resource} failed`);
         }
-        result.ok = false;
-        result.failures.push({ op, code: e.code, message: e.message });
-        const d = describeOperation(op);
-        release(id, `${d.action} ${d.resource} failed`);
-      }
-    });
+      },
+      { priority: rank },
+    );
   };
 
-  for (const op of plan.operations) if (waiting.get(op.id) === 0) schedule(op.id);
+  // The first ones start at once, before the queue can order them: hand them over longest chain first.
+  const roots = plan.operations.filter((op) => waiting.get(op.id) === 0);
+  roots.sort((a, b) => (priority.get(b.id) ?? 0) - (priority.get(a.id) ?? 0));
+  for (const op of roots) schedule(op.id);
   // Everything is scheduled from completions; drain until no more work appears.
-  await queue.onIdle();
+  do {
+    await queue.onIdle();
+    await free.onIdle();
+  } while (queue.size || queue.pending || free.size || free.pending);
   const unreached = plan.operations.filter((op) => (waiting.get(op.id) ?? 0) > 0);
   for (const op of unreached) {
     result.ok = false;
@@ -185,6 +198,34 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Exe
   }
   if (result.skipped.length) result.ok = false;
   return result;
+}
+
+// A wait is the one step that lasts (a health interval, a completion): a chain through one is long.
+const weight = (op: Operation) => (op.kind === 'wait-container' ? 10 : 1);
+
+/**
+ * Each operation's longest weighted path to the end of the plan. Run first when slots are scarce: the
+ * start of a service that others wait on to be healthy is worth more than the create of a leaf, which
+ * nothing waits for (a FIFO bound starts s0 after every create queued before it).
+ */
+function criticalPath(ops: Operation[], dependents: Map<string, string[]>): Map<string, number> {
+  const byId = new Map(ops.map((op) => [op.id, op]));
+  const memo = new Map<string, number>();
+  const visiting = new Set<string>();
+  const height = (id: string): number => {
+    const known = memo.get(id);
+    if (known !== undefined) return known;
+    if (visiting.has(id)) return 0; // a cycle: reported after the walk, not here
+    visiting.add(id);
+    let below = 0;
+    for (const next of dependents.get(id) ?? []) below = Math.max(below, height(next));
+    visiting.delete(id);
+    const h = below + weight(byId.get(id)!);
+    memo.set(id, h);
+    return h;
+  };
+  for (const op of ops) height(op.id);
+  return memo;
 }
 
 /** One message for a failed run, naming the first failure and how much was skipped. */

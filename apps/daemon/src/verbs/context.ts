@@ -20,7 +20,7 @@ import { OrcError } from '../contract/errors.js';
 import { createEventBus, type EventBus } from '../contract/event-bus.js';
 import type { LoadFailure, ProjectSource, WatchInfo } from '../contract/types.js';
 import { createEngine, type Engine } from '../engine/engine.js';
-import { createLimiter } from '../execute/limiter.js';
+import { engineBound } from '../execute/limiter.js';
 import type { OpContext } from '../execute/operations.js';
 import { createImageEngine, createImageService, type ImageService } from '../images/index.js';
 import { type DaemonIdentity, loadDaemonIdentity } from '../store/daemon-identity.js';
@@ -51,8 +51,11 @@ export interface CoreOptions {
   /** Where the project registry lives (default: `ORC_STATE_DIR`, see store/). */
   stateDir?: string;
   store?: ProjectStore;
-  /** Engine operations in flight, per plan and across all plans at once (default 8). */
-  parallelism?: number;
+  /**
+   * Engine operations in flight across all plans at once (default 8); `auto`: a bound that follows the
+   * engine's latency (execute/adaptive.ts).
+   */
+  parallelism?: number | 'auto';
   /** Keep registered projects converged: startup pass, engine events, periodic resync (default true). */
   supervise?: boolean;
   resyncIntervalMs?: number;
@@ -168,9 +171,8 @@ export function createVerbContext(opts: CoreOptions): VerbContext {
   const run: RunContext = {
     engine,
     bus,
-    parallelism: opts.parallelism ?? 8,
-    // One bound for every plan at once (see execute/limiter.ts), the same number as each plan's own.
-    engineLimit: createLimiter(opts.parallelism ?? 8),
+    // One bound for every plan at once (see execute/limiter.ts); each plan's own is the same number.
+    ...engineBound(opts.parallelism ?? 8),
     waitTimeoutMs: opts.waitTimeoutMs ?? 300_000,
     ensureImage: async (op) => {
       throw new OrcError('INTERNAL', `no image step configured for ${op.image}`);
