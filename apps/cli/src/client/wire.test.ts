@@ -103,3 +103,45 @@ describe('the light client over TCP', () => {
     await expect(call(dead, 'GET', '/v1/health')).rejects.toBeInstanceOf(UnreachableError);
   });
 });
+
+describe('the daemon looked for only when nobody listens', () => {
+  it('starts it (ready) on the first refused request, sends that request again, and never asks again', async () => {
+    const { api } = await import('./api.js');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'orc-cli-ready-'));
+    const socketPath = join(dir, 'orc.sock');
+    const address: DaemonAddress = { kind: 'unix', socketPath, display: `unix://${socketPath}` };
+    const paths: string[] = [];
+    const daemon = createServer((req, res) => {
+      paths.push(req.url ?? '');
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ projects: [] }));
+    });
+    let readyCalls = 0;
+    const client = api(address, async () => {
+      readyCalls++;
+      await new Promise<void>((resolve) => daemon.listen(socketPath, resolve));
+    });
+    try {
+      expect(await client.listProjects()).toEqual([]);
+      expect(await client.listProjects()).toEqual([]);
+      await client.ready();
+      expect(readyCalls).toBe(1);
+      expect(paths).toEqual(['/v1/projects', '/v1/projects']);
+    } finally {
+      await new Promise((resolve) => daemon.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('without a daemon to start, the error of ready() is the answer', async () => {
+    const { api } = await import('./api.js');
+    const address: DaemonAddress = { kind: 'unix', socketPath: '/nonexistent/orc.sock', display: 'x' };
+    const client = api(address, async () => {
+      throw new Error('ORC_NO_AUTOSTART=1 is set');
+    });
+    await expect(client.listProjects()).rejects.toThrow('ORC_NO_AUTOSTART=1 is set');
+  });
+});
