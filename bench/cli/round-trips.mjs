@@ -7,6 +7,7 @@
  * Interleaved runs (one of each command in turn), wall time and CPU time (user + sys) of each child.
  * Node cannot read a child's rusage, so a short Python loop (os.wait4) runs the children.
  *   node bench/cli/round-trips.mjs [runs] [OTHER_ORC_BUNDLE_OR_BIN ...]   (e.g. main's apps/cli/dist/orc.js)
+ *   node bench/cli/round-trips.mjs serve SOCKET   (only the stand-in, e.g. to profile: node --cpu-prof orc ps)
  * Prints a table with ✓/✗ against the targets (≤ 1.3× `node -e 0` for both, on CPU and wall medians).
  */
 import { spawn } from 'node:child_process';
@@ -17,7 +18,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const runs = Number(process.argv[2] || 20);
+const runs = Number(process.argv[2] === 'serve' ? 0 : process.argv[2] || 20);
 const others = process.argv.slice(3);
 const CONTAINERS = 200;
 
@@ -176,4 +177,7 @@ async function main() {
   }
 }
 
-await main();
+if (process.argv[2] === 'serve') {
+  const server = createServer(standIn);
+  server.listen(process.argv[3], () => console.log(`stand-in daemon on unix://${process.argv[3]}`));
+} else await main();
