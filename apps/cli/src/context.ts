@@ -45,10 +45,8 @@ export function createContext(cmd: Command): Context {
     err: palette(colorEnabled(globals.ansi, process.stderr.isTTY === true, env)),
     address,
     async connect() {
-      if (!client) {
-        await ensureDaemon(address, env, (line) => process.stderr.write(`${line}\n`));
-        client = api(address);
-      }
+      // The daemon is looked for when a request finds nobody listening (api.ts), not before each command.
+      client ??= api(address, () => ensureDaemon(address, env, (line) => process.stderr.write(`${line}\n`)));
       return client;
     },
     source: (services) => projectSource(globals, cwd, env, services),

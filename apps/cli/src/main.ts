@@ -38,16 +38,18 @@ async function main(processArgv: string[]): Promise<void> {
     );
     return;
   }
-  const [{ daemonState }, { ExitCode }, { buildProgram, report }, { splitShortEquals }] = await Promise.all([
-    import('./commands/daemon.js'),
-    import('./errors.js'),
-    import('./program.js'),
-    import('./argv.js'),
-  ]);
+  const [{ daemonState }, { ExitCode }, { buildProgram, commandNamed, report }, { splitShortEquals }] =
+    await Promise.all([
+      import('./commands/daemon.js'),
+      import('./errors.js'),
+      import('./program.js'),
+      import('./argv.js'),
+    ]);
   const debug = argv.includes('--debug');
   let code: number = ExitCode.ok;
   try {
-    await buildProgram().parseAsync(splitShortEquals(argv));
+    const split = splitShortEquals(argv);
+    await buildProgram(commandNamed(split)).parseAsync(split);
   } catch (err) {
     code = report(err, debug);
   }

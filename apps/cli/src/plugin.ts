@@ -4,8 +4,8 @@
  * flags, then `compose`, then ours; it asks `<plugin> docker-cli-plugin-metadata` first to list it. It
  * marks a plugin run with DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { composeVersion, version } from './version.js';
 
@@ -111,6 +111,8 @@ export function dockerEnv(
 
 /** A context's docker endpoint from the docker CLI's context store (`contexts/meta/<sha256(name)>/meta.json`). */
 export function readContextHost(name: string, configDir: string): string | undefined {
+  // Loaded here, not at the top: a bundle's static import would load OpenSSL for every command (~3 ms).
+  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
   const id = createHash('sha256').update(name).digest('hex');
   try {
     const meta = JSON.parse(readFileSync(join(configDir, 'contexts', 'meta', id, 'meta.json'), 'utf8')) as {

@@ -27,6 +27,7 @@ import { registerWatch } from './commands/watch.js';
 import { reportFailure } from './context.js';
 import { ExitCode } from './errors.js';
 import { addGlobalOptions } from './global-flags.js';
+import { GLOBALS } from './globals.js';
 import { version } from './version.js';
 
 /** Commands that take no project flags. */
@@ -39,7 +40,37 @@ const WITHOUT_PROJECT = new Set([
   'uninstall-plugin',
 ]);
 
-export function buildProgram(): Command {
+/** Global flags that take their value as the next argument (`-p NAME`). */
+const VALUE_FLAGS = new Set(
+  GLOBALS.filter(([, long]) => long.includes('<')).flatMap(([short, long]) => [
+    ...(short ? [short] : []),
+    long.split(' ')[0] as string,
+  ]),
+);
+
+/**
+ * The command a command line names (the first argument that is neither a global flag nor its value),
+ * or undefined. Only the hot commands are built alone (`ONE`): building all ~40 of commander's commands
+ * costs every run a few ms (issue 17, items 2 and 6: `up -d` and `ps` at node's start-up).
+ */
+export function commandNamed(argv: string[]): string | undefined {
+  for (let i = 2; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') return undefined;
+    if (!arg.startsWith('-')) return arg;
+    if (!arg.includes('=') && VALUE_FLAGS.has(arg)) i++;
+  }
+  return undefined;
+}
+
+const ONE: Record<string, (program: Command) => Command> = {
+  up: registerUp,
+  create: registerCreate,
+  ps: registerPs,
+  down: registerDown,
+};
+
+export function buildProgram(only?: string): Command {
   const program = new Command('orc')
     .description('orc: a Compose-compatible orchestrator that keeps your stacks converged')
     .usage('[options] <command> [args]')
@@ -72,6 +103,16 @@ exec, attached run and up --exit-code-from: the container's own exit code.`,
   addGlobalOptions(program, false);
   program.version(version, '-v, --version', 'print the orc version');
 
+  const one = only === undefined ? undefined : ONE[only];
+  if (one) one(program);
+  else registerAll(program);
+  for (const cmd of program.commands) {
+    if (!WITHOUT_PROJECT.has(cmd.name())) addGlobalOptions(cmd, true);
+  }
+  return program;
+}
+
+function registerAll(program: Command): void {
   registerUp(program);
   registerCreate(program);
   registerDown(program);
@@ -98,10 +139,6 @@ exec, attached run and up --exit-code-from: the container's own exit code.`,
   registerCompletion(program);
   registerDaemon(program);
   registerPlugin(program);
-  for (const cmd of program.commands) {
-    if (!WITHOUT_PROJECT.has(cmd.name())) addGlobalOptions(cmd, true);
-  }
-  return program;
 }
 
 export function report(err: unknown, debug: boolean): number {

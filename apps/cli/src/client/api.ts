@@ -3,7 +3,14 @@
  * through here, so a route change is a change in one file.
  */
 import type { DaemonAddress } from './address.js';
-import { apiErrorOf, call, send, stream } from './http.js';
+import {
+  apiErrorOf,
+  type CallOptions,
+  call as callOnce,
+  send as sendOnce,
+  stream as streamOnce,
+  UnreachableError,
+} from './http.js';
 import type {
   ContainerStats,
   DaemonEvent,
@@ -56,8 +63,13 @@ export type ProgressItem =
   | { type: 'end'; operation: OperationRecord }
   | { type: 'error'; error: OperationError };
 
+/** What `up` streams in its own answer: the accepted operation, then its progress. */
+export type UpItem = { type: 'accepted'; operation: OperationRecord } | ProgressItem;
+
 export interface Api {
   address: DaemonAddress;
+  /** Makes sure a daemon answers (starting one if allowed): before a request that cannot be repeated. */
+  ready(): Promise<void>;
   health(): Promise<HealthInfo>;
   listProjects(): Promise<ProjectSummary[]>;
   /** Resolves the name for files (and what exists of it). */
@@ -75,6 +87,8 @@ export interface Api {
   ): Promise<unknown>;
   getOperation(id: string): Promise<OperationRecord>;
   progress(id: string, signal?: AbortSignal): AsyncGenerator<ProgressItem>;
+  /** `up` and its progress in one round trip (`POST /v1/projects?stream=true`). */
+  upStream(source: ProjectSource, options: UpOptions): AsyncGenerator<UpItem>;
   logs(name: string, query: LogQuery, signal?: AbortSignal): AsyncGenerator<LogLine>;
   events(project: string | undefined, signal?: AbortSignal): AsyncGenerator<DaemonEvent>;
   top(name: string, services: string[]): Promise<ContainerTop[]>;
@@ -181,9 +195,56 @@ export function logQueryString(q: LogQuery): string {
   return text ? `?${text}` : '';
 }
 
-export function api(address: DaemonAddress): Api {
+/** Errors met before the request left: nothing was sent, so asking again after a start is safe. */
+const NOT_LISTENING = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ENOTSOCK', 'EHOSTUNREACH']);
+const notListening = (err: unknown) => err instanceof UnreachableError && NOT_LISTENING.has(err.reason);
+
+/**
+ * The client. `ready` makes sure a daemon answers (autostart): it runs only when a request finds
+ * nobody listening, and the request is then sent again, so a command costs no `/v1/health` round trip
+ * while the daemon is up. Uploads (`cp`) and upgrades (`exec`) call `ready()` first instead: their bodies
+ * cannot be sent twice.
+ */
+export function api(address: DaemonAddress, ready: () => Promise<void> = async () => {}): Api {
+  let reached = false;
+  const ensure = async () => {
+    if (reached) return;
+    await ready();
+    reached = true;
+  };
+  const call = async <T>(a: DaemonAddress, method: string, path: string, opts?: CallOptions): Promise<T> => {
+    try {
+      const answer = await callOnce<T>(a, method, path, opts);
+      reached = true;
+      return answer;
+    } catch (err) {
+      if (reached || !notListening(err)) throw err;
+      await ensure();
+      return callOnce<T>(a, method, path, opts);
+    }
+  };
+  async function* stream(a: DaemonAddress, method: string, path: string, opts?: CallOptions) {
+    let started = false;
+    try {
+      for await (const item of streamOnce(a, method, path, opts)) {
+        started = true;
+        reached = true;
+        yield item;
+      }
+      return;
+    } catch (err) {
+      if (started || reached || !notListening(err)) throw err;
+    }
+    await ensure();
+    yield* streamOnce(a, method, path, opts);
+  }
+  const send = async (a: DaemonAddress, method: string, path: string, opts?: CallOptions) => {
+    await ensure();
+    return sendOnce(a, method, path, opts);
+  };
   return {
     address,
+    ready: ensure,
     health: () => call<HealthInfo>(address, 'GET', '/v1/health'),
     listProjects: async () =>
       (await call<{ projects: ProjectSummary[] }>(address, 'GET', '/v1/projects')).projects,
@@ -203,6 +264,10 @@ export function api(address: DaemonAddress): Api {
           body: { source, options },
         })
       ).operation,
+    upStream: (source, options) =>
+      stream(address, 'POST', '/v1/projects?stream=true', {
+        body: { source, options },
+      }) as AsyncGenerator<UpItem>,
     action: async (target, action, body) =>
       (
         await call<{ operation: OperationRecord }>(

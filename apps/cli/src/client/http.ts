@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import { CliError, ExitCode } from '../errors.js';
 import type { DaemonAddress } from './address.js';
+import { exchange, WireError, type WireResponse } from './wire.js';
 
 /** An answer the daemon gave with a non-2xx status: its body is kept for the caller to explain. */
 export class ApiError extends Error {
@@ -96,6 +97,34 @@ export async function send(
   });
 }
 
+/**
+ * One plain request (a JSON body or none) on the light transport (wire.ts), its failures mapped as
+ * `send` maps them.
+ */
+export async function sendLight(
+  address: DaemonAddress,
+  method: string,
+  path: string,
+  opts: CallOptions = {},
+): Promise<WireResponse> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (address.kind === 'tcp' && address.token) headers.Authorization = `Bearer ${address.token}`;
+  try {
+    return await exchange(address, {
+      method,
+      path,
+      headers,
+      ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+  } catch (err) {
+    if (opts.signal?.aborted) throw opts.signal.reason ?? err;
+    if (err instanceof WireError && UNREACHABLE.has(err.code)) throw new UnreachableError(address, err.code);
+    throw err;
+  }
+}
+
 /** The ApiError a non-2xx response stands for (its JSON body read). */
 export async function apiErrorOf(res: IncomingMessage): Promise<ApiError> {
   const status = res.statusCode ?? 0;
@@ -103,7 +132,7 @@ export async function apiErrorOf(res: IncomingMessage): Promise<ApiError> {
   return new ApiError(status, body, errorMessage(status, body));
 }
 
-async function readText(res: IncomingMessage): Promise<string> {
+async function readText(res: AsyncIterable<unknown>): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of res) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
@@ -174,9 +203,18 @@ async function callOnce<T>(
   path: string,
   opts: CallOptions,
 ): Promise<T> {
-  const res = await send(address, method, path, opts);
-  const body = parseJson(await readText(res));
-  const status = res.statusCode ?? 0;
+  let status: number;
+  let text: string;
+  if (opts.upload || opts.onUpgrade) {
+    const res = await send(address, method, path, opts);
+    status = res.statusCode ?? 0;
+    text = await readText(res);
+  } else {
+    const res = await sendLight(address, method, path, opts);
+    status = res.status;
+    text = await readText(res.body);
+  }
+  const body = parseJson(text);
   if (status < 200 || status >= 300) throw new ApiError(status, body, errorMessage(status, body));
   return body as T;
 }
@@ -212,21 +250,39 @@ export async function* stream(
   path: string,
   opts: CallOptions = {},
 ): AsyncGenerator<unknown> {
-  const res = await send(address, method, path, {
-    ...opts,
-    headers: { Accept: 'application/x-ndjson, text/event-stream', ...opts.headers },
-  });
-  const status = res.statusCode ?? 0;
+  // The answer's head is bounded by ORC_TIMEOUT as a call is (an `up` streams after its load); the
+  // stream itself lasts as long as it has to.
+  const ms = opts.timeoutMs ?? requestTimeoutMs();
+  const ac = new AbortController();
+  const timer = ms ? setTimeout(() => ac.abort(new TimeoutError(method, path, ms)), ms) : undefined;
+  const stop = () => ac.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) stop();
+  opts.signal?.addEventListener('abort', stop, { once: true });
+  let res: WireResponse;
+  try {
+    res = await sendLight(address, method, path, {
+      ...opts,
+      signal: ac.signal,
+      headers: { Accept: 'application/x-ndjson, text/event-stream', ...opts.headers },
+    });
+  } catch (err) {
+    opts.signal?.removeEventListener('abort', stop);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+  const status = res.status;
   if (status < 200 || status >= 300) {
-    const body = parseJson(await readText(res));
+    const body = parseJson(await readText(res.body));
     throw new ApiError(status, body, errorMessage(status, body));
   }
   try {
-    yield* records(res);
+    yield* records(res.body);
   } catch (err) {
     // An abort we asked for ends the stream quietly.
     if (!opts.signal?.aborted) throw err;
   } finally {
-    res.destroy();
+    opts.signal?.removeEventListener('abort', stop);
+    res.body.destroy();
   }
 }

@@ -48,6 +48,8 @@ export function registerAttachService(program: Command): Command {
           // Leaving closes the connection: the daemon detaches; nothing is stopped.
           process.exit(ExitCode.interrupted);
         };
+        // An upgrade is not sent twice: the daemon must answer first (autostart).
+        await client.ready();
         process.once('SIGINT', onInterrupt);
         try {
           const code = await execute(

@@ -57,6 +57,8 @@ export function registerExec(program: Command): Command {
               ? { rows: ctx.stdout.rows, cols: ctx.stdout.columns }
               : {}),
           };
+          // An upgrade is not sent twice: the daemon must answer first (autostart).
+          await client.ready();
           if (tty) stdin.setRawMode(true);
           try {
             const code = await execute(client.address, target.name, request, {

@@ -216,6 +216,8 @@ export function registerRun(program: Command): Command {
             ctx.stdout.write(`${await client.runDetached(name, { ...request, detach: true })}\n`);
             return;
           }
+          // An upgrade is not sent twice: the daemon must answer first (autostart).
+          await client.ready();
           if (raw) stdin.setRawMode(true);
           try {
             const code = await execute(

@@ -4,7 +4,7 @@ import type { ProjectSource } from '../client/types.js';
 import type { Context } from '../context.js';
 import { CliError, type ExitCodeValue, usageError } from '../errors.js';
 import { envTrue } from '../globals.js';
-import { followOperation } from '../render/operation.js';
+import { followStream } from '../render/operation.js';
 import { attachedServices, attachLogs } from './attach.js';
 import { watchBesideUp } from './watch.js';
 
@@ -108,8 +108,7 @@ export async function up(ctx: Context, flags: UpFlags, services: string[]): Prom
   if (flags.exitCodeFrom !== undefined) named.push(flags.exitCodeFrom);
   // compose refuses an unknown service before it creates anything; so do we.
   if (named.length) await assertServices(client, ctx.source(services), named);
-  const accepted = await client.up(ctx.source(services), options);
-  const final = await followOperation(ctx, client, accepted, 'Running', {
+  const final = await followStream(ctx, client, client.upStream(ctx.source(services), options), 'Running', {
     ...(flags.quietPull ? { quietPull: true } : {}),
   });
   if (flags.dryRun) {

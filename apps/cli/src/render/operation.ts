@@ -1,4 +1,4 @@
-import type { Api } from '../client/api.js';
+import type { Api, UpItem } from '../client/api.js';
 import type { OperationRecord, ProgressEvent } from '../client/types.js';
 import type { Context } from '../context.js';
 import { problemsOf } from '../context.js';
@@ -27,29 +27,57 @@ function renderer(ctx: Context, title: string): Renderer {
  * Shows an operation's progress until it ends; resolves with its final record, or throws a CliError
  * (exit 1) that says what failed.
  */
-export async function followOperation(
+export function followOperation(
   ctx: Context,
   client: Api,
   accepted: OperationRecord,
   title = 'Running',
   options: { quietPull?: boolean } = {},
 ): Promise<OperationRecord> {
+  return follow(ctx, client, client.progress(accepted.id), accepted.id, title, options);
+}
+
+/** The same for an answer that carries the operation's progress itself (`up`: one round trip). */
+export function followStream(
+  ctx: Context,
+  client: Api,
+  items: AsyncIterable<UpItem>,
+  title = 'Running',
+  options: { quietPull?: boolean } = {},
+): Promise<OperationRecord> {
+  return follow(ctx, client, items, undefined, title, options);
+}
+
+async function follow(
+  ctx: Context,
+  client: Api,
+  items: AsyncIterable<UpItem>,
+  acceptedId: string | undefined,
+  title: string,
+  options: { quietPull?: boolean },
+): Promise<OperationRecord> {
   const view = renderer(ctx, title);
   // `--quiet-pull`: an image pull says nothing unless it fails.
   const shown = (e: ProgressEvent) =>
     !(options.quietPull && e.kind === 'image' && e.action === 'pull' && e.state !== 'error');
   let final: OperationRecord | undefined;
+  let id = acceptedId;
   try {
-    for await (const item of client.progress(accepted.id)) {
+    for await (const item of items) {
       if (item.type === 'progress') {
         if (shown(item.event)) view.event(item.event);
-      } else if (item.type === 'end') final = item.operation;
+      } else if (item.type === 'accepted') id = item.operation.id;
+      else if (item.type === 'end') final = item.operation;
       else if (item.type === 'error') throw new CliError(item.error.message, ExitCode.failed);
     }
   } finally {
     view.finish();
   }
-  final ??= await client.getOperation(accepted.id);
+  if (!final) {
+    if (id === undefined)
+      throw new CliError('the daemon ended the answer before accepting the operation', ExitCode.failed);
+    final = await client.getOperation(id);
+  }
   if (ctx.globals.progress !== 'json' && ctx.globals.progress !== 'quiet') {
     for (const warning of final.warnings ?? []) ctx.stderr.write(`${ctx.err.yellow('WARN')} ${warning}\n`);
   }

@@ -9,18 +9,22 @@ export interface PsFilter {
 
 /** compose ps: running containers unless `-a`; `--status` and service names narrow further. */
 export function filterContainers(containers: ContainerSummary[], f: PsFilter): ContainerSummary[] {
-  return containers
-    .filter(
-      (c) =>
-        f.all ||
-        f.status.length > 0 ||
-        c.State === 'running' ||
-        c.State === 'restarting' ||
-        c.State === 'paused',
-    )
-    .filter((c) => f.status.length === 0 || f.status.includes(c.State))
-    .filter((c) => f.services.length === 0 || f.services.includes(c.Service))
-    .sort((a, b) => a.Name.localeCompare(b.Name));
+  return (
+    containers
+      .filter(
+        (c) =>
+          f.all ||
+          f.status.length > 0 ||
+          c.State === 'running' ||
+          c.State === 'restarting' ||
+          c.State === 'paused',
+      )
+      .filter((c) => f.status.length === 0 || f.status.includes(c.State))
+      .filter((c) => f.services.length === 0 || f.services.includes(c.Service))
+      // Code-unit order, as compose sorts (Go's `<` on names); `localeCompare` would also set up ICU's
+      // collator on every `ps`, ~10 ms of a 100 ms command (issue 17, item 6).
+      .sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0))
+  );
 }
 
 /** `0.0.0.0:8080->80/tcp`, or `80/tcp` when not published. */

@@ -302,6 +302,30 @@ describe('API server', () => {
     });
   });
 
+  it('with ?stream=true answers the accepted record and the progress in one response', async () => {
+    const api = await server(fakeCore().core);
+    const res = await api.inject({ method: 'POST', url: '/v1/projects?stream=true', payload: { source } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('application/x-ndjson');
+    const items = res.body
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    expect(items[0]).toMatchObject({ type: 'accepted', operation: { state: 'running' } });
+    expect(res.headers.location).toBe(`/v1/operations/${items[0].operation.id}`);
+    expect(items.slice(1, -1).every((i: { type: string }) => i.type === 'progress')).toBe(true);
+    expect(items.at(-1)).toMatchObject({ type: 'end', operation: { id: items[0].operation.id } });
+    expect(res.body).not.toContain('hunter2');
+    // A project that does not load is still a plain 422, before any stream.
+    const bad = await api.inject({
+      method: 'POST',
+      url: '/v1/projects?stream=true',
+      payload: { source: { ...source, inline: [{ content: 'bad' }] } },
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().code).toBe('INVALID_PROJECT');
+  });
+
   it('accepts 1/0 as query booleans and an action without a body', async () => {
     const api = await server(fakeCore().core);
     const one = await api.inject({ method: 'POST', url: '/v1/projects?wait=1', payload: { source } });

@@ -230,6 +230,21 @@ export const WaitQuery = Type.Object(
 );
 
 export const StreamFormat = Type.Union([Type.Literal('ndjson'), Type.Literal('sse')]);
+/** `POST /v1/projects` (up): `wait`, or `stream` its progress in the answer itself. */
+export const UpQuery = Type.Object(
+  {
+    wait: Type.Optional(Type.Boolean({ description: 'Answer when the operation has ended' })),
+    stream: Type.Optional(
+      Type.Boolean({
+        description:
+          'Answer 200 with the progress as a stream (NDJSON, or SSE per `format`/`Accept`): ' +
+          '`{"type":"accepted","operation"}`, then the items of `GET /v1/operations/{id}/progress`',
+      }),
+    ),
+    format: Type.Optional(StreamFormat),
+  },
+  strict,
+);
 export const StreamQuery = Type.Object({ format: Type.Optional(StreamFormat) }, strict);
 export const EventsQuery = Type.Object(
   { project: Type.Optional(Type.String()), format: Type.Optional(StreamFormat) },

@@ -14,12 +14,13 @@ import {
   ScaleBodySchema,
   ServiceActionBodySchema,
   UpBodySchema,
+  UpQuery,
   WaitQuery,
 } from '../../contract/schemas.js';
 import type { LoadFailure, ServiceAction, ServiceActionOptions } from '../../contract/types.js';
 import type { ProjectTarget } from '../../verbs/types.js';
 import { type ApiContext, toSource, toTarget } from '../context.js';
-import { replyOperation } from '../operation-reply.js';
+import { replyOperation, streamOperation } from '../operation-reply.js';
 
 const SERVICE_ACTIONS: ServiceAction[] = ['start', 'stop', 'restart', 'kill', 'pause', 'unpause', 'rm'];
 
@@ -50,7 +51,7 @@ export function isLoadFailure(v: unknown): v is LoadFailure {
   return typeof v === 'object' && v !== null && (v as { code?: unknown }).code === 'INVALID_PROJECT';
 }
 
-export const projectRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { core }) => {
+export const projectRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { core, shutdown }) => {
   /**
    * Acting on services of a project the daemon neither keeps nor finds is a typo, not a no-op: 404.
    * (`down` stays a no-op, so `down -v` after `down` still removes the volumes.)
@@ -133,16 +134,23 @@ export const projectRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
     {
       schema: {
         summary: 'up: load the project from its source and converge the engine to it',
+        description:
+          '202 with the operation; `?wait=true`: when it ends; `?stream=true`: 200 with its progress streamed ' +
+          '(NDJSON or SSE, as `GET /v1/operations/{id}/progress`, after an `accepted` item). A project that ' +
+          'does not load answers 422 in every mode.',
         tags: ['projects'],
-        querystring: WaitQuery,
+        querystring: UpQuery,
         body: UpBodySchema,
+        produces: ['application/json', 'application/x-ndjson', 'text/event-stream'],
         response: operationResponses,
       },
     },
     async (request, reply) => {
       const result = await core.up(toSource(request.body.source), request.body.options ?? {});
       if (isLoadFailure(result)) throw invalidProject(result);
-      await replyOperation(reply, result, request.query.wait);
+      const { stream, wait, format } = request.query;
+      if (stream) await streamOperation(request, reply, result, core, shutdown, format);
+      else await replyOperation(reply, result, wait);
     },
   );
 

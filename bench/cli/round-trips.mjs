@@ -1,0 +1,183 @@
+#!/usr/bin/env node
+/**
+ * The CLI's own cost of a no-op `up -d` and of `orc ps` (issue 17, items 2 and 6), beside `node -e 0`,
+ * against a stand-in daemon that answers at once from memory (a 200-container project, a no-op up): what
+ * is left is the CLI process (start-up, module loading, transport, round trips, rendering), which is
+ * what the CLI can change; the daemon's own time is in `npm run bench` (section noop/cli).
+ * Interleaved runs (one of each command in turn), wall time and CPU time (user + sys) of each child.
+ * Node cannot read a child's rusage, so a short Python loop (os.wait4) runs the children.
+ *   node bench/cli/round-trips.mjs [runs] [OTHER_ORC_BUNDLE_OR_BIN ...]   (e.g. main's apps/cli/dist/orc.js)
+ *   node bench/cli/round-trips.mjs serve SOCKET   (only the stand-in, e.g. to profile: node --cpu-prof orc ps)
+ * Prints a table with ✓/✗ against the targets (≤ 1.3× `node -e 0` for both, on CPU and wall medians).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { loadavg, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const runs = Number(process.argv[2] === 'serve' ? 0 : process.argv[2] || 20);
+const others = process.argv.slice(3);
+const CONTAINERS = 200;
+
+const project = 'bench-rt';
+const container = (i) => ({
+  ID: `${i}`.padStart(64, 'a'),
+  Name: `${project}-s${i}-1`,
+  Service: `s${i}`,
+  Project: project,
+  Number: 1,
+  State: 'running',
+  Health: i <= 4 ? 'healthy' : '',
+  ExitCode: 0,
+  Image: 'orc-fixture/busybox:1',
+  Command: 'sleep 86400',
+  Created: '2026-12-04T10:00:00Z',
+  Status: 'Up 2 hours',
+  RestartCount: 0,
+  StartedAt: '2026-12-04T10:00:01Z',
+  Publishers: [],
+  Networks: [`${project}_net`],
+});
+const summary = JSON.stringify({
+  name: project,
+  workingDir: '/tmp',
+  configFiles: ['/tmp/compose.yaml'],
+  registered: true,
+  status: `running(${CONTAINERS})`,
+  services: Array.from({ length: CONTAINERS }, (_, i) => ({
+    name: `s${i}`,
+    desired: 'running',
+    replicas: 1,
+  })),
+  containers: Array.from({ length: CONTAINERS }, (_, i) => container(i)),
+});
+const record = (state) => ({
+  id: 'op-1',
+  project,
+  kind: 'up',
+  state,
+  startedAt: '2026-12-04T10:00:00Z',
+  ...(state === 'running' ? {} : { finishedAt: '2026-12-04T10:00:00Z' }),
+  warnings: [],
+});
+
+/** Answers like the daemon (the routes the CLI's `ps` and `up -d` use, old and new), from memory. */
+function standIn(req, res) {
+  const url = req.url ?? '';
+  req.resume();
+  req.on('end', () => {
+    const json = (status, body) => {
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
+      res.writeHead(status, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(text),
+      });
+      res.end(text);
+    };
+    const ndjson = (items) => {
+      res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+      for (const item of items) res.write(`${JSON.stringify(item)}\n`);
+      res.end();
+    };
+    if (url === '/v1/health') return json(200, { status: 'ok' });
+    if (url.startsWith(`/v1/projects/${project}`) && req.method === 'GET') return json(200, summary);
+    if (url === '/v1/projects?stream=true')
+      return ndjson([
+        { type: 'accepted', operation: record('running') },
+        { type: 'end', operation: record('succeeded') },
+      ]);
+    if (url === '/v1/projects') return json(202, { operation: record('running') });
+    if (url === '/v1/operations/op-1/progress')
+      return ndjson([{ type: 'end', operation: record('succeeded') }]);
+    return json(404, { code: 'NOT_FOUND', message: `stand-in: no ${req.method} ${url}` });
+  });
+}
+
+const PY = `
+import json, os, sys, time
+spec = json.load(sys.stdin)
+out = {c['label']: [] for c in spec['commands']}
+for i in range(spec['count'] + 1):
+    for c in spec['commands']:
+        t0 = time.perf_counter()
+        pid = os.fork()
+        if pid == 0:
+            fd = os.open(os.devnull, os.O_RDWR)
+            os.dup2(fd, 0); os.dup2(fd, 1); os.dup2(fd, 2)
+            os.chdir(c['cwd'])
+            os.execve(c['argv'][0], c['argv'], c['env'])
+        _, status, ru = os.wait4(pid, 0)
+        wall = (time.perf_counter() - t0) * 1000
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit('%s exited %d' % (c['label'], os.waitstatus_to_exitcode(status)))
+        if i > 0:
+            out[c['label']].append([wall, (ru.ru_utime + ru.ru_stime) * 1000])
+print(json.dumps(out))
+`;
+
+function runInterleaved(commands, count) {
+  return new Promise((resolve, reject) => {
+    const py = spawn('python3', ['-c', PY], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let text = '';
+    py.stdout.on('data', (d) => {
+      text += d;
+    });
+    py.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(text)) : reject(new Error(`harness exited ${code}`)),
+    );
+    py.stdin.end(JSON.stringify({ commands, count }));
+  });
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'orc-bench-rt-'));
+  const socketPath = join(dir, 'orc.sock');
+  const server = createServer(standIn);
+  await new Promise((resolve) => server.listen(socketPath, resolve));
+  const env = { ...process.env, ORC_HOST: `unix://${socketPath}`, ORC_NO_AUTOSTART: '1' };
+  const trees = [['this tree', join(root, 'apps/cli/bin/orc.js')], ...others.map((p) => [basename(p), p])];
+  const commands = [{ label: 'node -e 0', argv: [process.execPath, '-e', '0'], env, cwd: dir }];
+  for (const [name, bin] of trees) {
+    commands.push(
+      { label: `${name}: ps`, argv: [process.execPath, bin, '-p', project, 'ps'], env, cwd: dir },
+      { label: `${name}: up -d`, argv: [process.execPath, bin, '-p', project, 'up', '-d'], env, cwd: dir },
+    );
+  }
+  const load0 = loadavg()[0];
+  let samples;
+  try {
+    samples = await runInterleaved(commands, runs);
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const base = samples['node -e 0'];
+  const baseWall = median(base.map((s) => s[0]));
+  const baseCpu = median(base.map((s) => s[1]));
+  console.log(
+    `CLI round trips vs node -e 0 (stand-in daemon, ${CONTAINERS} containers): ${runs} interleaved runs, node ${process.version}, load ${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)}`,
+  );
+  console.log('| command | wall median ms | × node | CPU median ms | × node | target |');
+  console.log('| --- | ---: | ---: | ---: | ---: | --- |');
+  for (const c of commands) {
+    const s = samples[c.label];
+    const wall = median(s.map((x) => x[0]));
+    const cpu = median(s.map((x) => x[1]));
+    const rw = wall / baseWall;
+    const rc = cpu / baseCpu;
+    const target = c.label === 'node -e 0' ? '' : `≤ 1.3× ${rc <= 1.3 ? '✓' : '✗'} (CPU)`;
+    console.log(
+      `| ${c.label} | ${wall.toFixed(0)} | ${rw.toFixed(2)}× | ${cpu.toFixed(0)} | ${rc.toFixed(2)}× | ${target} |`,
+    );
+  }
+}
+
+if (process.argv[2] === 'serve') {
+  const server = createServer(standIn);
+  server.listen(process.argv[3], () => console.log(`stand-in daemon on unix://${process.argv[3]}`));
+} else await main();
