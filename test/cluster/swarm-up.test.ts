@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, daemonLog, explain, type OrcEnv, orc, orcEnv, start, stopDaemon } from '../e2e/orc.js';
 import { labDocker, lab as labScript } from '../support/swarm-lab.js';
 import { labEnv } from '../support/swarm-lab-env.js';
+import { until, warmUp } from './helpers.js';
 
 const lab = labEnv();
 const project = `swarmrun${process.pid}`;
@@ -334,22 +335,6 @@ describe('orc on a swarm target', () => {
     expect(ls.stdout).not.toContain(project);
   });
 });
-
-/** The daemon autostarts within 10 s; on a loaded 2-core machine it may take longer: retried here. */
-async function warmUp(o: OrcEnv, cwd: string): Promise<void> {
-  for (let i = 0; i < 5; i++) {
-    if ((await orc(o, ['ls'], { cwd })).code === 0) return;
-  }
-  throw new Error(`the orc daemon did not start:\n${daemonLog(o)}`);
-}
-
-async function until(cond: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 async function fetchText(
   url: string,
