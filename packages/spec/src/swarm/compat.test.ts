@@ -108,6 +108,10 @@ describe('swarmProblems: parts of translated keys', () => {
     },
     { what: 'build with image: fine', yaml: 'services:\n  web:\n    build: .\n    image: reg:5000/web\n' },
     {
+      what: 'pull_policy with build: honoured (it decides when the manager builds), no warning',
+      yaml: 'services:\n  web:\n    build: .\n    image: reg:5000/web\n    pull_policy: build\n',
+    },
+    {
       what: 'build with an image that names a registry host (localhost, a dotted name): fine',
       yaml: 'services:\n  a:\n    build: .\n    image: localhost/a:1\n  b:\n    build: .\n    image: docker.io/me/b\n',
     },

@@ -167,6 +167,8 @@ export function swarmProblems(project: Project): PathProblem[] {
       });
     };
     for (const key of Object.keys(SWARM_REPORTED).sort()) {
+      // With build:, pull_policy decides when the manager builds (swarm/images.ts): it is honoured.
+      if (key === 'pull_policy' && service.build) continue;
       if (isSet((service as unknown as Record<string, unknown>)[key]))
         report([key], SWARM_REPORTED[key] as SwarmRule, `"${key}"`);
     }
