@@ -38,6 +38,7 @@ import { imageEnsurer } from './images.js';
 import { createKeyedLock, type KeyedLock } from './locks.js';
 import { createOperationRegistry, type OperationRegistry } from './operations.js';
 import { sameRecord } from './record.js';
+import { desiredStateFailure } from './selection.js';
 import type { ProjectTarget } from './types.js';
 
 export interface CoreLogger {
@@ -228,20 +229,7 @@ export function createVerbContext(opts: CoreOptions): VerbContext {
         return { ok: true, desired };
       } catch (err) {
         // desiredState throws for what only the whole project shows; it reaches the client as a load failure.
-        if (err instanceof DesiredStateError) {
-          return {
-            code: 'INVALID_PROJECT',
-            errors: [
-              {
-                code: err.code,
-                message: err.message,
-                ...(err.path ? { path: err.path } : {}),
-                ...(err.hint ? { hint: err.hint } : {}),
-              },
-            ],
-            warnings: [],
-          };
-        }
+        if (err instanceof DesiredStateError) return desiredStateFailure(err);
         throw err;
       }
     },

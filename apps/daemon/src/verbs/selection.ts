@@ -4,7 +4,7 @@
  * `up` (everything) and `up b` fail with the located error the load used to give. The rule itself is
  * packages/spec's `problemsFor`; here the verbs turn it into their load failure.
  */
-import { type Project, problemsFor, type SpecWarning } from '@orc/spec';
+import { type DesiredStateError, type Project, problemsFor, type SpecWarning } from '@orc/spec';
 import { OrcError } from '../contract/errors.js';
 import type { LoadFailure } from '../contract/types.js';
 
@@ -28,6 +28,22 @@ export function selectionFailure(
 ): LoadFailure | undefined {
   const errors = problemsFor(project, selected);
   return errors.length > 0 ? { code: 'INVALID_PROJECT', errors, warnings } : undefined;
+}
+
+/** What only the whole project shows (the desired state refused it), as the load failure the client gets. */
+export function desiredStateFailure(err: DesiredStateError): LoadFailure {
+  return {
+    code: 'INVALID_PROJECT',
+    errors: [
+      {
+        code: err.code,
+        message: err.message,
+        ...(err.path ? { path: err.path } : {}),
+        ...(err.hint ? { hint: err.hint } : {}),
+      },
+    ],
+    warnings: [],
+  };
 }
 
 /**

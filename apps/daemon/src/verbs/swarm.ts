@@ -39,7 +39,7 @@ import type { ObservedSwarm, ObservedSwarmTask, SwarmPlan, SwarmPlanOptions } fr
 import type { VerbContext } from './context.js';
 import type { OperationScope } from './operations.js';
 import { toOperationError } from './operations.js';
-import { assertServicesExist, selectionFailure } from './selection.js';
+import { assertServicesExist, desiredStateFailure, selectionFailure } from './selection.js';
 import type { OperationHandle } from './types.js';
 
 /** A project record of the swarm target. */
@@ -85,18 +85,7 @@ export function createSwarmVerbs(ctx: VerbContext): SwarmVerbs {
       if (!(err instanceof DesiredStateError)) throw err;
       if (err instanceof SwarmProblemsError)
         return { code: 'INVALID_PROJECT', errors: err.problems, warnings: [] };
-      return {
-        code: 'INVALID_PROJECT',
-        errors: [
-          {
-            code: err.code,
-            message: err.message,
-            ...(err.path ? { path: err.path } : {}),
-            ...(err.hint ? { hint: err.hint } : {}),
-          },
-        ],
-        warnings: [],
-      };
+      return desiredStateFailure(err);
     }
   };
 
