@@ -44,9 +44,16 @@ export function registerLifecycle(program: Command): void {
     .description('restart service containers')
     .argument('[services...]')
     .option('-t, --timeout <seconds>', 'shutdown timeout', seconds('-t'))
+    .option('--no-deps', "don't restart dependent services (those with `depends_on: {restart: true}`)")
     .action(
-      handler<[string[]], { timeout?: number }>((ctx, f, services) =>
-        runAction(ctx, 'restart', services, timeoutBody(f.timeout), 'Restarting'),
+      handler<[string[]], { timeout?: number; deps: boolean }>((ctx, f, services) =>
+        runAction(
+          ctx,
+          'restart',
+          services,
+          { ...timeoutBody(f.timeout), ...(f.deps === false ? { noDeps: true } : {}) },
+          'Restarting',
+        ),
       ),
     );
 
@@ -55,9 +62,16 @@ export function registerLifecycle(program: Command): void {
     .description('force stop service containers')
     .argument('[services...]')
     .option('-s, --signal <signal>', 'signal to send to the containers', 'SIGKILL')
+    .option('--remove-orphans', 'also kill the containers of services not defined in the compose file')
     .action(
-      handler<[string[]], { signal: string }>((ctx, f, services) =>
-        runAction(ctx, 'kill', services, { signal: f.signal }, 'Killing'),
+      handler<[string[]], { signal: string; removeOrphans?: boolean }>((ctx, f, services) =>
+        runAction(
+          ctx,
+          'kill',
+          services,
+          { signal: f.signal, ...(f.removeOrphans ? { removeOrphans: true } : {}) },
+          'Killing',
+        ),
       ),
     );
 
@@ -102,10 +116,12 @@ export function registerLifecycle(program: Command): void {
     .command('scale')
     .description('scale services: orc scale web=3 worker=2')
     .argument('<service=n...>')
+    .option('--no-deps', "don't start linked services (by default their dependencies are started too)")
     .action(
-      handler<[string[]], object>(async (ctx, _f, pairs) => {
+      handler<[string[]], { deps: boolean }>(async (ctx, f, pairs) => {
         const replicas = pairs.reduce<Record<string, number>>((acc, p) => scaleArg(p, acc), {});
-        await runAction(ctx, 'scale', [], { replicas }, 'Scaling');
+        const dependencies = f.deps === false ? {} : { dependencies: true };
+        await runAction(ctx, 'scale', [], { replicas, ...dependencies }, 'Scaling');
       }),
     );
 }

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { usageError } from '../errors.js';
 import { table } from '../render/table.js';
-import { handler } from './util.js';
+import { lsFilter, matchesLsFilter } from './filters.js';
+import { handler, repeat } from './util.js';
 
 export function registerLs(program: Command): Command {
   return program
@@ -10,8 +11,10 @@ export function registerLs(program: Command): Command {
     .option('-a, --all', 'show all projects, stopped ones included')
     .option('-q, --quiet', 'only display project names')
     .option('--format <format>', 'table (compose: pretty) or json', 'table')
+    .option('--filter <name=VAL>', 'filter output based on conditions provided (repeatable): name', repeat)
     .action(
-      handler<[], { all?: boolean; quiet?: boolean; format: string }>(async (ctx, f) => {
+      handler<[], { all?: boolean; quiet?: boolean; format: string; filter?: string[] }>(async (ctx, f) => {
+        const filter = lsFilter(f.filter);
         // compose calls the table `pretty`.
         if (f.format === 'pretty') f.format = 'table';
         if (f.format !== 'table' && f.format !== 'json')
@@ -19,6 +22,7 @@ export function registerLs(program: Command): Command {
         const client = await ctx.connect();
         const projects = (await client.listProjects())
           .filter((p) => f.all || p.registered || /running|restarting|paused/.test(p.status))
+          .filter((p) => matchesLsFilter(filter, p.name))
           .sort((a, b) => a.name.localeCompare(b.name));
         if (f.quiet) {
           if (projects.length) ctx.stdout.write(`${projects.map((p) => p.name).join('\n')}\n`);

@@ -2,6 +2,7 @@
 import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
 import { filterContainers, psJson, psTable, swarmPsTable } from '../render/ps.js';
+import { psFilterStatus } from './filters.js';
 import { findProject } from './project.js';
 import { watchLine } from './watch.js';
 
@@ -13,14 +14,19 @@ export interface PsFlags {
   services?: boolean;
   status?: string[];
   format: string;
+  filter?: string;
+  /** `--no-trunc` sets it false. */
+  trunc?: boolean;
+  orphans?: boolean;
 }
 
 export async function ps(ctx: Context, f: PsFlags, services: string[]): Promise<void> {
   if (f.format !== 'table' && f.format !== 'json') {
     throw usageError(`--format ${f.format}: expected table or json`);
   }
-  for (const s of f.status ?? []) {
-    if (!STATES.includes(s)) throw usageError(`--status ${s}: expected one of ${STATES.join(', ')}`);
+  const status = [...(f.status ?? []), ...psFilterStatus(f.filter)];
+  for (const s of status) {
+    if (!STATES.includes(s)) throw usageError(`status ${s}: expected one of ${STATES.join(', ')}`);
   }
   const client = await ctx.connect();
   // Only the JSON shows what takes an inspect of each container (RestartCount).
@@ -30,8 +36,12 @@ export async function ps(ctx: Context, f: PsFlags, services: string[]): Promise<
   const containers = filterContainers(project?.containers ?? [], {
     // A swarm project's rows are its tasks: those starting, failed or rejected say the most.
     all: f.all === true || swarm,
-    status: f.status ?? [],
+    status,
     services,
+    // compose: without names, `--orphans=false` keeps the services the project declares.
+    ...(f.orphans === false && services.length === 0 && project
+      ? { declared: project.services.map((s) => s.name) }
+      : {}),
   });
   if (f.quiet) {
     if (containers.length) ctx.stdout.write(`${containers.map((c) => c.ID).join('\n')}\n`);
@@ -43,7 +53,9 @@ export async function ps(ctx: Context, f: PsFlags, services: string[]): Promise<
     const asCompose = Boolean(ctx.env.ORC_AS_COMPOSE);
     if (!asCompose || containers.length) ctx.stdout.write(`${psJson(containers, asCompose)}\n`);
   } else {
-    ctx.stdout.write(`${swarm ? swarmPsTable(containers) : psTable(containers, Date.now())}\n`);
+    ctx.stdout.write(
+      `${swarm ? swarmPsTable(containers) : psTable(containers, Date.now(), f.trunc !== false)}\n`,
+    );
     // On stderr: the table stays compose's for scripts that parse it.
     if (project?.watch) ctx.stderr.write(`${watchLine(project.watch)}\n`);
   }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { goBool } from './filters.js';
 import { type PsFlags, ps, STATES } from './ps-run.js';
 import { handler, repeat } from './util.js';
 
@@ -11,6 +12,13 @@ export function registerPs(program: Command): Command {
     .option('-q, --quiet', 'only display IDs')
     .option('--services', 'display services')
     .option('--status <status>', `filter by status (repeatable): ${STATES.join(', ')}`, repeat)
+    .option('--filter <KEY=VAL>', 'filter services by a property (supported filters: status)')
     .option('--format <format>', 'table or json', 'table')
+    .option('--no-trunc', "don't truncate output (the COMMAND column)")
+    .option(
+      '--orphans [bool]',
+      'include orphaned services, not declared by the project (default: true; --orphans=false leaves them out)',
+      goBool('--orphans'),
+    )
     .action(handler<[string[]], PsFlags>(async (ctx, f, services) => ps(ctx, f, services)));
 }

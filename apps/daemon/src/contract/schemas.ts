@@ -139,11 +139,35 @@ export const ServiceActionBodySchema = Type.Object(
     signal: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+]+$' })),
     volumes: Type.Optional(Type.Boolean()),
     stop: Type.Optional(Type.Boolean()),
+    noDeps: Type.Optional(
+      Type.Boolean({
+        description:
+          'restart: only the named services, not the dependents that declare `depends_on: {restart: true}` on them',
+      }),
+    ),
+    removeOrphans: Type.Optional(
+      Type.Boolean({
+        description:
+          'kill: also the containers of services the project no longer declares (compose kill --remove-orphans); default: they are left alone',
+      }),
+    ),
   },
   strict,
 );
 
-export const ScaleBodySchema = Type.Object({ source: Source, replicas: Replicas }, strict);
+export const ScaleBodySchema = Type.Object(
+  {
+    source: Source,
+    replicas: Replicas,
+    dependencies: Type.Optional(
+      Type.Boolean({
+        description:
+          "Also create and start the scaled services' dependencies, as compose's scale does without --no-deps (default false: the scaled services alone)",
+      }),
+    ),
+  },
+  strict,
+);
 
 const Detail = Type.Optional(
   Type.Boolean({

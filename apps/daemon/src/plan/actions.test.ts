@@ -156,4 +156,38 @@ describe('planServiceAction: restart follows depends_on.restart', () => {
       'wait-container:demo-api-1:running',
     ]);
   });
+
+  it('restart --no-deps restarts the named service alone', () => {
+    const p = planServiceAction(d, converged(d), 'restart', { services: ['db'], noDeps: true });
+    expect(renderPlan(p)).toEqual(['restart container demo-db-1 (restart requested)']);
+  });
+});
+
+describe('planServiceAction: kill and orphans', () => {
+  // `old` has a container but the project no longer declares it.
+  const observed = converged(desired);
+  const db = observed.containers.find((c) => c.service === 'db');
+  if (!db) throw new Error('fixture: no db container');
+  observed.containers.push({ ...db, id: 'old1', name: 'demo-old-1', service: 'old' });
+
+  it('kill leaves orphans alone, as compose does without --remove-orphans', () => {
+    expect(renderPlan(planServiceAction(desired, observed, 'kill'))).toEqual([
+      'kill container demo-db-1 with SIGKILL (kill requested)',
+      'kill container demo-web-1 with SIGKILL (kill requested)',
+      'kill container demo-web-2 with SIGKILL (kill requested)',
+    ]);
+    expect(renderPlan(planServiceAction(desired, observed, 'kill', { services: ['old'] }))).toEqual([]);
+  });
+
+  it('kill --remove-orphans kills them too', () => {
+    expect(renderPlan(planServiceAction(desired, observed, 'kill', { removeOrphans: true }))).toContain(
+      'kill container demo-old-1 with SIGKILL (kill requested)',
+    );
+  });
+
+  it('a project known only from the engine has no orphans', () => {
+    expect(renderPlan(planServiceAction(undefined, observed, 'kill'))).toContain(
+      'kill container demo-old-1 with SIGKILL (kill requested)',
+    );
+  });
 });

@@ -34,8 +34,13 @@ export function planServiceAction(
   for (const name of names)
     if (!known.has(name)) addError(draft, 'UNKNOWN_SERVICE', `no such service: ${name}`);
   const chosen = new Set(names.filter((n) => known.has(n)));
+  // compose's kill acts on the services the project declares, orphans only with --remove-orphans (a
+  // project known only from the engine declares every service it has containers of).
+  if (action === 'kill' && desired && !options.removeOrphans) {
+    for (const n of chosen) if (!services.has(n)) chosen.delete(n);
+  }
   // compose: restarting a service restarts the dependents that declare `depends_on: {restart: true}`.
-  if (action === 'restart') {
+  if (action === 'restart' && !options.noDeps) {
     for (let grew = true; grew; ) {
       grew = false;
       for (const s of services.values()) {

@@ -218,4 +218,8 @@ export interface PlanServiceActionOptions {
   volumes?: boolean;
   /** `rm -s`: stop running containers first (else running ones are left, with a warning). */
   stop?: boolean;
+  /** `restart --no-deps`: not the dependents that follow with `depends_on: {restart: true}`. */
+  noDeps?: boolean;
+  /** `kill --remove-orphans`: orphans' containers too (compose leaves them alone without it). */
+  removeOrphans?: boolean;
 }

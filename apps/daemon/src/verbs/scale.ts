@@ -7,11 +7,15 @@ import { observeFor, runPlan } from './converge.js';
 import { keptWithoutProblems, selectionFailure } from './selection.js';
 import type { OperationHandle, ProjectTarget } from './types.js';
 
-export type Scale = (target: ProjectTarget, replicas: Record<string, number>) => Promise<OperationHandle>;
+export type Scale = (
+  target: ProjectTarget,
+  replicas: Record<string, number>,
+  opts?: { dependencies?: boolean },
+) => Promise<OperationHandle>;
 
 export function createScale(ctx: VerbContext): Scale {
   const { store, ops, run } = ctx;
-  return async (target, replicas) => {
+  return async (target, replicas, opts = {}) => {
     const { name } = await ctx.resolveName(target);
     const record = await store.get(name);
     if (!record?.desired) {
@@ -56,7 +60,7 @@ export function createScale(ctx: VerbContext): Scale {
           scope,
           planUp(desired, observed, {
             services: scaled,
-            noDeps: true,
+            noDeps: !opts.dependencies,
             desiredRunState: record.runState,
             startExited: true,
           }),

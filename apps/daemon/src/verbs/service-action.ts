@@ -76,6 +76,8 @@ export function createServiceAction(ctx: VerbContext): ServiceActionVerb {
             ...(o.signal ? { signal: o.signal } : {}),
             ...(o.volumes ? { volumes: true } : {}),
             ...(o.stop ? { stop: true } : {}),
+            ...(o.noDeps ? { noDeps: true } : {}),
+            ...(o.removeOrphans ? { removeOrphans: true } : {}),
           }),
         );
       },

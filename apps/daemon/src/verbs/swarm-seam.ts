@@ -126,9 +126,9 @@ export function createSwarmSeam<T extends Seamed>(
       const r = await swarmRecord(target);
       return r ? swarm.down(r, o) : local.down(target, o);
     },
-    scale: async (target, replicas) => {
+    scale: async (target, replicas, o) => {
       const r = await swarmRecord(target);
-      return r ? swarm.scale(r, replicas) : local.scale(target, replicas);
+      return r ? swarm.scale(r, replicas) : local.scale(target, replicas, o);
     },
     serviceAction: async (target, action, o) => {
       const r = await swarmRecord(target);

@@ -84,7 +84,12 @@ export interface Core {
     action: ServiceAction,
     opts: ServiceActionOptions,
   ): Promise<OperationHandle>;
-  scale(target: ProjectTarget, replicas: Record<string, number>): Promise<OperationHandle>;
+  /** `dependencies`: also converge the scaled services' dependencies (compose's scale without --no-deps). */
+  scale(
+    target: ProjectTarget,
+    replicas: Record<string, number>,
+    opts?: { dependencies?: boolean },
+  ): Promise<OperationHandle>;
   getOperation(id: string): OperationRecord | undefined;
   /** Past progress of the operation, then live progress until it ends (or the signal aborts). */
   operationProgress(id: string, signal: AbortSignal): AsyncIterable<ProgressEvent>;

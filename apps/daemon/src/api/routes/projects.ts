@@ -212,6 +212,7 @@ export const projectRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
       const handle = await core.scale(
         toTarget(request.params.name, request.body.source),
         request.body.replicas,
+        request.body.dependencies ? { dependencies: true } : {},
       );
       await replyOperation(reply, handle, request.query.wait);
     },
