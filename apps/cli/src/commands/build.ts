@@ -1,7 +1,36 @@
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
+import { usageError } from '../errors.js';
 import { followOperation } from '../render/operation.js';
-import { handler } from './util.js';
+import { handler, repeat } from './util.js';
+
+const UNITS: Record<string, number> = {
+  '': 1,
+  k: 1024,
+  m: 1024 ** 2,
+  g: 1024 ** 3,
+  t: 1024 ** 4,
+  p: 1024 ** 5,
+};
+
+/** docker's RAMInBytes: `512m`, `1g`, `1.5GiB`, `1048576` (binary units, case-insensitive). */
+export function memoryBytes(value: string): number {
+  const m = /^(\d+(?:\.\d+)?) ?([kmgtp]?)i?b?$/i.exec(value.trim());
+  const unit = UNITS[(m?.[2] ?? '').toLowerCase()];
+  const bytes = m && unit ? Math.floor(Number(m[1]) * unit) : Number.NaN;
+  if (!Number.isFinite(bytes) || bytes < 1)
+    throw usageError(`-m ${value}: expected a size such as 512m or 1g`, 'units: b, k, m, g, t, p (binary)');
+  return bytes;
+}
+
+interface BuildFlags {
+  cache: boolean;
+  pull?: boolean;
+  quiet?: boolean;
+  buildArg?: string[];
+  memory?: number;
+  withDependencies?: boolean;
+}
 
 /** build and pull: long operations on the project's images, progress like `up`'s. */
 async function imageOperation(
@@ -29,8 +58,15 @@ export function registerBuild(program: Command): void {
     .option('--no-cache', 'do not use cache when building the image')
     .option('--pull', 'always attempt to pull a newer version of the base image')
     .option('-q, --quiet', 'do not print the build progress')
+    .option(
+      '--build-arg <KEY=VAL>',
+      'set build-time variables for services (repeatable; a bare KEY takes its value from the environment)',
+      repeat,
+    )
+    .option('-m, --memory <bytes>', 'memory limit for the build container (e.g. 512m, 1g)', memoryBytes)
+    .option('--with-dependencies', 'also build dependencies (transitively)')
     .action(
-      handler<[string[]], { cache: boolean; pull?: boolean; quiet?: boolean }>((ctx, f, services) =>
+      handler<[string[]], BuildFlags>((ctx, f, services) =>
         imageOperation(
           quietly(ctx, f.quiet),
           'build',
@@ -38,6 +74,9 @@ export function registerBuild(program: Command): void {
             ...(services.length ? { services } : {}),
             ...(f.cache ? {} : { noCache: true }),
             ...(f.pull ? { pull: true } : {}),
+            ...(f.buildArg?.length ? { buildArgs: f.buildArg } : {}),
+            ...(f.memory ? { memory: f.memory } : {}),
+            ...(f.withDependencies ? { withDependencies: true } : {}),
           },
           'Building',
         ),
@@ -50,14 +89,21 @@ export function registerBuild(program: Command): void {
     .argument('[services...]')
     .option('--ignore-pull-failures', 'pull what it can and ignore images with pull failures')
     .option('-q, --quiet', 'pull without printing progress information')
+    .option('--ignore-buildable', 'ignore images that can be built')
+    .option('--include-deps', 'also pull services declared as dependencies')
     .action(
-      handler<[string[]], { ignorePullFailures?: boolean; quiet?: boolean }>((ctx, f, services) =>
+      handler<
+        [string[]],
+        { ignorePullFailures?: boolean; quiet?: boolean; ignoreBuildable?: boolean; includeDeps?: boolean }
+      >((ctx, f, services) =>
         imageOperation(
           quietly(ctx, f.quiet),
           'pull',
           {
             ...(services.length ? { services } : {}),
             ...(f.ignorePullFailures ? { ignorePullFailures: true } : {}),
+            ...(f.ignoreBuildable ? { ignoreBuildable: true } : {}),
+            ...(f.includeDeps ? { includeDeps: true } : {}),
           },
           'Pulling',
         ),

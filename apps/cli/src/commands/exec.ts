@@ -12,6 +12,7 @@ interface ExecFlags {
   workdir?: string;
   index: number;
   privileged?: boolean;
+  detach?: boolean;
 }
 
 export function registerExec(program: Command): Command {
@@ -21,6 +22,7 @@ export function registerExec(program: Command): Command {
       .description('execute a command in a running service container')
       .argument('<service>')
       .argument('<command...>')
+      .option('-d, --detach', 'detached mode: run the command in the background')
       .option('-T, --no-tty', 'disable pseudo-TTY allocation (default: a TTY when stdin is one)')
       // compose's spelling (`--no-TTY`), accepted for scripts written for it.
       .addOption(new Option('--no-TTY').hideHelp())
@@ -38,7 +40,10 @@ export function registerExec(program: Command): Command {
       .action(
         handler<[string, string[]], ExecFlags>(async (ctx, f, service, cmd) => {
           const stdin = process.stdin;
-          const tty = f.tty && f.TTY !== false && stdin.isTTY === true && ctx.stdout.isTTY === true;
+          // Detached, nothing is attached: no terminal, no stdin (compose prints nothing and exits 0).
+          const detach = f.detach === true;
+          const tty =
+            !detach && f.tty && f.TTY !== false && stdin.isTTY === true && ctx.stdout.isTTY === true;
           const client = await ctx.connect();
           const target = ctx.target();
           const request = {
@@ -47,7 +52,8 @@ export function registerExec(program: Command): Command {
             index: f.index,
             cmd,
             tty,
-            interactive: true,
+            interactive: !detach,
+            ...(detach ? { detach: true } : {}),
             ...(f.env?.length ? { env: f.env } : {}),
             ...(f.user ? { user: f.user } : {}),
             ...(f.workdir ? { workdir: f.workdir } : {}),
@@ -62,7 +68,7 @@ export function registerExec(program: Command): Command {
           if (tty) stdin.setRawMode(true);
           try {
             const code = await execute(client.address, target.name, request, {
-              stdin,
+              ...(detach ? {} : { stdin }),
               stdout: ctx.stdout,
               stderr: ctx.stderr,
               ...(tty ? { onResize: followResize(ctx.stdout) } : {}),

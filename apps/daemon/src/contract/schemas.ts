@@ -223,6 +223,12 @@ export const ExecBodySchema = Type.Object(
     user: Type.Optional(Type.String()),
     workdir: Type.Optional(Type.String()),
     privileged: Type.Optional(Type.Boolean()),
+    detach: Type.Optional(
+      Type.Boolean({
+        description:
+          'compose exec -d: the process is started in the background and left to run; the stream carries only the exit frame (code 0) once it has started',
+      }),
+    ),
     rows: Type.Optional(Type.Integer({ minimum: 1 })),
     cols: Type.Optional(Type.Integer({ minimum: 1 })),
   },
@@ -469,6 +475,18 @@ export const BuildBodySchema = Type.Object(
     services: Services,
     noCache: Type.Optional(Type.Boolean({ description: 'Do not use the build cache' })),
     pull: Type.Optional(Type.Boolean({ description: 'Always pull the base images' })),
+    buildArgs: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description:
+          "`build --build-arg`: `KEY=VAL`, or `KEY` for the value of the client environment (none: the arg is removed), over the build sections' args",
+      }),
+    ),
+    memory: Type.Optional(
+      Type.Integer({ minimum: 1, description: '`build -m`: memory limit of the build containers, in bytes' }),
+    ),
+    withDependencies: Type.Optional(
+      Type.Boolean({ description: 'Also build the services the named ones depend on, transitively' }),
+    ),
   },
   strict,
 );
@@ -479,6 +497,12 @@ export const PullBodySchema = Type.Object(
     services: Services,
     ignorePullFailures: Type.Optional(
       Type.Boolean({ description: 'Pull what can be pulled; failures become warnings' }),
+    ),
+    ignoreBuildable: Type.Optional(
+      Type.Boolean({ description: 'Skip the services that have a `build:` section (they can be built)' }),
+    ),
+    includeDeps: Type.Optional(
+      Type.Boolean({ description: 'Also pull the images of the services the named ones depend on' }),
     ),
   },
   strict,

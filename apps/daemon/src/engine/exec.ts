@@ -1,4 +1,4 @@
-import type { Duplex } from 'node:stream';
+import { type Duplex, PassThrough } from 'node:stream';
 import type { ExecOptions } from '../contract/types.js';
 import { dial } from './dial.js';
 import type { Engine } from './engine.js';
@@ -19,6 +19,7 @@ export interface ExecSession {
 }
 
 export async function openExec(engine: Engine, containerId: string, o: ExecOptions): Promise<ExecSession> {
+  if (o.detach) return startDetached(engine, containerId, o);
   const tty = o.tty ?? false;
   const what = `exec in container ${containerId.slice(0, 12)}`;
   let execId: string;
@@ -26,17 +27,7 @@ export async function openExec(engine: Engine, containerId: string, o: ExecOptio
     const created = await dial<{ Id: string }>(engine.docker, {
       path: `/containers/${encodeURIComponent(containerId)}/exec`,
       method: 'POST',
-      body: {
-        AttachStdin: o.interactive ?? false,
-        AttachStdout: true,
-        AttachStderr: true,
-        Tty: tty,
-        Cmd: o.cmd,
-        ...(o.env?.length ? { Env: o.env } : {}),
-        ...(o.user ? { User: o.user } : {}),
-        ...(o.workdir ? { WorkingDir: o.workdir } : {}),
-        ...(o.privileged ? { Privileged: true } : {}),
-      },
+      body: createBody(o, tty, true),
     });
     execId = created.Id;
   } catch (err) {
@@ -88,4 +79,43 @@ export async function openExec(engine: Engine, containerId: string, o: ExecOptio
       return -1;
     },
   };
+}
+
+function createBody(o: ExecOptions, tty: boolean, attach: boolean): Record<string, unknown> {
+  return {
+    AttachStdin: attach && (o.interactive ?? false),
+    AttachStdout: attach,
+    AttachStderr: attach,
+    Tty: tty,
+    Cmd: o.cmd,
+    ...(o.env?.length ? { Env: o.env } : {}),
+    ...(o.user ? { User: o.user } : {}),
+    ...(o.workdir ? { WorkingDir: o.workdir } : {}),
+    ...(o.privileged ? { Privileged: true } : {}),
+  };
+}
+
+/**
+ * `exec -d`: the engine starts the process and answers at once (as `docker exec -d`); nothing is attached,
+ * so the session is an empty stream whose exit code is 0, the start having succeeded.
+ */
+async function startDetached(engine: Engine, containerId: string, o: ExecOptions): Promise<ExecSession> {
+  const what = `exec in container ${containerId.slice(0, 12)}`;
+  try {
+    const created = await dial<{ Id: string }>(engine.docker, {
+      path: `/containers/${encodeURIComponent(containerId)}/exec`,
+      method: 'POST',
+      body: createBody(o, o.tty ?? false, false),
+    });
+    await dial(engine.docker, {
+      path: `/exec/${created.Id}/start`,
+      method: 'POST',
+      body: { Detach: true, Tty: o.tty ?? false },
+    });
+  } catch (err) {
+    throw mapEngineError(err, what);
+  }
+  const stream = new PassThrough();
+  stream.end();
+  return { stream, tty: false, resize: async () => undefined, exitCode: async () => 0 };
 }

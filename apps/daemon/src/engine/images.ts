@@ -56,6 +56,8 @@ export interface EngineBuildOptions {
   nocache?: boolean;
   pull?: boolean;
   platform?: string;
+  /** Memory limit of the build's containers, in bytes (`build -m`; the classic builder honours it). */
+  memory?: number;
 }
 
 export interface ImageEngine {
@@ -344,6 +346,7 @@ export function createImageEngine(docker: Docker): ImageEngine {
         ...(opts.nocache ? { nocache: true } : {}),
         ...(opts.pull ? { pull: true } : {}),
         ...(opts.platform ? { platform: opts.platform } : {}),
+        ...(opts.memory ? { memory: opts.memory } : {}),
         ...(Object.keys(auths).length ? { registryconfig: auths } : {}),
         ...(signal ? { abortSignal: signal } : {}),
       };

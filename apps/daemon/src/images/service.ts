@@ -3,12 +3,14 @@
  * build, as its pull_policy and the command line say), build several (each distinct build once, in
  * parallel with a bound), pull several (for `orc pull`).
  */
+
 import { createHash } from 'node:crypto';
 import type { DesiredBuild } from '@orc/spec';
 import PQueue from 'p-queue';
 import { ImageError, isImageError } from '../contract/image-errors.js';
 import type { ImageEngine, LocalImage, RegistryAuth } from '../engine/images.js';
 import { type DockerConfigFile, readDockerConfig, resolveAllAuths, resolveRegistryAuth } from './auth.js';
+import { overrideBuildArgs } from './build-args.js';
 import { createBuildContext } from './context.js';
 import { decideImage, type PullOverride } from './policy.js';
 import { createBuildLog, type ImageProgress, layerProgress, type ProgressSink } from './progress.js';
@@ -40,7 +42,14 @@ export interface EnsureImageRequest {
    */
   envArgs?: string[];
   /** `orc build --no-cache` / `--pull`: override the build section's `no_cache` / `pull`. */
-  buildOverrides?: { noCache?: boolean; pull?: boolean };
+  buildOverrides?: {
+    noCache?: boolean;
+    pull?: boolean;
+    /** `--build-arg` as given (`KEY=VAL` or `KEY`), applied over the section's args. */
+    args?: string[];
+    /** `-m/--memory`: the build container's memory limit, in bytes. */
+    memory?: number;
+  };
   /** The CLIENT's environment: DOCKER_CONFIG/HOME for registry auth, values for `envArgs`. */
   env: Record<string, string>;
 }
@@ -283,6 +292,7 @@ export function createImageService(opts: ImageServiceOptions): ImageService {
           nocache: build.no_cache,
           pull: build.pull,
           ...(platform ? { platform } : {}),
+          ...(req.buildOverrides?.memory ? { memory: req.buildOverrides.memory } : {}),
         },
         auths,
         (m) => log.message(m),
@@ -317,12 +327,14 @@ export function createImageService(opts: ImageServiceOptions): ImageService {
       ...(o?.pull !== undefined ? { pull: o.pull } : {}),
     };
     const platform = await checkPlatforms(req);
-    const args = { ...build.args };
+    const fromFile = { ...build.args };
     for (const name of [...(build.args_from_env ?? []), ...(req.envArgs ?? [])]) {
       const value = req.env[name];
-      if (value !== undefined && !(name in args)) args[name] = value;
+      if (value !== undefined && !(name in fromFile)) fromFile[name] = value;
     }
-    const key = buildKey(build, args, platform);
+    const args = overrideBuildArgs(fromFile, o?.args ?? [], req.env);
+    // A memory limit is part of what is asked: the same build with another limit is another build.
+    const key = `${buildKey(build, args, platform)}:${o?.memory ?? ''}`;
     let shared = building.get(key);
     if (!shared) {
       shared = buildQueue.add(

@@ -7,6 +7,7 @@ import type { DesiredService, DesiredState, Project } from '@orc/spec';
 import { OrcError } from '../contract/errors.js';
 import type { BuildOptions, LoadFailure, ProjectSource, PullOptions } from '../contract/types.js';
 import type { BatchResult, EnsureImageRequest, ImageProgress, ImageService } from '../images/index.js';
+import { dependenciesOf } from '../plan/services.js';
 import type { OperationRegistry, OperationScope } from './operations.js';
 import { selectionFailure } from './selection.js';
 import type { OperationHandle } from './types.js';
@@ -16,6 +17,20 @@ export interface ImageOpsDeps {
   ops: OperationRegistry;
   /** Load + desired state of the project (the core's own, with its logging defaults and scale). */
   desired(source: ProjectSource): Promise<{ project: Project; desired: DesiredState } | LoadFailure>;
+}
+
+/** The services named and, transitively, those they depend on (`build --with-dependencies`, `pull --include-deps`). */
+export function withDependencies(desired: DesiredState, names: string[]): string[] {
+  const byName = new Map(desired.services.map((s) => [s.name, s]));
+  const out = new Set<string>();
+  const visit = (name: string) => {
+    const s = byName.get(name);
+    if (!s || out.has(name)) return;
+    out.add(name);
+    for (const d of dependenciesOf(s)) visit(d);
+  };
+  for (const n of names) visit(n);
+  return desired.services.map((s) => s.name).filter((n) => out.has(n));
 }
 
 export function chosenServices(desired: DesiredState, services: string[] | undefined): DesiredService[] {
@@ -97,7 +112,10 @@ export function createImageOps(deps: ImageOpsDeps) {
     const d = await loadNaming(deps.desired, source, o.services);
     if ('code' in d) return d;
     const { desired } = d;
-    const chosen = chosenServices(desired, o.services);
+    chosenServices(desired, o.services);
+    const named =
+      o.withDependencies && o.services?.length ? withDependencies(desired, o.services) : o.services;
+    const chosen = chosenServices(desired, named);
     const problem = selectionFailure(
       d.project,
       chosen.map((s) => s.name),
@@ -108,6 +126,8 @@ export function createImageOps(deps: ImageOpsDeps) {
     const overrides = {
       ...(o.noCache ? { noCache: true } : {}),
       ...(o.pull ? { pull: true } : {}),
+      ...(o.buildArgs?.length ? { args: o.buildArgs } : {}),
+      ...(o.memory ? { memory: o.memory } : {}),
     };
     const reqs = services.map((s) => ({
       ...request(desired, s, source.env),
@@ -126,15 +146,29 @@ export function createImageOps(deps: ImageOpsDeps) {
     const d = await loadNaming(deps.desired, source, o.services);
     if ('code' in d) return d;
     const { desired } = d;
-    const chosen = chosenServices(desired, o.services);
+    chosenServices(desired, o.services);
+    const named = o.includeDeps && o.services?.length ? withDependencies(desired, o.services) : o.services;
+    const chosen = chosenServices(desired, named);
     const problem = selectionFailure(
       d.project,
       chosen.map((s) => s.name),
       [],
     );
     if (problem) return problem;
-    const reqs = chosen.map((s) => request(desired, s, source.env));
+    // compose's pull --ignore-buildable: a service that can build its image is not pulled at all.
+    const skipped = o.ignoreBuildable ? chosen.filter((s) => s.build) : [];
+    const reqs = chosen.filter((s) => !skipped.includes(s)).map((s) => request(desired, s, source.env));
     return deps.ops.start(desired.project, 'pull', async (scope) => {
+      for (const s of skipped) {
+        scope.progress({
+          project: desired.project,
+          kind: 'image',
+          resource: s.image,
+          action: 'pull',
+          state: 'done',
+          message: 'Skipped - Image can be built',
+        });
+      }
       const batch = await deps.images.pullImages(
         reqs,
         (p) => reportImage(scope, desired.project, p),
