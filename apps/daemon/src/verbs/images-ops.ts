@@ -7,7 +7,7 @@ import type { DesiredService, DesiredState, Project } from '@orc/spec';
 import { OrcError } from '../contract/errors.js';
 import type { BuildOptions, LoadFailure, ProjectSource, PullOptions } from '../contract/types.js';
 import type { BatchResult, EnsureImageRequest, ImageProgress, ImageService } from '../images/index.js';
-import { dependenciesOf } from '../plan/services.js';
+import { withDependencies } from './dependencies.js';
 import type { OperationRegistry, OperationScope } from './operations.js';
 import { selectionFailure } from './selection.js';
 import type { OperationHandle } from './types.js';
@@ -17,20 +17,6 @@ export interface ImageOpsDeps {
   ops: OperationRegistry;
   /** Load + desired state of the project (the core's own, with its logging defaults and scale). */
   desired(source: ProjectSource): Promise<{ project: Project; desired: DesiredState } | LoadFailure>;
-}
-
-/** The services named and, transitively, those they depend on (`build --with-dependencies`, `pull --include-deps`). */
-export function withDependencies(desired: DesiredState, names: string[]): string[] {
-  const byName = new Map(desired.services.map((s) => [s.name, s]));
-  const out = new Set<string>();
-  const visit = (name: string) => {
-    const s = byName.get(name);
-    if (!s || out.has(name)) return;
-    out.add(name);
-    for (const d of dependenciesOf(s)) visit(d);
-  };
-  for (const n of names) visit(n);
-  return desired.services.map((s) => s.name).filter((n) => out.has(n));
 }
 
 export function chosenServices(desired: DesiredState, services: string[] | undefined): DesiredService[] {
@@ -165,8 +151,8 @@ export function createImageOps(deps: ImageOpsDeps) {
           kind: 'image',
           resource: s.image,
           action: 'pull',
-          state: 'done',
-          message: 'Skipped - Image can be built',
+          state: 'skipped',
+          message: 'image can be built',
         });
       }
       const batch = await deps.images.pullImages(

@@ -4,6 +4,7 @@ import { OrcError } from '../contract/errors.js';
 import { plan as planUp } from '../plan/index.js';
 import type { VerbContext } from './context.js';
 import { observeFor, runPlan } from './converge.js';
+import { withDependencies } from './dependencies.js';
 import { keptWithoutProblems, selectionFailure } from './selection.js';
 import type { OperationHandle, ProjectTarget } from './types.js';
 
@@ -43,8 +44,13 @@ export function createScale(ctx: VerbContext): Scale {
     const d = ctx.toDesired(loaded.project, newScale);
     if (!('desired' in d)) throw new OrcError('INVALID_REQUEST', d.errors.map(formatProblem).join('\n'));
     const desired = d.desired;
+    // compose's scale starts the scaled services' dependencies: a dependency the user stopped is wanted
+    // running again, as `up` of those services would (without them, the record's run states hold).
+    const runState = { ...record.runState };
+    if (opts.dependencies) for (const s of withDependencies(desired, scaled)) delete runState[s];
     await ctx.remember({
       ...record,
+      runState,
       scale: newScale,
       ...(services ? { services } : {}),
       desired,
@@ -61,7 +67,7 @@ export function createScale(ctx: VerbContext): Scale {
           planUp(desired, observed, {
             services: scaled,
             noDeps: !opts.dependencies,
-            desiredRunState: record.runState,
+            desiredRunState: runState,
             startExited: true,
           }),
           ctx.ensureFor(desired, record.source.env, {}),

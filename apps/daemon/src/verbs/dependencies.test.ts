@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { desiredState } from '../../test/support/plan/fixtures.js';
-import { withDependencies } from './images-ops.js';
+import { withDependencies } from './dependencies.js';
 
 describe('withDependencies (build --with-dependencies, pull --include-deps)', () => {
   const d = desiredState({
