@@ -1,7 +1,7 @@
 /**
  * Issue 18: the per-command compose flags that were `missing`, through the BUILT `orc` on the real
  * engine: build --build-arg / -m, pull --ignore-buildable, ps --filter / --no-trunc / --orphans,
- * ls --filter, kill --remove-orphans, restart --no-deps, exec -d, scale --no-deps.
+ * ls --filter, kill --remove-orphans, restart --no-deps, exec -d, scale --no-deps, config --environment.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,6 +82,16 @@ RUN echo "${project} $GREETING \${DROPPED-none} \${EXTRA:-none}" > /args && (cat
     );
     expect(await docker('run', '--rm', `${project}-api`, 'cat', '/mem')).toBe(String(64 * 1024 * 1024));
   }, 180_000);
+
+  it('config --environment prints the interpolation environment, sorted', async () => {
+    writeFileSync(join(dir, '.env'), 'FROM_DOTENV=yes\nSHADOWED=dotenv\n');
+    const r = await run(['config', '--environment'], { SHADOWED: 'client', ONLY_CLIENT: 'c' });
+    expect(r.code, explain(r)).toBe(0);
+    const rows = r.stdout.trim().split('\n');
+    expect(rows).toEqual(expect.arrayContaining(['FROM_DOTENV=yes', 'SHADOWED=client', 'ONLY_CLIENT=c']));
+    expect(rows).toContain(`COMPOSE_PROJECT_NAME=${project}`);
+    expect(rows).toEqual([...rows].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
 
   it('pull --ignore-buildable skips the service that builds its image', async () => {
     const pulled = await run(['--progress', 'plain', 'pull', '--ignore-buildable', 'api']);

@@ -84,6 +84,8 @@ export interface Api {
     format: 'json' | 'yaml',
     consistency?: boolean,
     services?: string[],
+    /** `config --environment`: the reply carries the interpolation environment. */
+    environment?: boolean,
   ): Promise<unknown>;
   getOperation(id: string): Promise<OperationRecord>;
   progress(id: string, signal?: AbortSignal): AsyncGenerator<ProgressItem>;
@@ -279,13 +281,14 @@ export function api(address: DaemonAddress, ready: () => Promise<void> = async (
           },
         )
       ).operation,
-    config: (source, format, consistency, services) =>
+    config: (source, format, consistency, services, environment) =>
       call(address, 'POST', `/v1/config?format=${format}`, {
         body: {
           source,
           format,
           ...(consistency === false ? { consistency: false } : {}),
           ...(services?.length ? { services } : {}),
+          ...(environment ? { environment: true } : {}),
         },
         headers: { Accept: format === 'yaml' ? 'text/yaml, application/json' : 'application/json' },
       }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashedServices, variablesTable } from './config.js';
+import { environmentLines, hashedServices, variablesTable } from './config.js';
 
 // `config --hash a,b` is about those services: the daemon refuses it only for their problems (issue 21 item 3).
 describe('config --hash: the services sent to the daemon', () => {
@@ -29,5 +29,12 @@ describe('config --variables', () => {
       'TOKEN         true                                         x                environment',
       '',
     ]);
+  });
+});
+
+describe('config --environment', () => {
+  it('prints KEY=VALUE lines sorted as Go sorts them (byte order)', () => {
+    expect(environmentLines({ b: '2', B: '1', A: 'x=y', _Z: '' })).toBe('A=x=y\nB=1\n_Z=\nb=2\n');
+    expect(environmentLines({})).toBe('');
   });
 });

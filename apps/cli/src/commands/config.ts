@@ -17,6 +17,7 @@ interface ConfigFlags {
   quiet?: boolean;
   /** commander's `--no-consistency` sets `consistency: false`. */
   consistency?: boolean;
+  environment?: boolean;
 }
 
 interface ProjectJson {
@@ -76,6 +77,12 @@ export function variablesTable(rows: readonly VariableRow[]): string {
 `;
 }
 
+/** compose's `config --environment`: `KEY=VALUE` lines, sorted (Go's `Mapping.Values()`). */
+export function environmentLines(env: Readonly<Record<string, string>>): string {
+  const rows = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  return lines(rows.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /** The services `--hash` names; undefined for `*` or without it (every service is checked). */
 export function hashedServices(hash: string | undefined): string[] | undefined {
   if (hash === undefined || hash === '*') return undefined;
@@ -96,6 +103,7 @@ export function registerConfig(program: Command): Command {
     .option('--variables', 'print the variables used and declared, with their values and sources')
     .option('--hash <services>', 'print the service config hash, one per line ("*" for all)')
     .option('-q, --quiet', 'only validate the configuration, print nothing')
+    .option('--environment', 'print the environment used for interpolation')
     .option(
       '--no-consistency',
       'do not refuse cross-reference problems (undefined services, networks, volumes): warn',
@@ -124,11 +132,12 @@ export function registerConfig(program: Command): Command {
           // `--hash a,b` is about those services only: compose refuses it for their problems (a missing
           // env_file, a container_name clash between them), not for the other services'.
           const about = hashedServices(f.hash);
-          const answer = (await client.config(ctx.source(), 'json', f.consistency, about)) as {
+          const answer = (await client.config(ctx.source(), 'json', f.consistency, about, f.environment)) as {
             project: ProjectJson;
             warnings?: unknown[];
             hashes?: Record<string, string>;
             variables?: VariableRow[];
+            environment?: Record<string, string>;
           };
           for (const w of answer.warnings ?? []) {
             if (isProblem(w)) ctx.stderr.write(`warning: ${formatProblem(w)}\n`);
@@ -136,6 +145,11 @@ export function registerConfig(program: Command): Command {
           if (f.quiet) return;
           if (f.variables) {
             ctx.stdout.write(variablesTable(answer.variables ?? []));
+            return;
+          }
+          if (f.environment) {
+            if (!answer.environment) throw failure('config --environment: this daemon does not report it');
+            ctx.stdout.write(environmentLines(answer.environment));
             return;
           }
           const listing = f.services || f.volumes || f.profiles || f.images || f.hash !== undefined;

@@ -207,6 +207,12 @@ export const ConfigBodySchema = Type.Object(
           'The services the request is about (`config --hash a,b`): a missing env_file or a container_name clash of other services does not refuse it. Absent: every service, as compose validates them all',
       }),
     ),
+    environment: Type.Optional(
+      Type.Boolean({
+        description:
+          '`config --environment`: the JSON reply carries `environment`, what the files were interpolated with (the client asked for its own environment back)',
+      }),
+    ),
   },
   strict,
 );

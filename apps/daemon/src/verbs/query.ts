@@ -139,6 +139,7 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
         warnings: loaded.warnings,
         hashes,
         ...(loaded.variables ? { variables: loaded.variables } : {}),
+        ...(opts.environment && loaded.environment ? { environment: loaded.environment } : {}),
       };
     },
     async *logs(target, o, signal) {

@@ -63,13 +63,15 @@ export interface Core {
   config(
     source: ProjectSource,
     /** `services`: what the output is about (`config --hash a,b`): only their service problems apply. */
-    opts?: { consistency?: boolean; services?: string[] },
+    opts?: { consistency?: boolean; services?: string[]; environment?: boolean },
   ): Promise<
     | {
         ok: true;
         project: unknown;
         warnings: SpecWarning[];
         hashes?: Record<string, string>;
+        /** `config --environment` (only when asked): the interpolation environment. */
+        environment?: Record<string, string>;
         /** `config --variables`: every variable used or declared, with its value and source. */
         variables?: VariableReport[];
       }

@@ -76,14 +76,19 @@ export function loadProjectNow(opts: LoadOptions): LoadResult {
   try {
     const variables: VariableReport[] = [];
     const cli = cliVariables(opts, problems);
-    const project =
-      problems.errors.length === 0
-        ? loadInto(opts, problems, { chain: [], cli, variables })?.project
-        : undefined;
-    if (project && problems.errors.length === 0) {
+    const loaded =
+      problems.errors.length === 0 ? loadInto(opts, problems, { chain: [], cli, variables }) : undefined;
+    const project = loaded?.project;
+    if (loaded && project && problems.errors.length === 0) {
       // Includes share `problems`: their services' problems are here too.
       if (problems.services.length > 0) project.serviceProblems = problems.services;
-      return { ok: true, project, warnings: problems.warnings, variables: mergeReports(variables) };
+      return {
+        ok: true,
+        project,
+        warnings: problems.warnings,
+        variables: mergeReports(variables),
+        environment: loaded.environment,
+      };
     }
   } catch (err) {
     problems.errors.push({
@@ -121,6 +126,8 @@ function cliVariables(opts: LoadOptions, problems: Problems): VariableLayer[] {
 interface Loaded {
   project: Project;
   sources: SourceMap[];
+  /** The interpolation environment (`config --environment`). */
+  environment: Record<string, string>;
 }
 
 function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Loaded | undefined {
@@ -357,7 +364,9 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
   if (nesting.chain.length === 0 && !opts.skipConsistencyCheck)
     report(problems, sources, checkProject(project));
   if (nesting.chain.length === 0) reportSwarmProblems(project, opts, problems, sources);
-  return failed() ? undefined : { project, sources };
+  return failed()
+    ? undefined
+    : { project, sources, environment: { COMPOSE_PROJECT_NAME: project.name, ...env } };
 }
 
 /**

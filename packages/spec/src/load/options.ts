@@ -57,5 +57,10 @@ export type LoadResult =
       warnings: SpecWarning[];
       /** What `config --variables` prints: every variable used or declared, with its value and source. */
       variables?: VariableReport[];
+      /**
+       * What `config --environment` prints: the environment the files were interpolated with (`.env` /
+       * `--env-file` values under the client's own, plus COMPOSE_PROJECT_NAME when the client has none).
+       */
+      environment?: Record<string, string>;
     }
   | { ok: false; errors: SpecError[]; warnings: SpecWarning[] };

@@ -12,7 +12,7 @@ export const configRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, c
         summary: 'config: the normalised project (JSON), or rendered as compose YAML',
         description:
           'Like `docker compose config`, values are shown interpolated with the environment the client sent. ' +
-          'The `env` map itself is never returned, and secret/config contents are left out.',
+          'The `env` map itself is returned only when `environment: true` asks for it (`config --environment`); secret/config contents are left out.',
         tags: ['projects'],
         querystring: ConfigQuery,
         body: ConfigBodySchema,
@@ -33,6 +33,12 @@ export const configRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, c
                     'Variables used or declared (`variables:`, `--var`), with the resolved value and its source, as `config --variables` prints',
                 }),
               ),
+              environment: Type.Optional(
+                Type.Record(Type.String(), Type.String(), {
+                  description:
+                    'Only with `environment: true`: the environment the files were interpolated with',
+                }),
+              ),
             }),
             Type.String({ description: 'compose YAML (format=yaml)' }),
           ]),
@@ -46,6 +52,7 @@ export const configRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, c
       const loaded = await ctx.core.config(toSource(request.body.source), {
         ...(request.body.consistency === false ? { consistency: false } : {}),
         ...(request.body.services?.length ? { services: request.body.services } : {}),
+        ...(request.body.environment ? { environment: true } : {}),
       });
       if (isLoadFailure(loaded)) throw invalidProject(loaded);
       const project = withoutSecretContents(loaded.project);
@@ -55,6 +62,7 @@ export const configRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, c
           warnings: loaded.warnings,
           ...(loaded.hashes ? { hashes: loaded.hashes } : {}),
           ...(loaded.variables ? { variables: loaded.variables } : {}),
+          ...(loaded.environment ? { environment: loaded.environment } : {}),
         };
       if (!ctx.renderYaml)
         throw new OrcError('NOT_IMPLEMENTED', 'YAML rendering is not available in this build');
