@@ -1,7 +1,7 @@
 /**
  * Issue 18: the per-command compose flags that were `missing`, through the BUILT `orc` on the real
  * engine: build --build-arg / -m, pull --ignore-buildable, ps --filter / --no-trunc / --orphans,
- * ls --filter, kill --remove-orphans, restart --no-deps, exec -d, scale --no-deps, config --environment.
+ * ls --filter, kill --remove-orphans, restart --no-deps, exec -d, scale --no-deps, config --environment, pull --policy.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -100,6 +100,19 @@ RUN echo "${project} $GREETING \${DROPPED-none} \${EXTRA:-none}" > /args && (cat
       `Image ${project}-api  Skipped (image can be built)`,
     );
   });
+
+  it('pull --policy missing skips an image the engine has (the fixture: no registry has it)', async () => {
+    const skipped = await run(['--progress', 'plain', 'pull', '--policy', 'missing', 'db']);
+    expect(skipped.code, explain(skipped)).toBe(0);
+    expect(`${skipped.stdout}${skipped.stderr}`).toContain(
+      `Image ${FIXTURE_IMAGE}  Skipped (image is already present locally)`,
+    );
+    // Without it, the pull is tried (and fails: the fixture is in no registry).
+    const tried = await run(['--progress', 'plain', 'pull', 'db']);
+    expect(tried.code, explain(tried)).not.toBe(0);
+    const bad = await run(['pull', '--policy', 'never']);
+    expect(bad.code).toBe(2);
+  }, 60_000);
 
   it('ps --no-trunc, --filter status=, --orphans=false; ls --filter name=', async () => {
     const up = await run(['up', '-d']);

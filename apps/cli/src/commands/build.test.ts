@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../errors.js';
-import { memoryBytes } from './build.js';
+import { memoryBytes, pullPolicy } from './build.js';
 
 describe('build -m (docker RAMInBytes)', () => {
   it('reads binary units, any case, with an optional i/b', () => {
@@ -15,5 +15,12 @@ describe('build -m (docker RAMInBytes)', () => {
     for (const bad of ['', 'lots', '-1m', '0', '5x']) {
       expect(() => memoryBytes(bad), bad).toThrow(CliError);
     }
+  });
+});
+
+describe('pull --policy', () => {
+  it('takes missing and always; anything else is a usage error', () => {
+    expect([pullPolicy('missing'), pullPolicy('always')]).toEqual(['missing', 'always']);
+    expect(() => pullPolicy('never')).toThrow(CliError);
   });
 });

@@ -23,6 +23,13 @@ export function memoryBytes(value: string): number {
   return bytes;
 }
 
+/** `pull --policy`: the two policies compose's pull takes. */
+export function pullPolicy(value: string): string {
+  if (value !== 'missing' && value !== 'always')
+    throw usageError(`--policy ${value}: invalid pull policy`, 'expected missing or always');
+  return value;
+}
+
 interface BuildFlags {
   cache: boolean;
   pull?: boolean;
@@ -91,10 +98,17 @@ export function registerBuild(program: Command): void {
     .option('-q, --quiet', 'pull without printing progress information')
     .option('--ignore-buildable', 'ignore images that can be built')
     .option('--include-deps', 'also pull services declared as dependencies')
+    .option('--policy <policy>', 'apply pull policy: missing or always', pullPolicy)
     .action(
       handler<
         [string[]],
-        { ignorePullFailures?: boolean; quiet?: boolean; ignoreBuildable?: boolean; includeDeps?: boolean }
+        {
+          ignorePullFailures?: boolean;
+          quiet?: boolean;
+          ignoreBuildable?: boolean;
+          includeDeps?: boolean;
+          policy?: string;
+        }
       >((ctx, f, services) =>
         imageOperation(
           quietly(ctx, f.quiet),
@@ -104,6 +118,7 @@ export function registerBuild(program: Command): void {
             ...(f.ignorePullFailures ? { ignorePullFailures: true } : {}),
             ...(f.ignoreBuildable ? { ignoreBuildable: true } : {}),
             ...(f.includeDeps ? { includeDeps: true } : {}),
+            ...(f.policy ? { policy: f.policy } : {}),
           },
           'Pulling',
         ),

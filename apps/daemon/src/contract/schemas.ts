@@ -510,6 +510,12 @@ export const PullBodySchema = Type.Object(
     includeDeps: Type.Optional(
       Type.Boolean({ description: 'Also pull the images of the services the named ones depend on' }),
     ),
+    policy: Type.Optional(
+      Type.Union([Type.Literal('missing'), Type.Literal('always')], {
+        description:
+          '`pull --policy`: `missing` skips the images present on the engine; `always` pulls every image, whatever its pull_policy',
+      }),
+    ),
   },
   strict,
 );

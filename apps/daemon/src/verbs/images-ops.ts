@@ -143,8 +143,34 @@ export function createImageOps(deps: ImageOpsDeps) {
     if (problem) return problem;
     // compose's pull --ignore-buildable: a service that can build its image is not pulled at all.
     const skipped = o.ignoreBuildable ? chosen.filter((s) => s.build) : [];
-    const reqs = chosen.filter((s) => !skipped.includes(s)).map((s) => request(desired, s, source.env));
+    const wanted = chosen.filter((s) => !skipped.includes(s)).map((s) => request(desired, s, source.env));
+    // compose's `pull --policy` is every service's pull_policy for this pull.
+    const policy = o.policy;
+    const asked = policy ? wanted.map((r) => ({ ...r, pullPolicy: policy })) : wanted;
+    const present =
+      o.policy === 'missing'
+        ? new Set(
+            (
+              await Promise.all(
+                asked.map(async (r) => ((await deps.images.localDigest(r.image)) ? r : undefined)),
+              )
+            )
+              .filter((r) => r !== undefined)
+              .map((r) => r.service),
+          )
+        : new Set<string>();
+    const reqs = asked.filter((r) => !present.has(r.service));
     return deps.ops.start(desired.project, 'pull', async (scope) => {
+      for (const r of asked.filter((x) => present.has(x.service))) {
+        scope.progress({
+          project: desired.project,
+          kind: 'image',
+          resource: r.image,
+          action: 'pull',
+          state: 'skipped',
+          message: 'image is already present locally',
+        });
+      }
       for (const s of skipped) {
         scope.progress({
           project: desired.project,
