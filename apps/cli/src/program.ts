@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAttachService } from './commands/attach-service.js';
 import { registerBuild } from './commands/build.js';
+import { registerCommit } from './commands/commit.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
 import { registerCp } from './commands/cp.js';
@@ -22,6 +23,7 @@ import { registerTop } from './commands/top.js';
 import { registerUnsupported } from './commands/unsupported.js';
 import { registerCreate, registerUp } from './commands/up.js';
 import { registerVersion } from './commands/version.js';
+import { registerVolumes } from './commands/volumes.js';
 import { registerWait } from './commands/wait.js';
 import { registerWatch } from './commands/watch.js';
 import { reportFailure } from './context.js';
@@ -131,6 +133,8 @@ function registerAll(program: Command): void {
   registerStats(program);
   registerCp(program);
   registerExport(program);
+  registerVolumes(program);
+  registerCommit(program);
   registerAttachService(program);
   registerWait(program);
   registerWatch(program);
