@@ -17,6 +17,7 @@ import { registerLs } from './commands/ls.js';
 import { registerPlugin } from './commands/plugin.js';
 import { registerPort } from './commands/port.js';
 import { registerPs } from './commands/ps.js';
+import { registerPush } from './commands/push.js';
 import { registerRun } from './commands/run.js';
 import { registerStats } from './commands/stats.js';
 import { registerTop } from './commands/top.js';
@@ -135,6 +136,7 @@ function registerAll(program: Command): void {
   registerExport(program);
   registerVolumes(program);
   registerCommit(program);
+  registerPush(program);
   registerAttachService(program);
   registerWait(program);
   registerWatch(program);

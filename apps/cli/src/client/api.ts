@@ -59,7 +59,8 @@ export type ActionName =
   | 'rm'
   | 'scale'
   | 'build'
-  | 'pull';
+  | 'pull'
+  | 'push';
 
 export type ProgressItem =
   | { type: 'progress'; event: ProgressEvent }

@@ -1,5 +1,6 @@
 /** Wire shapes of `orc volumes` and `orc commit` (TypeBox schemas and their static types). */
 import { type Static, Type } from '@fastify/type-provider-typebox';
+import { ProjectSourceSchema } from './schemas.js';
 
 export const ProjectVolumeSchema = Type.Object({
   name: Type.String(),
@@ -30,3 +31,17 @@ export type CommitBody = Static<typeof CommitBodySchema>;
 
 export const CommitReplySchema = Type.Object({ id: Type.String(), container: Type.String() });
 export type CommitReply = Static<typeof CommitReplySchema>;
+
+/** `orc push` (compose's push: the images of the services that have both `build:` and `image:`). */
+export const PushBodySchema = Type.Object(
+  {
+    source: ProjectSourceSchema,
+    services: Type.Optional(Type.Array(Type.String(), { description: 'Limit to these services' })),
+    includeDeps: Type.Optional(Type.Boolean({ description: 'Also the services they depend on' })),
+    ignorePushFailures: Type.Optional(
+      Type.Boolean({ description: 'Push what can be pushed; failures become warnings' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type PushOptions = Omit<Static<typeof PushBodySchema>, 'source'>;

@@ -132,6 +132,7 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
     ...createObjectVerbs(ctx),
     build: imageOps.build,
     pull: imageOps.pull,
+    push: imageOps.push,
     run: createRunner({
       engine,
       execute: async (plan, env, desired, images = {}) => {

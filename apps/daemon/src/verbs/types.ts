@@ -4,7 +4,7 @@
  */
 
 import type { SpecWarning, VariableReport } from '@orc/spec';
-import type { CommitBody, CommitReply, ProjectVolume } from '../contract/objects.js';
+import type { CommitBody, CommitReply, ProjectVolume, PushOptions } from '../contract/objects.js';
 import type {
   BuildOptions,
   ContainerImage,
@@ -103,6 +103,8 @@ export interface Core extends ObjectVerbs {
   exec(target: ProjectTarget, opts: ExecOptions): Promise<ExecSession>;
   build(source: ProjectSource, opts: BuildOptions): Promise<OperationHandle | LoadFailure>;
   pull(source: ProjectSource, opts: PullOptions): Promise<OperationHandle | LoadFailure>;
+  /** `orc push`: the images of the services with `build:` and `image:`, as a long operation. */
+  push(source: ProjectSource, opts: PushOptions): Promise<OperationHandle | LoadFailure>;
   top(target: ProjectTarget, services?: string[]): Promise<ContainerTop[]>;
   /** A running service container's output (and stdin) as a session; its exit code when it stops. */
   attach(target: ProjectTarget, service: string, index?: number, stdin?: boolean): Promise<ExecSession>;

@@ -1,10 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@fastify/type-provider-typebox';
-import { CommitBodySchema, CommitReplySchema, ProjectVolumeSchema } from '../../contract/objects.js';
-import { errorResponses, ProjectNameParams } from '../../contract/schemas.js';
-import { type ApiContext, toTarget } from '../context.js';
+import {
+  CommitBodySchema,
+  CommitReplySchema,
+  ProjectVolumeSchema,
+  PushBodySchema,
+} from '../../contract/objects.js';
+import {
+  errorResponses,
+  OperationReplySchema,
+  ProjectNameParams,
+  WaitQuery,
+} from '../../contract/schemas.js';
+import { type ApiContext, toSource, toTarget } from '../context.js';
+import { replyOperation } from '../operation-reply.js';
+import { invalidProject, isLoadFailure } from './projects.js';
 
-/** volumes (read-only) and commit (a service container to an image). */
+/** volumes (read-only), commit (a service container to an image) and push (a long operation). */
 export const objectRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { core }) => {
   app.get(
     '/projects/:name/volumes',
@@ -31,5 +43,26 @@ export const objectRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, {
       },
     },
     async (request) => core.commit(toTarget(request.params.name, undefined), request.body),
+  );
+
+  app.post(
+    '/projects/:name/push',
+    {
+      schema: {
+        summary: 'push: push the images of the services with both `build:` and `image:` (the others skipped)',
+        tags: ['images'],
+        params: ProjectNameParams,
+        querystring: WaitQuery,
+        body: PushBodySchema,
+        response: { 200: OperationReplySchema, 202: OperationReplySchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { source, ...options } = request.body;
+      const name = request.params.name === '-' ? undefined : request.params.name;
+      const handle = await core.push(toSource(source, name), options);
+      if (isLoadFailure(handle)) throw invalidProject(handle);
+      await replyOperation(reply, handle, request.query.wait);
+    },
   );
 };
