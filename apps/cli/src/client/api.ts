@@ -12,6 +12,8 @@ import {
   UnreachableError,
 } from './http.js';
 import type {
+  CommitBody,
+  CommitReply,
   ContainerStats,
   DaemonEvent,
   LogLine,
@@ -20,6 +22,7 @@ import type {
   ProgressEvent,
   ProjectSource,
   ProjectSummary,
+  ProjectVolume,
   UpOptions,
   WatchInfo,
 } from './types.js';
@@ -56,7 +59,8 @@ export type ActionName =
   | 'rm'
   | 'scale'
   | 'build'
-  | 'pull';
+  | 'pull'
+  | 'push';
 
 export type ProgressItem =
   | { type: 'progress'; event: ProgressEvent }
@@ -95,6 +99,10 @@ export interface Api {
   events(project: string | undefined, signal?: AbortSignal): AsyncGenerator<DaemonEvent>;
   top(name: string, services: string[]): Promise<ContainerTop[]>;
   images(name: string, services: string[]): Promise<ContainerImage[]>;
+  /** `volumes`: the volumes that carry the project's label. */
+  volumes(name: string): Promise<ProjectVolume[]>;
+  /** `commit`: a service container's changes as a new image. */
+  commit(name: string, body: CommitBody): Promise<CommitReply>;
   /** A service container's filesystem as a tar stream (the response body, to pipe). */
   exportContainer(name: string, service: string, index: number): Promise<NodeJS.ReadableStream>;
   /** `cp`: a path in a service container, and its stat when it exists. */
@@ -363,6 +371,19 @@ export function api(address: DaemonAddress, ready: () => Promise<void> = async (
           `/v1/projects/${encodeURIComponent(name)}/images${servicesQuery(services)}`,
         )
       ).images,
+    volumes: async (name) =>
+      (
+        await call<{ volumes: ProjectVolume[] }>(
+          address,
+          'GET',
+          `/v1/projects/${encodeURIComponent(name)}/volumes`,
+        )
+      ).volumes,
+    commit: (name, body) =>
+      call<CommitReply>(address, 'POST', `/v1/projects/${encodeURIComponent(name)}/commit`, {
+        timeoutMs: 0,
+        body,
+      }),
     runDetached: async (name, body) =>
       (
         await call<{ container: string }>(address, 'POST', `/v1/projects/${encodeURIComponent(name)}/run`, {

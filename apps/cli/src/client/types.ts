@@ -6,6 +6,8 @@ import type { ContainerSummary, LoadFailure } from '@orc/daemon';
 
 export type {
   AttachRequest,
+  CommitBody,
+  CommitReply,
   ContainerStats,
   ContainerSummary,
   DaemonEvent,
@@ -17,6 +19,7 @@ export type {
   ProgressState,
   ProjectSource,
   ProjectSummary,
+  ProjectVolume,
   ResourceKind,
   RunRequest,
   UpOptions,

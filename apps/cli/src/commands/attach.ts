@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import { logFormatter, shortName } from '../render/logs.js';
 import { followOperation } from '../render/operation.js';
+import type { ExitFeed } from './up-exits.js';
 
 /** How an attached `up` follows and ends (compose v2's `up` flags for CI and scripts). */
 export interface AttachOptions {
@@ -16,8 +17,15 @@ export interface AttachOptions {
   timeoutSeconds?: number;
   /** `--abort-on-container-exit`: the first attached container to exit stops them all. */
   abortOnExit?: boolean;
-  /** `--exit-code-from`: the exit code is this service's container's (implies `abortOnExit`). */
+  /** `--abort-on-container-failure`: the first attached container to exit non-zero stops them all. */
+  abortOnFailure?: boolean;
+  /**
+   * `--exit-code-from`: the exit code is this service's container's (implies `abortOnExit` unless
+   * `abortOnFailure`, as compose).
+   */
   exitCodeFrom?: string;
+  /** The engine's `die` events (opened before `up`): exits the poll would miss (a restart policy). */
+  exits?: ExitFeed;
   timestamps?: boolean;
   /** False for `--no-log-prefix`. */
   prefix?: boolean;
@@ -105,7 +113,9 @@ export async function attachLogs(
   // compose: the first exit decides the code unless --exit-code-from names the service that does.
   let exitCodeFrom = o.exitCodeFrom;
   let exitCode = 0;
-  const abort = o.abortOnExit || o.exitCodeFrom !== undefined;
+  // compose: --exit-code-from implies --abort-on-container-exit unless --abort-on-container-failure.
+  const abortOnAny = o.abortOnExit === true || (o.exitCodeFrom !== undefined && !o.abortOnFailure);
+  const abort = abortOnAny || o.abortOnFailure === true;
   const onAbort = () => {
     ctx.stderr.write('Aborting on container exit...\n');
     const body = {
@@ -134,16 +144,23 @@ export async function attachLogs(
       ...(o.timestamps ? { timestamps: true } : {}),
     };
     // Like compose: once every attached container has exited (and none restarts), we are done.
-    const exits = watchExits(client, project, o.attached, (name, code, service) => {
-      if (abort && interrupts === 0) {
-        exitCodeFrom ??= service;
-        // Exits while aborting count too: `--exit-code-from web` after `tests` ended reports web's stop.
-        if (service === exitCodeFrom) exitCode = code;
-      }
-      if (stopping) return;
-      ctx.stdout.write(`${name} exited with code ${code}\n`);
-      if (abort) onAbort();
-    });
+    const exits = watchExits(
+      client,
+      project,
+      o.attached,
+      (name, code, service) => {
+        const triggers = abortOnAny || (o.abortOnFailure === true && code !== 0);
+        if (abort && interrupts === 0) {
+          if (triggers) exitCodeFrom ??= service;
+          // Exits while aborting count too: `--exit-code-from web` after `tests` ended reports web's stop.
+          if (service === exitCodeFrom) exitCode = code;
+        }
+        if (stopping) return;
+        ctx.stdout.write(`${name} exited with code ${code}\n`);
+        if (triggers) onAbort();
+      },
+      o.exits,
+    );
     exits.allExited.then(() => {
       if (!stopping) setTimeout(() => stopLogs.abort(), 500).unref();
     });
@@ -185,18 +202,30 @@ async function finalExitCode(client: Api, project: string, service: string, seen
 const ALIVE = new Set(['running', 'restarting', 'paused', 'created']);
 
 /**
- * Polls the project (once a second) for the attached containers' states: reports each exit once, and
- * resolves `allExited` when none of them is alive any more.
+ * Reports the attached containers' exits: each `die` the engine reports (through `feed`), and what a poll of
+ * the project's states (once a second) finds exited that no event reported (events are lossy). Resolves
+ * `allExited` when none of them is alive any more.
  */
 export function watchExits(
   client: Api,
   project: string,
   watched: (service: string) => boolean,
   onExit: (shortName: string, exitCode: number, service: string) => void,
+  feed?: ExitFeed,
 ): { allExited: Promise<void>; stop(): void } {
-  const reported = new Set<string>();
+  // Who reported a container's current exit: the poll's report is not repeated by the event behind it.
+  const reported = new Map<string, 'poll' | 'event'>();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  feed?.follow(project, (e) => {
+    if (stopped || !watched(e.service)) return;
+    if (reported.get(e.container) === 'poll') {
+      reported.set(e.container, 'event');
+      return;
+    }
+    reported.set(e.container, 'event');
+    onExit(shortName(project, e.container), e.exitCode, e.service);
+  });
   const allExited = new Promise<void>((resolve) => {
     const poll = async () => {
       const summary = await client.getProject(project).catch(() => undefined);
@@ -205,7 +234,7 @@ export function watchExits(
       for (const c of mine) {
         if (ALIVE.has(c.State)) reported.delete(c.Name);
         else if (!reported.has(c.Name)) {
-          reported.add(c.Name);
+          reported.set(c.Name, 'poll');
           onExit(shortName(project, c.Name), c.ExitCode, c.Service);
         }
       }

@@ -6,6 +6,7 @@ import { CliError, type ExitCodeValue, usageError } from '../errors.js';
 import { envTrue } from '../globals.js';
 import { followStream } from '../render/operation.js';
 import { attachedServices, attachLogs } from './attach.js';
+import { type ExitFeed, openExitFeed } from './up-exits.js';
 import { watchBesideUp } from './watch.js';
 
 export interface UpFlags {
@@ -23,6 +24,8 @@ export interface UpFlags {
   dryRun?: boolean;
   force?: boolean;
   abortOnContainerExit?: boolean;
+  abortOnContainerFailure?: boolean;
+  attachDependencies?: boolean;
   exitCodeFrom?: string;
   attach?: string[];
   noAttach?: string[];
@@ -49,20 +52,26 @@ export function checkUpFlags(flags: UpFlags, services: string[]): void {
   if (flags.alwaysRecreateDeps && flags.recreate === false) {
     throw usageError('--always-recreate-deps and --no-recreate cannot be used together');
   }
-  const following = flags.abortOnContainerExit || flags.exitCodeFrom !== undefined || flags.attach?.length;
-  if (flags.wait && following) {
-    throw usageError(
-      '--wait cannot be combined with --abort-on-container-exit, --exit-code-from or --attach',
-    );
+  // compose: --exit-code-from implies --abort-on-container-exit, unless --abort-on-container-failure.
+  if (flags.abortOnContainerExit && flags.abortOnContainerFailure) {
+    throw usageError('--abort-on-container-failure cannot be combined with --abort-on-container-exit');
   }
-  if (flags.detach && following) {
-    throw usageError('-d cannot be combined with --abort-on-container-exit, --exit-code-from or --attach');
+  if (flags.attachDependencies && flags.attach?.length) {
+    throw usageError('--attach-dependencies cannot be combined with --attach');
   }
+  const following =
+    flags.abortOnContainerExit ||
+    flags.abortOnContainerFailure ||
+    flags.attachDependencies ||
+    flags.exitCodeFrom !== undefined ||
+    flags.attach?.length;
+  const named =
+    '--abort-on-container-exit, --abort-on-container-failure, --exit-code-from, --attach or --attach-dependencies';
+  if (flags.wait && following) throw usageError(`--wait cannot be combined with ${named}`);
+  if (flags.detach && following) throw usageError(`-d cannot be combined with ${named}`);
   if (flags.start === false && (following || flags.wait)) {
     // Nothing starts, so there is nothing to follow, abort on or wait for.
-    throw usageError(
-      '--no-start cannot be combined with --wait, --abort-on-container-exit, --exit-code-from or --attach',
-    );
+    throw usageError(`--no-start cannot be combined with --wait, ${named}`);
   }
   const from = flags.exitCodeFrom;
   if (from !== undefined) {
@@ -107,7 +116,33 @@ export async function up(ctx: Context, flags: UpFlags, services: string[]): Prom
   const named = [...(flags.attach ?? []), ...(flags.noAttach ?? [])];
   if (flags.exitCodeFrom !== undefined) named.push(flags.exitCodeFrom);
   // compose refuses an unknown service before it creates anything; so do we.
-  if (named.length) await assertServices(client, ctx.source(services), named);
+  const project =
+    named.length || (flags.attachDependencies && services.length)
+      ? await loadServices(client, ctx.source(services))
+      : undefined;
+  if (project) assertServices(project, named);
+  // Opened before anything starts: an exit right after a start (a restart policy brings the container
+  // back at once) is seen in the events, never by a poll.
+  const aborting =
+    flags.abortOnContainerExit || flags.abortOnContainerFailure || flags.exitCodeFrom !== undefined;
+  const attached = !(flags.detach || flags.wait || flags.start === false || flags.dryRun);
+  const exits = aborting && attached ? openExitFeed(client) : undefined;
+  try {
+    await upAndFollow(ctx, client, flags, services, options, project, exits);
+  } finally {
+    exits?.close();
+  }
+}
+
+async function upAndFollow(
+  ctx: Context,
+  client: Api,
+  flags: UpFlags,
+  services: string[],
+  options: UpOptions,
+  project: Services | undefined,
+  exits: ExitFeed | undefined,
+): Promise<void> {
   const final = await followStream(ctx, client, client.upStream(ctx.source(services), options), 'Running', {
     ...(flags.quietPull ? { quietPull: true } : {}),
   });
@@ -121,16 +156,21 @@ export async function up(ctx: Context, flags: UpFlags, services: string[]): Prom
   if (flags.detach || flags.wait || flags.start === false) return;
   // The service whose code we report is followed even when --attach left it out.
   const from = flags.exitCodeFrom;
+  // --attach-dependencies: the services named and what they depend on (compose attaches the named only).
+  const withDeps = flags.attachDependencies && project ? dependencyClosure(project, services) : undefined;
   const attach =
-    from !== undefined && flags.attach?.length && !flags.attach.includes(from)
+    withDeps ??
+    (from !== undefined && flags.attach?.length && !flags.attach.includes(from)
       ? [...flags.attach, from]
-      : flags.attach;
+      : flags.attach);
   const code = await attachLogs(ctx, client, final.project, final.startedAt, {
     services,
     attached: attachedServices(services, attach, flags.noAttach),
     logServices: attach?.length ? attach : services,
     ...(flags.timeout !== undefined ? { timeoutSeconds: flags.timeout } : {}),
     ...(flags.abortOnContainerExit ? { abortOnExit: true } : {}),
+    ...(flags.abortOnContainerFailure ? { abortOnFailure: true } : {}),
+    ...(exits ? { exits } : {}),
     ...(from !== undefined ? { exitCodeFrom: from } : {}),
     ...(flags.timestamps ? { timestamps: true } : {}),
     ...(flags.logPrefix === false ? { prefix: false } : {}),
@@ -141,10 +181,32 @@ export async function up(ctx: Context, flags: UpFlags, services: string[]): Prom
   if (code !== 0) throw new CliError('', code as ExitCodeValue);
 }
 
-async function assertServices(client: Api, source: ProjectSource, named: string[]): Promise<void> {
+/** The project's services as `config` renders them (their `depends_on` is what we read). */
+type Services = Record<string, unknown>;
+
+async function loadServices(client: Api, source: ProjectSource): Promise<Services> {
   const answer = await client.config(source, 'json', false);
   const project = isObject(answer) && isObject(answer.project) ? answer.project : undefined;
-  const known = project && isObject(project.services) ? Object.keys(project.services) : [];
+  return project && isObject(project.services) ? project.services : {};
+}
+
+/** `services` and every service they depend on, transitively (`depends_on` as a list or a map). */
+export function dependencyClosure(project: Services, services: string[]): string[] {
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const svc = project[name];
+    const deps = isObject(svc) ? svc.depends_on : undefined;
+    const names = Array.isArray(deps) ? deps.map(String) : isObject(deps) ? Object.keys(deps) : [];
+    for (const d of names) visit(d);
+  };
+  for (const s of services) visit(s);
+  return [...seen];
+}
+
+function assertServices(project: Services, named: string[]): void {
+  const known = Object.keys(project);
   for (const s of named) {
     if (!known.includes(s)) {
       throw usageError(

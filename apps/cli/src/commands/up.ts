@@ -44,6 +44,11 @@ export function registerUp(program: Command): Command {
     )
     .option('--abort-on-container-exit', 'stop all containers if any container was stopped (not with -d)')
     .option(
+      '--abort-on-container-failure',
+      'stop all containers if any container exited with failure (not with -d)',
+    )
+    .option('--attach-dependencies', 'also attach to the output of the services the named ones depend on')
+    .option(
       '--exit-code-from <service>',
       "exit with this service's container's exit code (implies --abort-on-container-exit)",
     )

@@ -41,6 +41,9 @@ function fakeCore(overrides: Partial<Core> = {}) {
     };
   };
   const core: Core = {
+    volumes: async () => [],
+    commit: async () => ({ id: 'sha256:0', container: 'demo-web-1' }),
+    push: async () => ({ code: 'INVALID_PROJECT', errors: [], warnings: [] }),
     health: async () => ({ engineVersion: '20.10.24', engineApiVersion: '1.41' }),
     listProjects: async (opts) => {
       calls.push({ method: 'listProjects', args: [opts] });

@@ -15,6 +15,7 @@ import { execRoutes } from './routes/exec.js';
 import { healthRoutes } from './routes/health.js';
 import { imageRoutes } from './routes/images.js';
 import { logRoutes } from './routes/logs.js';
+import { objectRoutes } from './routes/objects.js';
 import { operationRoutes } from './routes/operations.js';
 import { projectRoutes } from './routes/projects.js';
 import { reapplyRoutes } from './routes/reapply.js';
@@ -106,6 +107,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await v1.register(eventRoutes, ctx);
       await v1.register(execRoutes, ctx);
       await v1.register(imageRoutes, ctx);
+      await v1.register(objectRoutes, ctx);
       await v1.register(archiveRoutes, ctx);
       await v1.register(watchRoutes, ctx);
       await v1.register(reapplyRoutes, ctx);

@@ -312,6 +312,7 @@ export const OperationKindSchema = literals([
   'scale',
   'build',
   'pull',
+  'push',
   'repair',
   'restart-policy',
 ] as const);

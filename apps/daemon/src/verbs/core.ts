@@ -13,6 +13,7 @@ import { createSupervisor, type Supervisor } from '../supervise/supervisor.js';
 import { type CoreOptions, createVerbContext } from './context.js';
 import { createDown } from './down.js';
 import { createImageOps } from './images-ops.js';
+import { createObjectVerbs } from './project-objects.js';
 import { createQueries } from './query.js';
 import { readoptLeasedProjects } from './readopt.js';
 import { createReapply } from './reapply.js';
@@ -128,8 +129,10 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
   return {
     internals: { engine, store, ...(supervisor ? { supervisor } : {}), ready: resumed },
     ...seamed,
+    ...createObjectVerbs(ctx),
     build: imageOps.build,
     pull: imageOps.pull,
+    push: imageOps.push,
     run: createRunner({
       engine,
       execute: async (plan, env, desired, images = {}) => {

@@ -5,6 +5,8 @@
  */
 import type { DesiredService, DesiredState, Project } from '@orc/spec';
 import { OrcError } from '../contract/errors.js';
+import { ImageError } from '../contract/image-errors.js';
+import type { PushOptions } from '../contract/objects.js';
 import type { BuildOptions, LoadFailure, ProjectSource, PullOptions } from '../contract/types.js';
 import type { BatchResult, EnsureImageRequest, ImageProgress, ImageService } from '../images/index.js';
 import { withDependencies } from './dependencies.js';
@@ -199,5 +201,53 @@ export function createImageOps(deps: ImageOpsDeps) {
     });
   };
 
-  return { build, pull };
+  /**
+   * compose's push: the services that have both `build:` and `image:` (the others are skipped, as compose
+   * does), one after the other; `includeDeps` adds the services they depend on.
+   */
+  const push = async (source: ProjectSource, o: PushOptions): Promise<OperationHandle | LoadFailure> => {
+    const d = await loadNaming(deps.desired, source, o.services);
+    if ('code' in d) return d;
+    const { desired, project } = d;
+    let names = o.services;
+    if (names?.length && o.includeDeps) names = withDependencies(project, names);
+    const chosen = chosenServices(desired, names);
+    const reqs = chosen.filter((s) => s.build && s.image).map((s) => request(desired, s, source.env));
+    return deps.ops.start(desired.project, 'push', async (scope) => {
+      for (const s of chosen.filter((x) => !(x.build && x.image))) {
+        scope.progress({
+          project: desired.project,
+          kind: 'image',
+          resource: s.name,
+          action: 'push',
+          state: 'skipped',
+          message: 'no build section: nothing of ours to push',
+        });
+      }
+      for (const r of reqs) {
+        try {
+          await deps.images.pushImage(r, (p) => reportImage(scope, desired.project, p));
+        } catch (err) {
+          const error =
+            err instanceof ImageError ? err : new ImageError('PUSH_FAILED', (err as Error).message, {});
+          if (!o.ignorePushFailures) throw error;
+          scope.warn(`push of ${r.image} (${r.service}) failed: ${error.message}`);
+        }
+      }
+    });
+  };
+
+  return { build, pull, push };
+}
+
+/** The services named and those they depend on, transitively. */
+function withDependencies(project: Project, names: string[]): string[] {
+  const seen = new Set<string>();
+  const visit = (n: string) => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    for (const dep of Object.keys(project.services[n]?.depends_on ?? {})) visit(dep);
+  };
+  for (const n of names) visit(n);
+  return [...seen];
 }

@@ -4,6 +4,7 @@
  */
 
 import type { SpecWarning, VariableReport } from '@orc/spec';
+import type { CommitBody, CommitReply, ProjectVolume, PushOptions } from '../contract/objects.js';
 import type {
   BuildOptions,
   ContainerImage,
@@ -49,7 +50,15 @@ export interface RunSession extends ExecSession {
 }
 
 /** What the API calls. One instance per daemon process. */
-export interface Core {
+/** `orc volumes` and `orc commit` (verbs/project-objects.ts). */
+export interface ObjectVerbs {
+  /** The volumes that carry the project's label, by name. */
+  volumes(target: ProjectTarget): Promise<ProjectVolume[]>;
+  /** Commits the service's container number `index` (default 1) as compose's `commit` does. */
+  commit(target: ProjectTarget, body: CommitBody): Promise<CommitReply>;
+}
+
+export interface Core extends ObjectVerbs {
   health(): Promise<{ engineVersion: string; engineApiVersion: string }>;
   /**
    * Every project kept or found. Light by default: one engine list, no inspect (health from the list's
@@ -101,6 +110,8 @@ export interface Core {
   exec(target: ProjectTarget, opts: ExecOptions): Promise<ExecSession>;
   build(source: ProjectSource, opts: BuildOptions): Promise<OperationHandle | LoadFailure>;
   pull(source: ProjectSource, opts: PullOptions): Promise<OperationHandle | LoadFailure>;
+  /** `orc push`: the images of the services with `build:` and `image:`, as a long operation. */
+  push(source: ProjectSource, opts: PushOptions): Promise<OperationHandle | LoadFailure>;
   top(target: ProjectTarget, services?: string[]): Promise<ContainerTop[]>;
   /** A running service container's output (and stdin) as a session; its exit code when it stops. */
   attach(target: ProjectTarget, service: string, index?: number, stdin?: boolean): Promise<ExecSession>;
