@@ -101,6 +101,40 @@ const run = (engine: Engine, p: Plan, parallelism?: number) =>
     ...(parallelism ? { parallelism } : {}),
   });
 
+describe('executePlan: the image id label', () => {
+  /** Records the `com.docker.compose.image` label of each create and how often the image was inspected. */
+  const labelling = () => {
+    const labels: string[] = [];
+    let inspects = 0;
+    const engine = {
+      inspectImage: async () => {
+        inspects++;
+        return { Id: 'sha256:inspected', RepoTags: [] };
+      },
+      createContainer: async (name: string, body: { Labels: Record<string, string> }) => {
+        labels.push(body.Labels['com.docker.compose.image']!);
+        return `id-${name}`;
+      },
+    } as unknown as Engine;
+    return { engine, labels, inspects: () => inspects };
+  };
+
+  it('takes the id the planner observed: no second inspect of the image', async () => {
+    const { engine, labels, inspects } = labelling();
+    const planned = { ...create('a'), imageId: 'sha256:observed' } as Operation;
+    expect((await run(engine, plan([planned]))).ok).toBe(true);
+    expect(labels).toEqual(['sha256:observed']);
+    expect(inspects()).toBe(0);
+  });
+
+  it('inspects once per image when the plan carries no id (it pulls or builds it)', async () => {
+    const { engine, labels, inspects } = labelling();
+    expect((await run(engine, plan([create('a'), create('b')]))).ok).toBe(true);
+    expect(labels).toEqual(['sha256:inspected', 'sha256:inspected']);
+    expect(inspects()).toBe(1);
+  });
+});
+
 describe('executePlan', () => {
   it('runs operations after what they depend on', async () => {
     const { engine, calls } = fakeEngine();

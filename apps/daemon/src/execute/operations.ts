@@ -149,7 +149,8 @@ function imageId(ref: string, ctx: OpContext): Promise<string> {
 }
 
 async function createContainer(op: Op<'create-container'>, ctx: OpContext): Promise<void> {
-  const id = await imageId(op.body.Image, ctx);
+  // The planner passes the id observe has just read: one engine round trip less per `up` and repair.
+  const id = op.imageId ?? (await imageId(op.body.Image, ctx));
   const labels: Record<string, string> = { ...op.body.Labels, [Labels.image]: id };
   if (op.replaces) labels[Labels.replace] = op.replaces;
   const body = { ...(op.aliasesAfterGate ? withoutAliases(op.body) : op.body), Labels: labels };

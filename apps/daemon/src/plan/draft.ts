@@ -57,6 +57,11 @@ export class PlanCycleError extends Error {
  */
 export function finishPlan(draft: Draft): Plan {
   const ops = [...draft.ops.values()];
+  for (const op of ops) {
+    // An id read before this plan pulls or builds the image is stale by the time the container is made.
+    if (op.kind === 'create-container' && op.imageId && draft.ops.has(`ensure-image:${op.body.Image}`))
+      delete op.imageId;
+  }
   const index = new Map(ops.map((op, i) => [op.id, i]));
   const waiting = new Array<number>(ops.length).fill(0);
   const dependents: number[][] = ops.map(() => []);

@@ -186,6 +186,12 @@ function createAfter(ctx: UpContext, service: DesiredService, dc: DesiredContain
   return after;
 }
 
+/** The image id observe read, for the create's label (`finishPlan` drops it when the plan pulls or builds). */
+function observedImage(ctx: UpContext, service: DesiredService): { imageId?: string } {
+  const id = ctx.observed.images[service.image];
+  return id ? { imageId: id } : {};
+}
+
 function createFresh(
   ctx: UpContext,
   service: DesiredService,
@@ -198,6 +204,7 @@ function createFresh(
     kind: 'create-container',
     id: createContainerId(dc.name),
     after: createAfter(ctx, service, dc),
+    ...observedImage(ctx, service),
     cause,
     service: service.name,
     name: dc.name,
@@ -414,6 +421,7 @@ function replace(
     kind: 'create-container',
     id: createContainerId(dc.name),
     after: [...createAfter(ctx, service, dc), ...(startFirst ? gate : [])],
+    ...observedImage(ctx, service),
     cause,
     service: service.name,
     name: dc.name,

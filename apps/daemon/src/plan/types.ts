@@ -41,6 +41,11 @@ export type Operation =
       endpoints: DesiredEndpoint[];
       /** Id of the container this one replaces (label `com.docker.compose.replace`). */
       replaces?: string;
+      /**
+       * The image's id as observed when planning (label `com.docker.compose.image`): the executor need not
+       * ask the engine again. Absent when this plan pulls or builds that image (known only afterwards).
+       */
+      imageId?: string;
       /** Secrets/configs given by value: written into it after create, before it starts. */
       files?: DesiredFile[];
       /**

@@ -33,7 +33,7 @@ function containerEvent(
 }
 
 /** A supervisor on a scripted event source; `passes` records every reconcile call. */
-function setup(opts: { changed?: () => boolean; registered?: string[] } = {}) {
+function setup(opts: { changed?: () => boolean; registered?: string[]; debounceMs?: number } = {}) {
   let source: EventWatchOptions | undefined;
   const passes: Array<{ project: string; reason: string; startExited: boolean }> = [];
   const bus = createEventBus();
@@ -48,7 +48,7 @@ function setup(opts: { changed?: () => boolean; registered?: string[] } = {}) {
       passes.push({ project, reason, startExited });
       return { changed: opts.changed?.() ?? false };
     },
-    debounceMs: 10,
+    debounceMs: opts.debounceMs ?? 10,
     backoff: { min: 200, max: 1000 },
     watch: (_engine, o) => {
       source = o;
@@ -96,6 +96,30 @@ describe('supervisor', () => {
         startExited: false,
       },
     ]);
+    await sup.stop();
+  });
+
+  it('looks soon after a destroy (the end of a removal), sooner than the debounce of kill and die', async () => {
+    const { sup, passes, emit } = setup({ debounceMs: 150 });
+    await sup.start();
+    passes.length = 0;
+    emit(containerEvent('demo', 'demo-web-1', 'kill'));
+    await sleep(40);
+    emit(containerEvent('demo', 'demo-web-1', 'die'));
+    await sleep(60);
+    expect(passes).toEqual([]);
+    // 100 ms after the kill: the destroy brings the pending pass forward to 20 ms from now.
+    emit(containerEvent('demo', 'demo-web-1', 'destroy'));
+    await sleep(25);
+    expect(passes.map((p) => p.reason)).toEqual([
+      'container demo-web-1 kill, container demo-web-1 die, container demo-web-1 destroy',
+    ]);
+    // A stop alone still waits the whole debounce.
+    emit(containerEvent('demo', 'demo-web-1', 'stop'));
+    await sleep(100);
+    expect(passes).toHaveLength(1);
+    await sleep(60);
+    expect(passes).toHaveLength(2);
     await sup.stop();
   });
 

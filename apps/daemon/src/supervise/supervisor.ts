@@ -34,6 +34,12 @@ export interface SupervisorOptions {
   resyncIntervalMs?: number;
   /** Coalesces a burst of events into one pass (default 150 ms). */
   debounceMs?: number;
+  /**
+   * The wait after a container's `destroy` (default 20 ms): the last event of a removal, so nothing more of
+   * that burst is coming, and a replacement is what drift repair waits on (its `kill` and `die` came first
+   * and still wait `debounceMs`: their passes meet a container that is still being removed).
+   */
+  goneDebounceMs?: number;
   /** Backoff after repeated repairs of the same project: from `min` doubling up to `max` (ms). */
   backoff?: { min: number; max: number };
   hooks?: EngineEventHook[];
@@ -59,8 +65,12 @@ export interface Supervisor {
 
 interface ProjectState {
   timer?: NodeJS.Timeout;
+  /** When the pending timer fires (Date.now() clock). */
+  dueAt?: number;
   running: boolean;
   again?: string;
+  /** The shortest wait asked for while a pass was running (the pass after it waits that long). */
+  againQuietMs?: number;
   /** Passes in a row that found work. */
   streak: number;
   lastChangeAt: number;
@@ -110,6 +120,7 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
   const waiters = new Map<string, Set<() => void>>();
   const registered = new Set<string>();
   const debounceMs = opts.debounceMs ?? 150;
+  const goneDebounceMs = Math.min(opts.goneDebounceMs ?? 20, debounceMs);
   const { min, max } = opts.backoff ?? { min: 1000, max: 60_000 };
   let resyncTimer: NodeJS.Timeout | undefined;
   let watcher: Promise<void> | undefined;
@@ -168,24 +179,34 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
       s.running = false;
       if (s.again !== undefined && !abort.signal.aborted) {
         const again = s.again;
+        const quiet = s.againQuietMs;
         s.again = undefined;
-        poke(project, again);
+        s.againQuietMs = undefined;
+        poke(project, again, quiet);
       }
     }
   };
 
-  const poke = (project: string, reason: string) => {
+  /** Asks for a pass `quietMs` from now (or when the backoff allows); an earlier ask wins over a later one. */
+  const poke = (project: string, reason: string, quietMs = debounceMs) => {
     if (abort.signal.aborted) return;
     const s = stateOf(project);
     s.reasons.add(reason);
     if (s.running) {
       s.again = reason;
+      s.againQuietMs = Math.min(s.againQuietMs ?? quietMs, quietMs);
       return;
     }
-    if (s.timer) return;
-    const delay = Math.max(debounceMs, s.notBefore - Date.now());
+    const now = Date.now();
+    const delay = Math.max(quietMs, s.notBefore - now);
+    if (s.timer) {
+      if (s.dueAt !== undefined && s.dueAt <= now + delay) return;
+      clearTimeout(s.timer);
+    }
+    s.dueAt = now + delay;
     s.timer = setTimeout(() => {
       s.timer = undefined;
+      s.dueAt = undefined;
       const p = runPass(project, false);
       passes.add(p);
       void p.finally(() => passes.delete(p));
@@ -230,7 +251,11 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
     for (const hook of opts.hooks ?? []) hook(e, project);
     // A one-off (`orc run`) coming and going is not drift: no pass would change anything for it.
     if (registered.has(project) && containerDrift.has(e.Action) && attrs[Labels.oneoff] !== 'True')
-      poke(project, `container ${name ?? e.Actor.ID} ${e.Action}`);
+      poke(
+        project,
+        `container ${name ?? e.Actor.ID} ${e.Action}`,
+        e.Action === 'destroy' ? goneDebounceMs : debounceMs,
+      );
   };
 
   const onNetworkEvent = (e: EngineEvent) => {
