@@ -54,7 +54,10 @@ export function createObservedCache(opts: ObservedCacheOptions): ObservedCache {
   const drain = (project: string): Promise<void> => {
     const running = draining.get(project);
     if (running) return running;
-    const task = (async () => {
+    const self = { task: Promise.resolve() };
+    self.task = (async () => {
+      // Not before `draining` holds this task: a drain with nothing to do ends without awaiting anything.
+      await Promise.resolve();
       try {
         for (;;) {
           const p = state.projects.get(project);
@@ -75,11 +78,11 @@ export function createObservedCache(opts: ObservedCacheOptions): ObservedCache {
       } finally {
         const p = state.projects.get(project);
         if (p) fold.drained(p);
-        draining.delete(project);
+        if (draining.get(project) === self.task) draining.delete(project);
       }
     })();
-    draining.set(project, task);
-    return task;
+    draining.set(project, self.task);
+    return self.task;
   };
 
   const fill = (project: string, o: ReadOptions): Promise<ObservedProject> => {
