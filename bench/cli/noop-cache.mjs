@@ -19,7 +19,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startDaemon } from '../compare/daemon.mjs';
+import { rssMiB, startDaemon } from '../compare/daemon.mjs';
 import { cleanupProject, runningCount } from '../compare/engine.mjs';
 import { composeText, subnetFor } from '../compare/stack.mjs';
 import { orcTool } from '../compare/tools.mjs';
@@ -100,7 +100,9 @@ async function oneCase(kind, n, slot, after, dir) {
       runs,
       pdir,
     );
-    return { kind, n, samples, load: `${loadBefore} → ${load()}` };
+    // Resident memory of each daemon once it has answered (the kept state included, for this tree's).
+    const rss = { before: rssMiB(before.pid), after: rssMiB(after.pid) };
+    return { kind, n, samples, rss, load: `${loadBefore} → ${load()}` };
   } finally {
     await before?.stop();
     log(`${project}: down and removal by label`);
@@ -138,7 +140,7 @@ for (const r of results) {
   const what = r.kind === 'ps' ? `\`orc ps\`, ${r.n} containers` : `no-op \`up -d\`, ${r.n} services`;
   const cell = (xs) => `${fmt(min(xs))} / ${fmt(median(xs))}`;
   console.log(
-    `| ${what} | ${r.load} | ${cell(r.samples.node)} | ${cell(r.samples.before)} | ${cell(r.samples.after)} | ${(b / node).toFixed(2)}× ${b / node <= target ? '✓' : '✗'} | ${(x / node).toFixed(2)}× ${x / node <= target ? '✓' : '✗'} | ≤ ${target}× |`,
+    `| ${what} | ${r.load} | ${cell(r.samples.node)} | ${cell(r.samples.before)} | ${cell(r.samples.after)} | ${(b / node).toFixed(2)}× ${b / node <= target ? '✓' : '✗'} | ${(x / node).toFixed(2)}× ${x / node <= target ? '✓' : '✗'} | ≤ ${target}× | ${r.rss.before.toFixed(0)} / ${r.rss.after.toFixed(0)} MiB |`,
   );
 }
 console.log('\nCells: min / median wall time from spawn to exit; ratios compare medians.');
