@@ -16,6 +16,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +61,37 @@ function dirs() {
 
 const env = { ORC_PARALLELISM: '8' };
 
+/** One `GET` on the daemon's socket; wall ms to the answer's end. */
+function timedGet(socketPath, path) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const req = request({ socketPath, path }, (res) => {
+      res.resume();
+      res.on('end', () =>
+        res.statusCode === 200
+          ? resolve(performance.now() - t0)
+          : reject(new Error(`${path}: ${res.statusCode}`)),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The daemon's part of `ps` alone (no CLI process): the project's view, light, from each daemon in turn. */
+async function daemonPs(project, daemons, count) {
+  const out = Object.fromEntries(Object.keys(daemons).map((k) => [k, []]));
+  for (let i = 0; i <= count; i++)
+    for (const [k, d] of Object.entries(daemons)) {
+      const ms = await timedGet(
+        d.env.ORC_HOST.replace('unix://', ''),
+        `/v1/projects/${project}?detail=false`,
+      );
+      if (i > 0) out[k].push(ms);
+    }
+  return out;
+}
+
 async function untilRunning(project, n) {
   for (let i = 0; i < 600; i++) {
     if ((await runningCount(project)) >= n) return;
@@ -100,9 +132,10 @@ async function oneCase(kind, n, slot, after, dir) {
       runs,
       pdir,
     );
+    const answer = kind === 'ps' ? await daemonPs(project, { before, after }, runs * 2) : undefined;
     // Resident memory of each daemon once it has answered (the kept state included, for this tree's).
     const rss = { before: rssMiB(before.pid), after: rssMiB(after.pid) };
-    return { kind, n, samples, rss, load: `${loadBefore} → ${load()}` };
+    return { kind, n, samples, answer, rss, load: `${loadBefore} → ${load()}` };
   } finally {
     await before?.stop();
     log(`${project}: down and removal by label`);
@@ -141,6 +174,12 @@ for (const r of results) {
   const cell = (xs) => `${fmt(min(xs))} / ${fmt(median(xs))}`;
   console.log(
     `| ${what} | ${r.load} | ${cell(r.samples.node)} | ${cell(r.samples.before)} | ${cell(r.samples.after)} | ${(b / node).toFixed(2)}× ${b / node <= target ? '✓' : '✗'} | ${(x / node).toFixed(2)}× ${x / node <= target ? '✓' : '✗'} | ≤ ${target}× | ${r.rss.before.toFixed(0)} / ${r.rss.after.toFixed(0)} MiB |`,
+  );
+}
+for (const r of results.filter((x) => x.answer)) {
+  const cell = (xs) => `${xs ? `${min(xs).toFixed(1)} / ${median(xs).toFixed(1)} ms` : '-'}`;
+  console.log(
+    `\nThe daemon's answer alone, \`GET /v1/projects/NAME?detail=false\` (${r.n} containers), interleaved: before ${cell(r.answer.before)}, after ${cell(r.answer.after)}.`,
   );
 }
 console.log('\nCells: min / median wall time from spawn to exit; ratios compare medians.');

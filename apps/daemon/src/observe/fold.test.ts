@@ -145,11 +145,14 @@ describe('observed state kept from events: the fold', () => {
     expect(served(s, P)?.containers).toEqual([container('a', { state: 'exited', exitCode: 137 })]);
   });
 
-  it('a container created by hand with our labels is read; one of another project or a one-off exec is not', () => {
+  it('a container created by hand with our labels is read; one of another project or an exec is not', () => {
     const s = filled(['a']);
     applyEvent(s, cev('create', 'z'));
     applyEvent(s, cev('create', 'other', { 'com.docker.compose.project': 'elsewhere' }));
     applyEvent(s, cev('exec_die', 'a'));
+    // A healthcheck's probe, every interval: the engine writes the command after the action.
+    applyEvent(s, cev('exec_create: /bin/sh -c true', 'a'));
+    applyEvent(s, cev('exec_start: /bin/sh -c true', 'a'));
     applyEvent(s, cev('create', 'nolabel', {}));
     expect(nextRead(s, P)).toMatchObject({ inspect: ['z'] });
     expect(s.projects.has('elsewhere')).toBe(false);

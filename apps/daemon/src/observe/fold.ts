@@ -96,7 +96,8 @@ export function applyEvent(state: CacheState, e: EngineEvent): void {
 }
 
 function containerEvent(state: CacheState, e: EngineEvent): void {
-  if (harmless.has(e.Action)) return;
+  // `exec_create: /bin/sh -c true`: a healthcheck's probe, every interval; the action is before the colon.
+  if (harmless.has(e.Action.split(':')[0] ?? '')) return;
   const id = e.Actor.ID;
   // Every container event carries the container's labels; the owner map covers one that would not.
   const project = e.Actor.Attributes?.[Labels.project] ?? state.owners.get(id);
