@@ -38,6 +38,9 @@ export interface EngineContainerDetails {
   Name: string;
   Created: string;
   Image: string;
+  /** The command as run: `Path` with `Args` (what the list prints as `Command`). */
+  Path?: string;
+  Args?: string[] | null;
   RestartCount: number;
   State: {
     Status: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineContainerListItem } from '../engine/types.js';
-import { containerName, exitCodeFromStatus, fromListItem, healthFromStatus } from './observe.js';
+import type { EngineContainerDetails, EngineContainerListItem } from '../engine/types.js';
+import { containerName, exitCodeFromStatus, fromDetails, fromListItem, healthFromStatus } from './observe.js';
 
 const item = (over: Partial<EngineContainerListItem> = {}): EngineContainerListItem => ({
   Id: 'abc',
@@ -70,5 +70,67 @@ describe('observe: reading the container list', () => {
 
   it('takes the container’s own name, not a legacy link alias', () => {
     expect(containerName(item())).toBe('demo-web-1');
+  });
+});
+
+describe('observe: a container from its inspect alone', () => {
+  const details: EngineContainerDetails = {
+    Id: 'abc',
+    Name: '/demo-web-1',
+    Created: '2023-11-14T22:13:20.123456789Z',
+    Image: 'sha256:img',
+    Path: 'httpd',
+    Args: ['-f', '-h', '/var/www data'],
+    RestartCount: 2,
+    State: {
+      Status: 'running',
+      Running: true,
+      Paused: false,
+      Restarting: false,
+      OOMKilled: false,
+      Dead: false,
+      Pid: 1,
+      ExitCode: 0,
+      Error: '',
+      StartedAt: '2023-11-14T22:13:21Z',
+      FinishedAt: '0001-01-01T00:00:00Z',
+      Health: { Status: 'healthy', FailingStreak: 0, Log: null },
+    },
+    Config: { Image: 'busybox:1', Labels: item().Labels },
+    HostConfig: {},
+    NetworkSettings: {
+      Networks: { demo_default: { NetworkID: 'n1', Aliases: ['web'], IPAddress: '172.18.0.2' } },
+      Ports: { '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }], '9000/udp': null },
+    },
+    Mounts: [{ Type: 'volume', Name: 'demo_data', Source: '/v', Destination: '/data' }],
+  };
+
+  it('says what the list would, plus the inspect-only fields', () => {
+    const c = fromDetails(details);
+    const listed = fromListItem(item());
+    expect(c).toMatchObject({
+      id: listed.id,
+      name: listed.name,
+      service: listed.service,
+      number: listed.number,
+      oneoff: false,
+      configHash: listed.configHash,
+      imageLabel: listed.imageLabel,
+      imageId: 'sha256:img',
+      image: 'busybox:1',
+      state: 'running',
+      health: 'healthy',
+      restartCount: 2,
+      startedAt: '2023-11-14T22:13:21Z',
+      finishedAt: '',
+      created: listed.created,
+      command: "httpd -f -h '/var/www data'",
+      networks: { demo_default: { networkId: 'n1', aliases: ['web'], ipv4: '172.18.0.2' } },
+    });
+    expect(c.ports).toEqual([
+      { ip: '0.0.0.0', privatePort: 80, publicPort: 8080, type: 'tcp' },
+      { privatePort: 9000, type: 'udp' },
+    ]);
+    expect(c.status).toBeUndefined();
   });
 });

@@ -1,6 +1,11 @@
 import { type DesiredState, Labels } from '@orc/spec';
 import type { Engine } from '../engine/engine.js';
-import type { EngineContainerDetails, EngineContainerListItem } from '../engine/types.js';
+import type {
+  EngineContainerDetails,
+  EngineContainerListItem,
+  EngineNetwork,
+  EngineVolume,
+} from '../engine/types.js';
 import type {
   ContainerState,
   HealthState,
@@ -48,29 +53,47 @@ export async function observeProject(
       return d ? [withDetails(c, d)] : [];
     });
   }
-  const networks: ObservedNetwork[] = nets.map((n) => ({
+  const observed = assemble(project, containers, nets.map(fromNetwork), vols.map(fromVolume), images);
+  if (opts.desired) await lookUpWanted(engine, opts.desired, observed);
+  return observed;
+}
+
+export function fromNetwork(n: EngineNetwork): ObservedNetwork {
+  return {
     id: n.Id,
     name: n.Name,
     key: n.Labels?.[Labels.network] ?? '',
     labels: n.Labels ?? {},
     created: n.Created,
-  }));
-  const volumes: ObservedVolume[] = vols.map((v) => ({
-    name: v.Name,
-    key: v.Labels?.[Labels.volume] ?? '',
-    labels: v.Labels ?? {},
-  }));
-  const observed: ObservedProject = {
+  };
+}
+
+export function fromVolume(v: EngineVolume): ObservedVolume {
+  return { name: v.Name, key: v.Labels?.[Labels.volume] ?? '', labels: v.Labels ?? {} };
+}
+
+/** An observed project from its parts, in the planner's order; nothing foreign looked up yet. */
+export function assemble(
+  project: string,
+  containers: ObservedContainer[],
+  networks: ObservedNetwork[],
+  volumes: ObservedVolume[],
+  images: Record<string, string>,
+): ObservedProject {
+  return {
     project,
     containers: sortContainers(containers),
-    networks: networks.sort((a, b) => byLocale(a.name, b.name) || byLocale(a.created, b.created)),
-    volumes: volumes.sort((a, b) => byLocale(a.name, b.name)),
+    networks: [...networks].sort((a, b) => byLocale(a.name, b.name) || byLocale(a.created, b.created)),
+    volumes: [...volumes].sort((a, b) => byLocale(a.name, b.name)),
     images,
     foreign: { containersByName: {}, networksByName: {}, volumesByName: {} },
   };
-  if (opts.desired) await lookUpWanted(engine, opts.desired, observed);
-  return observed;
 }
+
+export const listProjectNetworks = (engine: Engine, project: string) =>
+  engine.listNetworks(projectFilter(project)).then((l) => l.map(fromNetwork));
+export const listProjectVolumes = (engine: Engine, project: string) =>
+  engine.listVolumes(projectFilter(project)).then((l) => l.map(fromVolume));
 
 function sortContainers(list: ObservedContainer[]): ObservedContainer[] {
   return list.sort(
@@ -79,7 +102,7 @@ function sortContainers(list: ObservedContainer[]): ObservedContainer[] {
 }
 
 /** The ids of the images the services run (absent: not on the engine). */
-async function imageIds(engine: Engine, desired: DesiredState): Promise<Record<string, string>> {
+export async function imageIds(engine: Engine, desired: DesiredState): Promise<Record<string, string>> {
   const ids: Record<string, string> = {};
   await Promise.all(
     [...new Set(desired.services.map((s) => s.image))].map(async (ref) => {
@@ -91,7 +114,11 @@ async function imageIds(engine: Engine, desired: DesiredState): Promise<Record<s
 }
 
 /** Whoever holds a name we want without being ours. */
-async function lookUpWanted(engine: Engine, desired: DesiredState, observed: ObservedProject): Promise<void> {
+export async function lookUpWanted(
+  engine: Engine,
+  desired: DesiredState,
+  observed: ObservedProject,
+): Promise<void> {
   const ours = new Set(observed.containers.map((c) => c.name));
   const wantedNames = desired.services
     .flatMap((s) => s.containers.map((c) => c.name))
@@ -239,4 +266,66 @@ export function withDetails(c: ObservedContainer, d: EngineContainerDetails): Ob
     created: d.Created,
     networks,
   };
+}
+
+/**
+ * A container from its inspect alone, as the list and `withDetails` together would give it (the list's
+ * `Created` in whole seconds, its `Command` and `Ports`); `status` is left for the reader to make at the
+ * time it answers (observe/status.ts).
+ */
+export function fromDetails(d: EngineContainerDetails): ObservedContainer {
+  const labels = d.Config.Labels ?? {};
+  const number = Number.parseInt(labels[Labels.containerNumber] ?? '', 10);
+  const replaces = labels[Labels.replace];
+  const imageLabel = labels[Labels.image];
+  const ports: NonNullable<ObservedContainer['ports']> = [];
+  for (const [key, bindings] of Object.entries(d.NetworkSettings.Ports ?? {})) {
+    const [port = '', type = 'tcp'] = key.split('/');
+    const privatePort = Number(port);
+    if (!bindings?.length) ports.push({ privatePort, type });
+    for (const b of bindings ?? []) {
+      ports.push({
+        ...(b.HostIp ? { ip: b.HostIp } : {}),
+        privatePort,
+        ...(b.HostPort ? { publicPort: Number(b.HostPort) } : {}),
+        type,
+      });
+    }
+  }
+  const base: ObservedContainer = {
+    id: d.Id,
+    name: d.Name.replace(/^\//, ''),
+    service: labels[Labels.service] ?? '',
+    number: Number.isFinite(number) ? number : 0,
+    oneoff: labels[Labels.oneoff] === 'True',
+    configHash: labels[Labels.configHash] ?? '',
+    ...(imageLabel ? { imageLabel } : {}),
+    imageId: d.Image,
+    image: d.Config.Image,
+    ...(replaces ? { replaces } : {}),
+    state: 'created',
+    exitCode: 0,
+    restartCount: 0,
+    created: '',
+    startedAt: '',
+    finishedAt: '',
+    networks: {},
+    mounts: (d.Mounts ?? []).map((m) => ({
+      type: m.Type,
+      ...(m.Name ? { name: m.Name } : {}),
+      source: m.Source,
+      destination: m.Destination,
+    })),
+    labels,
+    command: commandLine(d.Path ?? '', d.Args ?? []),
+    ports,
+  };
+  const detailed = withDetails(base, d);
+  return { ...detailed, created: new Date(Math.floor(Date.parse(d.Created) / 1000) * 1000).toISOString() };
+}
+
+/** The list's `Command`: the path, then each argument, quoted when it holds a space. */
+function commandLine(path: string, args: string[]): string {
+  if (!args.length) return path;
+  return `${path} ${args.map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}`;
 }

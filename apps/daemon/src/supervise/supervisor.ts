@@ -48,6 +48,11 @@ export interface SupervisorOptions {
   log?: SupervisorLogger;
   /** The engine event source (tests give a scripted one). */
   watch?: typeof watchEngineEvents;
+  /**
+   * Sees the raw stream too: every event, each (re)connection and each break or stop (the observed
+   * state kept in memory, observe/cache.ts, shares this one stream).
+   */
+  tap?: { event(e: EngineEvent): void; connected(): void; disconnected(): void };
 }
 
 export interface Supervisor {
@@ -292,10 +297,12 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
       watcher = (opts.watch ?? watchEngineEvents)(opts.engine, {
         signal: abort.signal,
         onEvent: (e) => {
+          opts.tap?.event(e);
           if (e.Type === 'container') onContainerEvent(e);
           else if (e.Type === 'network') onNetworkEvent(e);
         },
         onConnected: () => {
+          opts.tap?.connected();
           // The first connection is followed by the startup pass below; later ones may have missed events,
           // and a startup pass that failed (engine down) is retried now.
           const retry = [...projects.entries()].filter(([, st]) => st.startupPending).map(([p]) => p);
@@ -315,6 +322,7 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
           connectedOnce = true;
         },
         onDisconnected: (err) => {
+          opts.tap?.disconnected();
           // The stream ending is a hint; failing to reach the engine at all means it went away (a restart).
           if (connectedOnce && !(err instanceof Error && err.message === 'event stream ended'))
             engineLost = true;
@@ -336,6 +344,7 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
     },
     async stop() {
       abort.abort();
+      opts.tap?.disconnected();
       if (resyncTimer) clearInterval(resyncTimer);
       for (const s of projects.values()) if (s.timer) clearTimeout(s.timer);
       for (const w of waiters.values()) for (const resolve of w) resolve();

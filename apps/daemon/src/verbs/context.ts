@@ -23,6 +23,7 @@ import { createEngine, type Engine } from '../engine/engine.js';
 import { engineBound } from '../execute/limiter.js';
 import type { OpContext } from '../execute/operations.js';
 import { createImageEngine, createImageService, type ImageService } from '../images/index.js';
+import { createObservedCache, type ObservedCache } from '../observe/cache.js';
 import { type DaemonIdentity, loadDaemonIdentity } from '../store/daemon-identity.js';
 import {
   createProjectStore,
@@ -84,6 +85,11 @@ export interface VerbContext {
   locks: KeyedLock;
   ops: OperationRegistry;
   run: RunContext;
+  /**
+   * What the engine has, kept fresh from the supervisor's event stream (`ps`, `up`'s first look); it
+   * lists while there is no stream (supervision off, or a gap).
+   */
+  observed: ObservedCache;
   /** Set by `createCore` once the supervisor exists (absent when supervision is off). */
   supervisor?: Supervisor;
   /** This daemon, as other daemons on the engine see it (its lease on the projects it keeps). */
@@ -201,6 +207,7 @@ export function createVerbContext(opts: CoreOptions): VerbContext {
     run,
     applied,
     generations,
+    observed: createObservedCache({ engine, log }),
     identity: () => {
       identity ??= loadDaemonIdentity(stateDir);
       identity.catch(() => {

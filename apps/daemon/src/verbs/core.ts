@@ -80,6 +80,7 @@ export function createCore(opts: CoreOptions = {}): Core & { internals: CoreInte
           // The restarter's hook always runs; hooks given by the caller (tests) come after it.
           hooks: [restarter.hook, ...(opts.hooks ?? [])],
           probeOutput: probeOutputReader(engine),
+          tap: ctx.observed,
           ...(opts.resyncIntervalMs ? { resyncIntervalMs: opts.resyncIntervalMs } : {}),
           log,
         });

@@ -79,7 +79,8 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
       throw err;
     }
     const detail = opts.detail !== false;
-    const [record, observed] = await Promise.all([store.get(name), observeProject(engine, name, { detail })]);
+    // Kept fresh from the events, details included; it lists (and inspects with `detail`) while it cannot be.
+    const [record, observed] = await Promise.all([store.get(name), ctx.observed.read(name, { detail })]);
     if (!record && observed.containers.length === 0) return undefined;
     return summarise(name, record, observed.containers, detail);
   };

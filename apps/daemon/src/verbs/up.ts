@@ -60,7 +60,9 @@ export function createUp(ctx: VerbContext): Up {
         (r) => ({ ok: true as const, ...r }),
         (error: unknown) => ({ ok: false as const, error }),
       );
-    const observedEarly = await observeFor(run, name, desired);
+    // From memory when the event stream has kept it fresh (a no-op up lists nothing); the executor's
+    // stale-plan requeue lists again if the engine still disagrees.
+    const observedEarly = await ctx.observed.read(name, { desired });
     assertProjectOwner(
       observedEarly.containers.map((c) => c.labels),
       name,

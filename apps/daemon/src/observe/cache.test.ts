@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import type { Engine } from '../engine/engine.js';
+import type { EngineContainerDetails, EngineContainerListItem, EngineEvent } from '../engine/types.js';
+import { createObservedCache } from './cache.js';
+
+const P = 'demo';
+const labels = (n: number) => ({
+  'com.docker.compose.project': P,
+  'com.docker.compose.service': 'web',
+  'com.docker.compose.container-number': String(n),
+});
+
+/** A scripted engine: containers by id, and a count of every call. */
+function fakeEngine() {
+  const containers = new Map<string, { n: number; status: string; startedAt: string }>();
+  const calls = { list: 0, inspect: 0, networks: 0, volumes: 0 };
+  const details = (id: string): EngineContainerDetails | undefined => {
+    const c = containers.get(id);
+    if (!c) return undefined;
+    return {
+      Id: id,
+      Name: `/demo-web-${c.n}`,
+      Created: '2026-12-04T12:00:00Z',
+      Image: 'sha256:i',
+      RestartCount: 0,
+      State: {
+        Status: c.status,
+        Running: c.status === 'running',
+        Paused: false,
+        Restarting: false,
+        OOMKilled: false,
+        Dead: false,
+        Pid: 1,
+        ExitCode: c.status === 'exited' ? 137 : 0,
+        Error: '',
+        StartedAt: c.startedAt,
+        FinishedAt: c.status === 'exited' ? '2026-12-04T12:00:05Z' : '0001-01-01T00:00:00Z',
+      },
+      Config: { Image: 'busybox', Labels: labels(c.n) },
+      HostConfig: {},
+      NetworkSettings: { Networks: {} },
+      Mounts: [],
+    };
+  };
+  const engine = {
+    listContainers: async (f: { label?: string[] }) => {
+      calls.list++;
+      if (!f.label?.includes(`com.docker.compose.project=${P}`)) return [];
+      return [...containers.entries()].map(
+        ([id, c]): EngineContainerListItem => ({
+          Id: id,
+          Names: [`/demo-web-${c.n}`],
+          Image: 'busybox',
+          ImageID: 'sha256:i',
+          Command: 'sleep',
+          Created: 0,
+          Ports: [],
+          Labels: labels(c.n),
+          State: c.status,
+          Status: c.status === 'running' ? 'Up 1 second' : 'Exited (137) 1 second ago',
+        }),
+      );
+    },
+    listNetworks: async () => {
+      calls.networks++;
+      return [];
+    },
+    listVolumes: async () => {
+      calls.volumes++;
+      return [];
+    },
+    inspectContainer: async (id: string) => {
+      calls.inspect++;
+      await new Promise((r) => setTimeout(r, 1));
+      return details(id);
+    },
+  } as unknown as Engine;
+  return { engine, containers, calls };
+}
+
+const ev = (Action: string, id: string): EngineEvent => ({
+  Type: 'container',
+  Action,
+  Actor: { ID: id, Attributes: { 'com.docker.compose.project': P } },
+  time: 0,
+  timeNano: 0,
+});
+
+describe('observed cache: reads from memory while the stream is up', () => {
+  it('lists once, inspects each container once, then answers without the engine', async () => {
+    const { engine, containers, calls } = fakeEngine();
+    containers.set('a', { n: 1, status: 'running', startedAt: '2026-12-04T12:00:00Z' });
+    const cache = createObservedCache({ engine, now: () => Date.parse('2026-12-04T12:02:00Z') });
+    cache.connected();
+    // An empty project first (as `up`'s first look at a new project): a drain with nothing to do.
+    expect((await cache.read('empty')).containers).toEqual([]);
+    expect((await cache.read(P)).containers.map((c) => c.name)).toEqual(['demo-web-1']);
+    expect(calls.list).toBe(2);
+    const second = await cache.read(P);
+    expect(calls).toMatchObject({ list: 2, inspect: 1 });
+    expect(second.containers[0]?.status).toBe('Up 2 minutes');
+    await cache.read(P);
+    await cache.read('empty');
+    expect(calls).toMatchObject({ list: 2, inspect: 1, networks: 2, volumes: 2 });
+  });
+
+  it('inspects only what an event named; forgets at a gap and lists again', async () => {
+    const { engine, containers, calls } = fakeEngine();
+    containers.set('a', { n: 1, status: 'running', startedAt: '2026-12-04T12:00:00Z' });
+    containers.set('b', { n: 2, status: 'running', startedAt: '2026-12-04T12:00:00Z' });
+    const cache = createObservedCache({ engine });
+    cache.connected();
+    await cache.read(P);
+    await cache.read(P);
+    expect(calls).toMatchObject({ list: 1, inspect: 2 });
+    containers.set('b', { n: 2, status: 'exited', startedAt: '2026-12-04T12:00:00Z' });
+    cache.event(ev('die', 'b'));
+    containers.set('c', { n: 3, status: 'running', startedAt: '2026-12-04T12:00:00Z' });
+    cache.event(ev('create', 'c'));
+    containers.delete('a');
+    cache.event(ev('destroy', 'a'));
+    const after = await cache.read(P);
+    expect(after.containers.map((c) => `${c.name} ${c.state}`)).toEqual([
+      'demo-web-2 exited',
+      'demo-web-3 running',
+    ]);
+    expect(calls).toMatchObject({ list: 1, inspect: 4 });
+    cache.disconnected();
+    await cache.read(P);
+    expect(calls.list).toBe(2);
+    cache.connected();
+    await cache.read(P);
+    expect(calls.list).toBe(3);
+  });
+
+  it('a project first read empty (an up before its containers exist) still sees the containers made next', async () => {
+    const { engine, containers, calls } = fakeEngine();
+    const cache = createObservedCache({ engine });
+    cache.connected();
+    expect((await cache.read(P)).containers).toEqual([]);
+    await cache.read(P);
+    containers.set('a', { n: 1, status: 'running', startedAt: '2026-12-04T12:00:00Z' });
+    cache.event(ev('create', 'a'));
+    cache.event(ev('start', 'a'));
+    expect((await cache.read(P)).containers.map((c) => c.name)).toEqual(['demo-web-1']);
+    // From the inspect the events asked for, not from a list.
+    expect(calls).toMatchObject({ list: 1, inspect: 1 });
+  });
+});
