@@ -1,2 +1,3 @@
 #!/usr/bin/env node
-import '../dist/orc.js';
+// CommonJS (bin/package.json): starting with `require` keeps node's ESM loader out of every command.
+require('../dist/orc.js');

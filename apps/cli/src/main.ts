@@ -57,4 +57,10 @@ async function main(processArgv: string[]): Promise<void> {
   if (!daemonState.running || code !== 0) process.exit(code);
 }
 
-await main(process.argv);
+// No top-level await: the bundle is CommonJS (tsup.config.ts). main() reports its own failures; what
+// escapes is a bug, said in one line (the stack with --debug).
+main(process.argv).catch((err: unknown) => {
+  const debug = process.argv.includes('--debug');
+  process.stderr.write(`orc: ${debug && err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
