@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Plugin } from 'esbuild';
@@ -22,6 +23,21 @@ const lazyChildProcessForCommander: Plugin = {
     });
   },
 };
+
+/**
+ * V8's code cache of the bundle (`dist/orc.js.cache`), read by bin/orc.js: compiled here once instead of
+ * parsed on every command. Made by a plain `node` (the flags V8 checks must be those of a command) with
+ * the wrapper node's own `require` uses, which bin/orc.js uses too.
+ */
+function writeCodeCache(bundle: string): void {
+  const script = `
+    const { readFileSync, writeFileSync } = require('node:fs');
+    const vm = require('node:vm');
+    const source = require('node:module').wrap(readFileSync(${JSON.stringify(bundle)}, 'utf8'));
+    const cache = new vm.Script(source, { filename: ${JSON.stringify(bundle)} }).createCachedData();
+    writeFileSync(${JSON.stringify(`${bundle}.cache`)}, cache);`;
+  execFileSync(process.execPath, ['-e', script], { stdio: 'inherit' });
+}
 
 /**
  * One bundled CommonJS file keeps the CLI's start-up near node's own (issue 17, items 2 and 6; measured
@@ -51,5 +67,6 @@ export default defineConfig({
   banner: { js: "'use strict';\nvar __orcBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   async onSuccess() {
     writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
+    writeCodeCache('dist/orc.js');
   },
 });

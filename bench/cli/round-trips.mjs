@@ -142,10 +142,21 @@ async function main() {
   const env = { ...process.env, ORC_HOST: `unix://${socketPath}`, ORC_NO_AUTOSTART: '1' };
   const trees = [['this tree', join(root, 'apps/cli/bin/orc.js')], ...others.map((p) => [basename(p), p])];
   const commands = [{ label: 'node -e 0', argv: [process.execPath, '-e', '0'], env, cwd: dir }];
-  for (const [name, bin] of trees) {
+  // This tree once more without the V8 code cache (bin/orc.js reads ORC_CODE_CACHE), to show what it buys.
+  const noCache = { ...env, ORC_CODE_CACHE: '0' };
+  const variants = [
+    ...trees.map(([name, bin]) => [name, bin, env]),
+    ['this tree, no code cache', trees[0][1], noCache],
+  ];
+  for (const [name, bin, vEnv] of variants) {
     commands.push(
-      { label: `${name}: ps`, argv: [process.execPath, bin, '-p', project, 'ps'], env, cwd: dir },
-      { label: `${name}: up -d`, argv: [process.execPath, bin, '-p', project, 'up', '-d'], env, cwd: dir },
+      { label: `${name}: ps`, argv: [process.execPath, bin, '-p', project, 'ps'], env: vEnv, cwd: dir },
+      {
+        label: `${name}: up -d`,
+        argv: [process.execPath, bin, '-p', project, 'up', '-d'],
+        env: vEnv,
+        cwd: dir,
+      },
     );
   }
   const load0 = loadavg()[0];
