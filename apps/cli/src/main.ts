@@ -38,18 +38,20 @@ async function main(processArgv: string[]): Promise<void> {
     );
     return;
   }
-  const [{ daemonState }, { ExitCode }, { buildProgram, commandNamed, report }, { splitShortEquals }] =
+  const [{ daemonState }, { ExitCode }, { buildHotProgram, commandNamed, report }, { splitShortEquals }] =
     await Promise.all([
       import('./commands/daemon.js'),
       import('./errors.js'),
-      import('./program.js'),
+      import('./program-core.js'),
       import('./argv.js'),
     ]);
   const debug = argv.includes('--debug');
   let code: number = ExitCode.ok;
   try {
     const split = splitShortEquals(argv);
-    await buildProgram(commandNamed(split)).parseAsync(split);
+    // A hot command (ps, up, create, down) is built alone; the whole command table only for the others.
+    const program = buildHotProgram(commandNamed(split)) ?? (await import('./program.js')).buildProgram();
+    await program.parseAsync(split);
   } catch (err) {
     code = report(err, debug);
   }
