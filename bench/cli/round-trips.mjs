@@ -6,7 +6,7 @@
  * what the CLI can change; the daemon's own time is in `npm run bench` (section noop/cli).
  * Interleaved runs (one of each command in turn), wall time and CPU time (user + sys) of each child.
  * Node cannot read a child's rusage, so a short Python loop (os.wait4) runs the children.
- *   node bench/cli/round-trips.mjs [runs] [OTHER_ORC_BUNDLE_OR_BIN ...]   (e.g. main's apps/cli/dist/orc.js)
+ *   node bench/cli/round-trips.mjs [runs] [[LABEL=]OTHER_ORC_BIN ...]   (e.g. main=<main's apps/cli/bin/orc.js>)
  *   node bench/cli/round-trips.mjs serve SOCKET   (only the stand-in, e.g. to profile: node --cpu-prof orc ps)
  * Prints a table with ✓/✗ against the targets (≤ 1.3× `node -e 0` for both, on CPU and wall medians).
  */
@@ -140,12 +140,28 @@ async function main() {
   const server = createServer(standIn);
   await new Promise((resolve) => server.listen(socketPath, resolve));
   const env = { ...process.env, ORC_HOST: `unix://${socketPath}`, ORC_NO_AUTOSTART: '1' };
-  const trees = [['this tree', join(root, 'apps/cli/bin/orc.js')], ...others.map((p) => [basename(p), p])];
+  // Another tree's bin or bundle, as PATH or LABEL=PATH (e.g. main=/tmp/main/apps/cli/bin/orc.js).
+  const named = (arg) => {
+    const eq = arg.indexOf('=');
+    return eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [basename(arg), arg];
+  };
+  const trees = [['this tree', join(root, 'apps/cli/bin/orc.js')], ...others.map(named)];
   const commands = [{ label: 'node -e 0', argv: [process.execPath, '-e', '0'], env, cwd: dir }];
-  for (const [name, bin] of trees) {
+  // This tree once more without the V8 code cache (bin/orc.js reads ORC_CODE_CACHE), to show what it buys.
+  const noCache = { ...env, ORC_CODE_CACHE: '0' };
+  const variants = [
+    ...trees.map(([name, bin]) => [name, bin, env]),
+    ['this tree, no code cache', trees[0][1], noCache],
+  ];
+  for (const [name, bin, vEnv] of variants) {
     commands.push(
-      { label: `${name}: ps`, argv: [process.execPath, bin, '-p', project, 'ps'], env, cwd: dir },
-      { label: `${name}: up -d`, argv: [process.execPath, bin, '-p', project, 'up', '-d'], env, cwd: dir },
+      { label: `${name}: ps`, argv: [process.execPath, bin, '-p', project, 'ps'], env: vEnv, cwd: dir },
+      {
+        label: `${name}: up -d`,
+        argv: [process.execPath, bin, '-p', project, 'up', '-d'],
+        env: vEnv,
+        cwd: dir,
+      },
     );
   }
   const load0 = loadavg()[0];

@@ -38,18 +38,20 @@ async function main(processArgv: string[]): Promise<void> {
     );
     return;
   }
-  const [{ daemonState }, { ExitCode }, { buildProgram, commandNamed, report }, { splitShortEquals }] =
+  const [{ daemonState }, { ExitCode }, { buildHotProgram, commandNamed, report }, { splitShortEquals }] =
     await Promise.all([
       import('./commands/daemon.js'),
       import('./errors.js'),
-      import('./program.js'),
+      import('./program-core.js'),
       import('./argv.js'),
     ]);
   const debug = argv.includes('--debug');
   let code: number = ExitCode.ok;
   try {
     const split = splitShortEquals(argv);
-    await buildProgram(commandNamed(split)).parseAsync(split);
+    // A hot command (ps, up, create, down) is built alone; the whole command table only for the others.
+    const program = buildHotProgram(commandNamed(split)) ?? (await import('./program.js')).buildProgram();
+    await program.parseAsync(split);
   } catch (err) {
     code = report(err, debug);
   }
@@ -57,4 +59,10 @@ async function main(processArgv: string[]): Promise<void> {
   if (!daemonState.running || code !== 0) process.exit(code);
 }
 
-await main(process.argv);
+// No top-level await: the bundle is CommonJS (tsup.config.ts). main() reports its own failures; what
+// escapes is a bug, said in one line (the stack with --debug).
+main(process.argv).catch((err: unknown) => {
+  const debug = process.argv.includes('--debug');
+  process.stderr.write(`orc: ${debug && err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

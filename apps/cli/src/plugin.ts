@@ -5,8 +5,8 @@
  * marks a plugin run with DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { loadCrypto } from './builtin.js';
 import { composeVersion, version } from './version.js';
 
 export const METADATA_COMMAND = 'docker-cli-plugin-metadata';
@@ -112,7 +112,7 @@ export function dockerEnv(
 /** A context's docker endpoint from the docker CLI's context store (`contexts/meta/<sha256(name)>/meta.json`). */
 export function readContextHost(name: string, configDir: string): string | undefined {
   // Loaded here, not at the top: a bundle's static import would load OpenSSL for every command (~3 ms).
-  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  const { createHash } = loadCrypto();
   const id = createHash('sha256').update(name).digest('hex');
   try {
     const meta = JSON.parse(readFileSync(join(configDir, 'contexts', 'meta', id, 'meta.json'), 'utf8')) as {

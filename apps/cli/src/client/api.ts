@@ -4,6 +4,7 @@
  */
 import type { DaemonAddress } from './address.js';
 import {
+  ApiError,
   apiErrorOf,
   type CallOptions,
   call as callOnce,
@@ -205,6 +206,22 @@ export function logQueryString(q: LogQuery): string {
   return text ? `?${text}` : '';
 }
 
+/**
+ * A daemon from before `POST /v1/projects?stream=true` validates the query strictly and refuses the
+ * unknown `stream` with 400 (`additionalProperty: "stream"`) before it loads or does anything.
+ */
+export function refusesStreamQuery(err: unknown): boolean {
+  if (!(err instanceof ApiError) || err.status !== 400) return false;
+  const body = err.body as { code?: unknown; details?: unknown } | undefined;
+  if (body?.code !== 'BAD_REQUEST' || !Array.isArray(body.details)) return false;
+  return body.details.some(
+    (d: unknown) =>
+      typeof d === 'object' &&
+      d !== null &&
+      (d as { params?: { additionalProperty?: unknown } }).params?.additionalProperty === 'stream',
+  );
+}
+
 /** Errors met before the request left: nothing was sent, so asking again after a start is safe. */
 const NOT_LISTENING = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ENOTSOCK', 'EHOSTUNREACH']);
 const notListening = (err: unknown) => err instanceof UnreachableError && NOT_LISTENING.has(err.reason);
@@ -252,6 +269,19 @@ export function api(address: DaemonAddress, ready: () => Promise<void> = async (
     await ensure();
     return sendOnce(a, method, path, opts);
   };
+  const upTwice = async (source: ProjectSource, options: UpOptions) =>
+    (
+      await call<{ operation: OperationRecord }>(address, 'POST', '/v1/projects', {
+        body: { source, options },
+      })
+    ).operation;
+  const progressOf = (id: string, signal?: AbortSignal) =>
+    stream(
+      address,
+      'GET',
+      `/v1/operations/${encodeURIComponent(id)}/progress`,
+      signalOpt(signal),
+    ) as AsyncGenerator<ProgressItem>;
   return {
     address,
     ready: ensure,
@@ -268,16 +298,26 @@ export function api(address: DaemonAddress, ready: () => Promise<void> = async (
         'GET',
         `/v1/projects/${encodeURIComponent(name)}${detail === false ? '?detail=false' : ''}`,
       ),
-    up: async (source, options) =>
-      (
-        await call<{ operation: OperationRecord }>(address, 'POST', '/v1/projects', {
-          body: { source, options },
-        })
-      ).operation,
-    upStream: (source, options) =>
-      stream(address, 'POST', '/v1/projects?stream=true', {
+    up: upTwice,
+    upStream: async function* (source, options) {
+      const items = stream(address, 'POST', '/v1/projects?stream=true', {
         body: { source, options },
-      }) as AsyncGenerator<UpItem>,
+      }) as AsyncGenerator<UpItem>;
+      let first: IteratorResult<UpItem>;
+      try {
+        first = await items.next();
+      } catch (err) {
+        if (!refusesStreamQuery(err)) throw err;
+        // A daemon from before `?stream=true`: the two requests it knows (accepted, then the progress).
+        const operation = await upTwice(source, options);
+        yield { type: 'accepted', operation };
+        yield* progressOf(operation.id);
+        return;
+      }
+      if (first.done) return;
+      yield first.value;
+      yield* items;
+    },
     action: async (target, action, body) =>
       (
         await call<{ operation: OperationRecord }>(
@@ -410,13 +450,7 @@ export function api(address: DaemonAddress, ready: () => Promise<void> = async (
         { body: withSource(target, {}) },
       ),
     getOperation: (id) => call<OperationRecord>(address, 'GET', `/v1/operations/${encodeURIComponent(id)}`),
-    progress: (id, signal) =>
-      stream(
-        address,
-        'GET',
-        `/v1/operations/${encodeURIComponent(id)}/progress`,
-        signalOpt(signal),
-      ) as AsyncGenerator<ProgressItem>,
+    progress: progressOf,
     logs: (name, query, signal) =>
       stream(
         address,

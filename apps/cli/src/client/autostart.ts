@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadChildProcess } from '../builtin.js';
 import { CliError, ExitCode } from '../errors.js';
 import type { DaemonAddress } from './address.js';
 import { call, UnreachableError } from './http.js';
@@ -80,7 +81,7 @@ export async function ensureDaemon(
   // This very bundle is the daemon's launcher: `orc daemon` imports the daemon lazily.
   const entry = fileURLToPath(import.meta.url);
   const logFile = join(dir, 'daemon.log');
-  const { spawn } = await import('node:child_process');
+  const { spawn } = loadChildProcess();
   const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, entry, 'daemon', '--log-file', logFile], {
     detached: true,
     stdio: ['ignore', out, out],

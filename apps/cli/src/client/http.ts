@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestOptions } from 'node:http';
 import type { Socket } from 'node:net';
+import { loadHttp } from '../builtin.js';
 import { CliError, ExitCode } from '../errors.js';
 import type { DaemonAddress } from './address.js';
 import { exchange, WireError, type WireResponse } from './wire.js';
@@ -68,7 +69,7 @@ export async function send(
   opts: CallOptions = {},
 ): Promise<IncomingMessage> {
   // node:http is loaded when first needed: `orc --version` and `orc completion` never pay for it.
-  const { request: httpRequest } = await import('node:http');
+  const { request: httpRequest } = loadHttp();
   return new Promise((resolve, reject) => {
     const req = httpRequest(requestOptions(address, method, path, opts), resolve);
     req.on('upgrade', (res, socket, head) => {

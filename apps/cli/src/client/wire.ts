@@ -7,6 +7,7 @@
  */
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
+import { loadNet, loadStream } from '../builtin.js';
 import type { DaemonAddress } from './address.js';
 
 export interface WireResponse {
@@ -131,7 +132,8 @@ function framingOf(head: Head, method: string): Framing {
 
 /** Sends one request; resolves with the answer's head once read, its body streaming behind. */
 export async function exchange(address: DaemonAddress, req: WireRequest): Promise<WireResponse> {
-  const [{ connect }, { Readable }] = await Promise.all([import('node:net'), import('node:stream')]);
+  const { connect } = loadNet();
+  const { Readable } = loadStream();
   return new Promise((resolve, reject) => {
     const socket: Socket =
       address.kind === 'unix'

@@ -12,6 +12,7 @@ import { lstat, mkdir, mkdtemp, readdir, realpath, rename, rm, stat } from 'node
 import { basename, dirname, join, posix, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
+import { loadChildProcess } from '../builtin.js';
 import { type Api, isDirMode } from '../client/api.js';
 import { failure, usageError } from '../errors.js';
 import { findProject } from './project.js';
@@ -84,7 +85,7 @@ async function runTar(
   io: { input?: NodeJS.ReadableStream; onOutput?: (out: NodeJS.ReadableStream) => Promise<unknown> },
 ): Promise<void> {
   // Loaded when first needed, as autostart does: commands that never spawn do not pay for it.
-  const { spawn } = await import('node:child_process');
+  const { spawn } = loadChildProcess();
   const child = spawn('tar', args, {
     stdio: [io.input ? 'pipe' : 'ignore', io.onOutput ? 'pipe' : 'ignore', 'pipe'],
   });
