@@ -208,9 +208,9 @@ export function createImageOps(deps: ImageOpsDeps) {
   const push = async (source: ProjectSource, o: PushOptions): Promise<OperationHandle | LoadFailure> => {
     const d = await loadNaming(deps.desired, source, o.services);
     if ('code' in d) return d;
-    const { desired, project } = d;
+    const { desired } = d;
     let names = o.services;
-    if (names?.length && o.includeDeps) names = withDependencies(project, names);
+    if (names?.length && o.includeDeps) names = withDependencies(desired, names);
     const chosen = chosenServices(desired, names);
     const reqs = chosen.filter((s) => s.build && s.image).map((s) => request(desired, s, source.env));
     return deps.ops.start(desired.project, 'push', async (scope) => {
@@ -238,16 +238,4 @@ export function createImageOps(deps: ImageOpsDeps) {
   };
 
   return { build, pull, push };
-}
-
-/** The services named and those they depend on, transitively. */
-function withDependencies(project: Project, names: string[]): string[] {
-  const seen = new Set<string>();
-  const visit = (n: string) => {
-    if (seen.has(n)) return;
-    seen.add(n);
-    for (const dep of Object.keys(project.services[n]?.depends_on ?? {})) visit(dep);
-  };
-  for (const n of names) visit(n);
-  return [...seen];
 }
