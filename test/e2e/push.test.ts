@@ -95,4 +95,25 @@ describe('orc push', () => {
     const all = await run(['push']);
     expect(all.code, explain(all)).toBe(0);
   }, 120_000);
+
+  it('build --push: builds, then pushes the images of the services built (compose build --push)', async () => {
+    // Another project, so the earlier pushes of this file cannot have put the image there.
+    const other = `${project}-bp`;
+    const solo = `${registry.host}/${other}/solo:1`;
+    writeFileSync(
+      join(dir, 'solo.yaml'),
+      ['services:', '  solo:', `    image: ${solo}`, '    build: .', ''].join('\n'),
+    );
+    try {
+      expect(await tags(`${other}/solo`)).toEqual([]);
+      const r = await orc(o, ['-p', other, '-f', 'solo.yaml', '--ansi', 'never', 'build', '--push'], {
+        cwd: dir,
+        env: { DOCKER_CONFIG: dockerConfig },
+      });
+      expect(r.code, explain(r)).toBe(0);
+      expect(await tags(`${other}/solo`)).toEqual(['1']);
+    } finally {
+      await docker('rmi', '-f', solo).catch(() => undefined);
+    }
+  }, 180_000);
 });

@@ -37,12 +37,13 @@ interface BuildFlags {
   buildArg?: string[];
   memory?: number;
   withDependencies?: boolean;
+  push?: boolean;
 }
 
 /** build and pull: long operations on the project's images, progress like `up`'s. */
 async function imageOperation(
   ctx: Context,
-  action: 'build' | 'pull',
+  action: 'build' | 'pull' | 'push',
   body: Record<string, unknown>,
   title: string,
 ): Promise<void> {
@@ -72,9 +73,10 @@ export function registerBuild(program: Command): void {
     )
     .option('-m, --memory <bytes>', 'memory limit for the build container (e.g. 512m, 1g)', memoryBytes)
     .option('--with-dependencies', 'also build dependencies (transitively)')
+    .option('--push', 'push service images once they are built')
     .action(
-      handler<[string[]], BuildFlags>((ctx, f, services) =>
-        imageOperation(
+      handler<[string[]], BuildFlags>(async (ctx, f, services) => {
+        await imageOperation(
           quietly(ctx, f.quiet),
           'build',
           {
@@ -86,8 +88,20 @@ export function registerBuild(program: Command): void {
             ...(f.withDependencies ? { withDependencies: true } : {}),
           },
           'Building',
-        ),
-      ),
+        );
+        // compose's --push: the same services' images (those with build: and image:) once all are built;
+        // a failed build has already thrown, so nothing half-built is pushed.
+        if (f.push)
+          await imageOperation(
+            quietly(ctx, f.quiet),
+            'push',
+            {
+              ...(services.length ? { services } : {}),
+              ...(f.withDependencies ? { includeDeps: true } : {}),
+            },
+            'Pushing',
+          );
+      }),
     );
 
   program
