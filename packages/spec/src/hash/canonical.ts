@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sortStrings } from './sort.js';
 
 /**
  * JSON with object keys sorted at every level, so that the same data gives the same bytes whatever
@@ -47,7 +48,7 @@ function write(value: unknown, dropEmpty: boolean): string | undefined {
   }
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
-  if (keys.length > 1) keys.sort();
+  if (keys.length > 1) sortStrings(keys);
   let out = '{';
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
@@ -70,6 +71,6 @@ export function sha256Hex(text: string): string {
 export function sortedRecord<T>(record: Record<string, T> | undefined): Record<string, T> {
   const out: Record<string, T> = {};
   if (!record) return out;
-  for (const key of Object.keys(record).sort()) out[key] = record[key] as T;
+  for (const key of sortStrings(Object.keys(record))) out[key] = record[key] as T;
   return out;
 }
