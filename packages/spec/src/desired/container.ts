@@ -117,10 +117,14 @@ export function endpointSettings(
 
 /** `K=V`, sorted; a `null` value would come from the runtime's environment, which orc never passes on. */
 export function environment(service: Service): string[] {
-  return sortStrings(Object.keys(service.environment ?? {})).flatMap((key) => {
-    const value = service.environment[key];
-    return value === null || value === undefined ? [] : [`${key}=${value}`];
-  });
+  const env = service.environment ?? {};
+  const keys = sortStrings(Object.keys(env));
+  const out: string[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const value = env[keys[i]!];
+    if (value !== null && value !== undefined) out.push(`${keys[i]}=${value}`);
+  }
+  return out;
 }
 
 /** compose v2's format: `svc:condition:restart`, comma-joined (sorted here for stable bytes). */

@@ -240,6 +240,7 @@ export function interpolateTree(
   // One path stack for the whole walk (a new array per node was most of this function's cost);
   // it is copied only where it is kept: in a problem, or handed to `cast`.
   const path: KeyPath = [];
+  const substituted = new Map<string, SubstituteResult>();
   const walk = (node: unknown): unknown => {
     if (typeof node === 'string') return interpolateString(node);
     if (Array.isArray(node)) {
@@ -286,7 +287,13 @@ export function interpolateTree(
     // Most values hold no `$`: nothing to substitute, nothing to report.
     if (text.indexOf('$') >= 0) opts.templates?.push(text);
     else if (!opts.cast) return text;
-    const r = substitute(text, lookup);
+    // The same template gives the same result in one walk (the lookup is fixed): a value repeated in
+    // every service (`\${REGION:-eu}`) is parsed once. Problems still get each path.
+    let r = substituted.get(text);
+    if (!r) {
+      r = substitute(text, lookup);
+      substituted.set(text, r);
+    }
     if (!r.ok) {
       errors.push({
         path: path.slice(),
