@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { sortStrings } from './sort.js';
 
 /**
@@ -63,8 +63,12 @@ function write(value: unknown, dropEmpty: boolean): string | undefined {
   return `${out}}`;
 }
 
+// Node ≥ 20.12 has the one-shot `crypto.hash`: about a third cheaper than a Hash object per call, and
+// the desired state hashes every service (the same bytes either way; `engines` still allows 20.0).
+const oneShot: typeof crypto.hash | undefined = typeof crypto.hash === 'function' ? crypto.hash : undefined;
+
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
 }
 
 /** Sorted copy of a string map (for bodies whose key order is not meaningful). */
