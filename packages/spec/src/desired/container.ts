@@ -1,4 +1,5 @@
 import { sortedRecord } from '../hash/canonical.js';
+import { sortBy, sortStrings } from '../hash/sort.js';
 import type {
   ContainerCreateBody,
   DesiredEndpoint,
@@ -49,7 +50,7 @@ export function serviceEndpoints(project: Project, service: Service, name: strin
     endpoint.settings = endpointSettings(service, endpoint, project);
     return endpoint;
   });
-  return endpoints.sort((a, b) => b.priority - a.priority || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return sortBy(endpoints, (a, b) => b.priority - a.priority || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 export function containerBody(
@@ -116,18 +117,19 @@ export function endpointSettings(
 
 /** `K=V`, sorted; a `null` value would come from the runtime's environment, which orc never passes on. */
 export function environment(service: Service): string[] {
-  return Object.keys(service.environment ?? {})
-    .sort()
-    .flatMap((key) => {
-      const value = service.environment[key];
-      return value === null || value === undefined ? [] : [`${key}=${value}`];
-    });
+  const env = service.environment ?? {};
+  const keys = sortStrings(Object.keys(env));
+  const out: string[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const value = env[keys[i]!];
+    if (value !== null && value !== undefined) out.push(`${keys[i]}=${value}`);
+  }
+  return out;
 }
 
 /** compose v2's format: `svc:condition:restart`, comma-joined (sorted here for stable bytes). */
 export function dependsOnLabel(service: Service): string {
-  return Object.keys(service.depends_on ?? {})
-    .sort()
+  return sortStrings(Object.keys(service.depends_on ?? {}))
     .map((name) => {
       const dep = service.depends_on[name];
       return `${name}:${dep?.condition ?? 'service_started'}:${dep?.restart === true}`;
@@ -156,7 +158,7 @@ function containerLabels(ctx: ServiceContext, number: number): Record<string, st
   const own = service.labels ?? {};
   const keys = Object.keys(own);
   for (const key of Object.keys(ours)) if (!Object.hasOwn(own, key)) keys.push(key);
-  keys.sort();
+  sortStrings(keys);
   const out: Record<string, string> = {};
   for (const key of keys) out[key] = (Object.hasOwn(ours, key) ? ours[key] : own[key]) as string;
   return out;

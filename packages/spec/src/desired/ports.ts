@@ -1,3 +1,4 @@
+import { sortBy } from '../hash/sort.js';
 import type { HostConfigBody } from '../model/desired.js';
 import type { Service } from '../model/project.js';
 
@@ -22,7 +23,7 @@ export function exposedPorts(service: Service): Record<string, Record<string, ne
   for (const spec of service.expose ?? []) for (const key of exposeKeys(String(spec))) keys.add(key);
   if (keys.size === 0) return undefined;
   const out: Record<string, Record<string, never>> = {};
-  for (const key of [...keys].sort(comparePortKeys)) out[key] = {};
+  for (const key of sortBy([...keys], comparePortKeys)) out[key] = {};
   return out;
 }
 
@@ -38,7 +39,7 @@ export function portBindings(service: Service): PortBindings | undefined {
     list.push(binding);
     out[key] = list;
   }
-  const keys = Object.keys(out).sort(comparePortKeys);
+  const keys = sortBy(Object.keys(out), comparePortKeys);
   if (keys.length === 0) return undefined;
   const sorted: PortBindings = {};
   for (const key of keys) sorted[key] = out[key] ?? [];

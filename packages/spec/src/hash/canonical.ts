@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+import { sortStrings } from './sort.js';
 
 /**
  * JSON with object keys sorted at every level, so that the same data gives the same bytes whatever
@@ -47,7 +48,7 @@ function write(value: unknown, dropEmpty: boolean): string | undefined {
   }
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
-  if (keys.length > 1) keys.sort();
+  if (keys.length > 1) sortStrings(keys);
   let out = '{';
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
@@ -62,14 +63,18 @@ function write(value: unknown, dropEmpty: boolean): string | undefined {
   return `${out}}`;
 }
 
+// Node ≥ 20.12 has the one-shot `crypto.hash`: about a third cheaper than a Hash object per call, and
+// the desired state hashes every service (the same bytes either way; `engines` still allows 20.0).
+const oneShot: typeof crypto.hash | undefined = typeof crypto.hash === 'function' ? crypto.hash : undefined;
+
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
 }
 
 /** Sorted copy of a string map (for bodies whose key order is not meaningful). */
 export function sortedRecord<T>(record: Record<string, T> | undefined): Record<string, T> {
   const out: Record<string, T> = {};
   if (!record) return out;
-  for (const key of Object.keys(record).sort()) out[key] = record[key] as T;
+  for (const key of sortStrings(Object.keys(record))) out[key] = record[key] as T;
   return out;
 }

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { composeGoCorpusAvailable, composeGoCorpusDir } from './corpus/compose-go.js';
-import { fastParse } from './fast-yaml.js';
+import { aliasPositions, fastParse } from './fast-yaml.js';
 import { composeTags, isOverride, isReset } from './tags.js';
 import { DEFAULT_YAML_LIMITS, parseComposeYaml, parseWithPositions } from './yaml.js';
 
@@ -171,5 +172,45 @@ describe('parseComposeYaml with the fast path', () => {
     for (let i = 0; i < 150; i++) lines.push(`  s${i}:`, '    <<: *common', `    hostname: h${i}`);
     const r = fastParse(lines.join('\n'), DEFAULT_YAML_LIMITS, true);
     expect(r.ok && Object.keys((r.tree as { services: object }).services)).toHaveLength(150);
+  });
+});
+
+describe('aliasPositions', () => {
+  // The two whole-text patterns the scan at each `*` replaced: it must find exactly what they found.
+  const asKey = /\*[^\s,[\]{}]+[ \t]+:(?:[ \t]|$)/m;
+  const alias = /(?:^|[\s[{,])\*[^\s,[\]{}]/gm;
+  const reference = (text: string): number[] | undefined =>
+    asKey.test(text) ? undefined : [...text.matchAll(alias)].map((m) => m.index + m[0].indexOf('*'));
+
+  it('agrees with the whole-text patterns on any text of the characters that matter', () => {
+    const chars = fc.constantFrom(
+      '*',
+      'a',
+      ' ',
+      '\t',
+      '\n',
+      '\r',
+      ':',
+      ',',
+      '[',
+      ']',
+      '{',
+      '}',
+      '&',
+      '\u00a0',
+      '-',
+    );
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 40 }), (parts) => {
+        const text = parts.join('');
+        expect(aliasPositions(text)).toEqual(reference(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('finds the merge aliases of a file and refuses an alias as a key', () => {
+    expect(aliasPositions('a: &c {x: 1}\nb:\n  <<: *c\nd: [*c, *c]\n')).toEqual([22, 29, 33]);
+    expect(aliasPositions('*c : 1\n')).toBeUndefined();
   });
 });

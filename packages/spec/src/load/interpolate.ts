@@ -193,6 +193,12 @@ export type Caster = (
 export interface InterpolateOptions {
   /** Called for every string value after substitution; `undefined` leaves it a string. */
   cast?: Caster;
+  /**
+   * Receives every string value that holds a `$`, in the order `extractVariables` walks them: the
+   * `config --variables` report is read from these (`variablesOfTemplates`) instead of a second walk
+   * of the whole tree on every load.
+   */
+  templates?: string[];
 }
 
 export interface InterpolateTreeResult {
@@ -234,6 +240,7 @@ export function interpolateTree(
   // One path stack for the whole walk (a new array per node was most of this function's cost);
   // it is copied only where it is kept: in a problem, or handed to `cast`.
   const path: KeyPath = [];
+  const substituted = new Map<string, SubstituteResult>();
   const walk = (node: unknown): unknown => {
     if (typeof node === 'string') return interpolateString(node);
     if (Array.isArray(node)) {
@@ -278,8 +285,15 @@ export function interpolateTree(
   };
   const interpolateString = (text: string): unknown => {
     // Most values hold no `$`: nothing to substitute, nothing to report.
-    if (!opts.cast && text.indexOf('$') < 0) return text;
-    const r = substitute(text, lookup);
+    if (text.indexOf('$') >= 0) opts.templates?.push(text);
+    else if (!opts.cast) return text;
+    // The same template gives the same result in one walk (the lookup is fixed): a value repeated in
+    // every service (`\${REGION:-eu}`) is parsed once. Problems still get each path.
+    let r = substituted.get(text);
+    if (!r) {
+      r = substitute(text, lookup);
+      substituted.set(text, r);
+    }
     if (!r.ok) {
       errors.push({
         path: path.slice(),
@@ -319,11 +333,10 @@ export interface VariableInfo {
  * appears more than once, the last occurrence wins (as compose-go).
  */
 export function extractVariables(tree: unknown): Record<string, VariableInfo> {
-  const found: Record<string, VariableInfo> = {};
+  const templates: string[] = [];
   const walk = (node: unknown): void => {
-    // Index loops and a `$` test first: this walks the whole file on every load.
     if (typeof node === 'string') {
-      if (node.indexOf('$') >= 0) for (const v of variablesIn(node)) found[v.name] = v;
+      if (node.indexOf('$') >= 0) templates.push(node);
     } else if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) walk(node[i]);
     } else if (isOverride(node)) walk(node.value);
@@ -333,6 +346,13 @@ export function extractVariables(tree: unknown): Record<string, VariableInfo> {
     }
   };
   walk(tree);
+  return variablesOfTemplates(templates);
+}
+
+/** `extractVariables` of a tree whose strings holding a `$` are `templates` (in the walk's order). */
+export function variablesOfTemplates(templates: readonly string[]): Record<string, VariableInfo> {
+  const found: Record<string, VariableInfo> = {};
+  for (const t of templates) for (const v of variablesIn(t)) found[v.name] = v;
   return found;
 }
 

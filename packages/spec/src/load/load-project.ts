@@ -206,8 +206,7 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
     const scope = variableScope(env, clientEnv, layers, problems, projectNameVar);
     const withoutIncludeVars = takeIncludeVariables(split.rest);
     declaredIncludes[i] = withoutIncludeVars.declared;
-    nesting.variables.push(...scope.report(withoutIncludeVars.tree));
-    return { tree: withoutIncludeVars.tree, lookup: scope.lookup };
+    return { tree: withoutIncludeVars.tree, lookup: scope.lookup, report: scope.report };
   });
   if (failed()) return undefined;
   // extends files are interpolated like the first file: they are no file's own declarations.
@@ -216,7 +215,11 @@ function loadInto(opts: LoadOptions, problems: Problems, nesting: Nesting): Load
   const sources: SourceMap[] = parsed.map((p) => p.source);
   const trees: Dict[] = [];
   for (const [index, p] of parsed.entries()) {
-    const r = interpolateTree(scopes[index]!.tree, scopes[index]!.lookup);
+    const scope = scopes[index]!;
+    // The variables report reads the strings interpolation met: no second walk of the tree.
+    const templates: string[] = [];
+    const r = interpolateTree(scope.tree, scope.lookup, { templates });
+    nesting.variables.push(...scope.report(templates));
     for (const e of r.errors) {
       problems.errors.push({
         code: 'INTERPOLATION',

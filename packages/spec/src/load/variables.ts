@@ -12,7 +12,7 @@ import type { SpecProblem } from '../model/errors.js';
 import { type Dict, isDict } from '../normalize/context.js';
 import { substitute } from './deps.js';
 import { readTextFile } from './files.js';
-import { extractVariables, type VariableInfo } from './interpolate.js';
+import { type VariableInfo, variablesOfTemplates } from './interpolate.js';
 import { formatPath, type KeyPath } from './path.js';
 import { locate, type SourceMap } from './positions.js';
 import { parseComposeYaml } from './yaml.js';
@@ -185,8 +185,11 @@ export function cliLayer(values: Record<string, string> | undefined, sink: Varia
 
 export interface VariableScope {
   lookup: (name: string) => string | undefined;
-  /** `config --variables` rows for the variables `tree` uses and the ones this scope declares. */
-  report: (tree: unknown) => VariableReport[];
+  /**
+   * `config --variables` rows for the variables a tree uses and the ones this scope declares; the
+   * tree is given by its strings that hold a `$` (interpolateTree's `templates`).
+   */
+  report: (templates: readonly string[]) => VariableReport[];
 }
 
 /**
@@ -253,8 +256,8 @@ export function variableScope(
   for (const layer of layers) for (const [name, d] of layer.vars) expand(name, d);
   return {
     lookup: (name) => find(name)?.value,
-    report: (tree) => {
-      const used: Record<string, VariableInfo> = { ...extractVariables(tree) };
+    report: (templates) => {
+      const used: Record<string, VariableInfo> = variablesOfTemplates(templates);
       for (const layer of layers) {
         for (const name of layer.vars.keys()) used[name] ??= { name, required: false };
       }

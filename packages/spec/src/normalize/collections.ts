@@ -107,7 +107,12 @@ export function extraHosts(value: unknown, path: KeyPath, ctx: NormalizeContext)
 /** `x-*` keys of a mapping. */
 export function extensionsOf(value: unknown): Record<`x-${string}`, unknown> {
   const out: Record<`x-${string}`, unknown> = {};
-  if (isDict(value))
-    for (const [k, v] of Object.entries(value)) if (k.startsWith('x-')) out[k as `x-${string}`] = v;
+  if (!isDict(value)) return out;
+  // Keys, not entries: a pair array per key of every service was measurable on 1,000 services.
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (k.startsWith('x-')) out[k as `x-${string}`] = value[k];
+  }
   return out;
 }

@@ -76,7 +76,8 @@ function accepts(shape: Shape, v: unknown): boolean {
     case 'object':
       return k === 'dict';
     case 'oneOf':
-      return shape.options.some((o) => accepts(o, v));
+      for (let i = 0; i < shape.options.length; i++) if (accepts(shape.options[i]!, v)) return true;
+      return false;
   }
 }
 
@@ -124,7 +125,11 @@ export function checkShape(shape: Shape, v: unknown, path: KeyPath, out: PathPro
 function check(shape: Shape, v: unknown, path: Array<string | number>, out: PathProblem[]): void {
   if (v === null || v === undefined) return;
   if (shape.kind === 'oneOf') {
-    const option = shape.options.find((o) => accepts(o, v));
+    // A loop, not `find`: a closure per value of a 100k-value tree (heap sampling).
+    let option: Shape | undefined;
+    for (let i = 0; i < shape.options.length && !option; i++) {
+      if (accepts(shape.options[i]!, v)) option = shape.options[i];
+    }
     if (!option) {
       out.push({ code: 'SCHEMA', path: path.slice(), message: `expected ${shape.describe}, got ${show(v)}` });
     } else check(option, v, path, out);
@@ -198,10 +203,12 @@ function check(shape: Shape, v: unknown, path: Array<string | number>, out: Path
           });
         }
       }
-      for (const r of shape.required ?? []) {
-        if (!(r in dict))
-          out.push({ code: 'SCHEMA', path: path.slice(), at: 'key', message: `"${r}" is required here` });
-      }
+      // No `?? []`: that is a new array for every map of the file.
+      if (shape.required)
+        for (const r of shape.required) {
+          if (!(r in dict))
+            out.push({ code: 'SCHEMA', path: path.slice(), at: 'key', message: `"${r}" is required here` });
+        }
       return;
     }
     default:
