@@ -278,6 +278,7 @@ async function idleAndCli(orc, startup) {
         log(`daemon idle for ${cfg.idleSeconds} s with ${n} containers`);
         const s = await sampleIdle(daemon.pid, cfg.idleSeconds);
         result.idle.push({ containers: n, ...s });
+        log(`idle ${n}: ${JSON.stringify(s)}`);
       }
       if (cli) {
         log('CLI start-up');
@@ -306,7 +307,8 @@ async function idleAndCli(orc, startup) {
     } catch (e) {
       errors.push(`idle/cli ${n}: ${e.message}`);
     } finally {
-      await forget(orc, project, dir);
+      // A cleanup the engine refuses ("has active endpoints") is reported, not a lost run.
+      await forget(orc, project, dir).catch((e) => errors.push(`cleanup ${project}: ${e.message}`));
     }
   }
   return result;

@@ -12,6 +12,7 @@ import { buildServer, type ServerOptions } from './api/server.js';
 import { type Assets, defaultUiDir, loadAssets, UiAssetsError } from './api/ui/assets.js';
 import { createSessions } from './api/ui/sessions.js';
 import { type DaemonSettings, parseSettings, SettingsError, USAGE } from './config/settings.js';
+import { startHeapTrim } from './heap-trim.js';
 import { createDaemonLog } from './logs/daemon-log.js';
 import { containerLogDefaults } from './supervise/log-defaults.js';
 import { createCore } from './verbs/core.js';
@@ -165,6 +166,10 @@ export async function runDaemon(argv: string[], createCore: CoreFactory): Promis
       (h) => `engine ${h.engineVersion}`,
       () => 'engine not reachable yet',
     );
+    // Start-up's garbage (module loading, the engine check) and each operation's are given back once quiet.
+    const heapTrim = startHeapTrim({
+      onTrim: (before, after) => logger.debug({ heapBefore: before, heapAfter: after }, 'heap trimmed'),
+    });
     logger.info({ url: listening.url, stateDir: settings.stateDir }, 'orc daemon ready');
     process.stdout.write(`orc daemon ready on ${listening.url} (pid ${process.pid}, ${engine})\n`);
     if (pageUrl) {
@@ -172,6 +177,7 @@ export async function runDaemon(argv: string[], createCore: CoreFactory): Promis
       process.stdout.write(`orc status page on ${pageUrl}/ (log in with the daemon token)\n`);
     }
     await stopped;
+    heapTrim.stop();
     logger.info('orc daemon stopped');
     await log.close();
     // Lingering engine connections (keep-alive agents, event streams) must not keep a stopped daemon alive.

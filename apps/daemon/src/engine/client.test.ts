@@ -13,6 +13,14 @@ describe('the dockerode client', () => {
     expect(loaded.filter((f) => f.includes('/node_modules/ssh2/'))).toEqual([]);
   });
 
+  it('is made without loading the BuildKit session’s gRPC stack (loaded on first use only)', () => {
+    createDockerClient({ DOCKER_HOST: 'unix:///run/x.sock' });
+    const loaded = Object.keys(require.cache);
+    expect(loaded.filter((f) => /\/node_modules\/(@grpc|protobufjs)\//.test(f))).toEqual([]);
+    const dockerode = require(require.resolve('dockerode')) as { prototype: { buildImage: unknown } };
+    expect(typeof dockerode.prototype.buildImage).toBe('function');
+  });
+
   it('reads tcp:// addresses', () => {
     const modem = createDockerClient({ DOCKER_HOST: 'tcp://10.0.0.2:2376' }).modem as {
       host?: string;

@@ -1,5 +1,6 @@
 import { createRequire, Module } from 'node:module';
 import type Docker from 'dockerode';
+import { deferCommonJs } from '../contract/lazy-cjs.js';
 
 const require = createRequire(import.meta.url);
 
@@ -20,6 +21,10 @@ function loadDockerode(): typeof Docker {
     };
     require.cache[modemSsh] = stub;
   }
+  // dockerode's BuildKit session (`version: '2'` builds, which orc does not ask for) loads @grpc/grpc-js,
+  // protobufjs and uuid as dockerode loads: ~10 MB of an idle daemon. It is loaded on first use instead.
+  const dockerode = require.resolve('dockerode');
+  deferCommonJs(dockerode, './session.js', 'default');
   return require('dockerode') as typeof Docker;
 }
 

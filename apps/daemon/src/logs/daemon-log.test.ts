@@ -36,6 +36,13 @@ describe('daemon log', () => {
     const file = readdirSync(dir).find((f) => /^daemon\.\d+\.log$/.test(f)) ?? '';
     const { statSync } = await import('node:fs');
     expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
+    // pino-roll's date-fns (time-based rotation only) stays unloaded: ~300 modules an idle daemon keeps.
+    const { createRequire } = await import('node:module');
+    const cache = Object.keys(createRequire(import.meta.url).cache);
+    expect(cache.some((f) => f.includes('/node_modules/pino-roll/'))).toBe(true);
+    // (its entry point is in the cache as the stand-in; none of the modules behind it)
+    const dateFns = cache.filter((f) => f.includes('/node_modules/date-fns/'));
+    expect(dateFns.filter((f) => !/\/date-fns\/index\.c?js$/.test(f))).toEqual([]);
   });
 
   it('rotates at the size limit and keeps a bounded number of files', async () => {
