@@ -79,8 +79,6 @@ describe.skipIf(!available)('full example: load → render', () => {
     expected = JSON.parse(text) as Json;
   });
 
-  const service = (doc: Json, name: string) => (doc.services as Json)[name] as Json;
-
   it('renders the whole document as compose-go expects, except the argued differences', () => {
     const ours = leaves(got, '', new Map());
     const theirs = leaves(expected, '', new Map());
