@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from '../support/engine.js';
+import { docker, FIXTURE_IMAGE, removeProject, serviceStates, uniqueProject } from '../support/engine.js';
 import { assertBuilt, explain, type OrcEnv, orcEnv, type Result, start, stopDaemon } from './orc.js';
 
 /**
@@ -47,20 +47,6 @@ describe('up: abort on failure, attach dependencies, exits from events', () => {
     }
   }
 
-  const states = async (project: string) =>
-    (
-      await docker(
-        'ps',
-        '-a',
-        '--filter',
-        `label=com.docker.compose.project=${project}`,
-        '--format',
-        '{{.Label "com.docker.compose.service"}}={{.State}}',
-      )
-    )
-      .split('\n')
-      .sort();
-
   it('--abort-on-container-exit sees a container with restart: always that exits at once', async () => {
     const { dir, project } = app('restarting', [
       ...service('web', 'echo web up; exec sleep 300'),
@@ -75,7 +61,7 @@ describe('up: abort on failure, attach dependencies, exits from events', () => {
     expect(r.code, explain(r)).toBe(3);
     expect(r.stdout).toMatch(/^crash-1 exited with code 3$/m);
     expect(r.stderr).toContain('Aborting on container exit...');
-    expect(await states(project)).toEqual(['crash=exited', 'web=exited']);
+    expect(await serviceStates(project)).toEqual(['crash=exited', 'web=exited']);
   }, 90_000);
 
   it('--abort-on-container-failure: an exit 0 does not abort, the first non-zero exit does with its code', async () => {
@@ -95,7 +81,7 @@ describe('up: abort on failure, attach dependencies, exits from events', () => {
     // ok's exit came first and was not the abort: web kept running until bad failed.
     expect(r.stdout).toMatch(/^bad-1\s+\| bad done$/m);
     expect(r.stderr).toContain('Aborting on container exit...');
-    expect(await states(project)).toEqual(['bad=exited', 'ok=exited', 'web=exited']);
+    expect(await serviceStates(project)).toEqual(['bad=exited', 'ok=exited', 'web=exited']);
   }, 90_000);
 
   it('--attach-dependencies follows the named service’s dependencies; without it only the named one', async () => {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, FIXTURE_IMAGE, removeProject, uniqueProject } from '../support/engine.js';
+import { docker, FIXTURE_IMAGE, removeProject, serviceStates, uniqueProject } from '../support/engine.js';
 import { assertBuilt, explain, type OrcEnv, orc, orcEnv, stopDaemon } from './orc.js';
 
 /** Stops this file's daemon (by its pid) and lets the next command start a new one, state kept. */
@@ -58,20 +58,6 @@ describe('up for CI', () => {
     return { dir, project };
   }
 
-  const states = async (project: string) =>
-    (
-      await docker(
-        'ps',
-        '-a',
-        '--filter',
-        `label=com.docker.compose.project=${project}`,
-        '--format',
-        '{{.Label "com.docker.compose.service"}}={{.State}}',
-      )
-    )
-      .split('\n')
-      .sort();
-
   it('--exit-code-from tests: exits with the tests’ code and stops web, as compose does', async () => {
     const { dir, project } = app('upci-fail', 3);
     const r = await orc(o, ['-p', project, '--ansi', 'never', 'up', '--exit-code-from', 'tests'], {
@@ -83,7 +69,7 @@ describe('up for CI', () => {
     expect(r.stderr).toContain('Aborting on container exit...');
     // web was stopped by the abort, not reported as an exit of its own.
     expect(r.stdout).not.toMatch(/^web-1 exited/m);
-    expect(await states(project)).toEqual(['tests=exited', 'web=exited']);
+    expect(await serviceStates(project)).toEqual(['tests=exited', 'web=exited']);
   });
 
   it('--exit-code-from tests: exit 0 when the tests pass', async () => {
@@ -93,7 +79,7 @@ describe('up for CI', () => {
     });
     expect(r.code, explain(r)).toBe(0);
     expect(r.stdout).toMatch(/^tests-1 exited with code 0$/m);
-    expect(await states(project)).toEqual(['tests=exited', 'web=exited']);
+    expect(await serviceStates(project)).toEqual(['tests=exited', 'web=exited']);
   });
 
   it('--abort-on-container-exit: the first exit’s code, the others stopped; --no-log-prefix', async () => {
@@ -106,7 +92,7 @@ describe('up for CI', () => {
     expect(r.code, explain(r)).toBe(5);
     expect(r.stdout).toMatch(/^tests done$/m);
     expect(r.stdout).toMatch(/^web up$/m);
-    expect(await states(project)).toEqual(['tests=exited', 'web=exited']);
+    expect(await serviceStates(project)).toEqual(['tests=exited', 'web=exited']);
   });
 
   it('refuses -d with --exit-code-from, and an unknown service, with exit code 2 before acting', async () => {
@@ -124,13 +110,13 @@ describe('up for CI', () => {
     const { dir, project } = app('upci-nostart', 0);
     const r = await orc(o, ['-p', project, 'up', '--no-start'], { cwd: dir });
     expect(r.code, explain(r)).toBe(0);
-    expect(await states(project)).toEqual(['tests=created', 'web=created']);
+    expect(await serviceStates(project)).toEqual(['tests=created', 'web=created']);
     // A daemon that starts converges every project it keeps: it must not start what --no-start only created.
     await restartDaemon(o);
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    expect(await states(project)).toEqual(['tests=created', 'web=created']);
+    expect(await serviceStates(project)).toEqual(['tests=created', 'web=created']);
     const d = await orc(o, ['-p', project, 'up', '-d', 'web'], { cwd: dir });
     expect(d.code, explain(d)).toBe(0);
-    expect(await states(project)).toEqual(['tests=created', 'web=running']);
+    expect(await serviceStates(project)).toEqual(['tests=created', 'web=running']);
   });
 });

@@ -32,3 +32,16 @@ export async function removeProject(project: string): Promise<void> {
   // The keeper's lease (apps/daemon/src/verbs/lease.ts) carries no compose label: by its name.
   await docker('volume', 'rm', '-f', `orc-lease.${project}`).catch(() => undefined);
 }
+
+/** `service=state` of each container of a project (one-offs too), sorted: what a test of stops compares. */
+export async function serviceStates(project: string): Promise<string[]> {
+  const out = await docker(
+    'ps',
+    '-a',
+    '--filter',
+    `label=com.docker.compose.project=${project}`,
+    '--format',
+    '{{.Label "com.docker.compose.service"}}={{.State}}',
+  );
+  return out.split('\n').sort();
+}
