@@ -32,6 +32,7 @@ describe('startHeapTrim', () => {
     const trims: Array<[number, number]> = [];
     const trim = startHeapTrim({
       everyMs: 1000,
+      minGapMs: 10_000,
       gc,
       heapBytes: () => heap,
       utilization: () => elu,
@@ -47,6 +48,8 @@ describe('startHeapTrim', () => {
     expect(trims).toEqual([[40, 30]]);
     heap = 35 * MiB; // grown by more than the slack from 30, not from 40
     vi.advanceTimersByTime(1000);
+    expect(gc).toHaveBeenCalledTimes(1); // not within 10 s of the last trim
+    vi.advanceTimersByTime(4000);
     expect(gc).toHaveBeenCalledTimes(2);
     trim.stop();
     heap = 60 * MiB;
