@@ -145,6 +145,15 @@ async function cycle(tool, n, rep, ops) {
   }
 }
 
+/**
+ * The samples so far, written after each section: a run that dies later (an engine fault in a cleanup, a
+ * kill) keeps what it measured, which at 1,000 services is tens of minutes of machine time.
+ */
+function checkpoint(raw) {
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, `partial-${prefix}.json`), `${JSON.stringify({ raw, errors }, null, 2)}\n`);
+}
+
 async function timed(fn) {
   const t0 = performance.now();
   await fn();
@@ -165,6 +174,7 @@ async function stacks(tools) {
         );
       }
     out.push({ n, ops });
+    checkpoint({ stacks: out });
   }
   return out;
 }
@@ -201,7 +211,7 @@ async function noopVsNode(orc, startup) {
     } catch (e) {
       errors.push(`no-op vs node ${n}: ${e.message}`);
     } finally {
-      await forget(orc, project, dir);
+      await forget(orc, project, dir).catch((e) => errors.push(`cleanup ${project}: ${e.message}`));
     }
   }
   return out;
@@ -252,7 +262,8 @@ async function drift(orc) {
   } catch (e) {
     errors.push(`drift: ${e.message}`);
   } finally {
-    for (const [project, dir] of mine) await forget(orc, project, dir);
+    for (const [project, dir] of mine)
+      await forget(orc, project, dir).catch((e) => errors.push(`cleanup ${project}: ${e.message}`));
   }
   return { samples, orcPart };
 }
@@ -364,11 +375,14 @@ async function main() {
       };
       raw.stacks = await stacks(cfg.tools.map((t) => all[t]).filter(Boolean));
     }
+    checkpoint(raw);
     if (cfg.only.has('noop')) raw.noop = await noopVsNode(orc, startup);
+    checkpoint(raw);
     if (cfg.only.has('drift')) {
       const d = await drift(orc);
       raw.drift = d.samples;
       raw.driftAfterGone = d.orcPart;
+      checkpoint(raw);
     }
     if (cfg.only.has('idle') || cfg.only.has('cli')) {
       const r = await idleAndCli(orc, startup);
