@@ -97,8 +97,18 @@ for (const sig of ['SIGINT', 'SIGTERM'])
   });
 
 // Each project of the run gets its own subnet slot (stacks above one /24: stack.mjs subnetFor).
+// A slot whose subnet an engine network still holds is skipped: Engine 20.10 sometimes keeps a removed
+// container's endpoint, and the network (with its /22) then stays until the engine restarts.
 let slots = 0;
-const nextSlot = () => slots++;
+let taken;
+const nextSlot = () => {
+  while (taken?.has(subnetFor(1000, slots))) slots++;
+  return slots++;
+};
+async function takenSubnets() {
+  const nets = await docker.listNetworks();
+  return new Set(nets.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet)));
+}
 
 function projectDir(project, text) {
   const dir = join(work, project);
@@ -361,6 +371,7 @@ async function main() {
   }
   const composeVersion = cfg.tools.includes('compose') ? ensureCompose() : 'not run';
   const engine = await engineInfo();
+  taken = await takenSubnets();
   daemon = await startDaemon(bin, work, { profDir: env.ORC_BENCH_DAEMON_PROF });
   log(`orc daemon pid ${daemon.pid} (RSS at start ${rssMiB(daemon.pid).toFixed(0)} MiB)`);
   const orc = orcTool(bin, daemon.env);
