@@ -44,13 +44,16 @@ for (const [name, spec] of builds) {
   const { profile } = await session.post('HeapProfiler.stopSampling');
   const self = new Map();
   let total = 0;
-  const walk = (node) => {
+  // A built-in (`keys`, `entries`, `Set`) is named with its caller: which `Object.keys` allocates is the
+  // question to answer.
+  const walk = (node, parent) => {
     total += node.selfSize;
-    const k = label(node.callFrame);
+    const own = label(node.callFrame);
+    const k = node.callFrame.url === '' && parent ? `${node.callFrame.functionName} ← ${parent}` : own;
     self.set(k, (self.get(k) ?? 0) + node.selfSize);
-    for (const c of node.children) walk(c);
+    for (const c of node.children) walk(c, node.callFrame.url === '' ? parent : own);
   };
-  walk(profile.head);
+  walk(profile.head, '');
   results.push([name, total / LOADS, self]);
 }
 rmSync(dir, { recursive: true, force: true });
@@ -62,6 +65,6 @@ console.log(`| build | MB a load |\n| --- | ---: |`);
 for (const [name, perLoad] of results) console.log(`| ${name} | ${mb(perLoad)} |`);
 const [, , self] = results[results.length - 1];
 console.log(`\nMost allocating functions (this tree's build, MB a load, self):\n`);
-for (const [k, bytes] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
+for (const [k, bytes] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
   console.log(`- ${mb(bytes / LOADS)} ${k}`);
 }

@@ -24,7 +24,8 @@ export function listOrDict(
     return out;
   }
   if (isDict(value)) {
-    for (const [k, v] of Object.entries(value)) {
+    for (const k of Object.keys(value)) {
+      const v = value[k];
       if (v === null || v === undefined) out[k] = null;
       else {
         const s = scalarString(v);
@@ -45,9 +46,10 @@ export function listOrDict(
 
 /** Like listOrDict, for maps whose values may not be null (labels, sysctls): `KEY` alone → "". */
 export function stringMap(value: unknown, path: KeyPath, ctx: NormalizeContext): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(listOrDict(value, path, ctx))) out[k] = v ?? '';
-  return out;
+  // listOrDict's map is fresh: its nulls are replaced in place instead of copying it.
+  const out = listOrDict(value, path, ctx) as Record<string, string | null>;
+  for (const k of Object.keys(out)) if (out[k] === null) out[k] = '';
+  return out as Record<string, string>;
 }
 
 /** A string or a list of strings → list. */

@@ -98,8 +98,9 @@ const RESTART = /^(no|always|unless-stopped|on-failure(:\d+)?)$/;
 const CONDITIONS = new Set(['service_started', 'service_healthy', 'service_completed_successfully']);
 
 export function normalizeService(name: string, raw: Dict, ctx: NormalizeContext): Service {
-  const base: KeyPath = ['services', name];
-  const at = (...p: Array<string | number>): KeyPath => [...base, ...p];
+  // Without a rest parameter and spreads: a path is built for every key present, error or not.
+  const at = (key: string, sub?: string): KeyPath =>
+    sub === undefined ? ['services', name, key] : ['services', name, key, sub];
   const bad = (path: KeyPath, message: string, hint?: string) =>
     ctx.report({ code: 'INVALID_VALUE', path, message, ...(hint ? { hint } : {}) });
 
@@ -203,8 +204,8 @@ export function normalizeService(name: string, raw: Dict, ctx: NormalizeContext)
     ...listOrDict(raw.environment, at('environment'), ctx),
   };
   // `KEY` alone takes the value from the environment the project is loaded with (the client's), as compose does.
-  for (const [k, v] of Object.entries(svc.environment)) {
-    if (v === null && Object.hasOwn(ctx.env, k)) svc.environment[k] = ctx.env[k]!;
+  for (const k of Object.keys(svc.environment)) {
+    if (svc.environment[k] === null && Object.hasOwn(ctx.env, k)) svc.environment[k] = ctx.env[k]!;
   }
 
   if (raw.build != null) {
@@ -627,7 +628,8 @@ function normalizeServiceNetworks(
     ctx.report({ code: 'INVALID_VALUE', path, message: 'networks must be a list or a mapping' });
     return out;
   }
-  for (const [key, v] of Object.entries(value)) {
+  for (const key of Object.keys(value)) {
+    const v = value[key];
     if (v == null) {
       out[key] = null;
       continue;
@@ -670,7 +672,8 @@ function normalizeDependsOn(
     ctx.report({ code: 'INVALID_VALUE', path, message: 'depends_on must be a list or a mapping' });
     return out;
   }
-  for (const [name, v] of Object.entries(value)) {
+  for (const name of Object.keys(value)) {
+    const v = value[name];
     const d = isDict(v) ? v : {};
     const condition = scalarString(d.condition) ?? 'service_started';
     if (!CONDITIONS.has(condition)) {
@@ -690,6 +693,8 @@ function normalizeDependsOn(
   return out;
 }
 
+const HEALTH_DURATIONS = ['interval', 'timeout', 'start_period', 'start_interval'] as const;
+
 function normalizeHealthcheck(value: unknown, path: KeyPath, ctx: NormalizeContext): Healthcheck | undefined {
   if (!isDict(value)) {
     ctx.report({ code: 'INVALID_VALUE', path, message: 'healthcheck must be a mapping' });
@@ -698,7 +703,9 @@ function normalizeHealthcheck(value: unknown, path: KeyPath, ctx: NormalizeConte
   const h: Healthcheck = {};
   if (typeof value.test === 'string') h.test = ['CMD-SHELL', value.test];
   else if (value.test != null) h.test = stringList(value.test, [...path, 'test'], ctx);
-  for (const key of ['interval', 'timeout', 'start_period', 'start_interval'] as const) {
+  for (const key of HEALTH_DURATIONS) {
+    // The path is built only for a key that is there (it is only read to report an error).
+    if (value[key] == null) continue;
     const d = duration(value[key], [...path, key], ctx);
     if (d !== undefined) h[key] = d;
   }
