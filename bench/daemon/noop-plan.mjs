@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { composeText } from '../compare/stack.mjs';
+import { memoryEngine } from './memory-engine.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const sizes = (process.argv[2] ?? '100,1000').split(',').map(Number);
@@ -57,79 +58,6 @@ async function time(fn) {
   }
   samples.sort((a, b) => a - b);
   return { min: samples[0], median: samples[Math.floor(samples.length / 2)], out };
-}
-
-/** An engine that answers from an observed state in memory (lists, inspects, the image): no I/O. */
-function memoryEngine(observed) {
-  const started = new Date(Date.now() - 3_600_000).toISOString();
-  const byId = new Map(observed.containers.map((c) => [c.id, c]));
-  const item = (c) => ({
-    Id: c.id,
-    Names: [`/${c.name}`],
-    Image: c.image,
-    ImageID: c.imageId,
-    Command: 'sleep 86400',
-    Created: 0,
-    Ports: [],
-    Labels: c.labels,
-    State: 'running',
-    Status: 'Up 1 hour',
-    NetworkSettings: { Networks: networksOf(c) },
-  });
-  function networksOf(c) {
-    return Object.fromEntries(
-      Object.entries(c.networks).map(([k, e]) => [
-        k,
-        { NetworkID: e.networkId, Aliases: e.aliases, IPAddress: e.ipv4 },
-      ]),
-    );
-  }
-  return {
-    listContainers: async (f) => (f.name ? [] : observed.containers.map(item)),
-    inspectContainer: async (id) => {
-      const c = byId.get(id);
-      return c
-        ? {
-            Id: c.id,
-            Name: `/${c.name}`,
-            Created: started,
-            Image: c.imageId,
-            RestartCount: 0,
-            Path: 'sleep',
-            Args: ['86400'],
-            State: {
-              Status: 'running',
-              Running: true,
-              Paused: false,
-              Restarting: false,
-              OOMKilled: false,
-              Dead: false,
-              Pid: 1,
-              ExitCode: 0,
-              Error: '',
-              StartedAt: started,
-              FinishedAt: '0001-01-01T00:00:00Z',
-            },
-            Config: { Image: c.image, Labels: c.labels },
-            HostConfig: {},
-            NetworkSettings: { Networks: networksOf(c), Ports: {} },
-            Mounts: c.mounts.map((x) => ({
-              Type: x.type,
-              Name: x.name,
-              Source: x.source,
-              Destination: x.destination,
-            })),
-          }
-        : undefined;
-    },
-    listNetworks: async (f) =>
-      f.name
-        ? []
-        : observed.networks.map((x) => ({ Id: x.id, Name: x.name, Labels: x.labels, Created: x.created })),
-    listVolumes: async () => observed.volumes.map((v) => ({ Name: v.name, Labels: v.labels })),
-    inspectVolume: async () => undefined,
-    inspectImage: async () => ({ Id: `sha256:${'a'.repeat(64)}` }),
-  };
 }
 
 const upOptions = { pull: 'policy', disabledServices: [], desiredRunState: {}, startExited: true };
