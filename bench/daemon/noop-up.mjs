@@ -7,7 +7,7 @@
  * after one warm-up `up` that writes the record. `node --cpu-prof` profiles it; ORC_BENCH_WINDOWS=FILE
  * writes the timed ups' windows for `bench/compare/cpuprofile.mjs PROFILE 30 FILE 'no-op up'`.
  *
- *   node bench/daemon/noop-up.mjs [sizes=100,1000] [reps=15]
+ *   [ORC_BENCH_BEFORE=DIR] node bench/daemon/noop-up.mjs [sizes=100,1000] [reps=15]
  *
  * The supervisor is off here, so the observed cache is not fed by events: each read lists (the path a
  * daemon takes while its event stream is down); bench/daemon/noop-plan.mjs times the cache's kept read.
@@ -25,29 +25,43 @@ const reps = Number(process.argv[3] ?? 15);
 
 mkdirSync(join(root, '.orc-dev'), { recursive: true });
 const work = mkdtempSync(join(root, '.orc-dev', 'bench-noop-up-'));
-const entry = join(work, 'entry.ts');
-const src = (p) => JSON.stringify(join(root, p));
-writeFileSync(
-  entry,
-  [
-    `export { createCore } from ${src('apps/daemon/src/verbs/core.ts')};`,
-    `export { plan } from ${src('apps/daemon/src/plan/index.ts')};`,
-    `export { applyPlan } from ${src('apps/daemon/test/support/plan/simulate.ts')};`,
-    `export { desiredState, loadProject } from ${src('packages/spec/src/index.ts')};`,
-  ].join('\n'),
-);
-await build({
-  entryPoints: [entry],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outfile: join(work, 'noop-up.mjs'),
-  packages: 'external',
-  alias: { '@orc/spec': join(root, 'packages/spec/src/index.ts') },
-  logLevel: 'error',
-});
-const m = await import(pathToFileURL(join(work, 'noop-up.mjs')).href);
+/** The daemon's core and the spec from one tree's sources, bundled (npm packages stay external). */
+async function bundle(tree, tag) {
+  const entry = join(work, `entry-${tag}.ts`);
+  const src = (p) => JSON.stringify(join(tree, p));
+  writeFileSync(
+    entry,
+    [
+      `export { createCore } from ${src('apps/daemon/src/verbs/core.ts')};`,
+      `export { plan } from ${src('apps/daemon/src/plan/index.ts')};`,
+      `export { applyPlan } from ${src('apps/daemon/test/support/plan/simulate.ts')};`,
+      `export { desiredState, loadProject } from ${src('packages/spec/src/index.ts')};`,
+    ].join('\n'),
+  );
+  const outfile = join(work, `noop-up-${tag}.mjs`);
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    packages: 'external',
+    alias: { '@orc/spec': join(tree, 'packages/spec/src/index.ts') },
+    nodePaths: [join(root, 'node_modules')],
+    logLevel: 'error',
+  });
+  return import(pathToFileURL(outfile).href);
+}
+const m = await bundle(root, 'this');
+// ORC_BENCH_BEFORE=DIR: a tree with another version's sources (e.g. `git archive main apps/daemon/src
+// apps/daemon/test/support packages/spec/src | tar -x -C DIR`), timed beside this one, rep by rep.
+const trees = [{ label: 'this tree', m }];
+if (process.env.ORC_BENCH_BEFORE)
+  trees.unshift({
+    label: `before (${process.env.ORC_BENCH_BEFORE})`,
+    m: await bundle(process.env.ORC_BENCH_BEFORE, 'before'),
+  });
 
 const cpuMs = () => {
   const u = process.cpuUsage();
@@ -79,14 +93,16 @@ try {
     };
     const observed = m.applyPlan(empty, m.plan(desired, empty, upOptions));
     for (const c of observed.containers) c.state = 'running';
-    const core = m.createCore({
-      engine: memoryEngine(observed),
-      stateDir: join(dir, 'state'),
-      supervise: false,
-      ensureImage: async () => undefined,
-      log: { info() {}, warn() {}, error() {}, debug() {} },
-    });
-    const up = async () => {
+    const cores = trees.map((t, i) =>
+      t.m.createCore({
+        engine: memoryEngine(observed),
+        stateDir: join(dir, `state-${i}`),
+        supervise: false,
+        ensureImage: async () => undefined,
+        log: { info() {}, warn() {}, error() {}, debug() {} },
+      }),
+    );
+    const up = async (core) => {
       const handle = await core.up(source, { detach: true });
       if (!('record' in handle)) throw new Error(`up failed: ${JSON.stringify(handle).slice(0, 300)}`);
       const done = await handle.done;
@@ -94,24 +110,31 @@ try {
         throw new Error(`up failed: ${JSON.stringify(done.error).slice(0, 300)}`);
       return done;
     };
-    await up();
-    const samples = [];
-    let last;
+    for (const core of cores) await up(core);
+    const samples = cores.map(() => []);
+    const lines = cores.map(() => 0);
     for (let i = 0; i < reps; i++) {
-      const t0 = cpuMs();
-      const start = nowUs();
-      last = await up();
-      windows.push({ label: `no-op up ${n}`, start, end: nowUs() });
-      samples.push(cpuMs() - t0);
+      for (const [k, core] of cores.entries()) {
+        const t0 = cpuMs();
+        const start = nowUs();
+        const done = await up(core);
+        windows.push({ label: `no-op up ${n} ${trees[k].label}`, start, end: nowUs() });
+        samples[k].push(cpuMs() - t0);
+        lines[k] = (done.plan ?? []).length;
+      }
     }
-    samples.sort((a, b) => a - b);
-    rows.push([n, samples[0], samples[Math.floor(samples.length / 2)], (last.plan ?? []).length]);
-    await core.close?.();
+    for (const [k, s] of samples.entries()) {
+      s.sort((a, b) => a - b);
+      rows.push([n, trees[k].label, s[0], s[Math.floor(s.length / 2)], lines[k]]);
+    }
+    for (const core of cores) await core.close?.();
   }
 } finally {
   if (process.env.ORC_BENCH_WINDOWS) writeFileSync(process.env.ORC_BENCH_WINDOWS, JSON.stringify(windows));
   rmSync(work, { recursive: true, force: true });
 }
-console.log('| services | no-op up CPU min ms | median ms | plan lines |\n| ---: | ---: | ---: | ---: |');
-for (const [n, min, med, lines] of rows)
-  console.log(`| ${n} | ${min.toFixed(1)} | ${med.toFixed(1)} | ${lines} |`);
+console.log(
+  '| services | tree | no-op up CPU min ms | median ms | plan lines |\n| ---: | --- | ---: | ---: | ---: |',
+);
+for (const [n, tree, min, med, lines] of rows)
+  console.log(`| ${n} | ${tree} | ${min.toFixed(1)} | ${med.toFixed(1)} | ${lines} |`);
