@@ -7,7 +7,7 @@
  *
  *   node bench/daemon/noop-plan.mjs [sizes=100,1000] [reps=15] [--cpu-prof]
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -43,6 +43,8 @@ await build({
   logLevel: 'error',
 });
 const m = await import(pathToFileURL(join(work, 'noop.mjs')).href);
+// The bundle is loaded: its directory is not needed any more.
+rmSync(work, { recursive: true, force: true });
 
 const cpuMs = () => {
   const u = process.cpuUsage();
