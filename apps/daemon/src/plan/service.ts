@@ -27,6 +27,20 @@ export interface UpContext {
   infra: InfraOutcome;
   recreatedServices: Set<string>;
   outcomes: Map<string, ServiceOutcome>;
+  /** The observed containers of each service, one-offs left out: read per service without a scan of all. */
+  byService: Map<string, ObservedContainer[]>;
+}
+
+/** Observed containers by service (one-offs left out), in the observed order: one pass for the whole plan. */
+export function containersByService(observed: ObservedProject): Map<string, ObservedContainer[]> {
+  const by = new Map<string, ObservedContainer[]>();
+  for (const c of observed.containers) {
+    if (c.oneoff) continue;
+    const list = by.get(c.service);
+    if (list) list.push(c);
+    else by.set(c.service, [c]);
+  }
+  return by;
 }
 
 export interface ReplicaOutcome {
@@ -110,7 +124,7 @@ export function planService(ctx: UpContext, service: DesiredService): ServiceOut
   const runState: DesiredRunState = options.desiredRunState?.[service.name] ?? 'running';
   const stop = stopSettings(service, options);
   const outcome: ServiceOutcome = { service, replicas: [], startLike: [], recreated: false, untouched: [] };
-  const mine = observed.containers.filter((c) => c.service === service.name && !c.oneoff);
+  const mine = ctx.byService.get(service.name) ?? [];
   const wanted = new Set(service.containers.map((dc) => dc.number));
   const highest = Math.max(0, ...mine.map((c) => c.number));
 
@@ -337,10 +351,7 @@ function leftCreated(ctx: UpContext, service: DesiredService): boolean {
   const providers = Object.keys(service.depends_on).filter(
     (dep) => ctx.desired.services.find((s) => s.name === dep)?.provider,
   );
-  return (
-    providers.length > 0 &&
-    !ctx.observed.containers.some((c) => c.service === service.name && !c.oneoff && everStarted(c))
-  );
+  return providers.length > 0 && !(ctx.byService.get(service.name) ?? []).some(everStarted);
 }
 
 /**

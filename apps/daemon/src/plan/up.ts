@@ -8,6 +8,7 @@ import { ensureImage } from './images.js';
 import { planInfrastructure } from './infra.js';
 import { orderNameReuse } from './names.js';
 import {
+  containersByService,
   planService,
   removeContainer,
   type ServiceOutcome,
@@ -54,6 +55,7 @@ export function plan(desired: DesiredState, observed: ObservedProject, options: 
     infra,
     recreatedServices: new Set(),
     outcomes: new Map(),
+    byService: containersByService(observed),
   };
   const providers = new Map<string, string>();
   for (const service of dependencyOrder(desired.services)) {
@@ -202,15 +204,14 @@ function lateDependency(
 ): string | undefined {
   const target = ctx.outcomes.get(dep);
   if (!target) return undefined;
-  const existing = new Set(ctx.observed.containers.filter((x) => x.service === dep).map((x) => x.name));
+  // One-offs are never started by a plan's start-container: the service's own containers are enough.
+  const existing = new Set((ctx.byService.get(dep) ?? []).map((x) => x.name));
   const startsAgain = target.startLike.some((id) => {
     const op = ctx.draft.ops.get(id);
     return op?.kind === 'restart-container' || (op?.kind === 'start-container' && existing.has(op.name));
   });
   if (startsAgain) return 'starts again in this pass, after it';
-  const running = ctx.observed.containers.filter(
-    (x) => x.service === dep && !x.oneoff && x.state === 'running',
-  );
+  const running = (ctx.byService.get(dep) ?? []).filter((x) => x.state === 'running');
   if (running.length === 0) return undefined;
   if (mode === 'engine-restarted') return 'came back with the engine restart; restoring dependency order';
   // The dependency as a whole restarted: all its replicas started after the dependent (a scale-up does not count).

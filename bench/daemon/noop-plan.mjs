@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+/**
+ * The daemon's in-process share of a no-op `up -d` of N services, without an engine: the desired state
+ * of `bench/compare/stack.mjs`'s stack, the observed state the engine would report after its cold up
+ * (the plan simulator), then each step a no-op `up` runs between the request and the answer, timed
+ * alone (CPU of this process; medians of R). Prints a table; asserts nothing.
+ *
+ *   node bench/daemon/noop-plan.mjs [sizes=100,1000] [reps=15] [--cpu-prof]
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { composeText } from '../compare/stack.mjs';
+import { memoryEngine } from './memory-engine.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const sizes = (process.argv[2] ?? '100,1000').split(',').map(Number);
+const reps = Number(process.argv[3] ?? 15);
+
+mkdirSync(join(root, '.orc-dev'), { recursive: true });
+const work = mkdtempSync(join(root, '.orc-dev', 'bench-noop-plan-'));
+const entry = join(work, 'entry.ts');
+const src = (p) => JSON.stringify(join(root, p));
+writeFileSync(
+  entry,
+  [
+    `export { plan, renderPlan } from ${src('apps/daemon/src/plan/index.ts')};`,
+    `export { createObservedCache } from ${src('apps/daemon/src/observe/cache.ts')};`,
+    `export { applyPlan } from ${src('apps/daemon/test/support/plan/simulate.ts')};`,
+    `export { desiredState, loadProject } from ${src('packages/spec/src/index.ts')};`,
+  ].join('\n'),
+);
+await build({
+  entryPoints: [entry],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outfile: join(work, 'noop.mjs'),
+  packages: 'external',
+  alias: { '@orc/spec': join(root, 'packages/spec/src/index.ts') },
+  logLevel: 'error',
+});
+const m = await import(pathToFileURL(join(work, 'noop.mjs')).href);
+// The bundle is loaded: its directory is not needed any more.
+rmSync(work, { recursive: true, force: true });
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+async function time(fn) {
+  const samples = [];
+  let out;
+  for (let i = 0; i < reps; i++) {
+    const t0 = cpuMs();
+    out = await fn();
+    samples.push(cpuMs() - t0);
+  }
+  samples.sort((a, b) => a - b);
+  return { min: samples[0], median: samples[Math.floor(samples.length / 2)], out };
+}
+
+const upOptions = { pull: 'policy', disabledServices: [], desiredRunState: {}, startExited: true };
+const rows = [];
+for (const n of sizes) {
+  const project = `orcb-noopplan-${n}`;
+  const loaded = await m.loadProject({
+    workingDir: `/tmp/${project}`,
+    projectName: project,
+    inline: [{ name: 'compose.yaml', content: composeText(n, 'one') }],
+    env: {},
+  });
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors[0]));
+  const desired = m.desiredState(loaded.project).desired ?? m.desiredState(loaded.project);
+  const empty = {
+    project,
+    containers: [],
+    networks: [],
+    volumes: [],
+    images: { 'orc-fixture/busybox:1': `sha256:${'a'.repeat(64)}` },
+    foreign: { containersByName: {}, networksByName: {}, volumesByName: {} },
+  };
+  const cold = m.plan(desired, empty, upOptions);
+  const observed = m.applyPlan(empty, cold);
+  for (const c of observed.containers) c.state = 'running';
+  const noop = m.plan(desired, observed, upOptions);
+  const p = await time(() => m.plan(desired, observed, upOptions));
+  const r = await time(() => m.renderPlan(noop));
+  rows.push([n, 'plan (no-op)', p, `${noop.operations.length} ops`]);
+  rows.push([n, 'renderPlan', r, `${r.out.length} lines`]);
+  // The observed cache (observe/cache.ts) over an engine that answers from memory: the no-op's read.
+  const cache = m.createObservedCache({ engine: memoryEngine(observed) });
+  cache.connected();
+  await cache.read(project, { desired });
+  for (
+    let i = 0;
+    i < 100 && (await cache.read(project, { desired })).containers.some((c) => !c.startedAt);
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 10));
+  const c = await time(() => cache.read(project, { desired }));
+  rows.push([n, 'observed cache read (kept)', c, `${c.out.containers.length} containers`]);
+  const once = await cache.read(project, { desired });
+  const pc = await time(() => m.plan(desired, once, upOptions));
+  rows.push([
+    n,
+    'plan (no-op) of a cache read',
+    pc,
+    `${pc.out.operations.length} ops, ${pc.out.warnings.length} warnings, ${pc.out.errors.length} errors`,
+  ]);
+  const full = await time(async () => m.plan(desired, await cache.read(project, { desired }), upOptions));
+  rows.push([n, 'cache read + plan', full, '']);
+}
+console.log('| services | step | CPU min ms | CPU median ms | note |\n| ---: | --- | ---: | ---: | --- |');
+for (const [n, step, t, note] of rows)
+  console.log(`| ${n} | ${step} | ${t.min.toFixed(1)} | ${t.median.toFixed(1)} | ${note} |`);
