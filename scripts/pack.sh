@@ -137,9 +137,12 @@ find "$BUNDLE/node_modules" -path '*/build/*' -type d \( -name obj.target -o -na
 
 # 4. The package that holds it all: `orc` with the CLI as its bin, and the installer with its unit.
 cp deploy/install.sh deploy/orc.service deploy/orc.env "$BUNDLE/deploy/"
+# CommonJS, as apps/cli/bin/orc.js: an ESM bin would start node's ESM loader on every command (~5 ms of
+# CPU, docs/benchmarks.md "CLI start-up"); the CLI's bin then runs its bundle from the code cache.
 cat >"$BUNDLE/bin/orc.js" <<'JS'
 #!/usr/bin/env node
-import '@orc/cli/bin/orc.js';
+'use strict';
+require('@orc/cli/bin/orc.js');
 JS
 chmod 0755 "$BUNDLE/bin/orc.js" "$BUNDLE/deploy/install.sh"
 # Every package at the top of node_modules is a dependency, bundled: npm bundles what the dependencies
@@ -159,7 +162,7 @@ BUNDLE=$BUNDLE node -e '
     private: true,
     description: root.description,
     license: root.license,
-    type: "module",
+    type: "commonjs",
     engines: root.engines,
     bin: { orc: "bin/orc.js" },
     files: ["bin", "deploy"],

@@ -30,7 +30,11 @@ export interface Context {
 }
 
 export function createContext(cmd: Command): Context {
-  const globals = readGlobals(cmd, process.env);
+  return contextOf(readGlobals(cmd, process.env));
+}
+
+/** The Context of these global flags (commander's, or the hot path's own parse: hot.ts). */
+export function contextOf(globals: GlobalOptions): Context {
   const env = process.env;
   const address = resolveAddress(env, process.getuid?.() ?? 0);
   const cwd = process.cwd();

@@ -38,22 +38,26 @@ async function main(processArgv: string[]): Promise<void> {
     );
     return;
   }
-  const [{ daemonState }, { ExitCode }, { buildHotProgram, commandNamed, report }, { splitShortEquals }] =
-    await Promise.all([
-      import('./commands/daemon.js'),
-      import('./errors.js'),
-      import('./program-core.js'),
-      import('./argv.js'),
-    ]);
+  const [{ daemonState }, { ExitCode }, { runHot }, { splitShortEquals }] = await Promise.all([
+    import('./commands/daemon.js'),
+    import('./errors.js'),
+    import('./hot.js'),
+    import('./argv.js'),
+  ]);
   const debug = argv.includes('--debug');
   let code: number = ExitCode.ok;
   try {
     const split = splitShortEquals(argv);
-    // A hot command (ps, up, create, down) is built alone; the whole command table only for the others.
-    const program = buildHotProgram(commandNamed(split)) ?? (await import('./program.js')).buildProgram();
-    await program.parseAsync(split);
+    // `ps` and `up` in their plain forms run without commander (hot.ts); everything else, help and
+    // every usage error included, is commander's: a hot command (ps, up, create, down) built alone, the
+    // whole command table only for the others.
+    if (!(await runHot(split))) {
+      const { buildHotProgram, commandNamed } = await import('./program-core.js');
+      const program = buildHotProgram(commandNamed(split)) ?? (await import('./program.js')).buildProgram();
+      await program.parseAsync(split);
+    }
   } catch (err) {
-    code = report(err, debug);
+    code = (await import('./program-core.js')).report(err, debug);
   }
   // Exit explicitly: an open stdin or a finished stream must not keep a finished command alive.
   if (!daemonState.running || code !== 0) process.exit(code);

@@ -44,6 +44,15 @@ export interface UpFlags {
   target?: 'local' | 'swarm';
 }
 
+/** `orc up`'s action (commander's in up.ts, or the hot path's parse in hot.ts). */
+export async function upCommand(ctx: Context, flags: UpFlags, services: string[]): Promise<void> {
+  if (flags.watch && flags.start === false) throw usageError('--watch cannot be combined with --no-start');
+  if (flags.pull && !['always', 'missing', 'never', 'policy'].includes(flags.pull)) {
+    throw usageError(`--pull ${flags.pull}: expected always, missing, never or policy`);
+  }
+  await up(ctx, flags, services);
+}
+
 /** Refuses the combinations compose refuses (before anything is sent to the daemon). */
 export function checkUpFlags(flags: UpFlags, services: string[]): void {
   if (flags.forceRecreate && flags.recreate === false) {

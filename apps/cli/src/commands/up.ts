@@ -1,6 +1,5 @@
 import { type Command, Option } from 'commander';
-import { usageError } from '../errors.js';
-import { type UpFlags, up } from './up-run.js';
+import { type UpFlags, up, upCommand } from './up-run.js';
 import { handler, repeat, scaleArg, seconds } from './util.js';
 
 export { checkUpFlags, upOptions } from './up-run.js';
@@ -75,16 +74,7 @@ export function registerUp(program: Command): Command {
         "where the project runs: the daemon's engine or the swarm it manages",
       ).choices(['local', 'swarm']),
     )
-    .action(
-      handler<[string[]], UpFlags>(async (ctx, flags, services) => {
-        if (flags.watch && flags.start === false)
-          throw usageError('--watch cannot be combined with --no-start');
-        if (flags.pull && !['always', 'missing', 'never', 'policy'].includes(flags.pull)) {
-          throw usageError(`--pull ${flags.pull}: expected always, missing, never or policy`);
-        }
-        await up(ctx, flags, services);
-      }),
-    );
+    .action(handler<[string[]], UpFlags>(upCommand));
 }
 
 /** `orc create`: compose's create, which is `up --no-start`: containers made, nothing started. */
