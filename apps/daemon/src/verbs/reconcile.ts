@@ -21,10 +21,14 @@ export function createReconcile(ctx: VerbContext): Reconcile {
     locks.run(name, async () => {
       const record = await store.get(name);
       if (!record?.desired || record.released) return { changed: false };
-      if (!(await stillKeeper(ctx, record))) return { changed: false };
       const desired = record.desired;
+      // Read while the lease is checked (both read-only): a repair's first engine call comes one round
+      // trip sooner. What a daemon that is no longer the keeper observed is dropped unread.
+      const observing = observeFor(run, name, desired);
+      observing.catch(() => undefined);
+      if (!(await stillKeeper(ctx, record))) return { changed: false };
       ctx.applied.set(name, desired);
-      const observed = await observeFor(run, name, desired);
+      const observed = await observing;
       const planned = planUp(desired, observed, {
         desiredRunState: record.runState,
         startExited,
