@@ -133,6 +133,32 @@ describe('observed cache: reads from memory while the stream is up', () => {
     expect(calls.list).toBe(3);
   });
 
+  it('more stale containers than one round of inspects: one list answers, the inspects go on behind it', async () => {
+    const { engine, containers, calls } = fakeEngine();
+    const cache = createObservedCache({ engine, concurrency: 2 });
+    cache.connected();
+    await cache.read(P);
+    await cache.read(P);
+    expect(calls).toMatchObject({ list: 1, inspect: 0 });
+    // An up created and started three containers: each event marks one stale.
+    for (const id of ['a', 'b', 'c']) {
+      containers.set(id, { n: id.charCodeAt(0), status: 'running', startedAt: '2026-12-04T12:00:00Z' });
+      cache.event(ev('create', id));
+    }
+    const after = await cache.read(P);
+    expect(after.containers).toHaveLength(3);
+    expect(calls.list).toBe(2);
+    // The next read waits for the background inspects (one drain a project) and lists nothing.
+    const later = await cache.read(P);
+    expect(later.containers).toHaveLength(3);
+    expect(calls).toMatchObject({ list: 2, inspect: 3 });
+    // Within one round, the named containers are inspected, not listed.
+    cache.event(ev('die', 'a'));
+    cache.event(ev('die', 'b'));
+    await cache.read(P);
+    expect(calls).toMatchObject({ list: 2, inspect: 5 });
+  });
+
   it('a project first read empty (an up before its containers exist) still sees the containers made next', async () => {
     const { engine, containers, calls } = fakeEngine();
     const cache = createObservedCache({ engine });

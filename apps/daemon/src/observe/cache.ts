@@ -85,6 +85,15 @@ export function createObservedCache(opts: ObservedCacheOptions): ObservedCache {
     return self.task;
   };
 
+  const drainInBackground = (project: string): void => {
+    drain(project).catch((err) =>
+      opts.log?.warn('cannot read the containers of a project', {
+        project,
+        error: (err as Error).message,
+      }),
+    );
+  };
+
   const fill = (project: string, o: ReadOptions): Promise<ObservedProject> => {
     const { epoch, project: p } = fold.beginFill(state, project);
     const versions = { networks: p.networksVersion, volumes: p.volumesVersion };
@@ -102,14 +111,7 @@ export function createObservedCache(opts: ObservedCacheOptions): ObservedCache {
       );
       // The start times, restart counts and exact health the list lacks, read in the background: the
       // reader of this fill has its answer already (the list's, as before the cache).
-      if (kept) {
-        drain(project).catch((err) =>
-          opts.log?.warn('cannot read the containers of a project', {
-            project,
-            error: (err as Error).message,
-          }),
-        );
-      }
+      if (kept) drainInBackground(project);
       return observed;
     });
   };
@@ -132,6 +134,12 @@ export function createObservedCache(opts: ObservedCacheOptions): ObservedCache {
         } finally {
           filling.delete(project);
         }
+      }
+      // More stale containers than one round of inspects (the first read after an up that made or
+      // started many): one list answers sooner than rounds of inspects; they go on in the background.
+      if (step.inspect.length > concurrency) {
+        drainInBackground(project);
+        return observeProject(engine, project, o);
       }
       const epoch = state.epoch;
       const p = state.projects.get(project);
