@@ -7,49 +7,26 @@
  *
  *   node bench/daemon/noop-plan.mjs [sizes=100,1000] [reps=15] [--cpu-prof]
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { composeText } from '../compare/stack.mjs';
 import { memoryEngine } from './memory-engine.mjs';
+import { bundleSources, cpuMs, root } from './sources.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const sizes = (process.argv[2] ?? '100,1000').split(',').map(Number);
 const reps = Number(process.argv[3] ?? 15);
 
 mkdirSync(join(root, '.orc-dev'), { recursive: true });
 const work = mkdtempSync(join(root, '.orc-dev', 'bench-noop-plan-'));
-const entry = join(work, 'entry.ts');
-const src = (p) => JSON.stringify(join(root, p));
-writeFileSync(
-  entry,
-  [
-    `export { plan, renderPlan } from ${src('apps/daemon/src/plan/index.ts')};`,
-    `export { createObservedCache } from ${src('apps/daemon/src/observe/cache.ts')};`,
-    `export { applyPlan } from ${src('apps/daemon/test/support/plan/simulate.ts')};`,
-    `export { desiredState, loadProject } from ${src('packages/spec/src/index.ts')};`,
-  ].join('\n'),
-);
-await build({
-  entryPoints: [entry],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outfile: join(work, 'noop.mjs'),
-  packages: 'external',
-  alias: { '@orc/spec': join(root, 'packages/spec/src/index.ts') },
-  logLevel: 'error',
-});
-const m = await import(pathToFileURL(join(work, 'noop.mjs')).href);
+const m = await bundleSources(root, work, 'this', [
+  ['plan, renderPlan', 'apps/daemon/src/plan/index.ts'],
+  ['createObservedCache', 'apps/daemon/src/observe/cache.ts'],
+  ['applyPlan', 'apps/daemon/test/support/plan/simulate.ts'],
+  ['desiredState, loadProject', 'packages/spec/src/index.ts'],
+]);
 // The bundle is loaded: its directory is not needed any more.
 rmSync(work, { recursive: true, force: true });
 
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 async function time(fn) {
   const samples = [];
   let out;

@@ -14,45 +14,23 @@
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { composeText } from '../compare/stack.mjs';
 import { memoryEngine } from './memory-engine.mjs';
+import { bundleSources, cpuMs, root } from './sources.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const sizes = (process.argv[2] ?? '100,1000').split(',').map(Number);
 const reps = Number(process.argv[3] ?? 15);
 
 mkdirSync(join(root, '.orc-dev'), { recursive: true });
 const work = mkdtempSync(join(root, '.orc-dev', 'bench-noop-up-'));
-/** The daemon's core and the spec from one tree's sources, bundled (npm packages stay external). */
-async function bundle(tree, tag) {
-  const entry = join(work, `entry-${tag}.ts`);
-  const src = (p) => JSON.stringify(join(tree, p));
-  writeFileSync(
-    entry,
-    [
-      `export { createCore } from ${src('apps/daemon/src/verbs/core.ts')};`,
-      `export { plan } from ${src('apps/daemon/src/plan/index.ts')};`,
-      `export { applyPlan } from ${src('apps/daemon/test/support/plan/simulate.ts')};`,
-      `export { desiredState, loadProject } from ${src('packages/spec/src/index.ts')};`,
-    ].join('\n'),
-  );
-  const outfile = join(work, `noop-up-${tag}.mjs`);
-  await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    packages: 'external',
-    alias: { '@orc/spec': join(tree, 'packages/spec/src/index.ts') },
-    nodePaths: [join(root, 'node_modules')],
-    logLevel: 'error',
-  });
-  return import(pathToFileURL(outfile).href);
-}
+/** The daemon's core and the spec from one tree's sources. */
+const bundle = (tree, tag) =>
+  bundleSources(tree, work, tag, [
+    ['createCore', 'apps/daemon/src/verbs/core.ts'],
+    ['plan', 'apps/daemon/src/plan/index.ts'],
+    ['applyPlan', 'apps/daemon/test/support/plan/simulate.ts'],
+    ['desiredState, loadProject', 'packages/spec/src/index.ts'],
+  ]);
 const m = await bundle(root, 'this');
 // ORC_BENCH_BEFORE=DIR: a tree with another version's sources (e.g. `git archive main apps/daemon/src
 // apps/daemon/test/support packages/spec/src | tar -x -C DIR`), timed beside this one, rep by rep.
@@ -63,10 +41,6 @@ if (process.env.ORC_BENCH_BEFORE)
     m: await bundle(process.env.ORC_BENCH_BEFORE, 'before'),
   });
 
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 const upOptions = { pull: 'policy', disabledServices: [], desiredRunState: {}, startExited: true };
 const rows = [];
 // The timed ups on V8's profile clock (µs), for bench/compare/cpuprofile.mjs: ORC_BENCH_WINDOWS=FILE.
