@@ -14,10 +14,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundleSources, root } from '../daemon/sources.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const SIZES = (process.argv[2] ?? '10,50,100').split(',').map(Number);
 const NOOP_RUNS = Number(process.argv[3] ?? 5);
 const IMAGE = process.env.ORC_FIXTURE_IMAGE ?? 'orc-fixture/busybox:1';
@@ -25,29 +23,15 @@ const PARALLELISM = Number(process.env.ORC_PARALLELISM ?? 8);
 
 mkdirSync(join(root, '.orc-dev'), { recursive: true });
 const work = mkdtempSync(join(root, '.orc-dev', 'bench-core-'));
-const entry = join(work, 'entry.ts');
-const { writeFileSync } = await import('node:fs');
-writeFileSync(
-  entry,
+const { createCore, desiredState, loadProject, createDockerClient } = await bundleSources(
+  root,
+  work,
+  'core',
   [
-    `export { createCore } from ${JSON.stringify(join(root, 'apps/daemon/src/verbs/core.ts'))};`,
-    `export { desiredState, loadProject } from ${JSON.stringify(join(root, 'packages/spec/src/index.ts'))};`,
-    `export { createDockerClient } from ${JSON.stringify(join(root, 'apps/daemon/src/engine/client.ts'))};`,
-  ].join('\n'),
-);
-await build({
-  entryPoints: [entry],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outfile: join(work, 'core.mjs'),
-  packages: 'external',
-  alias: { '@orc/spec': join(root, 'packages/spec/src/index.ts') },
-  logLevel: 'error',
-});
-const { createCore, desiredState, loadProject, createDockerClient } = await import(
-  pathToFileURL(join(work, 'core.mjs')).href
+    ['createCore', 'apps/daemon/src/verbs/core.ts'],
+    ['desiredState, loadProject', 'packages/spec/src/index.ts'],
+    ['createDockerClient', 'apps/daemon/src/engine/client.ts'],
+  ],
 );
 
 /** A stack of `n` services: chains of four (so order matters), each exiting promptly on SIGTERM. */

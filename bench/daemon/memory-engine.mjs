@@ -94,3 +94,21 @@ export function memoryEngine(observed) {
     inspectImage: async () => ({ Id: `sha256:${'a'.repeat(64)}` }),
   };
 }
+
+/**
+ * What the engine holds after the cold up of `desired`: the plan simulator's result of the plan from an
+ * empty project, every container running; `m` is the bundle of bench/daemon/sources.mjs (plan, applyPlan).
+ */
+export function observedAfterColdUp(m, project, desired, upOptions) {
+  const empty = {
+    project,
+    containers: [],
+    networks: [],
+    volumes: [],
+    images: { 'orc-fixture/busybox:1': `sha256:${'a'.repeat(64)}` },
+    foreign: { containersByName: {}, networksByName: {}, volumesByName: {} },
+  };
+  const observed = m.applyPlan(empty, m.plan(desired, empty, upOptions));
+  for (const c of observed.containers) c.state = 'running';
+  return observed;
+}

@@ -10,7 +10,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeText } from '../compare/stack.mjs';
-import { memoryEngine } from './memory-engine.mjs';
+import { memoryEngine, observedAfterColdUp } from './memory-engine.mjs';
 import { bundleSources, cpuMs, root } from './sources.mjs';
 
 const sizes = (process.argv[2] ?? '100,1000').split(',').map(Number);
@@ -51,17 +51,7 @@ for (const n of sizes) {
   });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors[0]));
   const desired = m.desiredState(loaded.project).desired ?? m.desiredState(loaded.project);
-  const empty = {
-    project,
-    containers: [],
-    networks: [],
-    volumes: [],
-    images: { 'orc-fixture/busybox:1': `sha256:${'a'.repeat(64)}` },
-    foreign: { containersByName: {}, networksByName: {}, volumesByName: {} },
-  };
-  const cold = m.plan(desired, empty, upOptions);
-  const observed = m.applyPlan(empty, cold);
-  for (const c of observed.containers) c.state = 'running';
+  const observed = observedAfterColdUp(m, project, desired, upOptions);
   const noop = m.plan(desired, observed, upOptions);
   const p = await time(() => m.plan(desired, observed, upOptions));
   const r = await time(() => m.renderPlan(noop));

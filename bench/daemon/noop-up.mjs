@@ -15,7 +15,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeText } from '../compare/stack.mjs';
-import { memoryEngine } from './memory-engine.mjs';
+import { memoryEngine, observedAfterColdUp } from './memory-engine.mjs';
 import { bundleSources, cpuMs, root } from './sources.mjs';
 
 const sizes = (process.argv[2] ?? '100,1000').split(',').map(Number);
@@ -57,16 +57,7 @@ try {
     const loaded = await m.loadProject(source);
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors[0]));
     const desired = m.desiredState(loaded.project);
-    const empty = {
-      project,
-      containers: [],
-      networks: [],
-      volumes: [],
-      images: { 'orc-fixture/busybox:1': `sha256:${'a'.repeat(64)}` },
-      foreign: { containersByName: {}, networksByName: {}, volumesByName: {} },
-    };
-    const observed = m.applyPlan(empty, m.plan(desired, empty, upOptions));
-    for (const c of observed.containers) c.state = 'running';
+    const observed = observedAfterColdUp(m, project, desired, upOptions);
     const cores = trees.map((t, i) =>
       t.m.createCore({
         engine: memoryEngine(observed),

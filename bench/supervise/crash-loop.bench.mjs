@@ -11,35 +11,19 @@
  *   node bench/supervise/crash-loop.bench.mjs [services=5] [window seconds=20]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundleSources, root } from '../daemon/sources.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const N = Number(process.argv[2] ?? 5);
 const WINDOW_S = Number(process.argv[3] ?? 20);
 const IMAGE = process.env.ORC_FIXTURE_IMAGE ?? 'orc-fixture/busybox:1';
 
 mkdirSync(join(root, '.orc-dev'), { recursive: true });
 const work = mkdtempSync(join(root, '.orc-dev', 'bench-supervise-'));
-const entry = join(work, 'entry.ts');
-writeFileSync(
-  entry,
-  `export { createCore } from ${JSON.stringify(join(root, 'apps/daemon/src/verbs/core.ts'))};\n`,
-);
-await build({
-  entryPoints: [entry],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outfile: join(work, 'core.mjs'),
-  packages: 'external',
-  alias: { '@orc/spec': join(root, 'packages/spec/src/index.ts') },
-  logLevel: 'error',
-});
-const { createCore } = await import(pathToFileURL(join(work, 'core.mjs')).href);
+const { createCore } = await bundleSources(root, work, 'core', [
+  ['createCore', 'apps/daemon/src/verbs/core.ts'],
+]);
 
 function composeText(kind) {
   const lines = ['services:'];
