@@ -3,7 +3,7 @@
  * state dir per test file, the daemon autostarted by the first command and killed (by its pid) afterwards.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,14 +113,37 @@ function alive(pid: number): boolean {
 
 /** Stops the daemon this file started (SIGTERM, then SIGKILL), and removes its temporary dir. */
 export async function stopDaemon(o: OrcEnv): Promise<void> {
-  // Also from the daemon's own ready line, should the CLI's line have been missed.
-  const pid = o.daemonPid ?? readyPid(o);
-  if (pid !== undefined && alive(pid)) {
-    process.kill(pid, 'SIGTERM');
+  // Also from the daemon's own ready line, should the CLI's line have been missed, and any other daemon
+  // serving this state dir (two CLIs racing to autostart; one was left running after a CI run once).
+  const pids = new Set([o.daemonPid ?? readyPid(o), ...daemonsOf(o.stateDir)]);
+  for (const pid of pids) if (pid !== undefined && alive(pid)) process.kill(pid, 'SIGTERM');
+  for (const pid of pids) {
+    if (pid === undefined) continue;
     for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
     if (alive(pid)) process.kill(pid, 'SIGKILL');
   }
   rmSync(o.dir, { recursive: true, force: true });
+}
+
+/** Pids of `orc daemon` processes whose environment names this state dir (Linux's /proc; none elsewhere). */
+function daemonsOf(stateDir: string): number[] {
+  const mark = `\0ORC_STATE_DIR=${stateDir}\0`;
+  const found: number[] = [];
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return found;
+  }
+  for (const e of entries) {
+    try {
+      if (!readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0').includes('daemon')) continue;
+      if (`\0${readFileSync(`/proc/${e}/environ`, 'utf8')}\0`.includes(mark)) found.push(Number(e));
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return found;
 }
 
 function readyPid(o: OrcEnv): number | undefined {
