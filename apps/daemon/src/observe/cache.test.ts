@@ -135,7 +135,7 @@ describe('observed cache: reads from memory while the stream is up', () => {
 
   it('more stale containers than one round of inspects: one list answers, the inspects go on behind it', async () => {
     const { engine, containers, calls } = fakeEngine();
-    const cache = createObservedCache({ engine, concurrency: 2 });
+    const cache = createObservedCache({ engine, concurrency: 2, backgroundDelayMs: 20 });
     cache.connected();
     await cache.read(P);
     await cache.read(P);
@@ -148,15 +148,21 @@ describe('observed cache: reads from memory while the stream is up', () => {
     const after = await cache.read(P);
     expect(after.containers).toHaveLength(3);
     expect(calls.list).toBe(2);
-    // The next read waits for the background inspects (one drain a project) and lists nothing.
+    // The inspects wait for their delay (the reader's operation calls the engine first): a read before
+    // then lists again, and starts no second round of them.
+    expect((await cache.read(P)).containers).toHaveLength(3);
+    expect(calls).toMatchObject({ list: 3, inspect: 0 });
+    await new Promise((r) => setTimeout(r, 60));
+    expect(calls.inspect).toBe(3);
+    // From then on the kept state answers: no list.
     const later = await cache.read(P);
     expect(later.containers).toHaveLength(3);
-    expect(calls).toMatchObject({ list: 2, inspect: 3 });
+    expect(calls).toMatchObject({ list: 3, inspect: 3 });
     // Within one round, the named containers are inspected, not listed.
     cache.event(ev('die', 'a'));
     cache.event(ev('die', 'b'));
     await cache.read(P);
-    expect(calls).toMatchObject({ list: 2, inspect: 5 });
+    expect(calls).toMatchObject({ list: 3, inspect: 5 });
   });
 
   it('a project first read empty (an up before its containers exist) still sees the containers made next', async () => {

@@ -31,7 +31,19 @@ export function sameRecord(a: ProjectRecord, b: ProjectRecord): boolean {
 
 function sameDesired(a: DesiredState | undefined, b: DesiredState | undefined): boolean {
   if (a === b) return true;
-  return a !== undefined && b !== undefined && desiredDigest(a) === desiredDigest(b);
+  if (a === undefined || b === undefined || hashesDiffer(a, b)) return false;
+  return desiredDigest(a) === desiredDigest(b);
+}
+
+/**
+ * Whether a config hash (a field of each service, network and volume) already tells the two apart: what
+ * an edited file usually changes, answered without serialising a desired state (~12 ms at 100 services,
+ * on the way to a change-one's first engine call). Equal hashes prove nothing: the digest decides.
+ */
+function hashesDiffer(a: DesiredState, b: DesiredState): boolean {
+  const differ = (x: readonly { hash: string }[], y: readonly { hash: string }[]) =>
+    x.length !== y.length || x.some((item, i) => item.hash !== y[i]?.hash);
+  return differ(a.services, b.services) || differ(a.networks, b.networks) || differ(a.volumes, b.volumes);
 }
 
 const digests = new WeakMap<DesiredState, string>();
