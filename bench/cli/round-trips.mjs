@@ -162,6 +162,7 @@ async function main() {
         env: vEnv,
         cwd: dir,
       },
+      { label: `${name}: --version`, argv: [process.execPath, bin, '--version'], env: vEnv, cwd: dir },
     );
   }
   const load0 = loadavg()[0];
@@ -186,7 +187,13 @@ async function main() {
     const cpu = median(s.map((x) => x[1]));
     const rw = wall / baseWall;
     const rc = cpu / baseCpu;
-    const target = c.label === 'node -e 0' ? '' : `≤ 1.3× ${rc <= 1.3 ? '✓' : '✗'} (CPU)`;
+    // --version's target is the issue's 100 ms median (wall); the others are ≤ 1.3× node in CPU.
+    const target =
+      c.label === 'node -e 0'
+        ? ''
+        : c.label.endsWith('--version')
+          ? `≤ 100 ms ${wall <= 100 ? '✓' : '✗'} (wall)`
+          : `≤ 1.3× ${rc <= 1.3 ? '✓' : '✗'} (CPU)`;
     console.log(
       `| ${c.label} | ${wall.toFixed(0)} | ${rw.toFixed(2)}× | ${cpu.toFixed(0)} | ${rc.toFixed(2)}× | ${target} |`,
     );
