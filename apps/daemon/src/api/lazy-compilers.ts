@@ -6,6 +6,11 @@
  * and with which options, is unchanged: the compilers are fastify's, loaded from fastify's own dependencies.
  */
 import { createRequire } from 'node:module';
+import type { FastifyServerOptions } from 'fastify';
+
+type CompilersFactory = NonNullable<
+  NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']
+>;
 
 type RouteSchemaDefinition = Record<string, unknown>;
 /** `(external schemas, options) => (route's schema definition) => function`, fastify's builder shape. */
@@ -74,7 +79,13 @@ function lazySerializerBuilder(): Builder<Serialize> {
   };
 }
 
-/** For fastify's `schemaController.compilersFactory`. */
-export function lazyCompilers() {
-  return { buildValidator: lazyValidatorBuilder(), buildSerializer: lazySerializerBuilder() };
+/**
+ * For fastify's `schemaController.compilersFactory`. Fastify's types describe ajv's and
+ * fast-json-stringify's functions; the stand-ins are called the same way (see `lazyValidator`).
+ */
+export function lazyCompilers(): CompilersFactory {
+  return {
+    buildValidator: lazyValidatorBuilder(),
+    buildSerializer: lazySerializerBuilder(),
+  } as unknown as CompilersFactory;
 }
