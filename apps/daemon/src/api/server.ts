@@ -7,6 +7,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { OrcError } from '../contract/errors.js';
 import type { ApiContext } from './context.js';
 import { toErrorResponse } from './errors.js';
+import { lazyCompilers } from './lazy-compilers.js';
 import { buildOpenApi, type CollectedRoute } from './openapi.js';
 import { archiveRoutes } from './routes/archive.js';
 import { configRoutes } from './routes/config.js';
@@ -44,6 +45,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
     // Streams (events, followed logs) are ended by the shutdown signal; idle keep-alives are closed here.
     forceCloseConnections: 'idle',
+    // Each route's validator and serializer is compiled on its first request, not all at ready().
+    schemaController: { compilersFactory: lazyCompilers() },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const routes: CollectedRoute[] = [];

@@ -1,5 +1,6 @@
 /** Wire shapes of `orc volumes` and `orc commit` (TypeBox schemas and their static types). */
-import { type Static, Type } from '@fastify/type-provider-typebox';
+import type { Static } from '@fastify/type-provider-typebox';
+import { Type } from './json-schema.js';
 import { ProjectSourceSchema } from './schemas.js';
 
 export const ProjectVolumeSchema = Type.Object({

@@ -3,7 +3,8 @@
  * Request schemas are strict (unknown fields are a 400) so a client's typo is reported, not ignored.
  * Response schemas list the fields and allow more, so the core can grow without breaking the API.
  */
-import { type Static, Type } from '@fastify/type-provider-typebox';
+import type { Static } from '@fastify/type-provider-typebox';
+import { Type } from './json-schema.js';
 
 const strict = { additionalProperties: false } as const;
 const open = { additionalProperties: true } as const;

@@ -1,5 +1,6 @@
-import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { OrcError } from '../../contract/errors.js';
+import { Type } from '../../contract/json-schema.js';
 import { ConfigBodySchema, ConfigQuery, errorResponses } from '../../contract/schemas.js';
 import { type ApiContext, toSource } from '../context.js';
 import { invalidProject, isLoadFailure } from './projects.js';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from '../../contract/json-schema.js';
 import {
   CommitBodySchema,
   CommitReplySchema,

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@fastify/type-provider-typebox';
 import { OrcError } from '../../contract/errors.js';
+import { Type } from '../../contract/json-schema.js';
 import {
   DownBodySchema,
   ErrorSchema,
