@@ -4,7 +4,7 @@ import { planDown } from '../plan/index.js';
 import type { VerbContext } from './context.js';
 import { observeFor, runPlan } from './converge.js';
 import { assertProjectOwner } from './guard.js';
-import { checkLease, dropLease } from './lease.js';
+import { checkLease, dropLease, keeperState } from './lease.js';
 import { removeProjectImages } from './remove-images.js';
 import type { OperationHandle, ProjectTarget } from './types.js';
 
@@ -22,10 +22,13 @@ export function createDown(ctx: VerbContext): Down {
       ctx.observed.read(name),
       ctx
         .identity()
-        .then((me) => checkLease({ engine, me }, name, o.force ?? false))
+        .then(async (me) => {
+          const current = await checkLease({ engine, me }, name, o.force ?? false);
+          return { othersLive: ['alive', 'unknown'].includes(keeperState(current, me)) };
+        })
         .then(
-          () => undefined,
-          (error: unknown) => ({ error }),
+          (kept) => ({ ok: true as const, ...kept }),
+          (error: unknown) => ({ ok: false as const, error }),
         ),
       ctx.desiredFor(name, project),
     ]);
@@ -38,7 +41,7 @@ export function createDown(ctx: VerbContext): Down {
       );
     }
     // Another live daemon keeping it would bring it straight back: refuse unless told, and say who.
-    if (leaseCheck) throw leaseCheck.error;
+    if (!leaseCheck.ok) throw leaseCheck.error;
     // A watch would sync into (or rebuild) what goes: it ends first.
     await ctx.watches?.stop(name);
     // Unregistered first: the supervisor must not bring back what we are taking down.
@@ -46,7 +49,18 @@ export function createDown(ctx: VerbContext): Down {
     ctx.applied.delete(name);
     ctx.supervisor?.untrack(name);
     // No keeper any more: a daemon that kept it (this one, or another with --force) stops and says so.
-    await Promise.all([ctx.restarts?.forget(name), dropLease(engine, name)]);
+    // Unregistered above, this daemon brings nothing back: its own lease (or none, or a dead keeper's)
+    // goes while the containers stop, one engine round trip less before the first stop; a failed drop
+    // still fails the down, after it. Another live keeper's (--force) goes first, as before: that daemon
+    // would repair the stops it sees while its lease stands.
+    const unkept = Promise.all([ctx.restarts?.forget(name), dropLease(engine, name)]).then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
+    if (leaseCheck.othersLive) {
+      const dropFailed = await unkept;
+      if (dropFailed) throw dropFailed.error;
+    }
     return ops.start(
       name,
       'down',
@@ -66,6 +80,8 @@ export function createDown(ctx: VerbContext): Down {
           }),
         );
         if (o.rmi && desired) await removeProjectImages(images, desired, o.rmi, scope);
+        const dropFailed = await unkept;
+        if (dropFailed) throw dropFailed.error;
       },
       ctx.underLock(name),
     );
