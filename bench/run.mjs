@@ -35,8 +35,8 @@ import {
   cleanupProject,
   docker,
   engineInfo,
+  removeAndAwaitReplacement,
   runningCount,
-  watchContainers,
 } from './compare/engine.mjs';
 import { desiredOf, floorChangeOne, floorDown, floorNoop, floorUp } from './compare/floor.mjs';
 import { chart, markdown, STEPS, summarise } from './compare/report.mjs';
@@ -248,22 +248,7 @@ async function drift(orc) {
     }
     await new Promise((r) => setTimeout(r, 2000)); // past the settle after up
     for (const [project] of mine) {
-      const [old] = await docker.listContainers({
-        filters: {
-          label: [`com.docker.compose.project=${project}`, `com.docker.compose.service=${service}`],
-        },
-      });
-      if (!old) throw new Error(`drift: no running ${service} in ${project} to remove`);
-      const isReplacement = (e) =>
-        e.Action === 'start' &&
-        e.id !== old.Id &&
-        e.Actor?.Attributes?.['com.docker.compose.service'] === service;
-      const watch = await watchContainers(project, isReplacement, 30000);
-      const t0 = performance.now();
-      await docker.getContainer(old.Id).remove({ force: true });
-      const seen = await watch.done;
-      const started = seen.find(isReplacement).at;
-      const gone = seen.find((e) => e.Action === 'destroy' && e.id === old.Id)?.at;
+      const { sent: t0, started, gone } = await removeAndAwaitReplacement(project, service);
       samples.push(started - t0);
       // The engine's own rm -f is slow under load: orc's part starts when the container is gone.
       if (gone !== undefined) orcPart.push(started - gone);

@@ -91,6 +91,31 @@ export async function watchContainers(project, until, timeoutMs) {
   };
 }
 
+/**
+ * Drift: `docker rm -f` of the service's running container, then its replacement's `start` event. Returns
+ * when the removal was sent, when the old container's `destroy` came (if seen) and when the replacement
+ * started, on performance.now(): run.mjs, versus.mjs and trace.mjs time a repair from these.
+ */
+export async function removeAndAwaitReplacement(project, service) {
+  const [old] = await docker.listContainers({
+    filters: { label: [`com.docker.compose.project=${project}`, `com.docker.compose.service=${service}`] },
+  });
+  if (!old) throw new Error(`drift: no running ${service} in ${project} to remove`);
+  const isReplacement = (e) =>
+    e.Action === 'start' &&
+    e.id !== old.Id &&
+    e.Actor?.Attributes?.['com.docker.compose.service'] === service;
+  const watch = await watchContainers(project, isReplacement, 30000);
+  const sent = performance.now();
+  await docker.getContainer(old.Id).remove({ force: true });
+  const seen = await watch.done;
+  return {
+    sent,
+    started: seen.find(isReplacement).at,
+    gone: seen.find((e) => e.Action === 'destroy' && e.id === old.Id)?.at,
+  };
+}
+
 export async function engineInfo() {
   const [version, info] = await Promise.all([docker.version(), docker.info()]);
   return {

@@ -23,7 +23,7 @@ const proxySocket = join(work, 'engine.sock');
 // The floor's dockerode client (engine.mjs) reads DOCKER_HOST when imported: set it first.
 process.env.DOCKER_HOST = `unix://${proxySocket}`;
 const { startDaemon } = await import('./daemon.mjs');
-const { benchProjects, cleanupProject, docker, watchContainers } = await import('./engine.mjs');
+const { benchProjects, cleanupProject, docker, removeAndAwaitReplacement } = await import('./engine.mjs');
 const { desiredOf, floorChangeOne, floorDown, floorUp } = await import('./floor.mjs');
 const { changedService, composeText } = await import('./stack.mjs');
 const { orcTool } = await import('./tools.mjs');
@@ -153,21 +153,9 @@ try {
       await orc.run(project, dir, ['up', '-d']);
       await sleep(2000);
       const service = changedService(size);
-      const [old] = await docker.listContainers({
-        filters: {
-          label: [`com.docker.compose.project=${project}`, `com.docker.compose.service=${service}`],
-        },
-      });
-      const isReplacement = (e) =>
-        e.Action === 'start' &&
-        e.id !== old.Id &&
-        e.Actor?.Attributes?.['com.docker.compose.service'] === service;
-      const watch = await watchContainers(project, isReplacement, 30000);
-      const tRm = performance.now();
-      await docker.getContainer(old.Id).remove({ force: true });
-      const seen = await watch.done;
-      const started = seen.find(isReplacement).at;
-      const gone = seen.find((e) => e.Action === 'destroy' && e.id === old.Id)?.at ?? tRm;
+      const removed = await removeAndAwaitReplacement(project, service);
+      const { sent: tRm, started } = removed;
+      const gone = removed.gone ?? tRm;
       await sleep(50);
       summary.drift.push({ total: started - tRm, orc: started - gone });
       if (rep === 0)

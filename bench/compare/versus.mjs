@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { cpuSeconds, startDaemon } from './daemon.mjs';
-import { benchProjects, cleanupProject, docker, runningCount, watchContainers } from './engine.mjs';
+import { benchProjects, cleanupProject, docker, removeAndAwaitReplacement, runningCount } from './engine.mjs';
 import { desiredOf, floorChangeOne, floorDown, floorUp } from './floor.mjs';
 import { stats } from './report.mjs';
 import { changedService, composeText, subnetFor } from './stack.mjs';
@@ -122,22 +122,8 @@ async function floorStep(fn) {
 
 /** `docker rm -f` of the leaf → its replacement's `start`: total, and from the old one's `destroy`. */
 async function driftRepair(project, n) {
-  const service = changedService(n);
-  const [old] = await docker.listContainers({
-    filters: { label: [`com.docker.compose.project=${project}`, `com.docker.compose.service=${service}`] },
-  });
-  if (!old) throw new Error(`drift: no running ${service} in ${project}`);
-  const isReplacement = (e) =>
-    e.Action === 'start' &&
-    e.id !== old.Id &&
-    e.Actor?.Attributes?.['com.docker.compose.service'] === service;
-  const watch = await watchContainers(project, isReplacement, 30000);
-  const t0 = performance.now();
-  await docker.getContainer(old.Id).remove({ force: true });
-  const seen = await watch.done;
-  const started = seen.find(isReplacement).at;
-  const gone = seen.find((e) => e.Action === 'destroy' && e.id === old.Id)?.at;
-  return { total: started - t0, ...(gone !== undefined ? { orcPart: started - gone } : {}) };
+  const { sent, started, gone } = await removeAndAwaitReplacement(project, changedService(n));
+  return { total: started - sent, ...(gone !== undefined ? { orcPart: started - gone } : {}) };
 }
 
 let slots = 0;
