@@ -1,6 +1,7 @@
-import { isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import type { LineCounter, Node } from 'yaml';
 import type { KeyPath } from './path.js';
 import type { PathMatch, PathPosition, Position, PositionIndex } from './positions.js';
+import { yamlLib } from './yaml-lib.js';
 
 /**
  * A PositionIndex that descends the parsed `yaml` document when asked, instead of recording every
@@ -50,6 +51,8 @@ function descend(
   here: Position,
   at: (o: number) => Position,
 ): Step | undefined {
+  // Only called on a document `yaml` parsed: the package is loaded by then.
+  const { isAlias, isMap, isScalar, isSeq } = yamlLib();
   if (isMap(node)) {
     if (typeof seg !== 'string' || seg === '<<') return undefined;
     // The last pair with that key: a duplicate key fails the parse anyway, but this is what a

@@ -10,7 +10,8 @@
  * it, so a marker that leaks past the merge shows up as `{}` (never as user data). Call
  * `stripMarkers` on any tree that is used without being merged.
  */
-import { type CollectionTag, type ScalarTag, YAMLMap, YAMLSeq } from 'yaml';
+import type { CollectionTag, ScalarTag, YAMLSeq } from 'yaml';
+import { yamlLib } from './yaml-lib.js';
 
 const MARK: unique symbol = Symbol.for('orc.compose.tag');
 
@@ -142,19 +143,33 @@ export const OVERRIDE_TAG = '!override';
 
 type ToJSContext = Parameters<YAMLSeq['toJSON']>[1];
 
+type NodeClass = NonNullable<CollectionTag['nodeClass']>;
+interface OverrideClasses {
+  map: NodeClass;
+  seq: NodeClass;
+}
+let overrideClasses: OverrideClasses | undefined;
+
 // `yaml` builds tagged collections with the tag's nodeClass; overriding toJSON is the one hook that
 // makes `doc.toJS()` return the marker, with anchors and merge keys inside still resolved by `yaml`.
-class OverrideMap extends YAMLMap {
-  override toJSON(key?: unknown, ctx?: ToJSContext): unknown {
-    return overrideMarker(super.toJSON(key, ctx));
+// The classes extend `yaml`'s, so they are made when `yaml` first asks for them (see yaml-lib.ts).
+function overrideNodeClasses(): OverrideClasses {
+  if (!overrideClasses) {
+    const lib = yamlLib();
+    class OverrideMap extends lib.YAMLMap {
+      override toJSON(key?: unknown, ctx?: ToJSContext): unknown {
+        return overrideMarker(super.toJSON(key, ctx));
+      }
+    }
+    class OverrideSeq extends lib.YAMLSeq {
+      override toJSON(key?: unknown, ctx?: ToJSContext): unknown[] {
+        // yaml's type says a sequence becomes an array; toJS hands on whatever toJSON returns as it is.
+        return overrideMarker(super.toJSON(key, ctx)) as unknown as unknown[];
+      }
+    }
+    overrideClasses = { map: OverrideMap, seq: OverrideSeq };
   }
-}
-
-class OverrideSeq extends YAMLSeq {
-  override toJSON(key?: unknown, ctx?: ToJSContext): unknown[] {
-    // yaml's type says a sequence becomes an array; toJS hands on whatever toJSON returns as it is.
-    return overrideMarker(super.toJSON(key, ctx)) as unknown as unknown[];
-  }
+  return overrideClasses;
 }
 
 const resetScalar: ScalarTag = { tag: RESET_TAG, resolve: () => RESET };
@@ -162,8 +177,20 @@ const resetMap: CollectionTag = { tag: RESET_TAG, collection: 'map', resolve: ()
 const resetSeq: CollectionTag = { tag: RESET_TAG, collection: 'seq', resolve: () => RESET };
 // compose-go decodes a tagged scalar as the string it spells (`!override 3` is "3").
 const overrideScalar: ScalarTag = { tag: OVERRIDE_TAG, resolve: (text) => overrideMarker(text) };
-const overrideMap: CollectionTag = { tag: OVERRIDE_TAG, collection: 'map', nodeClass: OverrideMap };
-const overrideSeq: CollectionTag = { tag: OVERRIDE_TAG, collection: 'seq', nodeClass: OverrideSeq };
+const overrideMap: CollectionTag = {
+  tag: OVERRIDE_TAG,
+  collection: 'map',
+  get nodeClass() {
+    return overrideNodeClasses().map;
+  },
+};
+const overrideSeq: CollectionTag = {
+  tag: OVERRIDE_TAG,
+  collection: 'seq',
+  get nodeClass() {
+    return overrideNodeClasses().seq;
+  },
+};
 
 /**
  * `customTags` for `yaml`'s `parse`/`parseDocument`: `!reset` and `!override` on scalars, maps and

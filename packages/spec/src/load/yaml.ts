@@ -1,24 +1,11 @@
-import {
-  type Alias,
-  type CollectionTag,
-  type Document,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  Parser,
-  parseDocument,
-  type ScalarTag,
-} from 'yaml';
+import type { Alias, CollectionTag, Document, LineCounter, Node, ScalarTag } from 'yaml';
 import type { SpecProblem } from '../model/errors.js';
 import { astPositions } from './ast-positions.js';
 import { fastParse } from './fast-yaml.js';
 import { estimateNesting } from './nesting.js';
 import type { Position, PositionIndex, SourceMap } from './positions.js';
 import { composeTags } from './tags.js';
+import { yamlLib } from './yaml-lib.js';
 
 /** Bounds on the work one file may cause (see design.md, "YAML aliases"). */
 export interface YamlLimits {
@@ -96,7 +83,7 @@ export function parseComposeYaml(file: string, text: string, opts: ParseOptions 
 }
 
 function parseDocumentWith(text: string, lineCounter: LineCounter, opts: ParseOptions): Document.Parsed {
-  return parseDocument(text, {
+  return yamlLib().parseDocument(text, {
     lineCounter,
     merge: true,
     // yaml's own check compares every key with every other (a 1 MiB map took > 2 min):
@@ -114,7 +101,7 @@ function lazyPositions(text: string, opts: ParseOptions): PositionIndex {
   let index: PositionIndex | undefined;
   const positions = (): PositionIndex => {
     if (!index) {
-      const lineCounter = new LineCounter();
+      const lineCounter = new (yamlLib().LineCounter)();
       try {
         index = astPositions(parseDocumentWith(text, lineCounter, opts).contents as Node | null, lineCounter);
       } catch {
@@ -134,7 +121,7 @@ export function parseWithPositions(
   limits: YamlLimits,
   opts: ParseOptions,
 ): ParseResult {
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yamlLib().LineCounter)();
   let doc: Document.Parsed;
   try {
     doc = parseDocumentWith(text, lineCounter, opts);
@@ -255,6 +242,7 @@ interface Walked {
  * allocation beyond the Sets: an unanchored node is reached once, so only anchors need a memo.
  */
 function walk(root: Node | null, limits: YamlLimits): Walked {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yamlLib();
   const anchors = new Map<string, Node>();
   const memo = new Map<Node, { nodes: number; depth: number }>();
   const inProgress = new Set<Node>();
@@ -366,7 +354,7 @@ function unclosedQuote(text: string): number | undefined {
     }
     for (const v of Object.values(o)) visit(v);
   };
-  for (const token of new Parser().parse(text)) visit(token);
+  for (const token of new (yamlLib().Parser)().parse(text)) visit(token);
   return found;
 }
 

@@ -1,6 +1,6 @@
-import { stringify } from 'yaml';
 import { imageName } from '../desired/names.js';
 import { serviceHash } from '../hash/service-hash.js';
+import { yamlLib } from '../load/yaml-lib.js';
 import type { Project } from '../model/project.js';
 import { type DocumentOptions, projectDocument } from './document.js';
 import { RenderError } from './errors.js';
@@ -30,7 +30,7 @@ export function renderConfig(project: Project, opts: RenderOptions = {}): string
       ? `${JSON.stringify(doc, null, 2)}\n`
       : // YAML 1.1 quoting: `yes`/`no`/`on` stay strings for readers of either YAML version. No anchors:
         // services that share one object (after `<<: *common`) must each print it in full.
-        stringify(doc, {
+        yamlLib().stringify(doc, {
           version: '1.1',
           lineWidth: 0,
           indent: 2,
