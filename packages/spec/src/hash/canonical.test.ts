@@ -51,4 +51,14 @@ describe('canonicalJson', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('writes the same bytes when the remembered member prefixes are refilled (many distinct keys)', () => {
+    const value = { 'x"y': 1, b: { a: 2 }, a: 'q' };
+    const before = canonicalJson(value);
+    const many: Record<string, number> = {};
+    for (let i = 0; i < 5000; i++) many[`k${i}`] = i;
+    expect(canonicalJson(many)).toBe(JSON.stringify(sortedCopy(many, false)));
+    expect(canonicalJson(value)).toBe(before);
+    expect(before).toBe('{"a":"q","b":{"a":2},"x\\"y":1}');
+  });
 });
