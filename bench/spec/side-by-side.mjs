@@ -2,8 +2,9 @@
 /**
  * Two builds of @orc/spec side by side in one process, runs alternating (so the machine's load falls
  * on both alike): loadProject + desiredState on the bench's generated projects of 100 and 1,000
- * services. Prints min / median ms per figure and ✓/✗ against the target (load + desired ≤ 80 ms
- * median at 1,000 services, issue 17 item 1); asserts nothing.
+ * services, and the config hashes alone (computed again after each run). Prints min / median ms per
+ * figure and ✓/✗ against the target (load + desired ≤ 80 ms median at 1,000 services, issue 17
+ * item 1); asserts nothing.
  *
  *   # a copy of another tree's build, e.g. main's, inside this checkout (so its imports resolve):
  *   cp -r ../main/packages/spec/dist .before/dist
@@ -45,7 +46,7 @@ for (const count of [100, 1000]) {
   const dir = mkdtempSync(join(tmpdir(), 'orc-sbs-'));
   writeFileSync(join(dir, 'compose.yaml'), composeText(count));
   const times = Object.fromEntries(
-    builds.map(([name]) => [name, { load: [], desired: [], both: [], cpu: [] }]),
+    builds.map(([name]) => [name, { load: [], desired: [], both: [], cpu: [], hashes: [] }]),
   );
   for (let r = -1; r < RUNS; r++) {
     const order = r % 2 === 0 ? builds : [...builds].reverse();
@@ -58,12 +59,18 @@ for (const count of [100, 1000]) {
       spec.desiredState(loaded.project);
       const t2 = performance.now();
       const c1 = cpuMs();
+      const c1Wall = performance.now();
+      // The config hashes again, alone (canonical JSON + sha256 of every definition): the part of the
+      // desired state a writer change moves, without the rest's noise.
+      for (const service of Object.values(loaded.project.services)) spec.serviceHash(service, loaded.project);
+      const t3 = performance.now();
       if (r < 0) continue;
       const t = times[name];
       t.load.push(t1 - t0);
       t.desired.push(t2 - t1);
       t.both.push(t2 - t0);
       t.cpu.push(c1 - c0);
+      t.hashes.push(t3 - c1Wall);
     }
   }
   rmSync(dir, { recursive: true, force: true });
@@ -72,6 +79,7 @@ for (const count of [100, 1000]) {
     ['desired state incl. hashes', 'desired'],
     ['**load + desired**', 'both'],
     ['load + desired, process CPU', 'cpu'],
+    ['config hashes alone, again (not in the figures above)', 'hashes'],
   ];
   for (const [label, key] of rows) {
     const after = minMed(times.after[key]);
