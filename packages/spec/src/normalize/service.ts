@@ -184,11 +184,15 @@ export function normalizeService(name: string, raw: Dict, ctx: NormalizeContext)
     } else svc[key] = stringList(v, at(key), ctx);
   }
 
-  // Labels and environment: files first, the inline values win.
-  svc.labels = {
-    ...readLabelFiles(raw.label_file, at('label_file'), ctx),
-    ...stringMap(raw.labels, at('labels'), ctx),
-  };
+  // Labels and environment: files first, the inline values win. Without files, the inline map (fresh
+  // from listOrDict) is the value: no second copy of it per service.
+  svc.labels =
+    raw.label_file == null
+      ? stringMap(raw.labels, at('labels'), ctx)
+      : {
+          ...readLabelFiles(raw.label_file, at('label_file'), ctx),
+          ...stringMap(raw.labels, at('labels'), ctx),
+        };
   if (raw.env_file != null) {
     svc.env_file = fileList(raw.env_file).map((f) => ({
       path: resolveHostPath(f.path, ctx.workingDir, ctx.env),
@@ -199,10 +203,13 @@ export function normalizeService(name: string, raw: Dict, ctx: NormalizeContext)
   if (raw.label_file != null) {
     svc.label_file = fileList(raw.label_file).map((f) => resolveHostPath(f.path, ctx.workingDir, ctx.env));
   }
-  svc.environment = {
-    ...readEnvFiles(name, raw.env_file, at('env_file'), ctx),
-    ...listOrDict(raw.environment, at('environment'), ctx),
-  };
+  svc.environment =
+    raw.env_file == null
+      ? listOrDict(raw.environment, at('environment'), ctx)
+      : {
+          ...readEnvFiles(name, raw.env_file, at('env_file'), ctx),
+          ...listOrDict(raw.environment, at('environment'), ctx),
+        };
   // `KEY` alone takes the value from the environment the project is loaded with (the client's), as compose does.
   for (const k of Object.keys(svc.environment)) {
     if (svc.environment[k] === null && Object.hasOwn(ctx.env, k)) svc.environment[k] = ctx.env[k]!;
@@ -318,10 +325,11 @@ function badDuration(ctx: NormalizeContext, path: KeyPath, value: unknown): void
   });
 }
 
-function duration(value: unknown, path: KeyPath, ctx: NormalizeContext): number | undefined {
+/** `path` + `key` is where the value is: the path is built only to report a bad duration. */
+function duration(value: unknown, path: KeyPath, key: string, ctx: NormalizeContext): number | undefined {
   if (value == null) return undefined;
   const d = parseDuration(value);
-  if (d === undefined) badDuration(ctx, path, value);
+  if (d === undefined) badDuration(ctx, [...path, key], value);
   return d;
 }
 
@@ -706,7 +714,7 @@ function normalizeHealthcheck(value: unknown, path: KeyPath, ctx: NormalizeConte
   for (const key of HEALTH_DURATIONS) {
     // The path is built only for a key that is there (it is only read to report an error).
     if (value[key] == null) continue;
-    const d = duration(value[key], [...path, key], ctx);
+    const d = duration(value[key], path, key, ctx);
     if (d !== undefined) h[key] = d;
   }
   if (value.retries != null) {
@@ -834,13 +842,12 @@ function normalizeResources(value: unknown, path: KeyPath, ctx: NormalizeContext
   return r;
 }
 
-function updateConfig(value: unknown, path: KeyPath, ctx: NormalizeContext): UpdateConfig | undefined {
-  if (!isDict(value)) return undefined;
+function updateConfig(value: Dict, path: KeyPath, ctx: NormalizeContext): UpdateConfig {
   const u: UpdateConfig = {};
   const par = toInt(value.parallelism);
   if (par !== undefined) u.parallelism = par;
   for (const key of ['delay', 'monitor'] as const) {
-    const d = duration(value[key], [...path, key], ctx);
+    const d = duration(value[key], path, key, ctx);
     if (d !== undefined) u[key] = d;
   }
   const fa = scalarString(value.failure_action);
@@ -884,13 +891,17 @@ function normalizeDeploy(value: unknown, path: KeyPath, ctx: NormalizeContext): 
   }
   if (value.labels != null) d.labels = stringMap(value.labels, [...path, 'labels'], ctx);
   if (isDict(value.resources)) {
-    const limits = normalizeResources(value.resources.limits, [...path, 'resources', 'limits'], ctx);
-    const reservations = normalizeResources(
-      value.resources.reservations,
-      [...path, 'resources', 'reservations'],
-      ctx,
-    );
-    d.resources = { ...(limits ? { limits } : {}), ...(reservations ? { reservations } : {}) };
+    // Key paths and objects only for what is there: this runs for every service of the file.
+    const r = value.resources;
+    const limits = isDict(r.limits)
+      ? normalizeResources(r.limits, [...path, 'resources', 'limits'], ctx)
+      : undefined;
+    const reservations = isDict(r.reservations)
+      ? normalizeResources(r.reservations, [...path, 'resources', 'reservations'], ctx)
+      : undefined;
+    d.resources = {};
+    if (limits) d.resources.limits = limits;
+    if (reservations) d.resources.reservations = reservations;
   }
   if (isDict(value.restart_policy)) {
     const rp = value.restart_policy;
@@ -906,17 +917,19 @@ function normalizeDeploy(value: unknown, path: KeyPath, ctx: NormalizeContext): 
         hint: 'use none, on-failure or any',
       });
     }
-    const delay = duration(rp.delay, [...p, 'delay'], ctx);
+    const delay = duration(rp.delay, p, 'delay', ctx);
     if (delay !== undefined) d.restart_policy.delay = delay;
-    const window = duration(rp.window, [...p, 'window'], ctx);
+    const window = duration(rp.window, p, 'window', ctx);
     if (window !== undefined) d.restart_policy.window = window;
     const max = toInt(rp.max_attempts);
     if (max !== undefined) d.restart_policy.max_attempts = max;
   }
-  const uc = updateConfig(value.update_config, [...path, 'update_config'], ctx);
-  if (uc) d.update_config = uc;
-  const rc = updateConfig(value.rollback_config, [...path, 'rollback_config'], ctx);
-  if (rc) d.rollback_config = rc;
+  if (isDict(value.update_config)) {
+    d.update_config = updateConfig(value.update_config, [...path, 'update_config'], ctx);
+  }
+  if (isDict(value.rollback_config)) {
+    d.rollback_config = updateConfig(value.rollback_config, [...path, 'rollback_config'], ctx);
+  }
   if (isDict(value.placement)) d.placement = value.placement;
   const em = scalarString(value.endpoint_mode);
   if (em) d.endpoint_mode = em;
