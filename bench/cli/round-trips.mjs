@@ -147,11 +147,12 @@ async function main() {
   };
   const trees = [['this tree', join(root, 'apps/cli/bin/orc.js')], ...others.map(named)];
   const commands = [{ label: 'node -e 0', argv: [process.execPath, '-e', '0'], env, cwd: dir }];
-  // This tree once more without the V8 code cache (bin/orc.js reads ORC_CODE_CACHE), to show what it buys.
-  const noCache = { ...env, ORC_CODE_CACHE: '0' };
+  // This tree once more without the V8 code cache, and without the hot bundle (bin/orc.js reads
+  // ORC_CODE_CACHE and ORC_HOT_BUNDLE), to show what each buys.
   const variants = [
     ...trees.map(([name, bin]) => [name, bin, env]),
-    ['this tree, no code cache', trees[0][1], noCache],
+    ['this tree, no code cache', trees[0][1], { ...env, ORC_CODE_CACHE: '0' }],
+    ['this tree, no hot bundle', trees[0][1], { ...env, ORC_HOT_BUNDLE: '0' }],
   ];
   for (const [name, bin, vEnv] of variants) {
     commands.push(
