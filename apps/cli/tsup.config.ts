@@ -46,7 +46,8 @@ function writeCodeCache(bundle: string): void {
  * by `orc daemon`, with a real `import()` (esbuild keeps it for an external in CommonJS output).
  */
 export default defineConfig({
-  entry: { orc: 'src/main.ts' },
+  // dist/hot.js: plain `ps` and `up` alone (src/hot-main.ts), run by bin/orc.js before the full bundle.
+  entry: { orc: 'src/main.ts', hot: 'src/hot-main.ts' },
   format: ['cjs'],
   // The bundle keeps the name every script and the plugin wrapper know (dist/orc.js); dist/package.json
   // (written below) says it is CommonJS, in a package that is otherwise ESM.
@@ -62,11 +63,15 @@ export default defineConfig({
   // The exec frame codec is the daemon's (one codec for both ends), small and bundled in.
   noExternal: ['commander', '@orc/daemon/frames'],
   esbuildPlugins: [lazyChildProcessForCommander],
-  // `import.meta.url` (the bundle's own path: autostart re-runs it as the daemon) in CommonJS terms.
+  // `import.meta.url` in CommonJS terms: the full bundle's path (dist/orc.js) in both bundles, as autostart
+  // and the plugin's wrapper re-run it as `orc daemon` / `orc`, which only the full bundle serves.
   define: { 'import.meta.url': '__orcBundleUrl' },
-  banner: { js: "'use strict';\nvar __orcBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  banner: {
+    js: "'use strict';\nvar __orcBundleUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'orc.js')).href;",
+  },
   async onSuccess() {
     writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
     writeCodeCache('dist/orc.js');
+    writeCodeCache('dist/hot.js');
   },
 });

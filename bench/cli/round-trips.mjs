@@ -4,7 +4,8 @@
  * against a stand-in daemon that answers at once from memory (a 200-container project, a no-op up): what
  * is left is the CLI process (start-up, module loading, transport, round trips, rendering), which is
  * what the CLI can change; the daemon's own time is in `npm run bench` (section noop/cli).
- * Interleaved runs (one of each command in turn), wall time and CPU time (user + sys) of each child.
+ * Interleaved runs (one of each command in turn), wall time and CPU time (user + sys) of each child. A bare
+ * client (`node -e`: connect, request, parse, write) runs beside them: the floor of any CLI that is a node process.
  * Node cannot read a child's rusage, so a short Python loop (os.wait4) runs the children.
  *   node bench/cli/round-trips.mjs [runs] [[LABEL=]OTHER_ORC_BIN ...]   (e.g. main=<main's apps/cli/bin/orc.js>)
  *   node bench/cli/round-trips.mjs serve SOCKET   (only the stand-in, e.g. to profile: node --cpu-prof orc ps)
@@ -96,6 +97,37 @@ function standIn(req, res) {
   });
 }
 
+/**
+ * A bare client (`node -e`): what any node CLI must do for `ps` and a no-op `up -d` (connect, send, read the
+ * answer to its end, parse it, write a few lines), with nothing of orc's (no flags, no rendering rules, no
+ * bundle): the floor the CLI's own cost is read against.
+ */
+const BARE = (head, done) => `
+const s = require('node:net').connect({ path: process.env.ORC_HOST.slice(7) });
+const chunks = [];
+s.on('connect', () => s.write(${head}));
+s.on('data', (d) => chunks.push(d));
+s.on('end', () => {
+  const text = Buffer.concat(chunks).toString();
+  const body = text.slice(text.indexOf('\\r\\n\\r\\n') + 4);
+  ${done}
+  process.exit(0);
+});`;
+const BARE_PS = BARE(
+  "'GET /v1/projects/bench-rt?detail=false HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n'",
+  `let out = '';
+  for (const c of JSON.parse(body).containers) out += c.Name + '  ' + c.Image + '  ' + c.Service + '  ' + c.Status + '\\n';
+  require('node:fs').writeSync(1, out);`,
+);
+const BARE_UP = BARE(
+  `(() => {
+    const b = JSON.stringify({ source: { workingDir: process.cwd(), env: process.env, files: ['compose.yaml'] }, options: {} });
+    return 'POST /v1/projects?stream=true HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\nContent-Type: application/json\\r\\nContent-Length: ' + Buffer.byteLength(b) + '\\r\\n\\r\\n' + b;
+  })()`,
+  `const last = JSON.parse(body.split('\\r\\n').filter((l) => l.startsWith('{')).at(-1));
+  require('node:fs').writeSync(1, last.operation.state + '\\n');`,
+);
+
 const PY = `
 import json, os, sys, time
 spec = json.load(sys.stdin)
@@ -146,12 +178,18 @@ async function main() {
     return eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [basename(arg), arg];
   };
   const trees = [['this tree', join(root, 'apps/cli/bin/orc.js')], ...others.map(named)];
-  const commands = [{ label: 'node -e 0', argv: [process.execPath, '-e', '0'], env, cwd: dir }];
-  // This tree once more without the V8 code cache (bin/orc.js reads ORC_CODE_CACHE), to show what it buys.
-  const noCache = { ...env, ORC_CODE_CACHE: '0' };
+  const commands = [
+    { label: 'node -e 0', argv: [process.execPath, '-e', '0'], env, cwd: dir },
+    // The floor of a CLI that is a node process: one connection, one request, JSON.parse, one write.
+    { label: 'bare client: ps', argv: [process.execPath, '-e', BARE_PS], env, cwd: dir },
+    { label: 'bare client: up -d', argv: [process.execPath, '-e', BARE_UP], env, cwd: dir },
+  ];
+  // This tree once more without the V8 code cache, and without the hot bundle (bin/orc.js reads
+  // ORC_CODE_CACHE and ORC_HOT_BUNDLE), to show what each buys.
   const variants = [
     ...trees.map(([name, bin]) => [name, bin, env]),
-    ['this tree, no code cache', trees[0][1], noCache],
+    ['this tree, no code cache', trees[0][1], { ...env, ORC_CODE_CACHE: '0' }],
+    ['this tree, no hot bundle', trees[0][1], { ...env, ORC_HOT_BUNDLE: '0' }],
   ];
   for (const [name, bin, vEnv] of variants) {
     commands.push(

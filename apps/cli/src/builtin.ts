@@ -9,7 +9,6 @@ import { createRequire } from 'node:module';
 export const builtin = createRequire(import.meta.url);
 
 export const loadNet = () => builtin('node:net') as typeof import('node:net');
-export const loadStream = () => builtin('node:stream') as typeof import('node:stream');
 export const loadHttp = () => builtin('node:http') as typeof import('node:http');
 export const loadChildProcess = () => builtin('node:child_process') as typeof import('node:child_process');
 export const loadCrypto = () => builtin('node:crypto') as typeof import('node:crypto');

@@ -218,12 +218,17 @@ export function hotGlobals(
   return withComposeVariables(g, { progress: progress !== undefined, ansi: ansi !== undefined }, env);
 }
 
+/** Runs a line parseHot read. */
+export async function runLine(line: HotLine): Promise<void> {
+  const spec = HOT_COMMANDS[line.command] as HotCommand;
+  const ctx = contextOf(hotGlobals(line.globals, line.after, process.env));
+  await spec.run(ctx, line.flags as never, line.services);
+}
+
 /** Runs a hot command line without commander; false when it is not one (commander's turn). */
 export async function runHot(argv: string[]): Promise<boolean> {
   const line = parseHot(argv);
   if (!line) return false;
-  const spec = HOT_COMMANDS[line.command] as HotCommand;
-  const ctx = contextOf(hotGlobals(line.globals, line.after, process.env));
-  await spec.run(ctx, line.flags as never, line.services);
+  await runLine(line);
   return true;
 }

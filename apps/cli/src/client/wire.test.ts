@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DaemonAddress } from './address.js';
 import { call, stream, UnreachableError } from './http.js';
-import { decodeBody, parseHead } from './wire.js';
+import { decodeBody, parseHead, WireBody } from './wire.js';
 
 describe('decodeBody', () => {
   it('reads chunked coding split at every byte, extensions included', () => {
@@ -32,6 +32,70 @@ describe('decodeBody', () => {
   it('refuses an answer that is not HTTP', () => {
     expect(() => parseHead('SSH-2.0-x')).toThrow(/not an HTTP answer/);
     expect(parseHead('HTTP/1.1 202 Accepted\r\nX-A: 1\r\nx-a: 2').headers.get('x-a')).toBe('1, 2');
+  });
+});
+
+describe('WireBody', () => {
+  const flow = () => {
+    const calls: string[] = [];
+    return {
+      calls,
+      flow: {
+        pause: () => calls.push('pause'),
+        resume: () => calls.push('resume'),
+        close: () => calls.push('close'),
+      },
+    };
+  };
+
+  it('gives the chunks in order, pushed before and while it is read, and ends', async () => {
+    const { flow: f } = flow();
+    const body = new WireBody(f);
+    body.push(Buffer.from('a'));
+    setTimeout(() => {
+      body.push(Buffer.from('b'));
+      body.end();
+    }, 5);
+    const got: string[] = [];
+    for await (const c of body) got.push(c.toString());
+    expect(got).toEqual(['a', 'b']);
+  });
+
+  it('pauses the connection past 64 KB unread and resumes it once read', async () => {
+    const { flow: f, calls } = flow();
+    const body = new WireBody(f);
+    body.push(Buffer.alloc(40_000));
+    body.push(Buffer.alloc(40_000));
+    expect(calls).toEqual(['pause']);
+    body.end();
+    let bytes = 0;
+    for await (const c of body) bytes += c.length;
+    expect(bytes).toBe(80_000);
+    expect(calls).toEqual(['pause', 'resume']);
+  });
+
+  it('throws a dropped connection’s error after what arrived before it', async () => {
+    const { flow: f, calls } = flow();
+    const body = new WireBody(f);
+    body.push(Buffer.from('a'));
+    body.destroy(new Error('the daemon closed the connection in the middle of its answer'));
+    const got: string[] = [];
+    await expect(
+      (async () => {
+        for await (const c of body) got.push(c.toString());
+      })(),
+    ).rejects.toThrow(/in the middle/);
+    expect(got).toEqual(['a']);
+    expect(calls).toEqual(['close']);
+  });
+
+  it('lets go of the connection when the reader stops early', async () => {
+    const { flow: f, calls } = flow();
+    const body = new WireBody(f);
+    body.push(Buffer.from('a'));
+    body.push(Buffer.from('b'));
+    for await (const _ of body) break;
+    expect(calls).toEqual(['close']);
   });
 });
 
