@@ -1,8 +1,12 @@
 /**
  * The observed state kept from the engine's events (src/observe/cache.ts) on the real engine: containers
  * changed behind the daemon's back (stop, rename, rm -f, one created by hand with our labels) are seen by
- * `ps` without a list of the project, and by a no-op `up`, which puts them back.
+ * `ps` without a list of the project, and by a no-op `up`, which puts them back; an image reference
+ * moved by a build is seen by the next `up` though its old id was kept.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerSummary } from '../src/contract/types.js';
 import { createEngine, type Engine } from '../src/engine/engine.js';
@@ -176,5 +180,49 @@ describe('observed state kept from events, on the real engine', () => {
     const before = lists();
     await ps();
     expect(lists()).toBe(before + 1);
+  });
+});
+
+describe('an image id kept from events, on the real engine', () => {
+  const p2 = uniqueProject('p17img');
+  // The project's own reference, so that moving it touches no other test.
+  const ref = `${p2}-img:1`;
+  const yaml2 = `services:\n  app:\n    image: ${ref}\n    init: true\n    command: ["sleep", "86400"]\n`;
+  let core: TestCore;
+  let dispose: () => Promise<void>;
+  let dir: string;
+  const imageOf = (name: string) => docker('inspect', '--format', '{{.Image}}', name);
+  const up = (o: { dryRun?: boolean } = {}) =>
+    finish(core, core.up(inlineSource(p2, yaml2), { keep: false, ...o }));
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'orc-retag-'));
+    await docker('tag', FIXTURE_IMAGE, ref);
+    ({ core, dispose } = await startCore());
+    expect((await up()).record.error).toBeUndefined();
+  });
+  afterAll(async () => {
+    await dispose?.();
+    await removeProject(p2);
+    await docker('image', 'rm', ref).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a build that moves the reference: the next up recreates on the new image', async () => {
+    // Two no-op ups: the second answers the image's id from memory.
+    for (let i = 0; i < 2; i++) expect((await up()).record.plan).toEqual([]);
+    const old = await imageOf(`${p2}-app-1`);
+    await writeFile(join(dir, 'Dockerfile'), `FROM ${FIXTURE_IMAGE}\nLABEL moved=${p2}\n`);
+    const moved = await docker('build', '-q', '-t', ref, dir);
+    expect(moved).not.toBe(old);
+    // The build's events reach the daemon a moment after it returns: wait for the plan to say so.
+    await eventually(async () => {
+      const { record } = await up({ dryRun: true });
+      return record.plan?.some((l) => l.includes(`${p2}-app-1`)) ? true : undefined;
+    }, 10_000);
+    const { record } = await up();
+    expect(record.error).toBeUndefined();
+    expect(await imageOf(`${p2}-app-1`)).toBe(moved);
+    expect((await up()).record.plan).toEqual([]);
   });
 });

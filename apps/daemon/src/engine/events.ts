@@ -12,14 +12,17 @@ export interface EventWatchOptions {
   onConnected?(): void;
   onDisconnected?(err: unknown): void;
   signal: AbortSignal;
-  /** Event types to follow; default containers, networks and volumes (the local target). */
+  /**
+   * Event types to follow; default containers, networks, volumes and images (the local target: an image
+   * event tells the observed cache that a reference may name another id now).
+   */
   types?: string[];
   /** Backoff between reconnect attempts (ms): doubles from `min` up to `max`. */
   backoff?: { min: number; max: number };
 }
 
 /**
- * Follows `GET /events` for containers, networks and volumes for as long as `signal` is not aborted,
+ * Follows `GET /events` (by default for containers, networks, volumes and images) for as long as `signal` is not aborted,
  * reconnecting with backoff when the stream ends or fails.
  */
 export function watchEngineEvents(engine: Engine, opts: EventWatchOptions): Promise<void> {
@@ -39,7 +42,9 @@ export function watchEngineEvents(engine: Engine, opts: EventWatchOptions): Prom
       const stream = await dial<Readable>(engine.docker, {
         path: '/events',
         method: 'GET',
-        query: { filters: JSON.stringify({ type: opts.types ?? ['container', 'network', 'volume'] }) },
+        query: {
+          filters: JSON.stringify({ type: opts.types ?? ['container', 'network', 'volume', 'image'] }),
+        },
         isStream: true,
         signal: attempt.signal,
       });

@@ -1,6 +1,12 @@
+import type { DesiredState } from '@orc/spec';
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../engine/engine.js';
-import type { EngineContainerDetails, EngineContainerListItem, EngineEvent } from '../engine/types.js';
+import type {
+  EngineContainerDetails,
+  EngineContainerListItem,
+  EngineEvent,
+  EngineVolume,
+} from '../engine/types.js';
 import { createObservedCache } from './cache.js';
 
 const P = 'demo';
@@ -177,5 +183,116 @@ describe('observed cache: reads from memory while the stream is up', () => {
     expect((await cache.read(P)).containers.map((c) => c.name)).toEqual(['demo-web-1']);
     // From the inspect the events asked for, not from a list.
     expect(calls).toMatchObject({ list: 1, inspect: 1 });
+  });
+});
+
+describe('observed cache: image ids and one volume kept until an event says otherwise', () => {
+  const desired = {
+    services: [{ image: 'busybox', containers: [] }],
+    networks: [],
+    volumes: [],
+  } as unknown as DesiredState;
+  const imageEvent = (Action: string): EngineEvent => ({
+    Type: 'image',
+    Action,
+    Actor: { ID: 'sha256:new', Attributes: { name: 'busybox' } },
+    time: 0,
+    timeNano: 0,
+  });
+  const volumeEvent = (Action: string, name: string): EngineEvent => ({
+    Type: 'volume',
+    Action,
+    Actor: { ID: name, Attributes: { driver: 'local' } },
+    time: 0,
+    timeNano: 0,
+  });
+
+  /** The fake engine with images (reference → id) and volumes by name, each inspect counted. */
+  function withImagesAndVolumes() {
+    const f = fakeEngine();
+    const images = new Map([['busybox', 'sha256:old']]);
+    const volumes = new Map<string, EngineVolume>();
+    const counted = { image: 0, volume: 0 };
+    /** Runs once inside the next image inspect, before it answers (an event that crosses the read). */
+    let duringInspect: (() => void) | undefined;
+    Object.assign(f.engine, {
+      inspectImage: async (ref: string) => {
+        counted.image++;
+        // The engine's answer is what the reference named when the inspect was served.
+        const id = images.get(ref);
+        await new Promise((r) => setTimeout(r, 1));
+        duringInspect?.();
+        duringInspect = undefined;
+        return id ? { Id: id } : undefined;
+      },
+      inspectVolume: async (name: string) => {
+        counted.volume++;
+        return volumes.get(name);
+      },
+    });
+    return { ...f, images, volumes, counted, crossWith: (fn: () => void) => (duringInspect = fn) };
+  }
+
+  it('reads an image id once, and again only after an image event', async () => {
+    const { engine, images, counted } = withImagesAndVolumes();
+    const cache = createObservedCache({ engine });
+    cache.connected();
+    await cache.read(P, { desired }); // the fill lists (and inspects the image as observeProject does)
+    expect((await cache.read(P, { desired })).images).toEqual({ busybox: 'sha256:old' });
+    const before = counted.image;
+    expect((await cache.read(P, { desired })).images).toEqual({ busybox: 'sha256:old' });
+    expect(counted.image).toBe(before);
+    images.set('busybox', 'sha256:new');
+    cache.event(imageEvent('tag'));
+    expect((await cache.read(P, { desired })).images).toEqual({ busybox: 'sha256:new' });
+    expect(counted.image).toBe(before + 1);
+  });
+
+  it('does not keep an id read while an image event came, nor while the stream is down', async () => {
+    const { engine, images, counted, crossWith } = withImagesAndVolumes();
+    const cache = createObservedCache({ engine });
+    cache.connected();
+    await cache.read(P, { desired });
+    crossWith(() => {
+      images.set('busybox', 'sha256:new');
+      cache.event(imageEvent('pull'));
+    });
+    // This read's answer is the engine's (old: it was read before the pull ended); it is not kept.
+    expect((await cache.read(P, { desired })).images).toEqual({ busybox: 'sha256:old' });
+    const before = counted.image;
+    expect((await cache.read(P, { desired })).images).toEqual({ busybox: 'sha256:new' });
+    expect(counted.image).toBe(before + 1);
+    cache.disconnected();
+    await cache.read(P, { desired });
+    await cache.read(P, { desired });
+    expect(counted.image).toBe(before + 3);
+  });
+
+  it('reads a volume once, and again after a volume is created or removed or the stream broke', async () => {
+    const { engine, volumes, counted } = withImagesAndVolumes();
+    const cache = createObservedCache({ engine });
+    expect(await cache.volume('orc-lease.demo')).toBeUndefined();
+    expect(await cache.volume('orc-lease.demo')).toBeUndefined();
+    expect(counted.volume).toBe(2); // not live yet: nothing is kept
+    cache.connected();
+    expect(await cache.volume('orc-lease.demo')).toBeUndefined();
+    expect(await cache.volume('orc-lease.demo')).toBeUndefined();
+    expect(counted.volume).toBe(3); // absence is kept too
+    const lease = { Name: 'orc-lease.demo', Driver: 'local', Labels: { a: 'b' }, Mountpoint: '/m' };
+    volumes.set('orc-lease.demo', lease);
+    cache.event(volumeEvent('create', 'orc-lease.demo'));
+    expect(await cache.volume('orc-lease.demo')).toEqual(lease);
+    expect(await cache.volume('orc-lease.demo')).toEqual(lease);
+    expect(counted.volume).toBe(4);
+    cache.event(volumeEvent('mount', 'orc-lease.demo')); // changes nothing an inspect says
+    await cache.volume('orc-lease.demo');
+    expect(counted.volume).toBe(4);
+    volumes.delete('orc-lease.demo');
+    cache.event(volumeEvent('destroy', 'orc-lease.demo'));
+    expect(await cache.volume('orc-lease.demo')).toBeUndefined();
+    cache.disconnected();
+    cache.connected();
+    await cache.volume('orc-lease.demo');
+    expect(counted.volume).toBe(6);
   });
 });

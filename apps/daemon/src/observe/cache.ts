@@ -6,7 +6,7 @@
  */
 import type { DesiredState } from '@orc/spec';
 import type { Engine } from '../engine/engine.js';
-import type { EngineEvent } from '../engine/types.js';
+import type { EngineEvent, EngineVolume } from '../engine/types.js';
 import * as fold from './fold.js';
 import {
   assemble,
@@ -30,6 +30,11 @@ export interface ObservedCache {
    * their details (`detail` says whether a read that must list inspects too).
    */
   read(project: string, opts?: { desired?: DesiredState; detail?: boolean }): Promise<ObservedProject>;
+  /**
+   * One volume's inspect (undefined: none), from memory while no volume was created or removed since
+   * it was read: the lease an `up` checks (verbs/lease.ts).
+   */
+  volume(name: string): Promise<EngineVolume | undefined>;
 }
 
 type ReadOptions = { desired?: DesiredState; detail?: boolean };
@@ -111,6 +116,27 @@ export function createObservedCache(opts: ObservedCacheOptions): ObservedCache {
     timer.unref?.();
   };
 
+  /** Each image's id from memory unless an image event came since it was read (observe.ts's imageIds). */
+  const imagesOf = (desired: DesiredState): Promise<Record<string, string>> => {
+    const kept = fold.keptReads(state);
+    return imageIds(engine, desired, async (ref) => {
+      const known = kept?.images.get(ref);
+      if (known !== undefined) return known;
+      const id = (await engine.inspectImage(ref))?.Id;
+      if (kept && id !== undefined) fold.keepImage(state, kept, ref, id);
+      return id;
+    });
+  };
+
+  const volume = async (name: string): Promise<EngineVolume | undefined> => {
+    const kept = fold.keptReads(state);
+    const known = kept?.volumes.get(name);
+    if (known !== undefined) return known ?? undefined;
+    const v = await engine.inspectVolume(name);
+    if (kept) fold.keepVolume(state, kept, name, v);
+    return v;
+  };
+
   const fill = (project: string, o: ReadOptions): Promise<ObservedProject> => {
     const { epoch, project: p } = fold.beginFill(state, project);
     const versions = { networks: p.networksVersion, volumes: p.volumesVersion };
@@ -170,7 +196,7 @@ export function createObservedCache(opts: ObservedCacheOptions): ObservedCache {
           step.inspect.length || draining.has(project) ? drain(project) : undefined,
           step.listNetworks ? listProjectNetworks(engine, project) : undefined,
           step.listVolumes ? listProjectVolumes(engine, project) : undefined,
-          desired ? imageIds(engine, desired) : {},
+          desired ? imagesOf(desired) : {},
         ]);
       } catch (err) {
         // An inspect or a list failed: the list below says what is there (or fails as it always did).
@@ -213,6 +239,7 @@ export function createObservedCache(opts: ObservedCacheOptions): ObservedCache {
     connected: () => fold.connected(state),
     disconnected: () => fold.disconnected(state),
     read: (project, o = {}) => read(project, o),
+    volume,
   };
 }
 

@@ -8,10 +8,12 @@
  * - an event does not carry what a container looks like (its state, times, health, endpoints): it only
  *   marks the container stale, and the next read inspects the stale ones before it answers;
  * - a read's result is kept only if no gap began while it ran (the epoch), and a network or volume list
- *   only if no network or volume event came while it ran.
+ *   only if no network or volume event came while it ran;
+ * - an image's id by reference, and one volume's inspect (the lease), are kept until any image event
+ *   (any volume create or destroy) and read again after it: a no-op `up` then calls the engine not at all.
  */
 import { Labels } from '@orc/spec';
-import type { EngineEvent } from '../engine/types.js';
+import type { EngineEvent, EngineVolume } from '../engine/types.js';
 import type { ObservedContainer, ObservedNetwork, ObservedVolume } from './types.js';
 
 export interface CachedProject {
@@ -42,10 +44,26 @@ export interface CacheState {
   projects: Map<string, CachedProject>;
   /** Container id → project, for events that do not carry labels (network connect/disconnect). */
   owners: Map<string, string>;
+  /** Image reference → the id it named when inspected; emptied by every image event. */
+  images: Map<string, string>;
+  /** Volume name → its inspect (null: none), for reads of one volume; emptied by a create or destroy. */
+  volumes: Map<string, EngineVolume | null>;
+  /** Bumped with each emptying: a read begun before is not kept. */
+  imagesVersion: number;
+  volumesVersion: number;
 }
 
 export function emptyCache(): CacheState {
-  return { live: false, epoch: 0, projects: new Map(), owners: new Map() };
+  return {
+    live: false,
+    epoch: 0,
+    projects: new Map(),
+    owners: new Map(),
+    images: new Map(),
+    volumes: new Map(),
+    imagesVersion: 0,
+    volumesVersion: 0,
+  };
 }
 
 /** Container actions that change nothing a read reports (execs, attaches, copies). */
@@ -81,18 +99,66 @@ function forget(state: CacheState): void {
   state.epoch++;
   state.projects.clear();
   state.owners.clear();
+  forgetImages(state);
+  forgetVolumes(state);
+}
+
+function forgetImages(state: CacheState): void {
+  state.images.clear();
+  state.imagesVersion++;
+}
+
+function forgetVolumes(state: CacheState): void {
+  state.volumes.clear();
+  state.volumesVersion++;
 }
 
 export function applyEvent(state: CacheState, e: EngineEvent): void {
   if (!state.live) return;
   if (e.Type === 'container') containerEvent(state, e);
   else if (e.Type === 'network') networkEvent(state, e);
+  // A pull, build, tag, untag or delete may move a reference to another id: read every one again.
+  else if (e.Type === 'image') forgetImages(state);
   else if (e.Type === 'volume' && (e.Action === 'create' || e.Action === 'destroy')) {
+    forgetVolumes(state);
     for (const p of state.projects.values()) {
       p.volumes = undefined;
       p.volumesVersion++;
     }
   }
+}
+
+/** What is kept for one image reference or one volume, and the versions a new read must be kept under. */
+export interface KeptReads {
+  images: Map<string, string>;
+  volumes: Map<string, EngineVolume | null>;
+  epoch: number;
+  imagesVersion: number;
+  volumesVersion: number;
+}
+
+/** The reads that may be served from memory now (none while the stream is down). */
+export function keptReads(state: CacheState): KeptReads | undefined {
+  if (!state.live) return undefined;
+  const { images, volumes, epoch, imagesVersion, volumesVersion } = state;
+  return { images, volumes, epoch, imagesVersion, volumesVersion };
+}
+
+/** An image inspect begun under `since`: kept unless an image event or a gap came while it ran. */
+export function keepImage(state: CacheState, since: KeptReads, ref: string, id: string): void {
+  if (state.live && state.epoch === since.epoch && state.imagesVersion === since.imagesVersion)
+    state.images.set(ref, id);
+}
+
+/** A volume inspect begun under `since` (undefined: no such volume). */
+export function keepVolume(
+  state: CacheState,
+  since: KeptReads,
+  name: string,
+  volume: EngineVolume | undefined,
+): void {
+  if (state.live && state.epoch === since.epoch && state.volumesVersion === since.volumesVersion)
+    state.volumes.set(name, volume ?? null);
 }
 
 function containerEvent(state: CacheState, e: EngineEvent): void {

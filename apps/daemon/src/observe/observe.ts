@@ -102,12 +102,16 @@ function sortContainers(list: ObservedContainer[]): ObservedContainer[] {
 }
 
 /** The ids of the images the services run (absent: not on the engine). */
-export async function imageIds(engine: Engine, desired: DesiredState): Promise<Record<string, string>> {
+export async function imageIds(
+  engine: Engine,
+  desired: DesiredState,
+  idOf: (ref: string) => Promise<string | undefined> = async (ref) => (await engine.inspectImage(ref))?.Id,
+): Promise<Record<string, string>> {
   const ids: Record<string, string> = {};
   await Promise.all(
     [...new Set(desired.services.map((s) => s.image))].map(async (ref) => {
-      const img = await engine.inspectImage(ref);
-      if (img) ids[ref] = img.Id;
+      const id = await idOf(ref);
+      if (id !== undefined) ids[ref] = id;
     }),
   );
   return ids;

@@ -79,10 +79,16 @@ export interface LeaseDeps {
   engine: Engine;
   me: DaemonIdentity;
   probe?: (pid: number) => string | undefined;
+  /** How the lease volume is read (default: an inspect; `up` reads it through the observed cache). */
+  readVolume?: (name: string) => Promise<EngineVolume | undefined>;
 }
 
-export async function readLease(engine: Engine, project: string): Promise<Lease | undefined> {
-  return leaseOf(await engine.inspectVolume(leaseVolume(project)));
+export async function readLease(
+  engine: Engine,
+  project: string,
+  readVolume: (name: string) => Promise<EngineVolume | undefined> = (n) => engine.inspectVolume(n),
+): Promise<Lease | undefined> {
+  return leaseOf(await readVolume(leaseVolume(project)));
 }
 
 /**
@@ -118,7 +124,7 @@ export async function checkLease(
   project: string,
   force: boolean,
 ): Promise<Lease | undefined> {
-  const current = await readLease(deps.engine, project);
+  const current = await readLease(deps.engine, project, deps.readVolume);
   const keeper = keeperState(current, deps.me, deps.probe);
   if ((keeper === 'alive' || keeper === 'unknown') && !force && current) {
     throw keptElsewhere(project, current, keeper);

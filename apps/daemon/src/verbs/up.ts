@@ -53,7 +53,9 @@ export function createUp(ctx: VerbContext): Up {
     const leaseRead = ctx
       .identity()
       .then(async (me) => {
-        const lease = { engine, me };
+        // From memory while no volume was created or removed since the last read (another daemon taking
+        // the project removes and creates the lease): a no-op up then sends the engine nothing.
+        const lease = { engine, me, readVolume: ctx.observed.volume };
         return { lease, held: await checkLease(lease, name, o.force ?? false) };
       })
       .then(
