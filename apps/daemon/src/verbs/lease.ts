@@ -83,12 +83,8 @@ export interface LeaseDeps {
   readVolume?: (name: string) => Promise<EngineVolume | undefined>;
 }
 
-export async function readLease(
-  engine: Engine,
-  project: string,
-  readVolume: (name: string) => Promise<EngineVolume | undefined> = (n) => engine.inspectVolume(n),
-): Promise<Lease | undefined> {
-  return leaseOf(await readVolume(leaseVolume(project)));
+export async function readLease(engine: Engine, project: string): Promise<Lease | undefined> {
+  return leaseOf(await engine.inspectVolume(leaseVolume(project)));
 }
 
 /**
@@ -124,7 +120,9 @@ export async function checkLease(
   project: string,
   force: boolean,
 ): Promise<Lease | undefined> {
-  const current = await readLease(deps.engine, project, deps.readVolume);
+  const current = deps.readVolume
+    ? leaseOf(await deps.readVolume(leaseVolume(project)))
+    : await readLease(deps.engine, project);
   const keeper = keeperState(current, deps.me, deps.probe);
   if ((keeper === 'alive' || keeper === 'unknown') && !force && current) {
     throw keptElsewhere(project, current, keeper);
