@@ -2,7 +2,8 @@
  * The observed state kept from the engine's events (src/observe/cache.ts) on the real engine: containers
  * changed behind the daemon's back (stop, rename, rm -f, one created by hand with our labels) are seen by
  * `ps` without a list of the project, and by a no-op `up`, which puts them back; an image reference
- * moved by a build is seen by the next `up` though its old id was kept.
+ * moved by a build is seen by the next `up` though its old id was kept; the lease a `down` checks is read
+ * from memory too.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerSummary } from '../src/contract/types.js';
 import { createEngine, type Engine } from '../src/engine/engine.js';
 import type { EngineFilters } from '../src/engine/types.js';
+import { leaseVolume } from '../src/verbs/lease.js';
 import { eventually, finish, inlineSource, startCore, type TestCore } from './support/core.js';
 import { docker, FIXTURE_IMAGE, PROJECT_LABEL, removeProject, uniqueProject } from './support/engine.js';
 
@@ -224,5 +226,46 @@ describe('an image id kept from events, on the real engine', () => {
     expect(record.error).toBeUndefined();
     expect(await imageOf(`${p2}-app-1`)).toBe(moved);
     expect((await up()).record.plan).toEqual([]);
+  });
+});
+
+describe('the lease a down checks, kept from events, on the real engine', () => {
+  const p3 = uniqueProject('p17lease');
+  const yaml3 = `services:\n  app:\n    image: ${FIXTURE_IMAGE}\n    init: true\n    command: ["sleep", "86400"]\n`;
+  let core: TestCore;
+  let dispose: () => Promise<void>;
+  let leaseReads = 0;
+
+  beforeAll(async () => {
+    const real = createEngine();
+    const inspectVolume = (name: string) => {
+      if (name === leaseVolume(p3)) leaseReads++;
+      return real.inspectVolume(name);
+    };
+    ({ core, dispose } = await startCore({ engine: { ...real, inspectVolume } }));
+  });
+  afterAll(async () => {
+    await dispose?.();
+    await removeProject(p3);
+  });
+
+  it('down reads the lease from memory once a no-op up kept it, and still drops it', async () => {
+    expect(
+      (await finish(core, core.up(inlineSource(p3, yaml3), { keep: false }))).record.error,
+    ).toBeUndefined();
+    // The up created the lease: its event reaches the daemon a moment later; no-op ups until one reads
+    // the lease without an inspect (kept).
+    await eventually(async () => {
+      const before = leaseReads;
+      const { record } = await finish(core, core.up(inlineSource(p3, yaml3), { keep: false }));
+      expect(record.plan).toEqual([]);
+      return leaseReads === before ? true : undefined;
+    }, 10_000);
+    const before = leaseReads;
+    const { record } = await finish(core, core.down({ name: p3 }, {}));
+    expect(record.error).toBeUndefined();
+    expect(leaseReads).toBe(before);
+    expect(await docker('volume', 'ls', '-q', '--filter', `name=${leaseVolume(p3)}`)).toBe('');
+    expect(await docker('ps', '-aq', '--filter', `label=${PROJECT_LABEL}=${p3}`)).toBe('');
   });
 });

@@ -23,7 +23,10 @@ export function createDown(ctx: VerbContext): Down {
       ctx
         .identity()
         .then(async (me) => {
-          const current = await checkLease({ engine, me }, name, o.force ?? false);
+          // From memory as `up` reads it (kept until a volume is created or removed): the lease read is
+          // the only engine call before the first stop.
+          const lease = { engine, me, readVolume: ctx.observed.volume };
+          const current = await checkLease(lease, name, o.force ?? false);
           return { othersLive: ['alive', 'unknown'].includes(keeperState(current, me)) };
         })
         .then(

@@ -79,7 +79,7 @@ export interface LeaseDeps {
   engine: Engine;
   me: DaemonIdentity;
   probe?: (pid: number) => string | undefined;
-  /** How the lease volume is read (default: an inspect; `up` reads it through the observed cache). */
+  /** How the lease volume is read (default: an inspect; `up` and `down` read it through the observed cache). */
   readVolume?: (name: string) => Promise<EngineVolume | undefined>;
 }
 
