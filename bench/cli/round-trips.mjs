@@ -240,7 +240,7 @@ async function main() {
           ? `≤ 100 ms ${wall <= 100 ? '✓' : '✗'} (wall)`
           : `≤ 1.3× ${rc <= 1.3 ? '✓' : '✗'} (CPU)`;
     console.log(
-      `| ${c.label} | ${wall.toFixed(0)} | ${rw.toFixed(2)}× | ${cpu.toFixed(0)} | ${rc.toFixed(2)}× | ${target} |`,
+      `| ${c.label} | ${wall.toFixed(1)} | ${rw.toFixed(2)}× | ${cpu.toFixed(1)} | ${rc.toFixed(2)}× | ${target} |`,
     );
   }
 }

@@ -101,6 +101,8 @@ function runHot(early) {
  * bytes to the same socket (src/client/wire.ts `offerEarly`), so a wrong guess costs a wasted GET, never a
  * wrong answer. ORC_EARLY_REQUEST=0 turns it off (to measure it).
  */
+const PS_TABLE_ACCEPT = 'application/vnd.orc.ps-table+json, application/json;q=0.9';
+
 function earlyPs() {
   const env = process.env;
   if (env.ORC_EARLY_REQUEST === '0' || env.ORC_HOT_BUNDLE === '0' || env.ORC_INVOKED_AS) return undefined;
@@ -110,15 +112,11 @@ function earlyPs() {
   if (args[i] === '-p' || args[i] === '--project-name') name = args[++i];
   else if (args[i]?.startsWith('--project-name=')) name = args[i].slice('--project-name='.length);
   if (!name || name.startsWith('-') || args[++i] !== 'ps') return undefined;
-  // Only the table's request (`--format json` asks for the detail); the files name another project.
+  // Only the table's request (src/commands/ps-run.ts): the other forms read the whole summary, and files
+  // name the project another way.
+  const other = ['-q', '--quiet', '--services', '--orphans', '--format', '-f', '--file', '--project-'];
   for (const arg of args.slice(i + 1)) {
-    if (
-      arg.startsWith('--format') ||
-      arg === '-f' ||
-      arg.startsWith('--file') ||
-      arg.startsWith('--project-')
-    )
-      return undefined;
+    if (other.some((o) => arg.startsWith(o))) return undefined;
   }
   // The daemon's address as src/client/address.ts resolves it (unix sockets only).
   const host = env.ORC_HOST?.trim();
@@ -132,7 +130,8 @@ function earlyPs() {
   const path = `/v1/projects/${encodeURIComponent(name)}?detail=false`;
   return {
     socketPath,
-    head: `GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nAccept: application/json\r\n\r\n`,
+    // The table view (src/client/api.ts PS_TABLE_ACCEPT).
+    head: `GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nAccept: ${PS_TABLE_ACCEPT}\r\n\r\n`,
   };
 }
 

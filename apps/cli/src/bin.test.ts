@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { PS_TABLE_ACCEPT } from './client/api.js';
 import { version } from './version.js';
 
 const bin = fileURLToPath(new URL('../bin/orc.js', import.meta.url));
@@ -120,7 +121,7 @@ describe("bin/orc.js sends `orc -p NAME ps`'s request before it runs the hot bun
   ])('%j: one request, taken by the hot path; the output of the full bundle', async (args) => {
     await withStandIn(async (env, requests) => {
       const early = await run(args, env);
-      expect(requests).toEqual(['GET /v1/projects/early?detail=false application/json']);
+      expect(requests).toEqual([`GET /v1/projects/early?detail=false ${PS_TABLE_ACCEPT}`]);
       const full = await run(args, { ...env, ORC_HOT_BUNDLE: '0' });
       const late = await run(args, { ...env, ORC_EARLY_REQUEST: '0' });
       expect(early.stdout).toContain('early-s1-1');
@@ -138,7 +139,7 @@ describe("bin/orc.js sends `orc -p NAME ps`'s request before it runs the hot bun
       // `-p x ps`: sent early (a 404), then the refusal reported as without it.
       requests.length = 0;
       const missing = await run(['-p', 'x', 'ps'], env);
-      expect(requests).toEqual(['GET /v1/projects/x?detail=false application/json']);
+      expect(requests).toEqual([`GET /v1/projects/x?detail=false ${PS_TABLE_ACCEPT}`]);
       expect(missing).toEqual(await run(['-p', 'x', 'ps'], { ...env, ORC_EARLY_REQUEST: '0' }));
     });
   });
