@@ -23,7 +23,10 @@ const runs = Number(process.argv[2] === 'serve' ? 0 : process.argv[2] || 20);
 const others = process.argv.slice(3);
 const CONTAINERS = 200;
 
-const project = 'bench-rt';
+// ORC_RT_HOST + ORC_RT_PROJECT: the `ps` rows against a real daemon and one of its projects (e.g. 200
+// containers up), instead of the stand-in (without the `up -d` rows).
+const realHost = process.env.ORC_RT_HOST;
+const project = process.env.ORC_RT_PROJECT ?? 'bench-rt';
 const container = (i) => ({
   ID: `${i}`.padStart(64, 'a'),
   Name: `${project}-s${i}-1`,
@@ -114,7 +117,7 @@ s.on('end', () => {
   process.exit(0);
 });`;
 const BARE_PS = BARE(
-  "'GET /v1/projects/bench-rt?detail=false HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n'",
+  `'GET /v1/projects/${project}?detail=false HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n'`,
   `let out = '';
   for (const c of JSON.parse(body).containers) out += c.Name + '  ' + c.Image + '  ' + c.Service + '  ' + c.Status + '\\n';
   require('node:fs').writeSync(1, out);`,
@@ -170,8 +173,8 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'orc-bench-rt-'));
   const socketPath = join(dir, 'orc.sock');
   const server = createServer(standIn);
-  await new Promise((resolve) => server.listen(socketPath, resolve));
-  const env = { ...process.env, ORC_HOST: `unix://${socketPath}`, ORC_NO_AUTOSTART: '1' };
+  if (!realHost) await new Promise((resolve) => server.listen(socketPath, resolve));
+  const env = { ...process.env, ORC_HOST: realHost ?? `unix://${socketPath}`, ORC_NO_AUTOSTART: '1' };
   // Another tree's bin or bundle, as PATH or LABEL=PATH (e.g. main=/tmp/main/apps/cli/bin/orc.js).
   const named = (arg) => {
     const eq = arg.indexOf('=');
@@ -184,12 +187,14 @@ async function main() {
     { label: 'bare client: ps', argv: [process.execPath, '-e', BARE_PS], env, cwd: dir },
     { label: 'bare client: up -d', argv: [process.execPath, '-e', BARE_UP], env, cwd: dir },
   ];
-  // This tree once more without the V8 code cache, and without the hot bundle (bin/orc.js reads
-  // ORC_CODE_CACHE and ORC_HOT_BUNDLE), to show what each buys.
+  // This tree once more without the V8 code cache, without the hot bundle and without the early request
+  // (bin/orc.js reads ORC_CODE_CACHE, ORC_HOT_BUNDLE and ORC_EARLY_REQUEST), to show what each buys.
   const variants = [
     ...trees.map(([name, bin]) => [name, bin, env]),
     ['this tree, no code cache', trees[0][1], { ...env, ORC_CODE_CACHE: '0' }],
     ['this tree, no hot bundle', trees[0][1], { ...env, ORC_HOT_BUNDLE: '0' }],
+    // `ps`'s request sent by the hot path rather than by bin/orc.js before the bundle (ORC_EARLY_REQUEST).
+    ['this tree, no early request', trees[0][1], { ...env, ORC_EARLY_REQUEST: '0' }],
   ];
   for (const [name, bin, vEnv] of variants) {
     commands.push(
@@ -203,19 +208,21 @@ async function main() {
       { label: `${name}: --version`, argv: [process.execPath, bin, '--version'], env: vEnv, cwd: dir },
     );
   }
+  // Against a real daemon only `ps` (and --version, node): a no-op `up` would need the project's files.
+  if (realHost) commands.splice(0, commands.length, ...commands.filter((c) => !c.label.endsWith('up -d')));
   const load0 = loadavg()[0];
   let samples;
   try {
     samples = await runInterleaved(commands, runs);
   } finally {
-    server.close();
+    if (!realHost) server.close();
     rmSync(dir, { recursive: true, force: true });
   }
   const base = samples['node -e 0'];
   const baseWall = median(base.map((s) => s[0]));
   const baseCpu = median(base.map((s) => s[1]));
   console.log(
-    `CLI round trips vs node -e 0 (stand-in daemon, ${CONTAINERS} containers): ${runs} interleaved runs, node ${process.version}, load ${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)}`,
+    `CLI round trips vs node -e 0 (${realHost ? `daemon at ${realHost}, project ${project}` : `stand-in daemon, ${CONTAINERS} containers`}): ${runs} interleaved runs, node ${process.version}, load ${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)}`,
   );
   console.log('| command | wall median ms | × node | CPU median ms | × node | target |');
   console.log('| --- | ---: | ---: | ---: | ---: | --- |');
@@ -233,7 +240,7 @@ async function main() {
           ? `≤ 100 ms ${wall <= 100 ? '✓' : '✗'} (wall)`
           : `≤ 1.3× ${rc <= 1.3 ? '✓' : '✗'} (CPU)`;
     console.log(
-      `| ${c.label} | ${wall.toFixed(0)} | ${rw.toFixed(2)}× | ${cpu.toFixed(0)} | ${rc.toFixed(2)}× | ${target} |`,
+      `| ${c.label} | ${wall.toFixed(1)} | ${rw.toFixed(2)}× | ${cpu.toFixed(1)} | ${rc.toFixed(2)}× | ${target} |`,
     );
   }
 }

@@ -1,6 +1,8 @@
 import { splitShortEquals } from './argv.js';
+import { type EarlyExchange, offerEarly } from './client/wire.js';
 import { reportFailure } from './context.js';
 import { ExitCode } from './errors.js';
+import { exitFlushed } from './exit.js';
 import { parseHot, runLine } from './hot.js';
 
 /*
@@ -12,11 +14,15 @@ import { parseHot, runLine } from './hot.js';
  * code (hot.ts), reported the same way (a hot line never meets commander, so its errors are reportFailure's).
  */
 
-/** Runs a plain `ps` or `up` line and exits; false, having done nothing, for any other line. */
-export async function run(processArgv: string[]): Promise<boolean> {
+/**
+ * Runs a plain `ps` or `up` line and exits; false, having done nothing, for any other line. `early`: the
+ * request bin/orc.js already sent for this line, which the first exchange takes if it is the same one.
+ */
+export async function run(processArgv: string[], early?: EarlyExchange): Promise<boolean> {
   if (processArgv[2] === 'docker-cli-plugin-metadata' || process.env.ORC_INVOKED_AS) return false;
   const line = parseHot(splitShortEquals(processArgv));
   if (!line) return false;
+  offerEarly(early);
   // `orc ps | head`: a reader that went away is not an error of ours (as in main.ts).
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
@@ -29,5 +35,6 @@ export async function run(processArgv: string[]): Promise<boolean> {
     code = reportFailure(err, processArgv.includes('--debug'));
   }
   // Exit explicitly, as main.ts does: an open stdin or a finished stream must not keep the command alive.
-  process.exit(code);
+  exitFlushed(code);
+  return true;
 }

@@ -1,3 +1,4 @@
+import { exitFlushed } from './exit.js';
 import { composeVersion, version } from './version.js';
 
 async function main(processArgv: string[]): Promise<void> {
@@ -60,7 +61,7 @@ async function main(processArgv: string[]): Promise<void> {
     code = (await import('./program-core.js')).report(err, debug);
   }
   // Exit explicitly: an open stdin or a finished stream must not keep a finished command alive.
-  if (!daemonState.running || code !== 0) process.exit(code);
+  if (!daemonState.running || code !== 0) exitFlushed(code);
 }
 
 // No top-level await: the bundle is CommonJS (tsup.config.ts). main() reports its own failures; what

@@ -24,11 +24,18 @@ import type {
   ProjectSource,
   ProjectSummary,
   ProjectVolume,
+  PsTable,
   UpOptions,
   WatchInfo,
 } from './types.js';
 
 export type { UpOptions } from './types.js';
+
+/**
+ * The daemon's table view of a project (apps/daemon contract/schemas.ts PS_TABLE_TYPE), or its summary:
+ * an older daemon ignores the first and answers JSON. bin/orc.js's early request sends the same header.
+ */
+export const PS_TABLE_ACCEPT = 'application/vnd.orc.ps-table+json, application/json;q=0.9';
 
 /** A project as a command names it: by `-p` alone, or by its files (plus `-p` as the name when given). */
 export type Target = { name: string; source?: ProjectSource };
@@ -81,6 +88,11 @@ export interface Api {
   /** `detail: false`: no inspect per container on the daemon (restart counts are 0): what tables need. */
   lookup(source: ProjectSource, detail?: boolean): Promise<{ name: string; project?: ProjectSummary }>;
   getProject(name: string, detail?: boolean): Promise<ProjectSummary>;
+  /**
+   * `orc ps`'s table view of a project (its rows' table fields only, from one engine list). A daemon that
+   * does not know the view answers the whole summary, which holds the same fields.
+   */
+  psTable(name: string): Promise<PsTable>;
   up(source: ProjectSource, options: UpOptions): Promise<OperationRecord>;
   action(target: Target, action: ActionName, body: Record<string, unknown>): Promise<OperationRecord>;
   /** `services`: what the output is about (`config --hash a,b`): other services' problems do not refuse it. */
@@ -291,6 +303,10 @@ export function api(address: DaemonAddress, ready: () => Promise<void> = async (
     lookup: (source, detail) =>
       call(address, 'POST', '/v1/projects/lookup', {
         body: { source, ...(detail === false ? { detail } : {}) },
+      }),
+    psTable: (name) =>
+      call<PsTable>(address, 'GET', `/v1/projects/${encodeURIComponent(name)}?detail=false`, {
+        headers: { Accept: PS_TABLE_ACCEPT },
       }),
     getProject: (name, detail) =>
       call<ProjectSummary>(

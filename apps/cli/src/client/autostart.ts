@@ -1,8 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadChildProcess } from '../builtin.js';
+import { loadChildProcess, loadOs } from '../builtin.js';
 import { CliError, ExitCode } from '../errors.js';
 import type { DaemonAddress } from './address.js';
 import { call, UnreachableError } from './http.js';
@@ -18,7 +17,7 @@ export function stateDir(env: NodeJS.ProcessEnv, uid: number): string {
   if (env.ORC_STATE_DIR) return env.ORC_STATE_DIR;
   if (env.STATE_DIRECTORY) return env.STATE_DIRECTORY.split(':')[0] as string;
   if (uid === 0) return '/var/lib/orc';
-  return join(env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state'), 'orc');
+  return join(env.XDG_STATE_HOME || join(env.HOME || loadOs().homedir(), '.local', 'state'), 'orc');
 }
 
 export function health(address: DaemonAddress, timeoutMs = 2000): Promise<Health> {

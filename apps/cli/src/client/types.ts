@@ -20,6 +20,7 @@ export type {
   ProjectSource,
   ProjectSummary,
   ProjectVolume,
+  PsTable,
   ResourceKind,
   RunRequest,
   UpOptions,

@@ -215,15 +215,54 @@ function framingOf(head: Head, method: string): Framing {
   return { kind: 'close' };
 }
 
+/**
+ * A request bin/orc.js sent before the hot bundle ran (`orc -p NAME ps`, its guess from the line alone):
+ * the connection, the bytes sent on it, and what came back before anyone read it.
+ */
+export interface EarlyExchange {
+  socketPath: string;
+  head: string;
+  socket: Socket;
+  chunks: Buffer[];
+  ended: boolean;
+  error: Error | undefined;
+  /** Drops bin/orc.js's own listeners (what arrives next is the taker's). */
+  release(): void;
+}
+
+let early: EarlyExchange | undefined;
+
+/** Hands this process's early request to the next exchange (hot-main.ts). */
+export function offerEarly(offered: EarlyExchange | undefined): void {
+  early = offered;
+}
+
+/**
+ * The early request when it is exactly this one (same socket, same bytes) and its connection did not
+ * fail; otherwise it is closed and the caller sends its own. Only the first exchange may take it.
+ */
+function takeEarly(address: DaemonAddress, head: string, hasBody: boolean): EarlyExchange | undefined {
+  const offered = early;
+  early = undefined;
+  if (!offered) return undefined;
+  const same = address.kind === 'unix' && address.socketPath === offered.socketPath && head === offered.head;
+  if (same && !hasBody && !offered.error) return offered;
+  offered.socket.destroy();
+  return undefined;
+}
+
 /** Sends one request; resolves with the answer's head once read, its body streaming behind. */
 export async function exchange(address: DaemonAddress, req: WireRequest): Promise<WireResponse> {
+  const payload = req.body === undefined ? undefined : Buffer.from(req.body, 'utf8');
+  const head = requestHead(address, req, payload?.length ?? 0);
+  const taken = takeEarly(address, head, payload !== undefined);
   const { connect } = loadNet();
   return new Promise((resolve, reject) => {
-    const socket: Socket =
-      address.kind === 'unix'
+    const socket: Socket = taken
+      ? taken.socket
+      : address.kind === 'unix'
         ? connect({ path: address.socketPath })
         : connect({ host: address.host, port: address.port });
-    const payload = req.body === undefined ? undefined : Buffer.from(req.body, 'utf8');
     let headBuf: Buffer = Buffer.alloc(0);
     let framing: Framing | undefined;
     let body: WireBody | undefined;
@@ -258,11 +297,7 @@ export async function exchange(address: DaemonAddress, req: WireRequest): Promis
       }
     };
 
-    socket.on('connect', () => {
-      socket.write(requestHead(address, req, payload?.length ?? 0));
-      if (payload) socket.write(payload);
-    });
-    socket.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       if (body) return feed(chunk);
       headBuf = headBuf.length ? Buffer.concat([headBuf, chunk]) : chunk;
       const end = headBuf.indexOf('\r\n\r\n');
@@ -291,8 +326,8 @@ export async function exchange(address: DaemonAddress, req: WireRequest): Promis
       const rest = headBuf.subarray(end + 4);
       headBuf = Buffer.alloc(0);
       if (rest.length || (framing.kind === 'length' && framing.left === 0)) feed(rest);
-    });
-    socket.on('end', () => {
+    };
+    const onEnd = () => {
       if (!body)
         return fail(new WireError('ECONNRESET', 'the daemon closed the connection before answering'));
       if (complete) return;
@@ -302,10 +337,23 @@ export async function exchange(address: DaemonAddress, req: WireRequest): Promis
         return;
       }
       fail(new WireError('ECONNRESET', 'the daemon closed the connection in the middle of its answer'));
-    });
+    };
+    socket.on('data', onData);
+    socket.on('end', onEnd);
     socket.on('error', (err: NodeJS.ErrnoException) => {
       if (req.signal?.aborted) return;
       fail(new WireError(err.code ?? 'EIO', err.message));
     });
+    if (!taken) {
+      socket.on('connect', () => {
+        socket.write(head);
+        if (payload) socket.write(payload);
+      });
+      return;
+    }
+    // Already sent: what arrived before this took the connection is read first, in order.
+    taken.release();
+    for (const chunk of taken.chunks.splice(0)) onData(chunk);
+    if (taken.ended) onEnd();
   });
 }

@@ -1,4 +1,8 @@
-import type { ContainerSummary, Publisher } from '../client/types.js';
+import type { ContainerSummary, PsTable, Publisher } from '../client/types.js';
+
+/** What a `ps` table reads of a container (the daemon's table view, or a whole ContainerSummary). */
+export type PsRow = PsTable['containers'][number];
+
 import { ago, table } from './table.js';
 
 export interface PsFilter {
@@ -10,7 +14,7 @@ export interface PsFilter {
 }
 
 /** compose ps: running containers unless `-a`; `--status` and service names narrow further. */
-export function filterContainers(containers: ContainerSummary[], f: PsFilter): ContainerSummary[] {
+export function filterContainers<T extends PsRow>(containers: T[], f: PsFilter): T[] {
   // One pass, one array (issue 17, item 6: `ps` of 200 containers).
   return (
     containers
@@ -46,7 +50,7 @@ export function formatPorts(publishers: Publisher[]): string {
 }
 
 /** `trunc` false: `ps --no-trunc`, the whole command. */
-export function psTable(containers: ContainerSummary[], now: number, trunc = true): string {
+export function psTable(containers: PsRow[], now: number, trunc = true): string {
   return table(
     ['NAME', 'IMAGE', 'COMMAND', 'SERVICE', 'CREATED', 'STATUS', 'PORTS'],
     containers.map((c) => [
@@ -62,8 +66,8 @@ export function psTable(containers: ContainerSummary[], now: number, trunc = tru
 }
 
 /** A swarm project's `ps`: one row per task, with its node, desired and current state and error (issue 15). */
-export function swarmPsTable(containers: ContainerSummary[]): string {
-  const field = (c: ContainerSummary, k: string) => String((c as Record<string, unknown>)[k] ?? '');
+export function swarmPsTable(containers: PsRow[]): string {
+  const field = (c: PsRow, k: string) => String((c as Record<string, unknown>)[k] ?? '');
   return table(
     ['NAME', 'IMAGE', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR', 'PORTS'],
     containers.map((c) => [

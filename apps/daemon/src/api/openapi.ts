@@ -51,8 +51,16 @@ export function buildOpenApi(routes: CollectedRoute[], version: string): JsonSch
     }
     const responses: Record<string, JsonSchema> = {};
     for (const [status, body] of Object.entries((schema.response ?? {}) as Record<string, unknown>)) {
-      const description = (plain(body).description as string | undefined) ?? `HTTP ${status}`;
-      responses[status] = { description, content: { 'application/json': { schema: plain(body) } } };
+      const reply = plain(body);
+      // fastify's form for one status answered in more than one media type: `{ content: { type: { schema } } }`.
+      const byType = reply.content as Record<string, { schema: unknown }> | undefined;
+      const description = (reply.description as string | undefined) ?? `HTTP ${status}`;
+      responses[status] = {
+        description,
+        content: byType
+          ? Object.fromEntries(Object.entries(byType).map(([type, c]) => [type, { schema: plain(c.schema) }]))
+          : { 'application/json': { schema: reply } },
+      };
     }
     const produces = (schema as { produces?: string[] }).produces;
     if (produces && !responses['200']) {

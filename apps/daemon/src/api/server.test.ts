@@ -216,6 +216,73 @@ describe('API server', () => {
     ]);
   });
 
+  it("answers `ps`'s table view when asked by Accept, with the summary's rows; the summary otherwise", async () => {
+    const row = (n: number, extra: Record<string, unknown> = {}) => ({
+      ID: `${n}`.padStart(64, 'f'),
+      Name: `demo-web-${n}`,
+      Service: 'web',
+      Project: 'demo',
+      Number: n,
+      State: n % 2 ? 'running' : 'exited',
+      Health: '',
+      ExitCode: 0,
+      Image: 'orc-fixture/busybox:1',
+      Command: 'httpd -f',
+      Created: '2026-12-05T00:00:00Z',
+      Status: n % 2 ? 'Up 2 minutes' : 'Exited (0) 1 minute ago',
+      RestartCount: 1,
+      StartedAt: '2026-12-05T00:00:01Z',
+      Publishers: [{ URL: '0.0.0.0', TargetPort: 80, PublishedPort: 8000 + n, Protocol: 'tcp' }],
+      Networks: ['demo_default'],
+      ...extra,
+    });
+    const project: ProjectSummary = {
+      name: 'demo',
+      workingDir: '/srv/demo',
+      configFiles: ['/srv/demo/compose.yaml'],
+      registered: true,
+      target: 'swarm',
+      status: 'running(2)',
+      services: [{ name: 'web', desired: 'running', replicas: 3 }],
+      containers: [
+        row(1),
+        row(2),
+        row(3, { Node: 'n1', DesiredState: 'running', CurrentState: 'Running', Error: '' }),
+      ],
+      watch: { services: ['web'], detached: true, since: '2026-12-05T00:00:00Z', rules: 1, dirs: 1 },
+    };
+    const api = await server(fakeCore({ getProject: async () => project }).core);
+    const full = await api.inject({ method: 'GET', url: '/v1/projects/demo?detail=false' });
+    expect(full.headers['content-type']).toMatch(/^application\/json/);
+    expect(full.json()).toEqual(project);
+    const asked = await api.inject({
+      method: 'GET',
+      url: '/v1/projects/demo?detail=false',
+      headers: { accept: 'application/vnd.orc.ps-table+json, application/json;q=0.9' },
+    });
+    expect(asked.statusCode).toBe(200);
+    expect(asked.headers['content-type']).toMatch(/^application\/vnd\.orc\.ps-table\+json/);
+    const table = asked.json();
+    const fields = ['Name', 'Service', 'State', 'Image', 'Command', 'Created', 'Status', 'Publishers'];
+    const swarm = ['Node', 'DesiredState', 'CurrentState', 'Error'];
+    expect(table).toEqual({
+      name: 'demo',
+      status: 'running(2)',
+      target: 'swarm',
+      watch: project.watch,
+      containers: project.containers.map((c) =>
+        Object.fromEntries(Object.entries(c).filter(([k]) => fields.includes(k) || swarm.includes(k))),
+      ),
+    });
+    expect(asked.body.length).toBeLessThan(full.body.length);
+    const doc = (await api.inject({ method: 'GET', url: '/v1/openapi.json' })).json();
+    const content = doc.paths['/v1/projects/{name}'].get.responses['200'].content;
+    expect(Object.keys(content)).toEqual(['application/json', 'application/vnd.orc.ps-table+json']);
+    expect(content['application/vnd.orc.ps-table+json'].schema.properties.containers.items.required).toEqual(
+      fields,
+    );
+  });
+
   it('returns 404 for an unknown project and an unknown route, in the error shape', async () => {
     const api = await server(fakeCore().core);
     const project = await api.inject({ method: 'GET', url: '/v1/projects/nope' });

@@ -452,6 +452,42 @@ export const ProjectSummarySchema = Type.Object(
   open,
 );
 
+/**
+ * `GET /v1/projects/{name}` asked with `Accept: application/vnd.orc.ps-table+json`: the same project with
+ * only what `orc ps`'s table reads (issue 17, item 6: 200 containers are ~95 KB as a ProjectSummary, ~40 KB
+ * so; less for the daemon to write and the CLI to parse). Each row is the ProjectSummary's container with
+ * only these fields, in the same order.
+ */
+export const PS_TABLE_TYPE = 'application/vnd.orc.ps-table+json';
+export const PsTableSchema = Type.Object(
+  {
+    name: Type.String(),
+    status: Type.String(),
+    target: Type.Optional(Type.Union([Type.Literal('local'), Type.Literal('swarm')])),
+    containers: Type.Array(
+      Type.Object(
+        {
+          Name: Type.String(),
+          Service: Type.String(),
+          State: Type.String(),
+          Image: Type.String(),
+          Command: Type.String(),
+          Created: Type.String(),
+          Status: Type.String(),
+          Publishers: Type.Array(PublisherSchema),
+          Node: Type.Optional(Type.String()),
+          DesiredState: Type.Optional(Type.String()),
+          CurrentState: Type.Optional(Type.String()),
+          Error: Type.Optional(Type.String()),
+        },
+        open,
+      ),
+    ),
+    watch: Type.Optional(WatchInfoSchema),
+  },
+  { ...open, description: `The project as \`orc ps\` shows it (${PS_TABLE_TYPE})` },
+);
+
 export const HealthReplySchema = Type.Object(
   {
     status: Type.Literal('ok'),

@@ -24,6 +24,7 @@ import type {
   ProgressEventSchema,
   ProgressStateSchema,
   ProjectSummarySchema,
+  PsTableSchema,
   PullBodySchema,
   ResourceKindSchema,
   RunBodySchema,
@@ -66,6 +67,8 @@ export type OperationRecord = Static<typeof OperationRecordSchema>;
 /** A container as `orc ps --format json` prints it (compose v2's field names). */
 export type ContainerSummary = Static<typeof ContainerSummarySchema>;
 export type ProjectSummary = Static<typeof ProjectSummarySchema>;
+/** `orc ps`'s view of a project (`Accept: application/vnd.orc.ps-table+json`). */
+export type PsTable = Static<typeof PsTableSchema>;
 export type WatchInfo = Static<typeof WatchInfoSchema>;
 export type DaemonEvent = Static<typeof DaemonEventSchema>;
 export type LogLine = Static<typeof LogLineSchema>;

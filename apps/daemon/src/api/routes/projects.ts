@@ -11,6 +11,8 @@ import {
   ProjectNameParams,
   ProjectQuery,
   ProjectSummarySchema,
+  PS_TABLE_TYPE,
+  PsTableSchema,
   ScaleBodySchema,
   ServiceActionBodySchema,
   UpBodySchema,
@@ -21,6 +23,7 @@ import type { LoadFailure, ServiceAction, ServiceActionOptions } from '../../con
 import type { ProjectTarget } from '../../verbs/types.js';
 import { type ApiContext, toSource, toTarget } from '../context.js';
 import { replyOperation, streamOperation } from '../operation-reply.js';
+import { psTableOf } from '../ps-table.js';
 
 const SERVICE_ACTIONS: ServiceAction[] = ['start', 'stop', 'restart', 'kill', 'pause', 'unpause', 'rm'];
 
@@ -114,18 +117,34 @@ export const projectRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
     {
       schema: {
         summary: 'One project: services, containers, state, health, ports, restarts',
+        description: `\`Accept: ${PS_TABLE_TYPE}\`: only what \`orc ps\`'s table shows of it (the same rows).`,
         tags: ['projects'],
         params: ProjectNameParams,
         querystring: ProjectQuery,
-        response: { 200: ProjectSummarySchema, ...errorResponses },
+        response: {
+          200: {
+            content: {
+              'application/json': { schema: ProjectSummarySchema },
+              [PS_TABLE_TYPE]: { schema: PsTableSchema },
+            },
+          },
+          ...errorResponses,
+        },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { name } = request.params;
       const { detail } = request.query;
       const project = await core.getProject({ name }, detail === undefined ? {} : { detail });
       if (!project) throw new OrcError('PROJECT_NOT_FOUND', `no project named "${name}"`);
-      return project;
+      // A client that names the table view gets it; any other (scripts, an older CLI) the summary. The type
+      // is set on both: fastify picks the reply's schema (its serializer) by it.
+      if (!request.headers.accept?.includes(PS_TABLE_TYPE)) {
+        reply.type('application/json; charset=utf-8');
+        return project;
+      }
+      reply.type(PS_TABLE_TYPE);
+      return psTableOf(project);
     },
   );
 
