@@ -296,6 +296,9 @@ async function idleAndCli(orc, startup) {
             { label: 'node', cmd: process.execPath, args: ['-e', '0'] },
             { label: 'version', cmd: process.execPath, args: [bin, '--version'] },
             { label: 'ps', cmd: process.execPath, args: [bin, '-p', project, 'ps'], env: denv },
+            // The line typed in the project's folder: the name comes from the files (a lookup), and the
+            // early request and the table view (p17-cli5) are the `-p` form's only.
+            { label: 'psDir', cmd: process.execPath, args: [bin, 'ps'], env: denv, cwd: dir },
           ],
           runs,
         );

@@ -123,7 +123,16 @@ export function targets(s) {
   if (s.cli?.ps && s.cli?.node) {
     const r = ratio(s.cli.ps, s.cli.node);
     out.push({
-      what: `\`orc ps\` (${s.cliContainers ?? '?'} containers) vs \`node -e 0\` (same run, interleaved)`,
+      what: `\`orc -p NAME ps\` (${s.cliContainers ?? '?'} containers) vs \`node -e 0\` (same run, interleaved)`,
+      target: '≤ 1.3×',
+      value: fmtRatio(r),
+      ok: r === undefined ? undefined : r <= 1.3,
+    });
+  }
+  if (s.cli?.psDir && s.cli?.node) {
+    const r = ratio(s.cli.psDir, s.cli.node);
+    out.push({
+      what: `\`orc ps\` in the project's folder (${s.cliContainers ?? '?'} containers) vs \`node -e 0\` (same run, interleaved)`,
       target: '≤ 1.3×',
       value: fmtRatio(r),
       ok: r === undefined ? undefined : r <= 1.3,
@@ -194,9 +203,11 @@ export function markdown(meta, s) {
       `| idle daemon, ${idle.containers} containers: RSS (min / median of 1 s samples; max ${idle.rss.max.toFixed(0)} MiB) | ${idle.rss.min.toFixed(0)} / ${idle.rss.median.toFixed(0)} MiB | no daemon |`,
     );
   if (s.cli) {
-    if (s.cli.node) L.push(`| \`node -e 0\` (baseline for the two below) | ${cell(s.cli.node)} | |`);
+    if (s.cli.node) L.push(`| \`node -e 0\` (baseline for the rows below) | ${cell(s.cli.node)} | |`);
     if (s.cli.version) L.push(`| \`orc --version\` | ${cell(s.cli.version)} | |`);
-    if (s.cli.ps) L.push(`| \`orc ps\` (${s.cliContainers ?? ''} containers) | ${cell(s.cli.ps)} | |`);
+    if (s.cli.ps)
+      L.push(`| \`orc -p NAME ps\` (${s.cliContainers ?? ''} containers) | ${cell(s.cli.ps)} | |`);
+    if (s.cli.psDir) L.push(`| \`orc ps\` in the project's folder (same project) | ${cell(s.cli.psDir)} | |`);
     if (s.cli.composePs) L.push(`| \`docker-compose ps\` (same project) | | ${cell(s.cli.composePs)} |`);
   }
   if (s.loader)

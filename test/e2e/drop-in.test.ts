@@ -108,6 +108,14 @@ describe('docker compose → orc (the docker CLI plugin)', () => {
     expect(orcRows.map((r) => r.ID).sort()).toEqual(
       rows.map((r) => (r as unknown as { ID: string }).ID).sort(),
     );
+    // The table, the project named by its files (the lookup's table view): the same containers.
+    const orcTable = await orc(o, ['ps'], { cwd: dir });
+    expect(orcTable.code, explain(orcTable)).toBe(0);
+    const [header, ...tableRows] = orcTable.stdout.trim().split('\n');
+    expect(header).toMatch(/^NAME\s+IMAGE\s+COMMAND\s+SERVICE\s+CREATED\s+STATUS\s+PORTS$/);
+    expect(tableRows.map((r) => r.split(/\s+/)[0]).sort()).toEqual(
+      (orcRows as unknown as Array<{ Name: string }>).map((r) => r.Name).sort(),
+    );
 
     const logs = await compose(['logs', 'web']);
     expect(logs.code, explain(logs)).toBe(0);

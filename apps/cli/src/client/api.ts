@@ -93,6 +93,8 @@ export interface Api {
    * does not know the view answers the whole summary, which holds the same fields.
    */
   psTable(name: string): Promise<PsTable>;
+  /** `lookup`'s table view (the summary from an older daemon, which reads alike). */
+  lookupTable(source: ProjectSource): Promise<{ name: string; project?: PsTable }>;
   up(source: ProjectSource, options: UpOptions): Promise<OperationRecord>;
   action(target: Target, action: ActionName, body: Record<string, unknown>): Promise<OperationRecord>;
   /** `services`: what the output is about (`config --hash a,b`): other services' problems do not refuse it. */
@@ -303,6 +305,11 @@ export function api(address: DaemonAddress, ready: () => Promise<void> = async (
     lookup: (source, detail) =>
       call(address, 'POST', '/v1/projects/lookup', {
         body: { source, ...(detail === false ? { detail } : {}) },
+      }),
+    lookupTable: (source) =>
+      call(address, 'POST', '/v1/projects/lookup', {
+        body: { source, detail: false },
+        headers: { Accept: PS_TABLE_ACCEPT },
       }),
     psTable: (name) =>
       call<PsTable>(address, 'GET', `/v1/projects/${encodeURIComponent(name)}?detail=false`, {

@@ -31,15 +31,18 @@ export async function ps(ctx: Context, f: PsFlags, services: string[]): Promise<
     if (!STATES.includes(s)) throw usageError(`status ${s}: expected one of ${STATES.join(', ')}`);
   }
   const client = await ctx.connect();
-  // The plain table of a project named by -p: the daemon's table view, a third of the summary's bytes at
-  // 200 containers (issue 17, item 6). Every other form reads the summary.
+  // The plain table, of a project named by -p or by its files: the daemon's table view, a third of the
+  // summary's bytes at 200 containers (issue 17, item 6). Every other form reads the summary.
   const target = ctx.target();
-  if (f.format === 'table' && !f.quiet && !f.services && f.orphans !== false && !target.source) {
+  if (f.format === 'table' && !f.quiet && !f.services && f.orphans !== false) {
     let project: PsTable | undefined;
-    try {
-      project = await client.psTable(target.name);
-    } catch (err) {
-      if (!(err instanceof ApiError && err.status === 404)) throw err;
+    if (target.source) project = (await client.lookupTable(target.source)).project;
+    else {
+      try {
+        project = await client.psTable(target.name);
+      } catch (err) {
+        if (!(err instanceof ApiError && err.status === 404)) throw err;
+      }
     }
     const swarm = project?.target === 'swarm';
     const rows = filterContainers(project?.containers ?? [], {

@@ -281,6 +281,35 @@ describe('API server', () => {
     expect(content['application/vnd.orc.ps-table+json'].schema.properties.containers.items.required).toEqual(
       fields,
     );
+
+    // The folder's `orc ps` names the project by its files: the lookup answers the same two forms, and
+    // asks the load for the name only (no hashes).
+    const configOpts: unknown[] = [];
+    const fake = fakeCore({ getProject: async () => project }).core;
+    const looked = await server({
+      ...fake,
+      config: async (source, opts) => {
+        configOpts.push(opts);
+        return fake.config(source, opts);
+      },
+    });
+    const body = { source: { workingDir: '/srv/demo', inline: [{ name: 'compose.yaml', content: 'x' }] } };
+    const lookup = (accept?: string) =>
+      looked.inject({
+        method: 'POST',
+        url: '/v1/projects/lookup',
+        payload: { ...body, detail: false },
+        ...(accept ? { headers: { accept } } : {}),
+      });
+    const plain = await lookup();
+    expect(plain.headers['content-type']).toMatch(/^application\/json/);
+    expect(plain.json()).toEqual({ name: 'demo', project });
+    const tabled = await lookup('application/vnd.orc.ps-table+json, application/json;q=0.9');
+    expect(tabled.headers['content-type']).toMatch(/^application\/vnd\.orc\.ps-table\+json/);
+    expect(tabled.json()).toEqual({ name: 'demo', project: table });
+    expect(configOpts).toEqual([{ hashes: false }, { hashes: false }]);
+    const lookupContent = doc.paths['/v1/projects/lookup'].post.responses['200'].content;
+    expect(Object.keys(lookupContent)).toEqual(['application/json', 'application/vnd.orc.ps-table+json']);
   });
 
   it('returns 404 for an unknown project and an unknown route, in the error shape', async () => {

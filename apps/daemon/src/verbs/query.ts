@@ -131,14 +131,18 @@ export function createQueries(ctx: VerbContext, restarter: Pick<Restarter, 'anno
       const selected = opts.services?.length ? opts.services : Object.keys(project.services);
       const problem = selectionFailure(loaded.project, selected, loaded.warnings);
       if (problem) return problem;
-      const d = ctx.toDesired(project, {});
-      const hashes =
-        'desired' in d ? Object.fromEntries(d.desired.services.map((x) => [x.name, x.hash])) : {};
+      // The desired state of every service, for its hash: most of the cost of a kept load's answer.
+      const d = opts.hashes === false ? undefined : ctx.toDesired(project, {});
+      const hashes = !d
+        ? undefined
+        : 'desired' in d
+          ? Object.fromEntries(d.desired.services.map((x) => [x.name, x.hash]))
+          : {};
       return {
         ok: true,
         project,
         warnings: loaded.warnings,
-        hashes,
+        ...(hashes ? { hashes } : {}),
         ...(loaded.variables ? { variables: loaded.variables } : {}),
         ...(opts.environment && loaded.environment ? { environment: loaded.environment } : {}),
       };

@@ -71,8 +71,11 @@ export interface Core extends ObjectVerbs {
   /** Load + validate + normalise; returns the Project as JSON-ready data, or the located errors. */
   config(
     source: ProjectSource,
-    /** `services`: what the output is about (`config --hash a,b`): only their service problems apply. */
-    opts?: { consistency?: boolean; services?: string[]; environment?: boolean },
+    /**
+     * `services`: what the output is about (`config --hash a,b`): only their service problems apply.
+     * `hashes: false`: no config hashes (a caller that only wants the name spares the desired state).
+     */
+    opts?: { consistency?: boolean; services?: string[]; environment?: boolean; hashes?: boolean },
   ): Promise<
     | {
         ok: true;

@@ -91,24 +91,41 @@ export const projectRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
     {
       schema: {
         summary: "A project's name (and state) from its files, as the CLI in a project folder has them",
+        description: `\`Accept: ${PS_TABLE_TYPE}\`: \`project\` is only what \`orc ps\`'s table shows of it (the same rows).`,
         tags: ['projects'],
         body: LookupBodySchema,
         response: {
-          200: Type.Object({ name: Type.String(), project: Type.Optional(ProjectSummarySchema) }),
+          200: {
+            content: {
+              'application/json': {
+                schema: Type.Object({ name: Type.String(), project: Type.Optional(ProjectSummarySchema) }),
+              },
+              [PS_TABLE_TYPE]: {
+                schema: Type.Object({ name: Type.String(), project: Type.Optional(PsTableSchema) }),
+              },
+            },
+          },
           ...errorResponses,
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const source = toSource(request.body.source);
-      const loaded = await core.config(source);
+      // Only the name is wanted: the load (kept while the files' bytes and the environment hold), no hashes.
+      const loaded = await core.config(source, { hashes: false });
       if (isLoadFailure(loaded)) throw invalidProject(loaded);
       const name = projectNameOf(loaded.project);
       const project = await core.getProject(
         { name },
         request.body.detail === undefined ? {} : { detail: request.body.detail },
       );
-      return project ? { name, project } : { name };
+      // As GET /projects/{name}: the table view for a client that names it, the summary for any other.
+      if (!request.headers.accept?.includes(PS_TABLE_TYPE)) {
+        reply.type('application/json; charset=utf-8');
+        return project ? { name, project } : { name };
+      }
+      reply.type(PS_TABLE_TYPE);
+      return project ? { name, project: psTableOf(project) } : { name };
     },
   );
 
