@@ -46,7 +46,7 @@ function writeCodeCache(bundle: string): void {
  * by `orc daemon`, with a real `import()` (esbuild keeps it for an external in CommonJS output).
  */
 export default defineConfig({
-  // dist/hot.js: plain `ps` and `up` alone (src/hot-main.ts), run by bin/orc.js before the full bundle.
+  // dist/hot.js: plain `ps`, `up` and `down` alone (src/hot-main.ts), run by bin/orc.js before the full bundle.
   entry: { orc: 'src/main.ts', hot: 'src/hot-main.ts' },
   format: ['cjs'],
   // The bundle keeps the name every script and the plugin wrapper know (dist/orc.js); dist/package.json

@@ -7,6 +7,7 @@
  *   node bench/compare/trace.mjs            (build first: npx turbo run build)
  *   ORC_TRACE_SIZE=10   stack size
  *   ORC_TRACE_REPS=2    traced cycles per tool (the first of each is printed in full, all in the summary)
+ *   ORC_TRACE_NOOPS=5   no-op ups between orc's up and its change-one (as npm run bench does)
  *
  * Each timeline's t=0 is the step's start: the CLI's spawn for orc, the first call for the floor; for drift,
  * the old container's `destroy` event. Lines are `+start ms  duration ms  METHOD path`.
@@ -32,6 +33,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = process.env.ORC_BENCH_ORC_BIN ?? join(root, 'apps/cli/bin/orc.js');
 const size = Number(process.env.ORC_TRACE_SIZE ?? 10);
 const reps = Number(process.env.ORC_TRACE_REPS ?? 2);
+const noops = Number(process.env.ORC_TRACE_NOOPS ?? 5);
 const prefix = `orcb-trace-${process.pid}`;
 const log = (...a) => console.error(`[trace ${new Date().toISOString().slice(11, 19)}]`, ...a);
 
@@ -118,6 +120,8 @@ try {
         let down;
         if (who === 'orc') {
           await orc.run(project, dir, ['up', '-d']);
+          // The bench's no-op ups come before its change-one: they leave the daemon's observed cache filled.
+          for (let i = 0; i < noops; i++) await orc.run(project, dir, ['up', '-d']);
           await sleep(1500);
           writeFileSync(join(dir, 'compose.yaml'), composeText(size, 'two'));
           change = await measure(`orc change one (${size})`, () => orc.run(project, dir, ['up', '-d']));

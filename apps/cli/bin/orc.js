@@ -69,14 +69,14 @@ function runFull() {
 }
 
 /**
- * A line that names `ps` or `up` first goes to the hot bundle (src/hot-main.ts: those two commands in their
- * plain forms, without commander or the other commands: ~70 KB instead of ~300 KB); it answers false for
- * any other line, which the full bundle then reads as before. ORC_HOT_BUNDLE=0 skips it (to measure it).
+ * A line that names `ps`, `up` or `down` first goes to the hot bundle (src/hot-main.ts: those commands in
+ * their plain forms, without commander or the other commands: ~70 KB instead of ~300 KB); it answers false
+ * for any other line, which the full bundle then reads as before. ORC_HOT_BUNDLE=0 skips it (to measure it).
  */
 function runHot(early) {
   if (process.env.ORC_HOT_BUNDLE === '0') return false;
   const args = process.argv;
-  if (!args.includes('ps') && !args.includes('up')) return false;
+  if (!args.includes('ps') && !args.includes('up') && !args.includes('down')) return false;
   const hot = runCached(hotBundle) ?? require(hotBundle);
   hot.run(args, early).then(
     (done) => {

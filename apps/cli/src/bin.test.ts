@@ -32,18 +32,20 @@ function both(args: string[], extra: NodeJS.ProcessEnv = {}) {
   return { hot: run(true), full: run(false) };
 }
 
-describe('bin/orc.js runs plain `ps` and `up` from the hot bundle, anything else from the full one', () => {
+describe('bin/orc.js runs plain `ps`, `up` and `down` from the hot bundle, anything else from the full one', () => {
   // No daemon listens there and none may be started: the hot path's own error, reported as main.ts does.
   const absent = { ORC_HOST: 'unix:///nonexistent/orc.sock', ORC_NO_AUTOSTART: '1' };
 
-  it.each([[['-p', 'x', 'ps']], [['-p', 'x', 'ps', '-a', '--format', 'json']], [['-p', 'x', 'up', '-d']]])(
-    '%j: the same refusal as the full bundle when no daemon answers',
-    (args) => {
-      const { hot, full } = both(args, absent);
-      expect(hot.stderr).toContain('cannot reach the orc daemon');
-      expect(hot).toEqual(full);
-    },
-  );
+  it.each([
+    [['-p', 'x', 'ps']],
+    [['-p', 'x', 'ps', '-a', '--format', 'json']],
+    [['-p', 'x', 'up', '-d']],
+    [['-p', 'x', 'down', '-v']],
+  ])('%j: the same refusal as the full bundle when no daemon answers', (args) => {
+    const { hot, full } = both(args, absent);
+    expect(hot.stderr).toContain('cannot reach the orc daemon');
+    expect(hot).toEqual(full);
+  });
 
   it.each([
     [['ps', '--help']],
@@ -51,6 +53,8 @@ describe('bin/orc.js runs plain `ps` and `up` from the hot bundle, anything else
     [['ps', '--bogus']],
     [['ps', '--format', 'yaml']],
     [['-p', 'x', 'up', '-d', '--no-start', '--wait']],
+    [['-p', 'x', 'down', 'web']],
+    [['-p', 'x', 'down', '--rmi', 'bogus']],
   ])('%j: left to commander (help, usage errors), exactly as by the full bundle', (args) => {
     const { hot, full } = both(args, absent);
     expect(hot.stdout + hot.stderr).not.toBe('');

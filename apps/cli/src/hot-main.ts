@@ -6,16 +6,16 @@ import { exitFlushed } from './exit.js';
 import { parseHot, runLine } from './hot.js';
 
 /*
- * The hot bundle's entry (dist/hot.js; issue 17, items 2 and 6): `orc ps` and `orc up` in their plain
- * forms, with none of commander and none of the other commands (~70 KB to compile instead of ~300 KB).
- * bin/orc.js runs it when the line names ps or up; when this answers false (not a plain line, help,
+ * The hot bundle's entry (dist/hot.js; issue 17, items 2, 3 and 6): `orc ps`, `orc up` and `orc down` in
+ * their plain forms, with none of commander and none of the other commands (~70 KB to compile instead of ~300 KB).
+ * bin/orc.js runs it when the line names ps, up or down; when this answers false (not a plain line, help,
  * an error commander reports, the docker CLI plugin's invocation), bin/orc.js runs the full bundle
  * (main.ts), which reads the line as before. What runs for a hot line is main.ts's hot path, the same
  * code (hot.ts), reported the same way (a hot line never meets commander, so its errors are reportFailure's).
  */
 
 /**
- * Runs a plain `ps` or `up` line and exits; false, having done nothing, for any other line. `early`: the
+ * Runs a plain `ps`, `up` or `down` line and exits; false, having done nothing, for any other line. `early`: the
  * request bin/orc.js already sent for this line, which the first exchange takes if it is the same one.
  */
 export async function run(processArgv: string[], early?: EarlyExchange): Promise<boolean> {

@@ -21,7 +21,11 @@ async function byCommander(line: string[], name: string): Promise<Parsed | 'erro
   const cmd = program.commands[0] as Command;
   cmd.configureOutput({ writeOut: () => {}, writeErr: () => {} });
   let parsed: Parsed | undefined;
-  cmd.action((services: string[], flags: Record<string, unknown>, c: Command) => {
+  // (services, flags, command); a command without arguments (`down`) gets (flags, command).
+  cmd.action((...args: unknown[]) => {
+    const c = args.at(-1) as Command;
+    const flags = args.at(-2) as Record<string, unknown>;
+    const services = args.length > 2 ? (args[0] as string[]) : [];
     parsed = { globals: readGlobals(c, ENV), flags: { ...flags }, services };
   });
   try {
@@ -101,6 +105,11 @@ describe('the hot commands without commander', () => {
     ['up', '--attach-dependencies', '--abort-on-container-failure', '-w', '--watch', '--target', 'swarm'],
     ['-p', 'demo', '-f', 'x.yaml', 'up', '-d', '--renew-anon-volumes', '--yes', 's1', '-t', '0', 's2'],
     ['--debug', 'up', '-d', '-'],
+    ['down'],
+    ['-p', 'demo', 'down', '-v', '--remove-orphans'],
+    ['down', '--volumes', '--rmi', 'local', '-t', '3', '--force'],
+    ['-f', 'a.yaml', 'down', '--timeout=0', '--rmi=all', '-p', 'other'],
+    ['down', '--rmi', 'bogus'],
   ];
   // Lines with a usage error, help or a form the hot parse leaves to commander.
   const odd: string[][] = [
@@ -121,21 +130,23 @@ describe('the hot commands without commander', () => {
     ['ps', '-p', '--all'],
     ['up', '--wait-timeout', '-1'],
     ['-v', 'ps'],
+    ['down', 'web'],
+    ['down', '-t', 'x'],
+    ['down', '--help'],
+    ['down', '-vt', '3'],
   ];
 
   it.each(lines.map((l) => [l.join(' '), l]))('`orc %s`: read as commander reads it', async (_, line) => {
     const args = argv(...(line as string[]));
     const hot = byHot(args);
     expect(hot).toBeDefined();
-    expect(hot).toEqual(
-      await byCommander(args, (line as string[]).find((a) => a === 'ps' || a === 'up') as string),
-    );
+    expect(hot).toEqual(await byCommander(args, (line as string[]).find((a) => a in HOT_COMMANDS) as string));
   });
 
   it.each(odd.map((l) => [l.join(' '), l]))("`orc %s`: commander's, or read alike", async (_, line) => {
     const args = argv(...(line as string[]));
     const hot = byHot(args);
-    const command = (line as string[]).find((a) => a === 'ps' || a === 'up') as string;
+    const command = (line as string[]).find((a) => a in HOT_COMMANDS) as string;
     const commander = await byCommander(args, command);
     // A line the hot parse reads is one commander accepts, with the same result; the rest is commander's.
     if (hot) expect(hot).toEqual(commander);
@@ -157,11 +168,14 @@ describe('the hot commands without commander', () => {
       ['ps', '--', 'web'],
       ['-v', 'ps'],
       ['logs'],
-      ['down'],
+      ['down', 'web'],
+      ['down', '--help'],
+      ['down', '-t', 'x'],
     ]) {
       expect(parseHot(argv(...line)), line.join(' ')).toBeUndefined();
     }
     expect(parseHot(argv('up', '-d'))).toMatchObject({ command: 'up', flags: { detach: true } });
+    expect(parseHot(argv('down', '-v'))).toMatchObject({ command: 'down', flags: { volumes: true } });
     expect(parseHot(argv('-p', 'demo', 'ps'))).toMatchObject({
       command: 'ps',
       globals: { projectName: 'demo' },

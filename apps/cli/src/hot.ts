@@ -1,3 +1,4 @@
+import { type DownFlags, downCommand } from './commands/down-run.js';
 import { type PsFlags, ps } from './commands/ps-run.js';
 import { type UpFlags, upCommand } from './commands/up-run.js';
 import { repeat, scaleArg, seconds } from './commands/util.js';
@@ -5,7 +6,7 @@ import { contextOf } from './context.js';
 import { type GlobalOptions, noGlobals, withComposeVariables } from './globals.js';
 
 /*
- * `orc ps` and `orc up` without commander (issue 17, items 2 and 6: building the program, its global flags
+ * `orc ps`, `orc up` and `orc down` without commander (issue 17, items 2 and 6: building the program, its global flags
  * twice and parsing cost ~3-4 ms of every run). Only the plain forms are read here: `--flag`, `--flag value`,
  * `--flag=value`, `-x`, `-x value`, services. Anything else (help, an unknown or combined flag, a missing or
  * refused value, `--`, `--orphans`' optional value) gives undefined and commander parses the line as
@@ -27,6 +28,8 @@ export interface HotCommand {
   flags: Record<string, HotFlag>;
   /** commander's defaults: a lone `--no-x` makes x true; `ps --format` is 'table'. */
   defaults: Record<string, unknown>;
+  /** False for a command without arguments (`down`): commander refuses any, so a line with one is its. */
+  services: boolean;
   run: (ctx: ReturnType<typeof contextOf>, flags: never, services: string[]) => Promise<void>;
 }
 
@@ -70,6 +73,7 @@ export const HOT_COMMANDS: Record<string, HotCommand> = {
       '--no-trunc': negate('trunc'),
     },
     defaults: { format: 'table', trunc: true },
+    services: true,
     run: (ctx, flags: PsFlags, services) => ps(ctx, flags, services),
   },
   up: {
@@ -112,7 +116,23 @@ export const HOT_COMMANDS: Record<string, HotCommand> = {
     },
     // --build and --no-build are both defined: commander gives build no default.
     defaults: { recreate: true, deps: true, start: true, logPrefix: true, color: true },
+    services: true,
     run: (ctx, flags: UpFlags, services) => upCommand(ctx, flags, services),
+  },
+  down: {
+    flags: {
+      '-v': bool('volumes'),
+      '--volumes': bool('volumes'),
+      '--remove-orphans': bool('removeOrphans'),
+      // `--rmi`'s value is checked by downCommand, on both paths (commander defines no choices for it).
+      '--rmi': value('rmi'),
+      '-t': value('timeout', seconds('-t')),
+      '--timeout': value('timeout', seconds('-t')),
+      '--force': bool('force'),
+    },
+    defaults: {},
+    services: false,
+    run: (ctx, flags: DownFlags) => downCommand(ctx, flags),
   },
 };
 
@@ -185,6 +205,7 @@ export function parseHot(argv: string[]): HotLine | undefined {
     if (i < 0) i = readFlag(argv, at, HOT_GLOBALS, after);
     if (i < 0) return undefined;
   }
+  if (services.length && !spec.services) return undefined;
   // commander's command options hold its copies of the global flags too.
   return { command, globals, after, flags: { ...flags, ...after }, services };
 }

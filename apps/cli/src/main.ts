@@ -49,7 +49,7 @@ async function main(processArgv: string[]): Promise<void> {
   let code: number = ExitCode.ok;
   try {
     const split = splitShortEquals(argv);
-    // `ps` and `up` in their plain forms run without commander (hot.ts); everything else, help and
+    // `ps`, `up` and `down` in their plain forms run without commander (hot.ts); everything else, help and
     // every usage error included, is commander's: a hot command (ps, up, create, down) built alone, the
     // whole command table only for the others.
     if (!(await runHot(split))) {

@@ -1,16 +1,6 @@
 import type { Command } from 'commander';
-import { usageError } from '../errors.js';
-import { envTrue } from '../globals.js';
-import { followOperation } from '../render/operation.js';
+import { type DownFlags, downCommand } from './down-run.js';
 import { handler, seconds } from './util.js';
-
-interface DownFlags {
-  volumes?: boolean;
-  removeOrphans?: boolean;
-  rmi?: string;
-  timeout?: number;
-  force?: boolean;
-}
 
 export function registerDown(program: Command): Command {
   return program
@@ -21,20 +11,5 @@ export function registerDown(program: Command): Command {
     .option('--rmi <type>', 'remove images used by services: "local" (no custom tag) or "all"')
     .option('-t, --timeout <seconds>', 'shutdown timeout', seconds('-t'))
     .option('--force', 'take the project down even though another live orc daemon keeps it')
-    .action(
-      handler<[], DownFlags>(async (ctx, flags) => {
-        if (flags.rmi !== undefined && flags.rmi !== 'all' && flags.rmi !== 'local') {
-          throw usageError(`--rmi ${flags.rmi}: expected "local" or "all"`);
-        }
-        const client = await ctx.connect();
-        const body = {
-          ...(flags.volumes ? { volumes: true } : {}),
-          ...(flags.removeOrphans || envTrue(ctx.env.COMPOSE_REMOVE_ORPHANS) ? { removeOrphans: true } : {}),
-          ...(flags.rmi ? { rmi: flags.rmi } : {}),
-          ...(flags.timeout !== undefined ? { timeoutSeconds: flags.timeout } : {}),
-          ...(flags.force ? { force: true } : {}),
-        };
-        await followOperation(ctx, client, await client.action(ctx.target(), 'down', body));
-      }),
-    );
+    .action(handler<[], DownFlags>((ctx, flags) => downCommand(ctx, flags)));
 }
