@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { OrcError } from '../contract/errors.js';
 import type { Engine } from '../engine/engine.js';
 import type { EngineContainerDetails } from '../engine/types.js';
@@ -314,6 +314,41 @@ describe('remove-network', () => {
     const { engine, calls } = engineWith({ name: 'p-web-1', exists: false }, 2);
     expect((await run(engine, plan([removeOp]))).ok).toBe(true);
     expect(calls()).toBe(3);
+  });
+
+  it("says the engine's stale endpoint is what holds an empty network after every retry", async () => {
+    vi.useFakeTimers();
+    try {
+      for (const holder of [{ name: 'p-web-1', exists: false }, undefined]) {
+        const { engine, calls } = engineWith(holder ?? { name: '', exists: false }, 100);
+        if (!holder)
+          engine.inspectNetwork = async () => ({ Id: 'n1', Name: 'p_default', Containers: {} }) as never;
+        const result = run(engine, plan([removeOp]));
+        await vi.runAllTimersAsync();
+        const r = await result;
+        expect(r.failures[0]?.message).toContain(
+          'no container uses it, but the engine still holds an endpoint',
+        );
+        expect(r.failures[0]?.message).not.toContain('stop or disconnect');
+        expect(calls()).toBe(10);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("keeps the engine's refusal when a container of ours still holds the network after every retry", async () => {
+    vi.useFakeTimers();
+    try {
+      const { engine, calls } = engineWith({ name: 'p-web-1', project: 'p', exists: true }, 100);
+      const result = run(engine, plan([removeOp]));
+      await vi.runAllTimersAsync();
+      const r = await result;
+      expect(r.failures[0]?.message).toContain('network n1 is still used by containers');
+      expect(calls()).toBe(10);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('names a foreign container that holds the network, without retrying', async () => {

@@ -86,32 +86,47 @@ async function createNetwork(op: Op<'create-network'>, ctx: OpContext): Promise<
   }
 }
 
+/** Attempts at removing a network that answers "has active endpoints" (100 ms × attempt apart: 4.5 s in all). */
+const NETWORK_REMOVE_ATTEMPTS = 10;
+
 /**
  * The engine may release a removed container's endpoint a moment after the remove returns ("has active
  * endpoints"): retry a few times while only our own (departing) containers hold it; name anyone else's.
+ * An endpoint that outlives every retry with no container left behind it is Engine 20.10's stale endpoint
+ * (moby/moby#42119): said as such, since "stop or disconnect the containers" cannot help there.
  */
 async function removeNetwork(op: Op<'remove-network'>, ctx: OpContext): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await ctx.engine.removeNetwork(op.networkId);
     } catch (err) {
-      if (!isOrcError(err, 'CONFLICT') || attempt >= 10) throw err;
+      if (!isOrcError(err, 'CONFLICT')) throw err;
       const net = await ctx.engine.inspectNetwork(op.networkId);
       if (!net) return;
       const holders = Object.values(net.Containers ?? {}).map((c) => c.Name);
-      const ours = await Promise.all(
-        holders.map(async (n) => {
-          const c = await ctx.engine.inspectContainer(n);
-          // Gone already: only its endpoint lingers.
-          return !c || c.Config.Labels?.[Labels.project] === ctx.project;
-        }),
-      );
-      const foreign = holders.filter((_, i) => !ours[i]);
+      const found = await Promise.all(holders.map((n) => ctx.engine.inspectContainer(n)));
+      // Gone already (only its endpoint lingers), or ours and departing.
+      const foreign = holders.filter((_, i) => {
+        const c = found[i];
+        return c && c.Config.Labels?.[Labels.project] !== ctx.project;
+      });
       if (foreign.length) {
         throw new OrcError(
           'CONFLICT',
           `network ${op.name} is still used by ${foreign.join(', ')}, which orc does not manage for project ${ctx.project}; ` +
             'disconnect them (docker network disconnect) and run the command again',
+        );
+      }
+      if (attempt >= NETWORK_REMOVE_ATTEMPTS) {
+        if (found.some((c) => c)) throw err;
+        // The fix goes in the message: an operation's failure carries its message only (summariseFailure).
+        throw new OrcError(
+          'CONFLICT',
+          `network ${op.name} cannot be removed: no container uses it, but the engine still holds an endpoint ` +
+            'of a removed container (a known Docker Engine fault, moby/moby#42119, seen with Engine 20.10). Only a ' +
+            'restart of the Docker engine frees it (running containers stop unless live-restore is on); then run the ' +
+            'command again',
+          { engine: (err as Error).message },
         );
       }
       await new Promise((r) => setTimeout(r, 100 * attempt));
