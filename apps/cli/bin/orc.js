@@ -70,7 +70,7 @@ function runFull() {
 
 /**
  * A line that names `ps`, `up` or `down` first goes to the hot bundle (src/hot-main.ts: those commands in
- * their plain forms, without commander or the other commands: ~70 KB instead of ~300 KB); it answers false
+ * their plain forms, without commander or the other commands: ~80 KB instead of ~300 KB); it answers false
  * for any other line, which the full bundle then reads as before. ORC_HOT_BUNDLE=0 skips it (to measure it).
  */
 function runHot(early) {

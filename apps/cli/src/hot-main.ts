@@ -7,7 +7,7 @@ import { parseHot, runLine } from './hot.js';
 
 /*
  * The hot bundle's entry (dist/hot.js; issue 17, items 2, 3 and 6): `orc ps`, `orc up` and `orc down` in
- * their plain forms, with none of commander and none of the other commands (~70 KB to compile instead of ~300 KB).
+ * their plain forms, with none of commander and none of the other commands (~80 KB to compile instead of ~300 KB).
  * bin/orc.js runs it when the line names ps, up or down; when this answers false (not a plain line, help,
  * an error commander reports, the docker CLI plugin's invocation), bin/orc.js runs the full bundle
  * (main.ts), which reads the line as before. What runs for a hot line is main.ts's hot path, the same
