@@ -6,12 +6,13 @@ import { contextOf } from './context.js';
 import { type GlobalOptions, noGlobals, withComposeVariables } from './globals.js';
 
 /*
- * `orc ps`, `orc up` and `orc down` without commander (issue 17, items 2 and 6: building the program, its global flags
- * twice and parsing cost ~3-4 ms of every run). Only the plain forms are read here: `--flag`, `--flag value`,
- * `--flag=value`, `-x`, `-x value`, services. Anything else (help, an unknown or combined flag, a missing or
- * refused value, `--`, `--orphans`' optional value) gives undefined and commander parses the line as
- * before, so its errors and help stay the only ones. hot.test.ts checks this table against commander's
- * definitions (ps.ts, up.ts, globals.ts) and the results against commander's on many lines.
+ * `orc ps`, `orc up` and `orc down` without commander (issue 17, items 2, 3 and 6: building the program, its
+ * global flags twice and parsing cost ~3-4 ms of every run). Only the plain forms are read here: `--flag`,
+ * `--flag value`, `--flag=value`, `-x`, `-x value`, services. Anything else (help, an unknown or combined flag,
+ * a missing or refused value, `--`, `--orphans`' optional value, an argument to `down`) gives undefined and
+ * commander parses the line as before, so its errors and help stay the only ones. hot.test.ts checks this
+ * table against commander's definitions (ps.ts, up.ts, down.ts, globals.ts) and the results against
+ * commander's on many lines.
  */
 
 type Parse = (value: string, previous: unknown) => unknown;
