@@ -285,7 +285,11 @@ describe('remove-network', () => {
     after: [],
     cause: 'down',
   };
-  const engineWith = (holder: { name: string; project?: string; exists: boolean }, failures: number) => {
+  /** `holder` null: the network lists no container at all (only a stale endpoint holds it). */
+  const engineWith = (
+    holder: { name: string; project?: string; exists: boolean } | null,
+    failures: number,
+  ) => {
     let calls = 0;
     return {
       calls: () => calls,
@@ -300,10 +304,10 @@ describe('remove-network', () => {
           Created: '',
           Driver: 'bridge',
           Labels: {},
-          Containers: { e: { Name: holder.name } },
+          Containers: holder ? { e: { Name: holder.name } } : {},
         }),
         inspectContainer: async () =>
-          holder.exists
+          holder?.exists
             ? { Config: { Labels: holder.project ? { 'com.docker.compose.project': holder.project } : {} } }
             : undefined,
       } as unknown as Engine,
@@ -316,39 +320,35 @@ describe('remove-network', () => {
     expect(calls()).toBe(3);
   });
 
-  it("says the engine's stale endpoint is what holds an empty network after every retry", async () => {
+  /** Runs the network's removal to its end, its retries' waits skipped. */
+  const removeWithoutWaiting = async (engine: Engine) => {
     vi.useFakeTimers();
     try {
-      for (const holder of [{ name: 'p-web-1', exists: false }, undefined]) {
-        const { engine, calls } = engineWith(holder ?? { name: '', exists: false }, 100);
-        if (!holder)
-          engine.inspectNetwork = async () => ({ Id: 'n1', Name: 'p_default', Containers: {} }) as never;
-        const result = run(engine, plan([removeOp]));
-        await vi.runAllTimersAsync();
-        const r = await result;
-        expect(r.failures[0]?.message).toContain(
-          'no container uses it, but the engine still holds an endpoint',
-        );
-        expect(r.failures[0]?.message).not.toContain('stop or disconnect');
-        expect(calls()).toBe(10);
-      }
+      const result = run(engine, plan([removeOp]));
+      await vi.runAllTimersAsync();
+      return await result;
     } finally {
       vi.useRealTimers();
+    }
+  };
+
+  it("says the engine's stale endpoint is what holds an empty network after every retry", async () => {
+    for (const holder of [{ name: 'p-web-1', exists: false }, null]) {
+      const { engine, calls } = engineWith(holder, 100);
+      const r = await removeWithoutWaiting(engine);
+      expect(r.failures[0]?.message).toContain(
+        'no container uses it, but the engine still holds an endpoint',
+      );
+      expect(r.failures[0]?.message).not.toContain('stop or disconnect');
+      expect(calls()).toBe(10);
     }
   });
 
   it("keeps the engine's refusal when a container of ours still holds the network after every retry", async () => {
-    vi.useFakeTimers();
-    try {
-      const { engine, calls } = engineWith({ name: 'p-web-1', project: 'p', exists: true }, 100);
-      const result = run(engine, plan([removeOp]));
-      await vi.runAllTimersAsync();
-      const r = await result;
-      expect(r.failures[0]?.message).toContain('network n1 is still used by containers');
-      expect(calls()).toBe(10);
-    } finally {
-      vi.useRealTimers();
-    }
+    const { engine, calls } = engineWith({ name: 'p-web-1', project: 'p', exists: true }, 100);
+    const r = await removeWithoutWaiting(engine);
+    expect(r.failures[0]?.message).toContain('network n1 is still used by containers');
+    expect(calls()).toBe(10);
   });
 
   it('names a foreign container that holds the network, without retrying', async () => {
